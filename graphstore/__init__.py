@@ -1,0 +1,1 @@
+"""The property graph: records, the GraphStore protocol, its two engines, and importers."""

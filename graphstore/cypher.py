@@ -1,0 +1,162 @@
+"""Cypher text that both engines accept, built only from fixed fragments.
+
+Values always travel as parameters; the only text chosen at run time is picked from the
+fragments below by enum members, never taken from input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphstore.records import WorkFilterSpec, WorkKey, WorkOrder
+
+# Each order: the sort key expression and whether it sorts descending. Ties: title, then id.
+_ORDER_KEY: dict[WorkOrder, tuple[str, bool]] = {
+    WorkOrder.NEWEST: ("coalesce(w.year, 0)", True),
+    WorkOrder.OLDEST: ("coalesce(w.year, 9999)", False),
+    WorkOrder.MOST_CITED: ("coalesce(w.citedByCount, 0)", True),
+}
+
+RESEARCHERS_BY_ID = """
+UNWIND $ids AS rid
+MATCH (r:Researcher {id: rid})
+RETURN r.id AS id, r.name AS name, r.orcid AS orcid, r.bio AS bio,
+       r.openToCollaborate AS openToCollaborate
+"""
+
+WORKS_BY_ID = """
+UNWIND $ids AS wid
+MATCH (w:Work {id: wid})
+RETURN w.id AS id, w.title AS title, w.type AS type, w.year AS year, w.venue AS venue,
+       w.doi AS doi, w.abstract AS abstract, w.citedByCount AS citedByCount
+"""
+
+WORK_UPDATED_DATES = """
+UNWIND $ids AS wid
+MATCH (w:Work {id: wid})
+RETURN w.id AS id, w.updatedDate AS updatedDate
+"""
+
+
+def _filter_clauses(work_filter: WorkFilterSpec, params: dict[str, Any]) -> list[str]:
+    clauses: list[str] = []
+    if work_filter.year_from is not None:
+        clauses.append("w.year >= $yearFrom")
+        params["yearFrom"] = work_filter.year_from
+    if work_filter.year_to is not None:
+        clauses.append("w.year <= $yearTo")
+        params["yearTo"] = work_filter.year_to
+    if work_filter.types is not None:
+        clauses.append("w.type IN $types")
+        params["types"] = list(work_filter.types)
+    return clauses
+
+
+def researcher_work_keys(
+    order: WorkOrder, work_filter: WorkFilterSpec, after: WorkKey | None
+) -> tuple[str, dict[str, Any]]:
+    """Query returning (rid, sortValue, title, id) rows of researchers' works in page order.
+
+    The caller adds ``ids`` to the parameters and keeps the first rows of each researcher.
+    """
+    key_expr, descending = _ORDER_KEY[order]
+    params: dict[str, Any] = {}
+    clauses = _filter_clauses(work_filter, params)
+    if after is not None:
+        before_or_after = "<" if descending else ">"
+        clauses.append(
+            f"(k {before_or_after} $afterKey OR (k = $afterKey AND "
+            "(coalesce(w.title, '') > $afterTitle OR "
+            "(coalesce(w.title, '') = $afterTitle AND w.id > $afterId))))"
+        )
+        params.update(afterKey=after.sort_value, afterTitle=after.title, afterId=after.id)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    direction = "DESC" if descending else "ASC"
+    query = f"""
+UNWIND $ids AS rid
+MATCH (:Researcher {{id: rid}})-[:AUTHORED]->(w:Work)
+WITH rid, w, {key_expr} AS k
+{where}
+RETURN rid, k, coalesce(w.title, '') AS title, w.id AS id
+ORDER BY rid, k {direction}, title, id
+"""
+    return query, params
+
+
+def researcher_work_counts(work_filter: WorkFilterSpec) -> tuple[str, dict[str, Any]]:
+    """Query returning (rid, n): how many works of each researcher pass the filter."""
+    params: dict[str, Any] = {}
+    clauses = _filter_clauses(work_filter, params)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    query = f"""
+UNWIND $ids AS rid
+MATCH (:Researcher {{id: rid}})-[:AUTHORED]->(w:Work)
+{where}
+RETURN rid, count(w) AS n
+"""
+    return query, params
+
+
+# Writes of GraphStore.upsert_works, run in this order inside one transaction.
+UPSERT_WORKS = """
+UNWIND $works AS row
+MERGE (w:Work {id: row.id})
+SET w.title = row.title, w.type = row.type, w.year = row.year, w.venue = row.venue,
+    w.doi = row.doi, w.abstract = row.abstract, w.citedByCount = row.citedByCount,
+    w.updatedDate = row.updatedDate, w.authorCount = row.authorCount
+"""
+
+DELETE_WORK_AUTHORSHIPS = """
+MATCH (:Researcher)-[e:AUTHORED]->(w:Work) WHERE w.id IN $ids DELETE e
+"""
+
+DELETE_WORK_TOPICS = """
+MATCH (w:Work)-[e:HAS_TOPIC]->(:Topic) WHERE w.id IN $ids DELETE e
+"""
+
+DELETE_WORK_CITATIONS = """
+MATCH (w:Work)-[e:CITES]->(:Work) WHERE w.id IN $ids DELETE e
+"""
+
+UPSERT_RESEARCHERS = """
+UNWIND $researchers AS row
+MERGE (r:Researcher {id: row.id})
+SET r.name = coalesce(r.name, row.name), r.orcid = coalesce(r.orcid, row.orcid)
+"""
+
+UPSERT_INSTITUTIONS = """
+UNWIND $institutions AS row
+MERGE (i:Institution {id: row.id})
+SET i.name = coalesce(i.name, row.name), i.ror = coalesce(i.ror, row.ror),
+    i.country = coalesce(i.country, row.country), i.type = coalesce(i.type, row.type)
+"""
+
+UPSERT_TOPICS = """
+UNWIND $topics AS row
+MERGE (t:Topic {id: row.id})
+SET t.name = row.name, t.level = row.level
+"""
+
+LINK_TOPIC_PARENTS = """
+UNWIND $links AS row
+MATCH (c:Topic {id: row.child}), (p:Topic {id: row.parent})
+MERGE (c)-[:PART_OF]->(p)
+"""
+
+CREATE_AUTHORSHIPS = """
+UNWIND $authorships AS row
+MATCH (r:Researcher {id: row.researcherId}), (w:Work {id: row.workId})
+CREATE (r)-[:AUTHORED {position: row.position, institutions: row.institutions}]->(w)
+"""
+
+CREATE_WORK_TOPICS = """
+UNWIND $links AS row
+MATCH (w:Work {id: row.workId}), (t:Topic {id: row.topicId})
+CREATE (w)-[:HAS_TOPIC {score: row.score}]->(t)
+"""
+
+CREATE_CITATIONS = """
+UNWIND $links AS row
+MATCH (a:Work {id: row.source}), (b:Work {id: row.target})
+CREATE (a)-[:CITES]->(b)
+"""

@@ -1,0 +1,232 @@
+"""What both engines share: the reads and the write plan, over an engine's way to run Cypher.
+
+An engine subclasses CypherStore and supplies ``_read`` and ``_write`` (its driver or
+connection, its transactions, its errors); the Cypher itself lives in graphstore.cypher.
+"""
+
+from __future__ import annotations
+
+import itertools
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any
+
+from graphstore import cypher
+from graphstore.protocol import GraphCounts
+from graphstore.records import (
+    ResearcherRecord,
+    WorkFilterSpec,
+    WorkKey,
+    WorkPage,
+    WorkPageSpec,
+    WorkRecord,
+    WorkRow,
+    WriteSummary,
+)
+
+Row = dict[str, Any]
+Statement = tuple[str, dict[str, Any]]
+
+NODE_LABELS = ("Researcher", "Work", "Topic", "Institution", "User")
+EDGE_TYPES = ("AUTHORED", "HAS_TOPIC", "PART_OF", "AFFILIATED_WITH", "CITES", "FOLLOWS", "CLAIMED")
+
+
+class CypherStore(ABC):
+    """Reads and writes expressed in the Cypher both engines accept."""
+
+    engine: str
+
+    @abstractmethod
+    async def _read(self, query: str, params: dict[str, Any]) -> list[Row]:
+        """Run a read query and return its rows as dicts."""
+
+    @abstractmethod
+    async def _write(self, statements: Sequence[Statement]) -> None:
+        """Run the statements in order, in one transaction: all land or none."""
+
+    async def counts(self) -> GraphCounts:
+        nodes = {}
+        for label in NODE_LABELS:
+            rows = await self._read(f"MATCH (n:{label}) RETURN count(n) AS n", {})
+            nodes[label] = int(rows[0]["n"])
+        edges = {}
+        for edge_type in EDGE_TYPES:
+            rows = await self._read(f"MATCH ()-[e:{edge_type}]->() RETURN count(e) AS n", {})
+            edges[edge_type] = int(rows[0]["n"])
+        return GraphCounts(nodes=nodes, edges=edges)
+
+    async def researchers(self, ids: Sequence[str]) -> list[ResearcherRecord | None]:
+        rows = await self._read(cypher.RESEARCHERS_BY_ID, {"ids": list(ids)})
+        found = {row["id"]: _researcher(row) for row in rows}
+        return [found.get(i) for i in ids]
+
+    async def works(self, ids: Sequence[str]) -> list[WorkRecord | None]:
+        rows = await self._read(cypher.WORKS_BY_ID, {"ids": list(ids)})
+        found = {row["id"]: _work(row) for row in rows}
+        return [found.get(i) for i in ids]
+
+    async def researcher_works(self, ids: Sequence[str], page: WorkPageSpec) -> list[WorkPage]:
+        query, params = cypher.researcher_work_keys(page.order, page.filter, page.after)
+        params["ids"] = list(ids)
+        if len(ids) == 1:
+            # One researcher: let the database stop after the page (plus one, to see if more).
+            query += "LIMIT $limit"
+            params["limit"] = page.first + 1
+        rows = await self._read(query, params)
+        keys_by_researcher: dict[str, list[WorkKey]] = {i: [] for i in ids}
+        for row in rows:
+            keys = keys_by_researcher[row["rid"]]
+            if len(keys) <= page.first:
+                keys.append(WorkKey(sort_value=int(row["k"]), title=row["title"], id=row["id"]))
+        pages = []
+        for researcher_id in ids:
+            keys = keys_by_researcher[researcher_id]
+            pages.append(
+                WorkPage(keys=tuple(keys[: page.first]), has_next_page=len(keys) > page.first)
+            )
+        return pages
+
+    async def researcher_work_counts(
+        self, ids: Sequence[str], work_filter: WorkFilterSpec
+    ) -> list[int]:
+        query, params = cypher.researcher_work_counts(work_filter)
+        params["ids"] = list(ids)
+        counted = {row["rid"]: int(row["n"]) for row in await self._read(query, params)}
+        return [counted.get(i, 0) for i in ids]
+
+    async def upsert_works(self, rows: Sequence[WorkRow]) -> WriteSummary:
+        latest: dict[str, WorkRow] = {}
+        for row in rows:
+            kept = latest.get(row.id)
+            if kept is None or row.updated_date >= kept.updated_date:
+                latest[row.id] = row
+        stored = await self._read(cypher.WORK_UPDATED_DATES, {"ids": list(latest)})
+        stored_dates = {r["id"]: r["updatedDate"] or "" for r in stored}
+        fresh = [w for w in latest.values() if w.updated_date >= stored_dates.get(w.id, "")]
+        skipped = len(rows) - len(fresh)
+        if not fresh:
+            return WriteSummary(skipped_older=skipped)
+        statements, summary = _upsert_plan(fresh)
+        await self._write(statements)
+        return summary + WriteSummary(skipped_older=skipped)
+
+
+def _upsert_plan(works: Sequence[WorkRow]) -> tuple[list[Statement], WriteSummary]:
+    """The statements that replace these works, their authorships, topics and citations."""
+    ids = [w.id for w in works]
+    researchers: dict[str, Row] = {}
+    institutions: dict[str, Row] = {}
+    topics: dict[str, Row] = {}
+    parent_links: set[tuple[str, str]] = set()
+    authorships: list[Row] = []
+    work_topics: list[Row] = []
+    citations: list[Row] = []
+    work_rows: list[Row] = []
+    for work in works:
+        work_rows.append(
+            {
+                "id": work.id,
+                "title": work.title,
+                "type": work.type,
+                "year": work.year,
+                "venue": work.venue,
+                "doi": work.doi,
+                "abstract": work.abstract,
+                "citedByCount": work.cited_by_count,
+                "updatedDate": work.updated_date,
+                "authorCount": len(work.authorships),
+            }
+        )
+        for authorship in work.authorships:
+            researchers.setdefault(
+                authorship.researcher_id,
+                {
+                    "id": authorship.researcher_id,
+                    "name": authorship.name,
+                    "orcid": authorship.orcid,
+                },
+            )
+            for institution in authorship.institutions:
+                institutions.setdefault(
+                    institution.id,
+                    {
+                        "id": institution.id,
+                        "name": institution.name,
+                        "ror": institution.ror,
+                        "country": institution.country,
+                        "type": institution.type,
+                    },
+                )
+            authorships.append(
+                {
+                    "researcherId": authorship.researcher_id,
+                    "workId": work.id,
+                    "position": authorship.position,
+                    "institutions": [i.id for i in authorship.institutions],
+                }
+            )
+        for work_topic in work.topics:
+            chain = (work_topic.topic, *work_topic.ancestors)
+            for level in chain:
+                topics[level.id] = {"id": level.id, "name": level.name, "level": level.level}
+            for child, parent in itertools.pairwise(chain):
+                parent_links.add((child.id, parent.id))
+            work_topics.append(
+                {"workId": work.id, "topicId": work_topic.topic.id, "score": work_topic.score}
+            )
+        citations.extend({"source": work.id, "target": target} for target in work.references)
+    statements: list[Statement] = [
+        (cypher.UPSERT_WORKS, {"works": work_rows}),
+        (cypher.DELETE_WORK_AUTHORSHIPS, {"ids": ids}),
+        (cypher.DELETE_WORK_TOPICS, {"ids": ids}),
+        (cypher.DELETE_WORK_CITATIONS, {"ids": ids}),
+    ]
+    if researchers:
+        statements.append((cypher.UPSERT_RESEARCHERS, {"researchers": list(researchers.values())}))
+    if institutions:
+        statements.append(
+            (cypher.UPSERT_INSTITUTIONS, {"institutions": list(institutions.values())})
+        )
+    if topics:
+        statements.append((cypher.UPSERT_TOPICS, {"topics": list(topics.values())}))
+    if parent_links:
+        links = [{"child": c, "parent": p} for c, p in sorted(parent_links)]
+        statements.append((cypher.LINK_TOPIC_PARENTS, {"links": links}))
+    if authorships:
+        statements.append((cypher.CREATE_AUTHORSHIPS, {"authorships": authorships}))
+    if work_topics:
+        statements.append((cypher.CREATE_WORK_TOPICS, {"links": work_topics}))
+    if citations:
+        statements.append((cypher.CREATE_CITATIONS, {"links": citations}))
+    summary = WriteSummary(
+        works=len(works),
+        authorships=len(authorships),
+        researchers=len(researchers),
+        topics=len(work_topics),
+        citations=len(citations),
+    )
+    return statements, summary
+
+
+def _researcher(row: Row) -> ResearcherRecord:
+    open_flag = row.get("openToCollaborate")
+    return ResearcherRecord(
+        id=row["id"],
+        name=row["name"] or row["id"],
+        orcid=row.get("orcid"),
+        bio=row.get("bio"),
+        open_to_collaborate=True if open_flag is None else bool(open_flag),
+    )
+
+
+def _work(row: Row) -> WorkRecord:
+    return WorkRecord(
+        id=row["id"],
+        title=row["title"] or "",
+        type=row["type"] or "unknown",
+        year=row["year"],
+        venue=row["venue"],
+        doi=row["doi"],
+        abstract=row["abstract"],
+        citations=int(row["citedByCount"] or 0),
+    )

@@ -1,0 +1,80 @@
+"""The GraphStore protocol: the one seam between the GraphQL layer and a graph database.
+
+Every read is batch-shaped: it takes a sequence of ids and returns a list aligned to them, so a
+DataLoader's batch function is exactly one store call and one database query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from graphstore.records import (
+    ResearcherRecord,
+    WorkFilterSpec,
+    WorkPage,
+    WorkPageSpec,
+    WorkRecord,
+    WorkRow,
+    WriteSummary,
+)
+
+
+class StoreError(Exception):
+    """A store failure whose message is safe to show to an operator (never to a client)."""
+
+
+class StoreUnavailableError(StoreError):
+    """The database cannot be reached or opened."""
+
+
+class StoreLockedError(StoreUnavailableError):
+    """The embedded database file is held by another process."""
+
+
+@dataclass(frozen=True, slots=True)
+class GraphCounts:
+    """How many nodes and edges of each kind the graph holds."""
+
+    nodes: dict[str, int]
+    edges: dict[str, int]
+
+
+class GraphStore(Protocol):
+    """What the resolvers and importers need from a graph database."""
+
+    engine: str
+
+    async def apply_schema(self) -> None:
+        """Create tables, constraints and indexes; safe to run on every start."""
+
+    async def ping(self) -> None:
+        """Raise StoreUnavailableError unless the database answers a trivial query."""
+
+    async def close(self) -> None:
+        """Release the database (driver or file) for good."""
+
+    async def counts(self) -> GraphCounts:
+        """Node counts by label and edge counts by type."""
+
+    async def researchers(self, ids: Sequence[str]) -> list[ResearcherRecord | None]:
+        """Researchers by id, None where absent."""
+
+    async def works(self, ids: Sequence[str]) -> list[WorkRecord | None]:
+        """Works by id, None where absent."""
+
+    async def researcher_works(self, ids: Sequence[str], page: WorkPageSpec) -> list[WorkPage]:
+        """One keyset page of each researcher's works."""
+
+    async def researcher_work_counts(
+        self, ids: Sequence[str], work_filter: WorkFilterSpec
+    ) -> list[int]:
+        """How many works of each researcher pass the filter."""
+
+    async def upsert_works(self, rows: Sequence[WorkRow]) -> WriteSummary:
+        """Write a batch of works with their authors and topics in one transaction.
+
+        A row whose ``updated_date`` is older than the stored one is skipped; otherwise the
+        work's properties and outgoing relationships are replaced, so re-importing is idempotent.
+        """

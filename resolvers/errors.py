@@ -1,0 +1,21 @@
+"""Errors a client may see, each with a stable ``extensions.code``."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+BAD_USER_INPUT = "BAD_USER_INPUT"
+NOT_FOUND = "NOT_FOUND"
+DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+
+
+class ClientError(GraphQLError):
+    """A GraphQL error whose message is meant for the client and carries a code."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message, extensions={"code": code})
+
+
+def bad_input(message: str) -> ClientError:
+    """The request's arguments cannot be used as given."""
+    return ClientError(message, BAD_USER_INPUT)

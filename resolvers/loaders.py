@@ -1,0 +1,77 @@
+"""Per-request DataLoaders: each batch becomes exactly one GraphStore call.
+
+Loaders cache by key for the life of one request only, so a client never sees another
+request's data and writes are visible to the next request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from aiodataloader import DataLoader
+
+from graphstore.protocol import GraphStore
+from graphstore.records import (
+    ResearcherRecord,
+    WorkFilterSpec,
+    WorkPage,
+    WorkPageSpec,
+    WorkRecord,
+)
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class BatchLoader(Generic[K, V]):
+    """A typed face on aiodataloader's DataLoader."""
+
+    def __init__(self, batch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]) -> None:
+        async def batch_load(keys: list[K]) -> list[V]:
+            return list(await batch(keys))
+
+        self._loader: Any = DataLoader(batch_load_fn=batch_load)
+
+    async def load(self, key: K) -> V:
+        """The value for one key, batched with every other load of this tick."""
+        value: V = await self._loader.load(key)
+        return value
+
+    async def load_many(self, keys: Sequence[K]) -> list[V]:
+        """The values for several keys, in order."""
+        values: list[V] = await self._loader.load_many(list(keys))
+        return values
+
+
+class Loaders:
+    """All loaders of one request."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self.researcher: BatchLoader[str, ResearcherRecord | None] = BatchLoader(store.researchers)
+        self.work: BatchLoader[str, WorkRecord | None] = BatchLoader(store.works)
+        self._work_pages: dict[WorkPageSpec, BatchLoader[str, WorkPage]] = {}
+        self._work_counts: dict[WorkFilterSpec, BatchLoader[str, int]] = {}
+
+    def researcher_works(self, page: WorkPageSpec) -> BatchLoader[str, WorkPage]:
+        """Loader of one page spec of works, keyed by researcher id."""
+        loader = self._work_pages.get(page)
+        if loader is None:
+
+            async def batch(ids: Sequence[str]) -> list[WorkPage]:
+                return await self._store.researcher_works(ids, page)
+
+            loader = self._work_pages[page] = BatchLoader(batch)
+        return loader
+
+    def researcher_work_count(self, work_filter: WorkFilterSpec) -> BatchLoader[str, int]:
+        """Loader of work counts under one filter, keyed by researcher id."""
+        loader = self._work_counts.get(work_filter)
+        if loader is None:
+
+            async def batch(ids: Sequence[str]) -> list[int]:
+                return await self._store.researcher_work_counts(ids, work_filter)
+
+            loader = self._work_counts[work_filter] = BatchLoader(batch)
+        return loader

@@ -1,0 +1,20 @@
+"""The public GraphQL schema: Strawberry types over plain records; no IO in this package."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import strawberry
+from strawberry.extensions import SchemaExtension
+
+from schema.query import Query
+
+
+def build_schema(extensions: Sequence[type[SchemaExtension]] = ()) -> strawberry.Schema:
+    """The schema, with the given Strawberry extensions."""
+    return strawberry.Schema(query=Query, extensions=list(extensions))
+
+
+schema = build_schema()
+
+__all__ = ["build_schema", "schema"]

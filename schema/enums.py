@@ -1,0 +1,35 @@
+"""Enums of the public contract."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from graphstore.records import WorkOrder as WorkOrderValue
+
+
+@strawberry.enum(description="The kinds of node in the research graph.")
+class NodeKind(Enum):
+    RESEARCHER = "RESEARCHER"
+    WORK = "WORK"
+    TOPIC = "TOPIC"
+    INSTITUTION = "INSTITUTION"
+
+
+@strawberry.enum(description="Whether a person has claimed this public author record.")
+class ClaimStatus(Enum):
+    UNCLAIMED = "UNCLAIMED"
+    PENDING = "PENDING"
+    CLAIMED = "CLAIMED"
+
+
+@strawberry.enum(description="Orders of a works list; ties are broken by title, then id.")
+class WorkOrder(Enum):
+    NEWEST = "NEWEST"
+    OLDEST = "OLDEST"
+    MOST_CITED = "MOST_CITED"
+
+    def to_value(self) -> WorkOrderValue:
+        """The store's order for this GraphQL order."""
+        return WorkOrderValue(self.value)

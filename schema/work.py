@@ -1,0 +1,82 @@
+"""Works (papers, preprints, ...) and their Relay connections."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graphstore.records import WorkFilterSpec, WorkRecord
+from resolvers import works as work_resolvers
+from resolvers.context import RequestContext
+from resolvers.works import WorkListPage
+from schema.connections import PageInfo
+from schema.node import Node
+
+
+@strawberry.type(description="A scholarly work.")
+class Work(Node):
+    title: str
+    type: str
+    year: int | None
+    venue: str | None
+    doi: str | None
+    abstract: str | None
+    citations: int
+
+    @classmethod
+    def from_record(cls, record: WorkRecord) -> Work:
+        """The GraphQL view of a stored work."""
+        return cls(
+            id=strawberry.ID(record.id),
+            title=record.title,
+            type=record.type,
+            year=record.year,
+            venue=record.venue,
+            doi=record.doi,
+            abstract=record.abstract,
+            citations=record.citations,
+        )
+
+
+@strawberry.type
+class WorkEdge:
+    cursor: str
+    node: Work
+
+
+@strawberry.input(description="Which works to keep: a year range and work types.")
+class WorkFilter:
+    year_from: int | None = None
+    year_to: int | None = None
+    types: list[str] | None = None
+
+
+@strawberry.type(description="A page of works. totalCount is computed only when asked for.")
+class WorkConnection:
+    nodes: list[Work]
+    edges: list[WorkEdge]
+    page_info: PageInfo
+    owner_id: strawberry.Private[str]
+    filter_spec: strawberry.Private[WorkFilterSpec]
+
+    @classmethod
+    def from_page(
+        cls, page: WorkListPage, owner_id: str, filter_spec: WorkFilterSpec
+    ) -> WorkConnection:
+        """The connection of one page of an owner's works."""
+        nodes = [Work.from_record(w) for w in page.works]
+        return cls(
+            nodes=nodes,
+            edges=[WorkEdge(cursor=c, node=n) for c, n in zip(page.cursors, nodes, strict=True)],
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                end_cursor=page.cursors[-1] if page.cursors else None,
+            ),
+            owner_id=owner_id,
+            filter_spec=filter_spec,
+        )
+
+    @strawberry.field(description="How many works the whole list holds, filter applied.")
+    async def total_count(self, info: strawberry.Info[RequestContext, None]) -> int:
+        return await work_resolvers.researcher_work_count(
+            info.context, self.owner_id, self.filter_spec
+        )

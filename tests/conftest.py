@@ -1,0 +1,68 @@
+"""Fixtures: a real LadybugDB in memory and a real Neo4j server for every store test.
+
+Neo4j comes from NEO4J_URI when set (the test command starts one); otherwise the session
+starts its own with `researchgraph.neo4j_server`, so a plain `pytest` runs every test.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from graphstore.embedded_store import IN_MEMORY, EmbeddedStore
+from graphstore.neo4j_store import Neo4jStore
+from graphstore.protocol import GraphStore
+from researchgraph import neo4j_server
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SEED_WORKS = SHARED_DATA / "seed-profile" / "works.jsonl"
+SEED_RESEARCHER = "A925533110232"
+
+ENGINES = [
+    pytest.param("embedded", id="embedded"),
+    pytest.param("neo4j", id="neo4j", marks=pytest.mark.neo4j),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Neo4j server's bolt URI: NEO4J_URI, or one started for this test session."""
+    given = os.environ.get("NEO4J_URI")
+    if given:
+        yield given
+        return
+    data_dir = tmp_path_factory.mktemp("neo4j")
+    uri = neo4j_server.start(data_dir, _free_port())
+    try:
+        yield uri
+    finally:
+        neo4j_server.stop(data_dir)
+
+
+@pytest.fixture(params=ENGINES)
+async def store(request: pytest.FixtureRequest) -> AsyncIterator[GraphStore]:
+    """An empty graph store with its schema, on each engine in turn."""
+    opened: EmbeddedStore | Neo4jStore
+    if request.param == "embedded":
+        opened = EmbeddedStore(IN_MEMORY)
+    else:
+        uri: str = request.getfixturevalue("neo4j_uri")
+        opened = Neo4jStore(uri, os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD"))
+        await opened.apply_schema()
+        await opened.clear()
+    await opened.apply_schema()
+    try:
+        yield opened
+    finally:
+        await opened.close()
