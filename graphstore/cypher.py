@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from graphstore.ids import NodeLabel
 from graphstore.records import WorkFilterSpec, WorkKey, WorkOrder
+from graphstore.traversal import EdgeKind, Hop
 
 # Each order: the sort key expression and whether it sorts descending. Ties: title, then id.
 _ORDER_KEY: dict[WorkOrder, tuple[str, bool]] = {
@@ -20,8 +22,12 @@ _ORDER_KEY: dict[WorkOrder, tuple[str, bool]] = {
 RESEARCHERS_BY_ID = """
 UNWIND $ids AS rid
 MATCH (r:Researcher {id: rid})
+OPTIONAL MATCH (u:User)-[c:CLAIMED]->(r)
 RETURN r.id AS id, r.name AS name, r.orcid AS orcid, r.bio AS bio,
-       r.openToCollaborate AS openToCollaborate
+       r.openToCollaborate AS openToCollaborate,
+       collect(c.status) AS claims,
+       collect(CASE WHEN c.status = 'CLAIMED' AND u.orcidVerified AND u.orcid = r.orcid
+               THEN 1 ELSE 0 END) AS verifiedOrcidClaims
 """
 
 WORKS_BY_ID = """
@@ -159,4 +165,65 @@ CREATE_CITATIONS = """
 UNWIND $links AS row
 MATCH (a:Work {id: row.source}), (b:Work {id: row.target})
 CREATE (a)-[:CITES]->(b)
+"""
+
+
+def neighbours(hop: Hop) -> str:
+    """Query returning one row per edge of the hop from the frontier ``$ids``.
+
+    Columns: source, target, name, and where the hop has them: score (HAS_TOPIC), position
+    (AUTHORED), authorCount (the work's, on AUTHORED), citations and year (target works).
+    """
+    spec = hop.spec
+    arrow = f"-[e:{spec.edge.value}]->" if spec.forward else f"<-[e:{spec.edge.value}]-"
+    columns = ["sid AS source", "t.id AS target"]
+    columns.append("t.title AS name" if spec.target is NodeLabel.WORK else "t.name AS name")
+    if spec.target is NodeLabel.WORK:
+        columns += ["t.citedByCount AS citations", "t.year AS year"]
+    if spec.edge is EdgeKind.HAS_TOPIC:
+        columns.append("e.score AS score")
+    if spec.edge is EdgeKind.AUTHORED:
+        work = "t" if spec.target is NodeLabel.WORK else "s"
+        columns += [
+            "e.position AS position",
+            "e.institutions AS institutions",
+            f"{work}.authorCount AS authorCount",
+        ]
+    return (
+        f"UNWIND $ids AS sid MATCH (s:{spec.source.value} {{id: sid}}){arrow}"
+        f"(t:{spec.target.value}) RETURN {', '.join(columns)}"
+    )
+
+
+TOPICS_BY_ID = """
+UNWIND $ids AS tid
+MATCH (t:Topic {id: tid})
+RETURN t.id AS id, t.name AS name, t.level AS level
+"""
+
+INSTITUTIONS_BY_ID = """
+UNWIND $ids AS iid
+MATCH (i:Institution {id: iid})
+RETURN i.id AS id, i.name AS name, i.country AS country, i.type AS type, i.ror AS ror
+"""
+
+FOLLOWER_COUNTS = """
+UNWIND $ids AS rid
+MATCH (:User)-[:FOLLOWS]->(r:Researcher {id: rid})
+RETURN rid, count(*) AS n
+"""
+
+# Affiliations come from two places: the institutions listed on a researcher's authorships
+# (with the works' years) and AFFILIATED_WITH edges from OpenAlex Author records.
+AUTHORSHIP_AFFILIATIONS = """
+UNWIND $ids AS rid
+MATCH (:Researcher {id: rid})-[e:AUTHORED]->(w:Work)
+UNWIND e.institutions AS iid
+RETURN rid, iid, w.year AS year
+"""
+
+RECORD_AFFILIATIONS = """
+UNWIND $ids AS rid
+MATCH (:Researcher {id: rid})-[a:AFFILIATED_WITH]->(i:Institution)
+RETURN rid, i.id AS iid, a.years AS years
 """

@@ -14,7 +14,10 @@ from typing import Any
 from graphstore import cypher
 from graphstore.protocol import GraphCounts
 from graphstore.records import (
+    ClaimState,
+    InstitutionRecord,
     ResearcherRecord,
+    TopicRecord,
     WorkFilterSpec,
     WorkKey,
     WorkPage,
@@ -23,6 +26,7 @@ from graphstore.records import (
     WorkRow,
     WriteSummary,
 )
+from graphstore.traversal import EdgeKind, Hop, HopSpec, Neighbour
 
 Row = dict[str, Any]
 Statement = tuple[str, dict[str, Any]]
@@ -64,6 +68,59 @@ class CypherStore(ABC):
         rows = await self._read(cypher.WORKS_BY_ID, {"ids": list(ids)})
         found = {row["id"]: _work(row) for row in rows}
         return [found.get(i) for i in ids]
+
+    async def topics(self, ids: Sequence[str]) -> list[TopicRecord | None]:
+        rows = await self._read(cypher.TOPICS_BY_ID, {"ids": list(ids)})
+        found = {
+            row["id"]: TopicRecord(
+                id=row["id"], name=row["name"] or row["id"], level=row["level"] or "topic"
+            )
+            for row in rows
+        }
+        return [found.get(i) for i in ids]
+
+    async def institutions(self, ids: Sequence[str]) -> list[InstitutionRecord | None]:
+        rows = await self._read(cypher.INSTITUTIONS_BY_ID, {"ids": list(ids)})
+        found = {
+            row["id"]: InstitutionRecord(
+                id=row["id"],
+                name=row["name"] or row["id"],
+                country=row["country"],
+                type=row["type"],
+                ror=row["ror"],
+            )
+            for row in rows
+        }
+        return [found.get(i) for i in ids]
+
+    async def neighbours(self, ids: Sequence[str], hop: Hop) -> list[list[Neighbour]]:
+        rows = await self._read(cypher.neighbours(hop), {"ids": list(ids)})
+        spec = hop.spec
+        found: dict[str, list[Neighbour]] = {i: [] for i in ids}
+        for row in rows:
+            found[row["source"]].append(_neighbour(row, spec))
+        return [found[i] for i in ids]
+
+    async def follower_counts(self, ids: Sequence[str]) -> list[int]:
+        rows = await self._read(cypher.FOLLOWER_COUNTS, {"ids": list(ids)})
+        counted = {row["rid"]: int(row["n"]) for row in rows}
+        return [counted.get(i, 0) for i in ids]
+
+    async def affiliations(self, ids: Sequence[str]) -> list[list[tuple[str, tuple[int, ...]]]]:
+        years: dict[str, dict[str, set[int]]] = {i: {} for i in ids}
+        for row in await self._read(cypher.AUTHORSHIP_AFFILIATIONS, {"ids": list(ids)}):
+            known = years[row["rid"]].setdefault(row["iid"], set())
+            if row["year"] is not None:
+                known.add(int(row["year"]))
+        for row in await self._read(cypher.RECORD_AFFILIATIONS, {"ids": list(ids)}):
+            years[row["rid"]].setdefault(row["iid"], set()).update(row["years"] or ())
+        return [
+            sorted(
+                ((iid, tuple(sorted(ys))) for iid, ys in years[i].items()),
+                key=lambda item: (-(item[1][-1] if item[1] else 0), item[0]),
+            )
+            for i in ids
+        ]
 
     async def researcher_works(self, ids: Sequence[str], page: WorkPageSpec) -> list[WorkPage]:
         query, params = cypher.researcher_work_keys(page.order, page.filter, page.after)
@@ -210,12 +267,46 @@ def _upsert_plan(works: Sequence[WorkRow]) -> tuple[list[Statement], WriteSummar
 
 def _researcher(row: Row) -> ResearcherRecord:
     open_flag = row.get("openToCollaborate")
+    claims = {status for status in row.get("claims") or () if status}
+    claim = (
+        ClaimState.CLAIMED
+        if ClaimState.CLAIMED.value in claims
+        else ClaimState.PENDING
+        if ClaimState.PENDING.value in claims
+        else ClaimState.UNCLAIMED
+    )
     return ResearcherRecord(
         id=row["id"],
         name=row["name"] or row["id"],
         orcid=row.get("orcid"),
         bio=row.get("bio"),
         open_to_collaborate=True if open_flag is None else bool(open_flag),
+        claim_status=claim,
+        orcid_verified=any(row.get("verifiedOrcidClaims") or ()),
+    )
+
+
+def _neighbour(row: Row, spec: HopSpec) -> Neighbour:
+    if spec.edge is EdgeKind.AUTHORED:
+        authors = int(row.get("authorCount") or 1)
+        edge_weight = 1.0 / (authors - 1) if authors > 1 else 1.0
+    elif spec.edge is EdgeKind.HAS_TOPIC:
+        edge_weight = float(row.get("score") or 0.0)
+    else:
+        edge_weight = 1.0
+    year = row.get("year")
+    position = row.get("position")
+    return Neighbour(
+        source=row["source"],
+        target=row["target"],
+        label=spec.target,
+        name=row["name"] or row["target"],
+        edge=spec.edge,
+        edge_weight=edge_weight,
+        node_weight=float(row.get("citations") or 0),
+        year=int(year) if year is not None else None,
+        position=int(position) if position is not None else None,
+        institutions=tuple(row.get("institutions") or ()),
     )
 
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from graphstore.records import (
+    InstitutionRecord,
     ResearcherRecord,
+    TopicRecord,
     WorkFilterSpec,
     WorkPage,
     WorkPageSpec,
@@ -19,6 +21,7 @@ from graphstore.records import (
     WorkRow,
     WriteSummary,
 )
+from graphstore.traversal import Hop, Neighbour
 
 
 class StoreError(Exception):
@@ -63,6 +66,21 @@ class GraphStore(Protocol):
 
     async def works(self, ids: Sequence[str]) -> list[WorkRecord | None]:
         """Works by id, None where absent."""
+
+    async def topics(self, ids: Sequence[str]) -> list[TopicRecord | None]:
+        """Topics (and hierarchy levels) by id, None where absent."""
+
+    async def institutions(self, ids: Sequence[str]) -> list[InstitutionRecord | None]:
+        """Institutions by id, None where absent."""
+
+    async def neighbours(self, ids: Sequence[str], hop: Hop) -> list[list[Neighbour]]:
+        """The traversal primitive: every neighbour of each frontier node over one hop."""
+
+    async def follower_counts(self, ids: Sequence[str]) -> list[int]:
+        """How many users follow each researcher."""
+
+    async def affiliations(self, ids: Sequence[str]) -> list[list[tuple[str, tuple[int, ...]]]]:
+        """Each researcher's institutions with the years known, most recent first."""
 
     async def researcher_works(self, ids: Sequence[str], page: WorkPageSpec) -> list[WorkPage]:
         """One keyset page of each researcher's works."""

@@ -13,12 +13,15 @@ from aiodataloader import DataLoader
 
 from graphstore.protocol import GraphStore
 from graphstore.records import (
+    InstitutionRecord,
     ResearcherRecord,
+    TopicRecord,
     WorkFilterSpec,
     WorkPage,
     WorkPageSpec,
     WorkRecord,
 )
+from graphstore.traversal import Hop, Neighbour
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -51,8 +54,28 @@ class Loaders:
         self._store = store
         self.researcher: BatchLoader[str, ResearcherRecord | None] = BatchLoader(store.researchers)
         self.work: BatchLoader[str, WorkRecord | None] = BatchLoader(store.works)
+        self.topic: BatchLoader[str, TopicRecord | None] = BatchLoader(store.topics)
+        self.institution: BatchLoader[str, InstitutionRecord | None] = BatchLoader(
+            store.institutions
+        )
+        self.follower_count: BatchLoader[str, int] = BatchLoader(store.follower_counts)
+        self.affiliations: BatchLoader[str, list[tuple[str, tuple[int, ...]]]] = BatchLoader(
+            store.affiliations
+        )
         self._work_pages: dict[WorkPageSpec, BatchLoader[str, WorkPage]] = {}
         self._work_counts: dict[WorkFilterSpec, BatchLoader[str, int]] = {}
+        self._neighbours: dict[Hop, BatchLoader[str, list[Neighbour]]] = {}
+
+    def neighbours(self, hop: Hop) -> BatchLoader[str, list[Neighbour]]:
+        """Loader of one hop's neighbours, keyed by frontier node id."""
+        loader = self._neighbours.get(hop)
+        if loader is None:
+
+            async def batch(ids: Sequence[str]) -> list[list[Neighbour]]:
+                return await self._store.neighbours(ids, hop)
+
+            loader = self._neighbours[hop] = BatchLoader(batch)
+        return loader
 
     def researcher_works(self, page: WorkPageSpec) -> BatchLoader[str, WorkPage]:
         """Loader of one page spec of works, keyed by researcher id."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from graphstore.ids import InvalidIdError, NodeLabel, normalize_id
-from graphstore.records import ResearcherRecord, WorkRecord
+from graphstore.ids import InvalidIdError, NodeLabel, label_of, normalize_id
+from graphstore.records import InstitutionRecord, ResearcherRecord, TopicRecord, WorkRecord
+from graphstore.traversal import Hop
 from resolvers.context import RequestContext
 from resolvers.errors import bad_input
 
@@ -24,3 +25,43 @@ async def researcher(context: RequestContext, raw_id: str) -> ResearcherRecord |
 async def work(context: RequestContext, raw_id: str) -> WorkRecord | None:
     """The work with this id, None when the graph has none."""
     return await context.loaders.work.load(client_id(raw_id, NodeLabel.WORK))
+
+
+async def topic(context: RequestContext, raw_id: str) -> TopicRecord | None:
+    """The topic (or hierarchy level) with this id, None when the graph has none."""
+    return await context.loaders.topic.load(client_id(raw_id, NodeLabel.TOPIC))
+
+
+async def institution(context: RequestContext, raw_id: str) -> InstitutionRecord | None:
+    """The institution with this id, None when the graph has none."""
+    return await context.loaders.institution.load(client_id(raw_id, NodeLabel.INSTITUTION))
+
+
+async def topic_parent(context: RequestContext, topic_id: str) -> TopicRecord | None:
+    """The hierarchy level above a topic."""
+    parents = await context.loaders.neighbours(Hop.PARENT_OF_TOPIC).load(topic_id)
+    if not parents:
+        return None
+    return await context.loaders.topic.load(min(p.target for p in parents))
+
+
+async def topic_children(context: RequestContext, topic_id: str) -> list[TopicRecord]:
+    """The hierarchy levels directly below a topic, by name."""
+    children = await context.loaders.neighbours(Hop.CHILDREN_OF_TOPIC).load(topic_id)
+    records = await context.loaders.topic.load_many([c.target for c in children])
+    return sorted((r for r in records if r is not None), key=lambda r: (r.name, r.id))
+
+
+async def node(
+    context: RequestContext, raw_id: str
+) -> ResearcherRecord | WorkRecord | TopicRecord | InstitutionRecord | None:
+    """Any node by id, typed by the id's prefix."""
+    short = client_id(raw_id)
+    label = label_of(short)
+    if label is NodeLabel.RESEARCHER:
+        return await context.loaders.researcher.load(short)
+    if label is NodeLabel.WORK:
+        return await context.loaders.work.load(short)
+    if label is NodeLabel.TOPIC:
+        return await context.loaders.topic.load(short)
+    return await context.loaders.institution.load(short)

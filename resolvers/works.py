@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graphstore.records import WorkFilterSpec, WorkKey, WorkOrder, WorkPageSpec, WorkRecord
+from graphstore.records import (
+    AuthorshipRecord,
+    InstitutionRecord,
+    TopicRecord,
+    WorkFilterSpec,
+    WorkKey,
+    WorkOrder,
+    WorkPageSpec,
+    WorkRecord,
+)
+from graphstore.traversal import Hop
 from resolvers.context import RequestContext
 from resolvers.cursors import decode_work_cursor, encode_work_cursor
 from resolvers.errors import bad_input
@@ -67,3 +78,33 @@ async def researcher_work_count(
 ) -> int:
     """How many of the researcher's works pass the filter."""
     return await context.loaders.researcher_work_count(filter_spec).load(researcher_id)
+
+
+async def authorships(context: RequestContext, work_id: str) -> list[AuthorshipRecord]:
+    """A work's authors in author order, with the institutions of each authorship."""
+    authors = await context.loaders.neighbours(Hop.AUTHORS_OF_WORK).load(work_id)
+    authors = sorted(authors, key=lambda a: (a.position if a.position is not None else 0, a.target))
+    records = await context.loaders.researcher.load_many([a.target for a in authors])
+    return [
+        AuthorshipRecord(
+            position=a.position if a.position is not None else index,
+            researcher=record,
+            institution_ids=a.institutions,
+        )
+        for index, (a, record) in enumerate(zip(authors, records, strict=True))
+        if record is not None
+    ]
+
+
+async def institutions(context: RequestContext, ids: Sequence[str]) -> list[InstitutionRecord]:
+    """Institutions by id, in the given order, leaving out ids the graph lacks."""
+    records = await context.loaders.institution.load_many(list(ids))
+    return [r for r in records if r is not None]
+
+
+async def work_topics(context: RequestContext, work_id: str) -> list[tuple[TopicRecord, float]]:
+    """A work's topics with their scores, highest first."""
+    links = await context.loaders.neighbours(Hop.TOPICS_OF_WORK).load(work_id)
+    links = sorted(links, key=lambda t: (-t.edge_weight, t.target))
+    records = await context.loaders.topic.load_many([t.target for t in links])
+    return [(r, t.edge_weight) for t, r in zip(links, records, strict=True) if r is not None]

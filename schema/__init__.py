@@ -7,12 +7,18 @@ from collections.abc import Sequence
 import strawberry
 from strawberry.extensions import SchemaExtension
 
+from schema.institution import Institution
 from schema.query import Query
+from schema.researcher import Researcher
+from schema.topic import Topic
+from schema.work import Work
 
 
 def build_schema(extensions: Sequence[type[SchemaExtension]] = ()) -> strawberry.Schema:
     """The schema, with the given Strawberry extensions."""
-    return strawberry.Schema(query=Query, extensions=list(extensions))
+    return strawberry.Schema(
+        query=Query, types=[Researcher, Work, Topic, Institution], extensions=list(extensions)
+    )
 
 
 schema = build_schema()

@@ -33,3 +33,20 @@ class WorkOrder(Enum):
     def to_value(self) -> WorkOrderValue:
         """The store's order for this GraphQL order."""
         return WorkOrderValue(self.value)
+
+
+@strawberry.enum(description="Trust bands by score: NEW 0-19 up to EXEMPLARY 80-100.")
+class TrustBand(Enum):
+    NEW = "NEW"
+    EMERGING = "EMERGING"
+    ESTABLISHED = "ESTABLISHED"
+    TRUSTED = "TRUSTED"
+    EXEMPLARY = "EXEMPLARY"
+
+
+@strawberry.enum(description="How far a researcher record's identity is verified.")
+class VerificationLevel(Enum):
+    L0 = "L0"
+    L1 = "L1"
+    L2 = "L2"
+    L3 = "L3"

@@ -4,24 +4,52 @@ from __future__ import annotations
 
 import strawberry
 
+from graphstore.records import InstitutionRecord, ResearcherRecord, TopicRecord, WorkRecord
 from resolvers import lookups
 from resolvers.context import RequestContext
+from schema.institution import Institution
+from schema.node import Node
 from schema.researcher import Researcher
+from schema.topic import Topic
 from schema.work import Work
+
+Info = strawberry.Info[RequestContext, None]
+
+
+def as_node(record: ResearcherRecord | WorkRecord | TopicRecord | InstitutionRecord) -> Node:
+    """The GraphQL type of a stored record."""
+    if isinstance(record, ResearcherRecord):
+        return Researcher.from_record(record)
+    if isinstance(record, WorkRecord):
+        return Work.from_record(record)
+    if isinstance(record, TopicRecord):
+        return Topic.from_record(record)
+    return Institution.from_record(record)
 
 
 @strawberry.type
 class Query:
+    @strawberry.field(description="Any node by OpenAlex id (short id or URL).")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        record = await lookups.node(info.context, str(id))
+        return as_node(record) if record else None
+
     @strawberry.field(description="A researcher by OpenAlex id (A925533110232 or its URL).")
-    async def researcher(
-        self, info: strawberry.Info[RequestContext, None], id: strawberry.ID
-    ) -> Researcher | None:
+    async def researcher(self, info: Info, id: strawberry.ID) -> Researcher | None:
         record = await lookups.researcher(info.context, str(id))
         return Researcher.from_record(record) if record else None
 
     @strawberry.field(description="A work by OpenAlex id (W... or its URL).")
-    async def work(
-        self, info: strawberry.Info[RequestContext, None], id: strawberry.ID
-    ) -> Work | None:
+    async def work(self, info: Info, id: strawberry.ID) -> Work | None:
         record = await lookups.work(info.context, str(id))
         return Work.from_record(record) if record else None
+
+    @strawberry.field(description="A topic by OpenAlex id (T..., or subfields/N, fields/N, ...).")
+    async def topic(self, info: Info, id: strawberry.ID) -> Topic | None:
+        record = await lookups.topic(info.context, str(id))
+        return Topic.from_record(record) if record else None
+
+    @strawberry.field(description="An institution by OpenAlex id (I... or its URL).")
+    async def institution(self, info: Info, id: strawberry.ID) -> Institution | None:
+        record = await lookups.institution(info.context, str(id))
+        return Institution.from_record(record) if record else None

@@ -4,22 +4,68 @@ from __future__ import annotations
 
 import strawberry
 
-from graphstore.records import ResearcherRecord, WorkFilterSpec
+from graphstore.records import ResearcherRecord, ResearcherStatsRecord
+from resolvers import profile
 from resolvers import works as work_resolvers
 from resolvers.context import RequestContext
-from schema.enums import ClaimStatus, WorkOrder
+from resolvers.trust import Trust
+from schema.enums import ClaimStatus, TrustBand, VerificationLevel, WorkOrder
+from schema.institution import Affiliation, Institution
 from schema.node import Node
+from schema.topic import Topic, TopicShare
 from schema.work import WorkConnection, WorkFilter
 
 
-@strawberry.type(description="The figures of a researcher profile.")
+@strawberry.type(description="The figures of a researcher profile, derived from the graph.")
 class ResearcherStats:
-    researcher_id: strawberry.Private[str]
+    works: int
+    followers: int
+    topics: int
+    close_collaborators: int = strawberry.field(
+        description="Co-authors with at least 2 shared works."
+    )
+    citations: int
+    h_index: int
 
-    @strawberry.field(description="Works authored, in this graph.")
-    async def works(self, info: strawberry.Info[RequestContext, None]) -> int:
-        return await work_resolvers.researcher_work_count(
-            info.context, self.researcher_id, WorkFilterSpec()
+    @classmethod
+    def from_record(cls, record: ResearcherStatsRecord) -> ResearcherStats:
+        """The GraphQL view of computed profile figures."""
+        return cls(
+            works=record.works,
+            followers=record.followers,
+            topics=record.topics,
+            close_collaborators=record.close_collaborators,
+            citations=record.citations,
+            h_index=record.h_index,
+        )
+
+
+@strawberry.type(description="One signal of the trust score and the points it adds.")
+class TrustSignal:
+    name: str
+    value: str
+    points: int
+
+
+@strawberry.type(description="A quick read of how far a researcher record can be trusted.")
+class TrustSnapshot:
+    score: int
+    band: TrustBand
+    label: str
+    verification: VerificationLevel
+    signals: list[TrustSignal]
+
+    @classmethod
+    def from_trust(cls, trust: Trust) -> TrustSnapshot:
+        """The GraphQL view of a computed trust snapshot."""
+        return cls(
+            score=trust.score,
+            band=TrustBand(trust.band),
+            label=trust.label,
+            verification=VerificationLevel(trust.verification),
+            signals=[
+                TrustSignal(name=s.name, value=s.value, points=s.points) for s in trust.signals
+            ],
         )
 
 
@@ -30,6 +76,7 @@ class Researcher(Node):
     bio: str | None
     open_to_collaborate: bool
     claim_status: ClaimStatus
+    record: strawberry.Private[ResearcherRecord]
 
     @classmethod
     def from_record(cls, record: ResearcherRecord) -> Researcher:
@@ -41,11 +88,55 @@ class Researcher(Node):
             bio=record.bio,
             open_to_collaborate=record.open_to_collaborate,
             claim_status=ClaimStatus(record.claim_status.value),
+            record=record,
         )
 
     @strawberry.field(description="Profile figures, derived from the graph.")
-    def stats(self) -> ResearcherStats:
-        return ResearcherStats(researcher_id=str(self.id))
+    async def stats(self, info: strawberry.Info[RequestContext, None]) -> ResearcherStats:
+        return ResearcherStats.from_record(await profile.stats(info.context, self.record.id))
+
+    @strawberry.field(description="Trust score, band, verification level and its signals.")
+    async def trust(self, info: strawberry.Info[RequestContext, None]) -> TrustSnapshot:
+        return TrustSnapshot.from_trust(await profile.trust(info.context, self.record))
+
+    @strawberry.field(description="Known institutions with years; empty when none imported.")
+    async def affiliations(self, info: strawberry.Info[RequestContext, None]) -> list[Affiliation]:
+        records = await profile.affiliations(info.context, self.record.id)
+        return [
+            Affiliation(institution=Institution.from_record(a.institution), years=list(a.years))
+            for a in records
+        ]
+
+    @strawberry.field(description="Topics by number of works, then name.")
+    async def topics(
+        self, info: strawberry.Info[RequestContext, None], first: int = 10
+    ) -> list[TopicShare]:
+        shares = await profile.topics(info.context, self.record.id, first)
+        return [TopicShare(topic=Topic.from_record(s.topic), works=s.works) for s in shares]
+
+    @strawberry.field(
+        description="Co-authors by collaboration strength (Newman: the sum over shared works "
+        "of 1/(authors - 1)), then shared works, then name."
+    )
+    async def collaborators(
+        self,
+        info: strawberry.Info[RequestContext, None],
+        first: int = 10,
+        min_shared_works: int = 1,
+    ) -> list[Collaboration]:
+        records = await profile.collaborators(info.context, self.record.id, first, min_shared_works)
+        return [
+            Collaboration(
+                researcher=Researcher.from_record(c.researcher),
+                shared_works=c.shared_works,
+                strength=c.strength,
+            )
+            for c in records
+        ]
+
+    @strawberry.field(description="Whether the signed-in user follows this researcher.")
+    def viewer_follows(self) -> bool:
+        return False
 
     @strawberry.field(description="The researcher's works, one keyset page at a time.")
     async def works(
@@ -60,10 +151,17 @@ class Researcher(Node):
         filter_spec = work_resolvers.work_filter(given.year_from, given.year_to, given.types)
         page = await work_resolvers.researcher_works(
             info.context,
-            str(self.id),
+            self.record.id,
             first=first,
             after=after,
             order=order_by.to_value(),
             filter_spec=filter_spec,
         )
-        return WorkConnection.from_page(page, str(self.id), filter_spec)
+        return WorkConnection.from_page(page, self.record.id, filter_spec)
+
+
+@strawberry.type(description="A co-author and what they share with the researcher.")
+class Collaboration:
+    researcher: Researcher
+    shared_works: int
+    strength: float

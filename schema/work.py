@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 
 from graphstore.records import WorkFilterSpec, WorkRecord
@@ -9,7 +11,24 @@ from resolvers import works as work_resolvers
 from resolvers.context import RequestContext
 from resolvers.works import WorkListPage
 from schema.connections import PageInfo
+from schema.institution import Institution
 from schema.node import Node
+from schema.topic import Topic, TopicScore
+
+if TYPE_CHECKING:
+    from schema.researcher import Researcher
+
+
+@strawberry.type(description="One author of a work, in author order, with their institutions.")
+class Authorship:
+    position: int
+    researcher: Annotated[Researcher, strawberry.lazy("schema.researcher")]
+    institution_ids: strawberry.Private[tuple[str, ...]]
+
+    @strawberry.field(description="Institutions listed for this author on this work.")
+    async def institutions(self, info: strawberry.Info[RequestContext, None]) -> list[Institution]:
+        records = await work_resolvers.institutions(info.context, self.institution_ids)
+        return [Institution.from_record(r) for r in records]
 
 
 @strawberry.type(description="A scholarly work.")
@@ -21,6 +40,26 @@ class Work(Node):
     doi: str | None
     abstract: str | None
     citations: int
+
+    @strawberry.field(description="Authors in author order.")
+    async def authors(self, info: strawberry.Info[RequestContext, None]) -> list[Authorship]:
+        # Researcher and Work refer to each other; the type is resolved when first used.
+        from schema.researcher import Researcher
+
+        records = await work_resolvers.authorships(info.context, str(self.id))
+        return [
+            Authorship(
+                position=r.position,
+                researcher=Researcher.from_record(r.researcher),
+                institution_ids=r.institution_ids,
+            )
+            for r in records
+        ]
+
+    @strawberry.field(description="Topics with OpenAlex's scores, highest first.")
+    async def topics(self, info: strawberry.Info[RequestContext, None]) -> list[TopicScore]:
+        pairs = await work_resolvers.work_topics(info.context, str(self.id))
+        return [TopicScore(topic=Topic.from_record(t), score=score) for t, score in pairs]
 
     @classmethod
     def from_record(cls, record: WorkRecord) -> Work:

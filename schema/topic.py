@@ -1,0 +1,44 @@
+"""Topics and the levels above them (subfield, field, domain)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from graphstore.records import TopicRecord
+from resolvers import lookups
+from resolvers.context import RequestContext
+from schema.node import Node
+
+
+@strawberry.type(description="A research topic, or a level of OpenAlex's topic hierarchy.")
+class Topic(Node):
+    name: str
+    level: str
+
+    @classmethod
+    def from_record(cls, record: TopicRecord) -> Topic:
+        """The GraphQL view of a stored topic."""
+        return cls(id=strawberry.ID(record.id), name=record.name, level=record.level)
+
+    @strawberry.field(description="The level above: topic -> subfield -> field -> domain.")
+    async def parent(self, info: strawberry.Info[RequestContext, None]) -> Topic | None:
+        record = await lookups.topic_parent(info.context, str(self.id))
+        return Topic.from_record(record) if record else None
+
+    @strawberry.field(description="The levels directly below, by name.")
+    async def children(self, info: strawberry.Info[RequestContext, None]) -> list[Topic]:
+        return [
+            Topic.from_record(r) for r in await lookups.topic_children(info.context, str(self.id))
+        ]
+
+
+@strawberry.type(description="A topic of a researcher, with how many of their works have it.")
+class TopicShare:
+    topic: Topic
+    works: int
+
+
+@strawberry.type(description="A topic of a work, with OpenAlex's score.")
+class TopicScore:
+    topic: Topic
+    score: float
