@@ -143,27 +143,37 @@ MERGE (t:Topic {id: row.id})
 SET t.name = row.name, t.level = row.level
 """
 
+# Each endpoint is matched in its own step: a two-node MATCH from UNWIND rows makes
+# LadybugDB join all candidate pairs (30x slower on a 5,000-work batch).
 LINK_TOPIC_PARENTS = """
 UNWIND $links AS row
-MATCH (c:Topic {id: row.child}), (p:Topic {id: row.parent})
+MATCH (c:Topic {id: row.child})
+WITH c, row
+MATCH (p:Topic {id: row.parent})
 MERGE (c)-[:PART_OF]->(p)
 """
 
 CREATE_AUTHORSHIPS = """
 UNWIND $authorships AS row
-MATCH (r:Researcher {id: row.researcherId}), (w:Work {id: row.workId})
+MATCH (w:Work {id: row.workId})
+WITH w, row
+MATCH (r:Researcher {id: row.researcherId})
 CREATE (r)-[:AUTHORED {position: row.position, institutions: row.institutions}]->(w)
 """
 
 CREATE_WORK_TOPICS = """
 UNWIND $links AS row
-MATCH (w:Work {id: row.workId}), (t:Topic {id: row.topicId})
+MATCH (w:Work {id: row.workId})
+WITH w, row
+MATCH (t:Topic {id: row.topicId})
 CREATE (w)-[:HAS_TOPIC {score: row.score}]->(t)
 """
 
 CREATE_CITATIONS = """
 UNWIND $links AS row
-MATCH (a:Work {id: row.source}), (b:Work {id: row.target})
+MATCH (a:Work {id: row.source})
+WITH a, row
+MATCH (b:Work {id: row.target})
 CREATE (a)-[:CITES]->(b)
 """
 

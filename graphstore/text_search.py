@@ -93,8 +93,9 @@ class QueryTerms:
     """User text cut into plain search terms.
 
     Every term starts with a letter or digit and holds only letters, digits, combining marks
-    and, between two of those, the joiners ``' ’ . _``. ``prefix_last`` says the text ended in
-    the middle of its last term (the user is still typing it), so it may match as a prefix.
+    and, between two of those, the joiners ``' . _`` and U+2019 (the typographic apostrophe).
+    ``prefix_last`` says the text ended inside its last term (the user is still typing it), so
+    that term may match as a prefix.
     """
 
     terms: tuple[str, ...]
@@ -341,7 +342,9 @@ NEO4J_FULLTEXT_INDEX: Final = "researchgraph_search"
 # Researcher, Topic and Institution nodes carry `name`; Work nodes carry `title` and `abstract`.
 # The analyzer is pinned rather than left to the server's default (standard-no-stop-words):
 # standard-folding is the same tokenizer plus ASCII folding, which matches the embedded index's
-# remove_diacritics ("Müller" finds "Muller"), and it keeps stop words, so "the" is searchable.
+# remove_diacritics ("Muller" finds "Müller"), and names need that more than anything. It also
+# drops 33 English stop words (the, of, not, ...) on both sides; the embedded index keeps them,
+# a difference that only shows in queries made mostly of such words.
 NEO4J_FULLTEXT_INDEXES: Final = (
     f"CREATE FULLTEXT INDEX {NEO4J_FULLTEXT_INDEX} IF NOT EXISTS "
     "FOR (n:Researcher|Work|Topic|Institution) ON EACH [n.name, n.title, n.abstract] "
@@ -377,7 +380,7 @@ def lucene_query(text: str, *, require_all: bool = False) -> str | None:
     if not parsed.terms:
         return None
     # Every term is kept whole: term characters are letters, digits, marks and the joiners
-    # ' ’ . _, none of which Lucene's parser treats as syntax, so nothing needs escaping.
+    # ' . _ and U+2019, none of which Lucene's parser treats as syntax, so nothing needs escaping.
     words = [term.lower() if term in _LUCENE_OPERATORS else term for term in parsed.terms]
     clauses = list(words)
     if parsed.prefix_last:
