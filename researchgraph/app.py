@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -22,6 +22,7 @@ from graphstore.protocol import GraphStore, StoreError
 from researchgraph.debug import QueryCountExtension
 from researchgraph.settings import Settings
 from researchgraph.stores import open_store
+from researchgraph.web import graphiql_page, web_routes
 from resolvers.context import RequestContext
 from schema import build_schema
 
@@ -52,6 +53,9 @@ class GraphQLApp(GraphQL[RequestContext, None]):
         )
         super().__init__(build_schema(extensions), **kwargs)
         self._state = state
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return graphiql_page(self.graphql_ide_html)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -99,6 +103,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
+            *web_routes(),
         ],
         lifespan=lifespan,
     )
