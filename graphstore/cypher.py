@@ -37,12 +37,6 @@ RETURN w.id AS id, w.title AS title, w.type AS type, w.year AS year, w.venue AS 
        w.doi AS doi, w.abstract AS abstract, w.citedByCount AS citedByCount
 """
 
-WORK_UPDATED_DATES = """
-UNWIND $ids AS wid
-MATCH (w:Work {id: wid})
-RETURN w.id AS id, w.updatedDate AS updatedDate
-"""
-
 
 def _filter_clauses(work_filter: WorkFilterSpec, params: dict[str, Any]) -> list[str]:
     clauses: list[str] = []
@@ -101,81 +95,6 @@ MATCH (:Researcher {{id: rid}})-[:AUTHORED]->(w:Work)
 RETURN rid, count(w) AS n
 """
     return query, params
-
-
-# Writes of GraphStore.upsert_works, run in this order inside one transaction.
-UPSERT_WORKS = """
-UNWIND $works AS row
-MERGE (w:Work {id: row.id})
-SET w.title = row.title, w.type = row.type, w.year = row.year, w.venue = row.venue,
-    w.doi = row.doi, w.abstract = row.abstract, w.citedByCount = row.citedByCount,
-    w.updatedDate = row.updatedDate, w.authorCount = row.authorCount
-"""
-
-DELETE_WORK_AUTHORSHIPS = """
-MATCH (:Researcher)-[e:AUTHORED]->(w:Work) WHERE w.id IN $ids DELETE e
-"""
-
-DELETE_WORK_TOPICS = """
-MATCH (w:Work)-[e:HAS_TOPIC]->(:Topic) WHERE w.id IN $ids DELETE e
-"""
-
-DELETE_WORK_CITATIONS = """
-MATCH (w:Work)-[e:CITES]->(:Work) WHERE w.id IN $ids DELETE e
-"""
-
-UPSERT_RESEARCHERS = """
-UNWIND $researchers AS row
-MERGE (r:Researcher {id: row.id})
-SET r.name = coalesce(r.name, row.name), r.orcid = coalesce(r.orcid, row.orcid)
-"""
-
-UPSERT_INSTITUTIONS = """
-UNWIND $institutions AS row
-MERGE (i:Institution {id: row.id})
-SET i.name = coalesce(i.name, row.name), i.ror = coalesce(i.ror, row.ror),
-    i.country = coalesce(i.country, row.country), i.type = coalesce(i.type, row.type)
-"""
-
-UPSERT_TOPICS = """
-UNWIND $topics AS row
-MERGE (t:Topic {id: row.id})
-SET t.name = row.name, t.level = row.level
-"""
-
-# Each endpoint is matched in its own step: a two-node MATCH from UNWIND rows makes
-# LadybugDB join all candidate pairs (30x slower on a 5,000-work batch).
-LINK_TOPIC_PARENTS = """
-UNWIND $links AS row
-MATCH (c:Topic {id: row.child})
-WITH c, row
-MATCH (p:Topic {id: row.parent})
-MERGE (c)-[:PART_OF]->(p)
-"""
-
-CREATE_AUTHORSHIPS = """
-UNWIND $authorships AS row
-MATCH (w:Work {id: row.workId})
-WITH w, row
-MATCH (r:Researcher {id: row.researcherId})
-CREATE (r)-[:AUTHORED {position: row.position, institutions: row.institutions}]->(w)
-"""
-
-CREATE_WORK_TOPICS = """
-UNWIND $links AS row
-MATCH (w:Work {id: row.workId})
-WITH w, row
-MATCH (t:Topic {id: row.topicId})
-CREATE (w)-[:HAS_TOPIC {score: row.score}]->(t)
-"""
-
-CREATE_CITATIONS = """
-UNWIND $links AS row
-MATCH (a:Work {id: row.source})
-WITH a, row
-MATCH (b:Work {id: row.target})
-CREATE (a)-[:CITES]->(b)
-"""
 
 
 def neighbours(hop: Hop) -> str:

@@ -6,12 +6,11 @@ connection, its transactions, its errors); the Cypher itself lives in graphstore
 
 from __future__ import annotations
 
-import itertools
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
-from graphstore import cypher
+from graphstore import cypher, writes
 from graphstore.protocol import GraphCounts
 from graphstore.records import (
     ClaimState,
@@ -27,9 +26,7 @@ from graphstore.records import (
     WriteSummary,
 )
 from graphstore.traversal import EdgeKind, Hop, HopSpec, Neighbour
-
-Row = dict[str, Any]
-Statement = tuple[str, dict[str, Any]]
+from graphstore.writes import Row, Statement
 
 NODE_LABELS = ("Researcher", "Work", "Topic", "Institution", "User")
 EDGE_TYPES = ("AUTHORED", "HAS_TOPIC", "PART_OF", "AFFILIATED_WITH", "CITES", "FOLLOWS", "CLAIMED")
@@ -157,112 +154,15 @@ class CypherStore(ABC):
             kept = latest.get(row.id)
             if kept is None or row.updated_date >= kept.updated_date:
                 latest[row.id] = row
-        stored = await self._read(cypher.WORK_UPDATED_DATES, {"ids": list(latest)})
+        stored = await self._read(writes.WORK_UPDATED_DATES, {"ids": list(latest)})
         stored_dates = {r["id"]: r["updatedDate"] or "" for r in stored}
         fresh = [w for w in latest.values() if w.updated_date >= stored_dates.get(w.id, "")]
         skipped = len(rows) - len(fresh)
         if not fresh:
             return WriteSummary(skipped_older=skipped)
-        statements, summary = _upsert_plan(fresh)
+        statements, summary = writes.work_upsert_plan(fresh)
         await self._write(statements)
         return summary + WriteSummary(skipped_older=skipped)
-
-
-def _upsert_plan(works: Sequence[WorkRow]) -> tuple[list[Statement], WriteSummary]:
-    """The statements that replace these works, their authorships, topics and citations."""
-    ids = [w.id for w in works]
-    researchers: dict[str, Row] = {}
-    institutions: dict[str, Row] = {}
-    topics: dict[str, Row] = {}
-    parent_links: set[tuple[str, str]] = set()
-    authorships: list[Row] = []
-    work_topics: list[Row] = []
-    citations: list[Row] = []
-    work_rows: list[Row] = []
-    for work in works:
-        work_rows.append(
-            {
-                "id": work.id,
-                "title": work.title,
-                "type": work.type,
-                "year": work.year,
-                "venue": work.venue,
-                "doi": work.doi,
-                "abstract": work.abstract,
-                "citedByCount": work.cited_by_count,
-                "updatedDate": work.updated_date,
-                "authorCount": len(work.authorships),
-            }
-        )
-        for authorship in work.authorships:
-            researchers.setdefault(
-                authorship.researcher_id,
-                {
-                    "id": authorship.researcher_id,
-                    "name": authorship.name,
-                    "orcid": authorship.orcid,
-                },
-            )
-            for institution in authorship.institutions:
-                institutions.setdefault(
-                    institution.id,
-                    {
-                        "id": institution.id,
-                        "name": institution.name,
-                        "ror": institution.ror,
-                        "country": institution.country,
-                        "type": institution.type,
-                    },
-                )
-            authorships.append(
-                {
-                    "researcherId": authorship.researcher_id,
-                    "workId": work.id,
-                    "position": authorship.position,
-                    "institutions": [i.id for i in authorship.institutions],
-                }
-            )
-        for work_topic in work.topics:
-            chain = (work_topic.topic, *work_topic.ancestors)
-            for level in chain:
-                topics[level.id] = {"id": level.id, "name": level.name, "level": level.level}
-            for child, parent in itertools.pairwise(chain):
-                parent_links.add((child.id, parent.id))
-            work_topics.append(
-                {"workId": work.id, "topicId": work_topic.topic.id, "score": work_topic.score}
-            )
-        citations.extend({"source": work.id, "target": target} for target in work.references)
-    statements: list[Statement] = [
-        (cypher.UPSERT_WORKS, {"works": work_rows}),
-        (cypher.DELETE_WORK_AUTHORSHIPS, {"ids": ids}),
-        (cypher.DELETE_WORK_TOPICS, {"ids": ids}),
-        (cypher.DELETE_WORK_CITATIONS, {"ids": ids}),
-    ]
-    if researchers:
-        statements.append((cypher.UPSERT_RESEARCHERS, {"researchers": list(researchers.values())}))
-    if institutions:
-        statements.append(
-            (cypher.UPSERT_INSTITUTIONS, {"institutions": list(institutions.values())})
-        )
-    if topics:
-        statements.append((cypher.UPSERT_TOPICS, {"topics": list(topics.values())}))
-    if parent_links:
-        links = [{"child": c, "parent": p} for c, p in sorted(parent_links)]
-        statements.append((cypher.LINK_TOPIC_PARENTS, {"links": links}))
-    if authorships:
-        statements.append((cypher.CREATE_AUTHORSHIPS, {"authorships": authorships}))
-    if work_topics:
-        statements.append((cypher.CREATE_WORK_TOPICS, {"links": work_topics}))
-    if citations:
-        statements.append((cypher.CREATE_CITATIONS, {"links": citations}))
-    summary = WriteSummary(
-        works=len(works),
-        authorships=len(authorships),
-        researchers=len(researchers),
-        topics=len(work_topics),
-        citations=len(citations),
-    )
-    return statements, summary
 
 
 def _researcher(row: Row) -> ResearcherRecord:

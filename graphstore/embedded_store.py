@@ -15,9 +15,10 @@ from typing import Any
 
 import ladybug
 
-from graphstore.cypher_store import CypherStore, Row, Statement
+from graphstore.cypher_store import CypherStore
 from graphstore.instrumentation import timed_query
 from graphstore.protocol import StoreError, StoreLockedError, StoreUnavailableError
+from graphstore.writes import Row, Statement
 
 SCHEMA = (
     "CREATE NODE TABLE IF NOT EXISTS Researcher(id STRING PRIMARY KEY, name STRING, "

@@ -13,9 +13,10 @@ import neo4j
 from neo4j import AsyncGraphDatabase, RoutingControl
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
-from graphstore.cypher_store import CypherStore, Row, Statement
+from graphstore.cypher_store import CypherStore
 from graphstore.instrumentation import timed_query
 from graphstore.protocol import StoreUnavailableError
+from graphstore.writes import Row, Statement
 
 SCHEMA = (
     "CREATE CONSTRAINT researcher_id IF NOT EXISTS FOR (n:Researcher) REQUIRE n.id IS UNIQUE",
