@@ -11,20 +11,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from graphstore import cypher, writes
+from graphstore.ids import NodeLabel
 from graphstore.protocol import GraphCounts
 from graphstore.records import (
+    AffiliationRecord,
     ClaimState,
     InstitutionRecord,
     ResearcherRecord,
     TopicRecord,
-    WorkFilterSpec,
-    WorkKey,
-    WorkPage,
-    WorkPageSpec,
     WorkRecord,
     WorkRow,
     WriteSummary,
 )
+from graphstore.text_search import SearchDocument, SearchHit, documents_for_works
 from graphstore.traversal import EdgeKind, Hop, HopSpec, Neighbour
 from graphstore.writes import Row, Statement
 
@@ -44,6 +43,16 @@ class CypherStore(ABC):
     @abstractmethod
     async def _write(self, statements: Sequence[Statement]) -> None:
         """Run the statements in order, in one transaction: all land or none."""
+
+    @abstractmethod
+    async def _index_documents(self, docs: Sequence[SearchDocument]) -> None:
+        """Bring the engine's text search up to date with documents just written."""
+
+    @abstractmethod
+    async def search(
+        self, query: str, kinds: Sequence[str] | None, first: int, offset: int
+    ) -> tuple[list[SearchHit], int]:
+        """One page of nodes matching the text, most relevant first, and the number of matches."""
 
     async def counts(self) -> GraphCounts:
         nodes = {}
@@ -68,26 +77,12 @@ class CypherStore(ABC):
 
     async def topics(self, ids: Sequence[str]) -> list[TopicRecord | None]:
         rows = await self._read(cypher.TOPICS_BY_ID, {"ids": list(ids)})
-        found = {
-            row["id"]: TopicRecord(
-                id=row["id"], name=row["name"] or row["id"], level=row["level"] or "topic"
-            )
-            for row in rows
-        }
+        found = {row["id"]: _topic(row) for row in rows}
         return [found.get(i) for i in ids]
 
     async def institutions(self, ids: Sequence[str]) -> list[InstitutionRecord | None]:
         rows = await self._read(cypher.INSTITUTIONS_BY_ID, {"ids": list(ids)})
-        found = {
-            row["id"]: InstitutionRecord(
-                id=row["id"],
-                name=row["name"] or row["id"],
-                country=row["country"],
-                type=row["type"],
-                ror=row["ror"],
-            )
-            for row in rows
-        }
+        found = {row["id"]: _institution(row) for row in rows}
         return [found.get(i) for i in ids]
 
     async def neighbours(self, ids: Sequence[str], hop: Hop) -> list[list[Neighbour]]:
@@ -103,50 +98,28 @@ class CypherStore(ABC):
         counted = {row["rid"]: int(row["n"]) for row in rows}
         return [counted.get(i, 0) for i in ids]
 
-    async def affiliations(self, ids: Sequence[str]) -> list[list[tuple[str, tuple[int, ...]]]]:
+    async def affiliations(self, ids: Sequence[str]) -> list[list[AffiliationRecord]]:
+        params = {"ids": list(ids)}
+        institutions: dict[str, InstitutionRecord] = {}
         years: dict[str, dict[str, set[int]]] = {i: {} for i in ids}
-        for row in await self._read(cypher.AUTHORSHIP_AFFILIATIONS, {"ids": list(ids)}):
-            known = years[row["rid"]].setdefault(row["iid"], set())
+        for row in await self._read(cypher.AUTHORSHIP_AFFILIATIONS, params):
+            institutions[row["id"]] = _institution(row)
+            known = years[row["rid"]].setdefault(row["id"], set())
             if row["year"] is not None:
                 known.add(int(row["year"]))
-        for row in await self._read(cypher.RECORD_AFFILIATIONS, {"ids": list(ids)}):
-            years[row["rid"]].setdefault(row["iid"], set()).update(row["years"] or ())
-        return [
-            sorted(
-                ((iid, tuple(sorted(ys))) for iid, ys in years[i].items()),
-                key=lambda item: (-(item[1][-1] if item[1] else 0), item[0]),
-            )
-            for i in ids
-        ]
-
-    async def researcher_works(self, ids: Sequence[str], page: WorkPageSpec) -> list[WorkPage]:
-        query, params = cypher.researcher_work_keys(page.order, page.filter, page.after)
-        params["ids"] = list(ids)
-        if len(ids) == 1:
-            # One researcher: let the database stop after the page (plus one, to see if more).
-            query += "LIMIT $limit"
-            params["limit"] = page.first + 1
-        rows = await self._read(query, params)
-        keys_by_researcher: dict[str, list[WorkKey]] = {i: [] for i in ids}
-        for row in rows:
-            keys = keys_by_researcher[row["rid"]]
-            if len(keys) <= page.first:
-                keys.append(WorkKey(sort_value=int(row["k"]), title=row["title"], id=row["id"]))
-        pages = []
+        for row in await self._read(cypher.RECORD_AFFILIATIONS, params):
+            institutions[row["id"]] = _institution(row)
+            years[row["rid"]].setdefault(row["id"], set()).update(row["years"] or ())
+        affiliations = []
         for researcher_id in ids:
-            keys = keys_by_researcher[researcher_id]
-            pages.append(
-                WorkPage(keys=tuple(keys[: page.first]), has_next_page=len(keys) > page.first)
-            )
-        return pages
-
-    async def researcher_work_counts(
-        self, ids: Sequence[str], work_filter: WorkFilterSpec
-    ) -> list[int]:
-        query, params = cypher.researcher_work_counts(work_filter)
-        params["ids"] = list(ids)
-        counted = {row["rid"]: int(row["n"]) for row in await self._read(query, params)}
-        return [counted.get(i, 0) for i in ids]
+            found = [
+                AffiliationRecord(institution=institutions[iid], years=tuple(sorted(ys)))
+                for iid, ys in years[researcher_id].items()
+            ]
+            # Most recent first; an affiliation without years last; then by name.
+            found.sort(key=lambda a: (-(a.years[-1] if a.years else 0), a.institution.name))
+            affiliations.append(found)
+        return affiliations
 
     async def upsert_works(self, rows: Sequence[WorkRow]) -> WriteSummary:
         latest: dict[str, WorkRow] = {}
@@ -162,27 +135,20 @@ class CypherStore(ABC):
             return WriteSummary(skipped_older=skipped)
         statements, summary = writes.work_upsert_plan(fresh)
         await self._write(statements)
+        await self._index_documents(documents_for_works(fresh))
         return summary + WriteSummary(skipped_older=skipped)
 
 
 def _researcher(row: Row) -> ResearcherRecord:
     open_flag = row.get("openToCollaborate")
-    claims = {status for status in row.get("claims") or () if status}
-    claim = (
-        ClaimState.CLAIMED
-        if ClaimState.CLAIMED.value in claims
-        else ClaimState.PENDING
-        if ClaimState.PENDING.value in claims
-        else ClaimState.UNCLAIMED
-    )
     return ResearcherRecord(
         id=row["id"],
         name=row["name"] or row["id"],
         orcid=row.get("orcid"),
         bio=row.get("bio"),
         open_to_collaborate=True if open_flag is None else bool(open_flag),
-        claim_status=claim,
-        orcid_verified=any(row.get("verifiedOrcidClaims") or ()),
+        claim_status=ClaimState(row.get("claimStatus") or ClaimState.UNCLAIMED.value),
+        orcid_verified=bool(row.get("orcidVerified")),
     )
 
 
@@ -196,6 +162,14 @@ def _neighbour(row: Row, spec: HopSpec) -> Neighbour:
         edge_weight = 1.0
     year = row.get("year")
     position = row.get("position")
+    target_row = {**row, "id": row["target"]}
+    record: ResearcherRecord | TopicRecord | InstitutionRecord | None = None
+    if spec.target is NodeLabel.RESEARCHER:
+        record = _researcher(target_row)
+    elif spec.target is NodeLabel.TOPIC:
+        record = _topic(target_row)
+    elif spec.target is NodeLabel.INSTITUTION:
+        record = _institution(target_row)
     return Neighbour(
         source=row["source"],
         target=row["target"],
@@ -204,9 +178,25 @@ def _neighbour(row: Row, spec: HopSpec) -> Neighbour:
         edge=spec.edge,
         edge_weight=edge_weight,
         node_weight=float(row.get("citations") or 0),
+        record=record,
         year=int(year) if year is not None else None,
+        work_type=row.get("type") if spec.target is NodeLabel.WORK else None,
         position=int(position) if position is not None else None,
         institutions=tuple(row.get("institutions") or ()),
+    )
+
+
+def _topic(row: Row) -> TopicRecord:
+    return TopicRecord(id=row["id"], name=row["name"] or row["id"], level=row["level"] or "topic")
+
+
+def _institution(row: Row) -> InstitutionRecord:
+    return InstitutionRecord(
+        id=row["id"],
+        name=row["name"] or row["id"],
+        country=row["country"],
+        type=row["type"],
+        ror=row["ror"],
     )
 
 

@@ -18,11 +18,13 @@ import ladybug
 from graphstore.cypher_store import CypherStore
 from graphstore.instrumentation import timed_query
 from graphstore.protocol import StoreError, StoreLockedError, StoreUnavailableError
+from graphstore.text_search import SearchDocument, SearchHit, SqliteTextIndex
 from graphstore.writes import Row, Statement
 
 SCHEMA = (
     "CREATE NODE TABLE IF NOT EXISTS Researcher(id STRING PRIMARY KEY, name STRING, "
-    "orcid STRING, bio STRING, openToCollaborate BOOLEAN, nameAlternatives STRING[], "
+    "orcid STRING, bio STRING, openToCollaborate BOOLEAN, claimStatus STRING, "
+    "orcidVerified BOOLEAN, nameAlternatives STRING[], "
     "worksCount INT64, citedByCount INT64, hIndex INT64, i10Index INT64, updatedDate STRING)",
     "CREATE NODE TABLE IF NOT EXISTS Work(id STRING PRIMARY KEY, title STRING, type STRING, "
     "year INT64, venue STRING, doi STRING, abstract STRING, citedByCount INT64, "
@@ -63,6 +65,9 @@ class EmbeddedStore(CypherStore):
                     "(is `researchgraph serve` running?); stop it or use another --data-dir"
                 ) from error
             raise StoreUnavailableError(f"cannot open the embedded database: {error}") from error
+        self._search_index = SqliteTextIndex(
+            IN_MEMORY if location == IN_MEMORY else f"{location}.search.sqlite"
+        )
         self._readers = ladybug.AsyncConnection(self._db, max_concurrent_queries=read_connections)
         self._writer = ladybug.Connection(self._db)
         self._write_lock = asyncio.Lock()
@@ -83,10 +88,23 @@ class EmbeddedStore(CypherStore):
             self._readers.close()
             self._writer.close()
             self._db.close()
+            self._search_index.close()
 
     async def clear(self) -> None:
         """Delete every node and edge: for tests and for re-seeding a scratch database."""
         await self._write([("MATCH (n) DETACH DELETE n", {})])
+        await asyncio.to_thread(self._search_index.clear)
+
+    async def search(
+        self, query: str, kinds: Sequence[str] | None, first: int, offset: int
+    ) -> tuple[list[SearchHit], int]:
+        with timed_query():
+            return await asyncio.to_thread(self._search_index.search, query, kinds, first, offset)
+
+    async def _index_documents(self, docs: Sequence[SearchDocument]) -> None:
+        # The index is a SQLite file beside the database, written after the graph commits;
+        # re-importing the same records rebuilds any document a crash left out.
+        await asyncio.to_thread(self._search_index.upsert, docs)
 
     async def _read(self, query: str, params: dict[str, Any]) -> list[Row]:
         if self._closed:

@@ -16,6 +16,13 @@ from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 from graphstore.cypher_store import CypherStore
 from graphstore.instrumentation import timed_query
 from graphstore.protocol import StoreUnavailableError
+from graphstore.text_search import (
+    NEO4J_FULLTEXT_INDEX,
+    NEO4J_FULLTEXT_INDEXES,
+    SearchDocument,
+    SearchHit,
+    lucene_query,
+)
 from graphstore.writes import Row, Statement
 
 SCHEMA = (
@@ -26,7 +33,28 @@ SCHEMA = (
     "CREATE CONSTRAINT user_id IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT user_email IF NOT EXISTS FOR (n:User) REQUIRE n.email IS UNIQUE",
     "CREATE INDEX work_year IF NOT EXISTS FOR (n:Work) ON (n.year)",
+    *NEO4J_FULLTEXT_INDEXES,
 )
+
+_LABEL_KINDS = {
+    "Researcher": "researcher",
+    "Work": "work",
+    "Topic": "topic",
+    "Institution": "institution",
+}
+_SEARCH = f"""
+CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $query) YIELD node, score
+WITH node, score, [label IN labels(node) WHERE label IN $labels][0] AS label
+WHERE label IS NOT NULL
+RETURN node.id AS id, label, score
+ORDER BY score DESC, id
+SKIP $offset LIMIT $first
+"""
+_SEARCH_COUNT = f"""
+CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $query) YIELD node
+WHERE any(label IN labels(node) WHERE label IN $labels)
+RETURN count(node) AS n
+"""
 
 
 class Neo4jStore(CypherStore):
@@ -63,6 +91,26 @@ class Neo4jStore(CypherStore):
             RoutingControl.WRITE,
             implicit=True,
         )
+
+    async def search(
+        self, query: str, kinds: Sequence[str] | None, first: int, offset: int
+    ) -> tuple[list[SearchHit], int]:
+        lucene = lucene_query(query)
+        wanted = [label for label, kind in _LABEL_KINDS.items() if kinds is None or kind in kinds]
+        if lucene is None or not wanted:
+            return [], 0
+        params = {"query": lucene, "labels": wanted, "first": first, "offset": offset}
+        total = int((await self._read(_SEARCH_COUNT, params))[0]["n"])
+        if total == 0 or first == 0:
+            return [], total
+        rows = await self._read(_SEARCH, params)
+        hits = [
+            SearchHit(id=r["id"], kind=_LABEL_KINDS[r["label"]], score=r["score"]) for r in rows
+        ]
+        return hits, total
+
+    async def _index_documents(self, docs: Sequence[SearchDocument]) -> None:
+        """Nothing to do: Neo4j's full-text index follows every committed write itself."""
 
     async def _read(self, query: str, params: dict[str, Any]) -> list[Row]:
         return await self._run(query, params, RoutingControl.READ)

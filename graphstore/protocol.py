@@ -11,16 +11,15 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from graphstore.records import (
+    AffiliationRecord,
     InstitutionRecord,
     ResearcherRecord,
     TopicRecord,
-    WorkFilterSpec,
-    WorkPage,
-    WorkPageSpec,
     WorkRecord,
     WorkRow,
     WriteSummary,
 )
+from graphstore.text_search import SearchHit
 from graphstore.traversal import Hop, Neighbour
 
 
@@ -79,16 +78,17 @@ class GraphStore(Protocol):
     async def follower_counts(self, ids: Sequence[str]) -> list[int]:
         """How many users follow each researcher."""
 
-    async def affiliations(self, ids: Sequence[str]) -> list[list[tuple[str, tuple[int, ...]]]]:
+    async def affiliations(self, ids: Sequence[str]) -> list[list[AffiliationRecord]]:
         """Each researcher's institutions with the years known, most recent first."""
 
-    async def researcher_works(self, ids: Sequence[str], page: WorkPageSpec) -> list[WorkPage]:
-        """One keyset page of each researcher's works."""
+    async def search(
+        self, query: str, kinds: Sequence[str] | None, first: int, offset: int
+    ) -> tuple[list[SearchHit], int]:
+        """One page of nodes matching the text, most relevant first, and the number of matches.
 
-    async def researcher_work_counts(
-        self, ids: Sequence[str], work_filter: WorkFilterSpec
-    ) -> list[int]:
-        """How many works of each researcher pass the filter."""
+        ``kinds`` (researcher, work, topic, institution) None means every kind. Any text is
+        safe: it is searched for, never interpreted as query syntax.
+        """
 
     async def upsert_works(self, rows: Sequence[WorkRow]) -> WriteSummary:
         """Write a batch of works with their authors and topics in one transaction.

@@ -5,7 +5,7 @@ No IO and no GraphQL here: the schema wraps these, the engines build them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -101,46 +101,6 @@ class CollaborationRecord:
 class AffiliationRecord:
     institution: InstitutionRecord
     years: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class WorkFilterSpec:
-    """Filters of a works list; None means no bound."""
-
-    year_from: int | None = None
-    year_to: int | None = None
-    types: tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class WorkPageSpec:
-    """One page of a works list: everything except whose works they are.
-
-    ``after`` is the decoded keyset position of the last row already seen, or None.
-    Hashable, so the resolvers keep one DataLoader per distinct page spec.
-    """
-
-    first: int
-    order: WorkOrder = WorkOrder.NEWEST
-    filter: WorkFilterSpec = field(default_factory=WorkFilterSpec)
-    after: WorkKey | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class WorkKey:
-    """A work's position in an order: the keyset cursor's content."""
-
-    sort_value: int
-    title: str
-    id: str
-
-
-@dataclass(frozen=True, slots=True)
-class WorkPage:
-    """The keys of one page of works, in order; the works themselves load by id."""
-
-    keys: tuple[WorkKey, ...]
-    has_next_page: bool
 
 
 # Import rows: what an importer hands to GraphStore.upsert_works.

@@ -24,6 +24,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final
 
+from graphstore.records import WorkRow
+
 __all__ = [
     "IN_MEMORY",
     "NEO4J_FULLTEXT_INDEX",
@@ -34,6 +36,7 @@ __all__ = [
     "SearchHit",
     "SqliteTextIndex",
     "TextSearchUnavailableError",
+    "documents_for_works",
     "lucene_query",
     "query_terms",
 ]
@@ -276,6 +279,12 @@ class SqliteTextIndex:
                     (key, _normalized(doc.title), _normalized(doc.body)),
                 )
 
+    def clear(self) -> None:
+        """Remove every document."""
+        with self._lock, self._conn:
+            self._conn.execute("DELETE FROM search_fts")
+            self._conn.execute("DELETE FROM search_doc")
+
     def delete(self, ids: Sequence[str]) -> None:
         """Remove the documents with these ids; unknown ids are ignored. One transaction."""
         with self._lock, self._conn:
@@ -394,3 +403,24 @@ def lucene_query(text: str, *, require_all: bool = False) -> str | None:
     if require_all:
         return f"{required} {phrase}"
     return f"({required})^{_ALL_TERMS_BOOST} {' '.join(clauses)} {phrase}"
+
+
+def documents_for_works(rows: Sequence[WorkRow]) -> list[SearchDocument]:
+    """The searchable documents a batch of imported works brings: the works themselves, their
+    authors, institutions and topics (with the hierarchy levels above them)."""
+    docs: dict[str, SearchDocument] = {}
+    for row in rows:
+        docs[row.id] = SearchDocument(row.id, "work", row.title, row.abstract)
+        for authorship in row.authorships:
+            docs.setdefault(
+                authorship.researcher_id,
+                SearchDocument(authorship.researcher_id, "researcher", authorship.name),
+            )
+            for institution in authorship.institutions:
+                docs.setdefault(
+                    institution.id, SearchDocument(institution.id, "institution", institution.name)
+                )
+        for work_topic in row.topics:
+            for level in (work_topic.topic, *work_topic.ancestors):
+                docs.setdefault(level.id, SearchDocument(level.id, "topic", level.name))
+    return list(docs.values())

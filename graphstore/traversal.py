@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from graphstore.ids import NodeLabel
+from graphstore.records import InstitutionRecord, ResearcherRecord, TopicRecord
 
 
 class EdgeKind(StrEnum):
@@ -88,9 +89,11 @@ def hops_from(label: NodeLabel) -> tuple[Hop, ...]:
 class Neighbour:
     """A node one hop from ``source``, with the edge that leads there.
 
-    ``node_weight`` is the node's own importance where it has one (a work's citations);
-    ``year``, ``position`` and ``institutions`` are set where the hop knows them (works,
-    authorships).
+    ``node_weight`` is the node's own importance where it has one (a work's citations).
+    ``record`` is the target itself when it is small (researcher, topic, institution), so the
+    walk needs no second look-up; works, whose abstracts are large, load by id. ``year`` and
+    ``work_type`` (target works), ``position`` and ``institutions`` (authorships) are set where
+    the hop knows them.
     """
 
     source: str
@@ -100,6 +103,8 @@ class Neighbour:
     edge: EdgeKind
     edge_weight: float
     node_weight: float
+    record: ResearcherRecord | TopicRecord | InstitutionRecord | None = None
     year: int | None = None
+    work_type: str | None = None
     position: int | None = None
     institutions: tuple[str, ...] = ()

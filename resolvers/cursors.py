@@ -9,9 +9,20 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from dataclasses import dataclass
 
-from graphstore.records import WorkKey, WorkOrder
+from graphstore.records import WorkOrder
 from resolvers.errors import bad_input
+
+
+@dataclass(frozen=True, slots=True)
+class WorkKey:
+    """A work's position in an order: the keyset cursor's content."""
+
+    sort_value: int
+    title: str
+    id: str
+
 
 _MAX_CURSOR = 1024
 

@@ -13,12 +13,10 @@ from aiodataloader import DataLoader
 
 from graphstore.protocol import GraphStore
 from graphstore.records import (
+    AffiliationRecord,
     InstitutionRecord,
     ResearcherRecord,
     TopicRecord,
-    WorkFilterSpec,
-    WorkPage,
-    WorkPageSpec,
     WorkRecord,
 )
 from graphstore.traversal import Hop, Neighbour
@@ -59,11 +57,9 @@ class Loaders:
             store.institutions
         )
         self.follower_count: BatchLoader[str, int] = BatchLoader(store.follower_counts)
-        self.affiliations: BatchLoader[str, list[tuple[str, tuple[int, ...]]]] = BatchLoader(
+        self.affiliations: BatchLoader[str, list[AffiliationRecord]] = BatchLoader(
             store.affiliations
         )
-        self._work_pages: dict[WorkPageSpec, BatchLoader[str, WorkPage]] = {}
-        self._work_counts: dict[WorkFilterSpec, BatchLoader[str, int]] = {}
         self._neighbours: dict[Hop, BatchLoader[str, list[Neighbour]]] = {}
 
     def neighbours(self, hop: Hop) -> BatchLoader[str, list[Neighbour]]:
@@ -75,26 +71,4 @@ class Loaders:
                 return await self._store.neighbours(ids, hop)
 
             loader = self._neighbours[hop] = BatchLoader(batch)
-        return loader
-
-    def researcher_works(self, page: WorkPageSpec) -> BatchLoader[str, WorkPage]:
-        """Loader of one page spec of works, keyed by researcher id."""
-        loader = self._work_pages.get(page)
-        if loader is None:
-
-            async def batch(ids: Sequence[str]) -> list[WorkPage]:
-                return await self._store.researcher_works(ids, page)
-
-            loader = self._work_pages[page] = BatchLoader(batch)
-        return loader
-
-    def researcher_work_count(self, work_filter: WorkFilterSpec) -> BatchLoader[str, int]:
-        """Loader of work counts under one filter, keyed by researcher id."""
-        loader = self._work_counts.get(work_filter)
-        if loader is None:
-
-            async def batch(ids: Sequence[str]) -> list[int]:
-                return await self._store.researcher_work_counts(ids, work_filter)
-
-            loader = self._work_counts[work_filter] = BatchLoader(batch)
         return loader

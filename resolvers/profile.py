@@ -16,6 +16,7 @@ from graphstore.records import (
     CollaborationRecord,
     ResearcherRecord,
     ResearcherStatsRecord,
+    TopicRecord,
     TopicShareRecord,
 )
 from graphstore.traversal import Hop, Neighbour
@@ -34,6 +35,7 @@ class CoAuthor:
     name: str
     shared_works: int
     strength: float
+    record: ResearcherRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ class ProfileWalk:
     works: tuple[Neighbour, ...]
     coauthors: tuple[CoAuthor, ...]
     topic_works: dict[str, int]
+    topics: dict[str, TopicRecord]
 
 
 def collaboration_order(coauthor: CoAuthor) -> tuple[float, int, str, str]:
@@ -59,10 +62,17 @@ async def walk(context: RequestContext, researcher_id: str) -> ProfileWalk:
         loaders.neighbours(Hop.AUTHORS_OF_WORK).load_many(work_ids),
         loaders.neighbours(Hop.TOPICS_OF_WORK).load_many(work_ids),
     )
+    topics = {
+        t.target: t.record
+        for found in topics_by_work
+        for t in found
+        if isinstance(t.record, TopicRecord)
+    }
     return ProfileWalk(
         works=tuple(works),
         coauthors=_coauthors(researcher_id, authors_by_work),
         topic_works=_topic_work_counts(topics_by_work),
+        topics=topics,
     )
 
 
@@ -71,16 +81,22 @@ def _coauthors(
 ) -> tuple[CoAuthor, ...]:
     shared: dict[str, int] = {}
     strength: dict[str, float] = {}
-    names: dict[str, str] = {}
+    records: dict[str, ResearcherRecord] = {}
     for authors in authors_by_work:
         for author in authors:
-            if author.target == researcher_id:
+            if author.target == researcher_id or not isinstance(author.record, ResearcherRecord):
                 continue
             shared[author.target] = shared.get(author.target, 0) + 1
             strength[author.target] = strength.get(author.target, 0.0) + author.edge_weight
-            names[author.target] = author.name
+            records[author.target] = author.record
     coauthors = (
-        CoAuthor(id=i, name=names[i], shared_works=shared[i], strength=round(strength[i], 9))
+        CoAuthor(
+            id=i,
+            name=records[i].name,
+            shared_works=shared[i],
+            strength=round(strength[i], 9),
+            record=records[i],
+        )
         for i in shared
     )
     return tuple(sorted(coauthors, key=collaboration_order))
@@ -128,12 +144,9 @@ async def topics(context: RequestContext, researcher_id: str, first: int) -> lis
     """The researcher's topics by number of works, then name, then id."""
     first = list_size(first)
     profile = await walk(context, researcher_id)
-    ids = list(profile.topic_works)
-    records = await context.loaders.topic.load_many(ids)
     shares = [
-        TopicShareRecord(topic=record, works=profile.topic_works[record.id])
-        for record in records
-        if record is not None
+        TopicShareRecord(topic=profile.topics[topic_id], works=count)
+        for topic_id, count in profile.topic_works.items()
     ]
     shares.sort(key=lambda s: (-s.works, s.topic.name, s.topic.id))
     return shares[:first]
@@ -148,23 +161,15 @@ async def collaborators(
         raise bad_input("minSharedWorks: must be at least 1")
     profile = await walk(context, researcher_id)
     chosen = [c for c in profile.coauthors if c.shared_works >= min_shared_works][:first]
-    records = await context.loaders.researcher.load_many([c.id for c in chosen])
     return [
-        CollaborationRecord(researcher=record, shared_works=c.shared_works, strength=c.strength)
-        for c, record in zip(chosen, records, strict=True)
-        if record is not None
+        CollaborationRecord(researcher=c.record, shared_works=c.shared_works, strength=c.strength)
+        for c in chosen
     ]
 
 
 async def affiliations(context: RequestContext, researcher_id: str) -> list[AffiliationRecord]:
     """Known institutions with years, most recent first; empty when none were imported."""
-    known = await context.loaders.affiliations.load(researcher_id)
-    records = await context.loaders.institution.load_many([iid for iid, _ in known])
-    return [
-        AffiliationRecord(institution=record, years=years)
-        for (_, years), record in zip(known, records, strict=True)
-        if record is not None
-    ]
+    return await context.loaders.affiliations.load(researcher_id)
 
 
 async def trust(context: RequestContext, record: ResearcherRecord) -> Trust:

@@ -8,19 +8,34 @@ from dataclasses import dataclass
 from graphstore.records import (
     AuthorshipRecord,
     InstitutionRecord,
+    ResearcherRecord,
     TopicRecord,
-    WorkFilterSpec,
-    WorkKey,
     WorkOrder,
-    WorkPageSpec,
     WorkRecord,
 )
-from graphstore.traversal import Hop
+from graphstore.traversal import Hop, Neighbour
 from resolvers.context import RequestContext
-from resolvers.cursors import decode_work_cursor, encode_work_cursor
+from resolvers.cursors import WorkKey, decode_work_cursor, encode_work_cursor
 from resolvers.errors import bad_input
 
 MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class WorkFilterSpec:
+    """Filters of a works list; None means no bound."""
+
+    year_from: int | None = None
+    year_to: int | None = None
+    types: tuple[str, ...] | None = None
+
+    def keeps(self, work: Neighbour) -> bool:
+        """Whether a work passes the filter."""
+        if self.year_from is not None and (work.year is None or work.year < self.year_from):
+            return False
+        if self.year_to is not None and (work.year is None or work.year > self.year_to):
+            return False
+        return self.types is None or work.work_type in self.types
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +45,23 @@ class WorkListPage:
     works: tuple[WorkRecord, ...]
     cursors: tuple[str, ...]
     has_next_page: bool
+
+
+def work_key(order: WorkOrder, work: Neighbour) -> WorkKey:
+    """A work's position in an order: what its cursor holds."""
+    if order is WorkOrder.NEWEST:
+        sort_value = work.year if work.year is not None else 0
+    elif order is WorkOrder.OLDEST:
+        sort_value = work.year if work.year is not None else 9999
+    else:
+        sort_value = int(work.node_weight)
+    return WorkKey(sort_value=sort_value, title=work.name, id=work.target)
+
+
+def _rank(order: WorkOrder, key: WorkKey) -> tuple[int, str, str]:
+    # NEWEST and MOST_CITED sort their value descending; every order then goes by title, id.
+    value = key.sort_value if order is WorkOrder.OLDEST else -key.sort_value
+    return (value, key.title, key.id)
 
 
 def page_size(first: int) -> int:
@@ -52,6 +84,17 @@ def work_filter(
     )
 
 
+async def _researcher_works_in_order(
+    context: RequestContext, researcher_id: str, order: WorkOrder, filter_spec: WorkFilterSpec
+) -> list[tuple[WorkKey, Neighbour]]:
+    # The researcher's works come from the walk's first hop, the same load the profile's
+    # figures use, so a profile costs one query for its works whatever the page asks.
+    works = await context.loaders.neighbours(Hop.WORKS_OF_RESEARCHER).load(researcher_id)
+    keyed = [(work_key(order, w), w) for w in works if filter_spec.keeps(w)]
+    keyed.sort(key=lambda pair: _rank(order, pair[0]))
+    return keyed
+
+
 async def researcher_works(
     context: RequestContext,
     researcher_id: str,
@@ -61,38 +104,42 @@ async def researcher_works(
     order: WorkOrder,
     filter_spec: WorkFilterSpec,
 ) -> WorkListPage:
-    """One page of a researcher's works after the cursor, in the given order."""
-    key: WorkKey | None = decode_work_cursor(after, order) if after else None
-    spec = WorkPageSpec(first=page_size(first), order=order, filter=filter_spec, after=key)
-    page = await context.loaders.researcher_works(spec).load(researcher_id)
-    records = await context.loaders.work.load_many([k.id for k in page.keys])
-    works = tuple(r for r in records if r is not None)
-    cursors = tuple(
-        encode_work_cursor(order, k) for k, r in zip(page.keys, records, strict=True) if r
+    """One page of a researcher's works after the cursor (a keyset position), in order."""
+    first = page_size(first)
+    keyed = await _researcher_works_in_order(context, researcher_id, order, filter_spec)
+    if after:
+        position = _rank(order, decode_work_cursor(after, order))
+        keyed = [pair for pair in keyed if _rank(order, pair[0]) > position]
+    page = keyed[:first]
+    records = await context.loaders.work.load_many([w.target for _, w in page])
+    kept = [(key, r) for (key, _), r in zip(page, records, strict=True) if r is not None]
+    return WorkListPage(
+        works=tuple(r for _, r in kept),
+        cursors=tuple(encode_work_cursor(order, key) for key, _ in kept),
+        has_next_page=len(keyed) > first,
     )
-    return WorkListPage(works=works, cursors=cursors, has_next_page=page.has_next_page)
 
 
 async def researcher_work_count(
     context: RequestContext, researcher_id: str, filter_spec: WorkFilterSpec
 ) -> int:
     """How many of the researcher's works pass the filter."""
-    return await context.loaders.researcher_work_count(filter_spec).load(researcher_id)
+    works = await context.loaders.neighbours(Hop.WORKS_OF_RESEARCHER).load(researcher_id)
+    return sum(1 for w in works if filter_spec.keeps(w))
 
 
 async def authorships(context: RequestContext, work_id: str) -> list[AuthorshipRecord]:
     """A work's authors in author order, with the institutions of each authorship."""
     authors = await context.loaders.neighbours(Hop.AUTHORS_OF_WORK).load(work_id)
     authors = sorted(authors, key=lambda a: (a.position if a.position is not None else 0, a.target))
-    records = await context.loaders.researcher.load_many([a.target for a in authors])
     return [
         AuthorshipRecord(
             position=a.position if a.position is not None else index,
-            researcher=record,
+            researcher=a.record,
             institution_ids=a.institutions,
         )
-        for index, (a, record) in enumerate(zip(authors, records, strict=True))
-        if record is not None
+        for index, a in enumerate(authors)
+        if isinstance(a.record, ResearcherRecord)
     ]
 
 
@@ -106,5 +153,4 @@ async def work_topics(context: RequestContext, work_id: str) -> list[tuple[Topic
     """A work's topics with their scores, highest first."""
     links = await context.loaders.neighbours(Hop.TOPICS_OF_WORK).load(work_id)
     links = sorted(links, key=lambda t: (-t.edge_weight, t.target))
-    records = await context.loaders.topic.load_many([t.target for t in links])
-    return [(r, t.edge_weight) for t, r in zip(links, records, strict=True) if r is not None]
+    return [(t.record, t.edge_weight) for t in links if isinstance(t.record, TopicRecord)]

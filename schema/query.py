@@ -6,7 +6,10 @@ import strawberry
 
 from graphstore.records import InstitutionRecord, ResearcherRecord, TopicRecord, WorkRecord
 from resolvers import lookups
+from resolvers import search as search_resolvers
 from resolvers.context import RequestContext
+from schema.connections import PageInfo
+from schema.enums import NodeKind
 from schema.institution import Institution
 from schema.node import Node
 from schema.researcher import Researcher
@@ -27,12 +30,39 @@ def as_node(record: ResearcherRecord | WorkRecord | TopicRecord | InstitutionRec
     return Institution.from_record(record)
 
 
+@strawberry.type(description="Search results, most relevant first.")
+class SearchConnection:
+    nodes: list[Node]
+    page_info: PageInfo
+    total_count: int
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="Any node by OpenAlex id (short id or URL).")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         record = await lookups.node(info.context, str(id))
         return as_node(record) if record else None
+
+    @strawberry.field(
+        description="Researchers by name, works by title and abstract, topics and institutions "
+        "by name, ranked by relevance. The text is plain words: syntax characters are searched for."
+    )
+    async def search(
+        self,
+        info: Info,
+        query: str,
+        kinds: list[NodeKind] | None = None,
+        first: int = 10,
+        after: str | None = None,
+    ) -> SearchConnection:
+        wanted = [k.value.lower() for k in kinds] if kinds is not None else None
+        page = await search_resolvers.search(info.context, query, wanted, first, after)
+        return SearchConnection(
+            nodes=[as_node(r) for r in page.records],
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            total_count=page.total,
+        )
 
     @strawberry.field(description="A researcher by OpenAlex id (A925533110232 or its URL).")
     async def researcher(self, info: Info, id: strawberry.ID) -> Researcher | None:

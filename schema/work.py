@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from graphstore.records import WorkFilterSpec, WorkRecord
+from graphstore.records import WorkRecord
 from resolvers import works as work_resolvers
 from resolvers.context import RequestContext
-from resolvers.works import WorkListPage
+from resolvers.works import WorkFilterSpec, WorkListPage
 from schema.connections import PageInfo
 from schema.institution import Institution
 from schema.node import Node

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from graphstore.ids import NodeLabel
 from graphstore.protocol import GraphStore
 from graphstore.records import (
     AuthorshipRow,
     InstitutionRow,
+    ResearcherRecord,
     TopicLevelRow,
-    WorkFilterSpec,
-    WorkKey,
-    WorkOrder,
-    WorkPageSpec,
     WorkRow,
     WorkTopicRow,
 )
+from graphstore.traversal import Hop
 
 TOPIC = WorkTopicRow(
     topic=TopicLevelRow("T1", "Robustness", "topic"),
@@ -90,31 +89,33 @@ async def test_newer_record_replaces_authorships_older_is_ignored(store: GraphSt
     assert stored.year == 2020
 
 
-async def test_researcher_works_pages_in_order_with_keyset(store: GraphStore) -> None:
+async def test_neighbours_walk_each_hop_from_a_frontier(store: GraphStore) -> None:
+    await store.upsert_works([work("W1", 2020, "A1", "A2", "A3"), work("W2", 2021, "A1")])
+    works_of = await store.neighbours(["A1", "A2", "A404"], Hop.WORKS_OF_RESEARCHER)
+    assert [sorted(n.target for n in found) for found in works_of] == [["W1", "W2"], ["W1"], []]
+    w2 = next(n for n in works_of[0] if n.target == "W2")
+    assert (w2.year, w2.work_type, w2.node_weight, w2.edge_weight) == (2021, "article", 2.0, 1.0)
+    (authors,) = await store.neighbours(["W1"], Hop.AUTHORS_OF_WORK)
+    authors = sorted(authors, key=lambda n: n.position or 0)
+    assert [(a.target, a.position) for a in authors] == [("A1", 0), ("A2", 1), ("A3", 2)]
+    assert all(a.edge_weight == 0.5 for a in authors)  # Newman: 1 / (3 authors - 1)
+    assert isinstance(authors[0].record, ResearcherRecord)
+    assert authors[0].record.name == "Name A1"
+    assert authors[0].institutions == ("I1",)
+    (topics,) = await store.neighbours(["W1"], Hop.TOPICS_OF_WORK)
+    assert [(t.target, t.edge_weight, t.label) for t in topics] == [("T1", 0.9, NodeLabel.TOPIC)]
+    (parents,) = await store.neighbours(["T1"], Hop.PARENT_OF_TOPIC)
+    assert [p.target for p in parents] == ["subfields/1707"]
+    (citers,) = await store.neighbours(["W1"], Hop.CITERS_OF_WORK)
+    assert [c.target for c in citers] == ["W2"]
+
+
+async def test_affiliations_come_from_authorships_with_years(store: GraphStore) -> None:
     await store.upsert_works(
-        [work(f"W{i}", 2000 + i % 3, "A1") for i in range(1, 8)] + [work("W9", None, "A2")]
+        [work("W1", 2020, "A1"), work("W2", 2022, "A1"), work("W3", 2021, "A2")]
     )
-    seen: list[str] = []
-    after: WorkKey | None = None
-    while True:
-        (page,) = await store.researcher_works(["A1"], WorkPageSpec(first=3, after=after))
-        seen.extend(k.id for k in page.keys)
-        if not page.has_next_page:
-            break
-        after = page.keys[-1]
-    # NEWEST: year descending, then title; titles here sort like ids.
-    assert seen == ["W2", "W5", "W1", "W4", "W7", "W3", "W6"]
-    pages = await store.researcher_works(
-        ["A2", "A1", "A404"], WorkPageSpec(first=2, order=WorkOrder.MOST_CITED)
-    )
-    assert [[k.id for k in p.keys] for p in pages] == [["W9"], ["W7", "W6"], []]
-    assert [p.has_next_page for p in pages] == [False, True, False]
-
-
-async def test_work_counts_apply_filters(store: GraphStore) -> None:
-    await store.upsert_works([work(f"W{i}", 2000 + i, "A1") for i in range(1, 6)])
-    assert await store.researcher_work_counts(["A1", "A2"], WorkFilterSpec()) == [5, 0]
-    assert await store.researcher_work_counts(
-        ["A1"], WorkFilterSpec(year_from=2002, year_to=2004)
-    ) == [3]
-    assert await store.researcher_work_counts(["A1"], WorkFilterSpec(types=("preprint",))) == [0]
+    a1, a2 = await store.affiliations(["A1", "A2"])
+    assert [(a.institution.id, a.institution.name, a.years) for a in a1] == [
+        ("I1", "Uni", (2020, 2022))
+    ]
+    assert [a.years for a in a2] == [(2021,)]

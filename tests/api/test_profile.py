@@ -1,0 +1,157 @@
+"""The profile page in one request, on both engines: the figures the seed page shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graphstore.importer import import_openalex
+from graphstore.protocol import GraphStore
+from graphstore.records import AuthorshipRow, WorkRow
+from tests.api.conftest import HUB, GraphQLClient
+from tests.conftest import SEED_RESEARCHER, SHARED_DATA
+
+PROFILE = (SHARED_DATA.parent / "docs" / "queries" / "profile.graphql").read_text()
+
+
+async def test_profile_page_of_the_seed_researcher(client: GraphQLClient) -> None:
+    researcher = (await client.data(PROFILE, id=SEED_RESEARCHER))["researcher"]
+    assert researcher["name"] == "Ekin D. Cubuk"
+    assert researcher["openToCollaborate"] is True
+    assert researcher["claimStatus"] == "UNCLAIMED"
+    assert researcher["affiliations"] == []
+    assert researcher["stats"] == {
+        "works": 8,
+        "followers": 0,
+        "topics": 6,
+        "closeCollaborators": 4,
+        "citations": 0,
+        "hIndex": 0,
+    }
+    trust = researcher["trust"]
+    assert (trust["score"], trust["band"], trust["verification"]) == (21, "EMERGING", "L1")
+    assert trust["label"] == "Trust 21 - Emerging"
+    assert sum(s["points"] for s in trust["signals"]) == trust["score"]
+    collaborators = [
+        (c["researcher"]["name"], c["sharedWorks"]) for c in researcher["collaborators"]
+    ]
+    # Strength order (Newman): Gilmer's shared works have fewer authors than Shlens's, and
+    # Shlens's fewer than Zoph's.
+    assert collaborators == [
+        ("Raphael Gontijo-Lopes", 4),
+        ("Justin Gilmer", 2),
+        ("Jonathon Shlens", 2),
+        ("Barret Zoph", 2),
+    ]
+    strengths = [c["strength"] for c in researcher["collaborators"]]
+    assert strengths == sorted(strengths, reverse=True)
+    assert abs(strengths[0] - (1 / 2 + 1 / 4 + 1 / 3 + 1 / 7)) < 1e-6
+    topics = [(t["topic"]["name"], t["works"]) for t in researcher["topics"]]
+    assert topics[0] == ("Data augmentation for deep learning", 4)
+    assert len(topics) == 6
+    works = researcher["works"]
+    assert works["totalCount"] == 8
+    assert works["pageInfo"]["hasNextPage"] is False
+    first = works["nodes"][0]
+    assert first["title"].startswith("No One Representation")
+    assert (first["type"], first["year"], first["venue"]) == ("preprint", 2022, "arXiv")
+    assert first["abstract"].startswith("Despite being able to capture a range of features")
+    assert [a["researcher"]["name"] for a in first["authors"]] == [
+        "Raphael Gontijo-Lopes",
+        "Yann Dauphin",
+        "Ekin D. Cubuk",
+    ]
+    assert [a["position"] for a in first["authors"]] == [0, 1, 2]
+
+
+async def test_profile_store_queries_do_not_grow_with_the_researcher(
+    client: GraphQLClient, store: GraphStore, hub_works_file: Path
+) -> None:
+    await import_openalex(store, [hub_works_file])
+    seed = await client(PROFILE, id=SEED_RESEARCHER)
+    hub = await client(PROFILE, id=HUB)
+    assert "errors" not in hub
+    assert hub["data"]["researcher"]["stats"]["works"] == 356
+    assert len(hub["data"]["researcher"]["works"]["nodes"]) == 10
+    assert seed["extensions"]["dbQueries"] == hub["extensions"]["dbQueries"]
+
+
+PAGE = """
+query ($id: ID!, $after: String) {
+  researcher(id: $id) {
+    works(first: 10, after: $after) { pageInfo { hasNextPage endCursor } nodes { id year } }
+  }
+}
+"""
+
+
+async def test_paging_returns_each_work_once_even_when_works_arrive_between_pages(
+    client: GraphQLClient, store: GraphStore, hub_works_file: Path
+) -> None:
+    await import_openalex(store, [hub_works_file])
+    seen: list[str] = []
+    after = None
+    added = 0
+    while True:
+        works = (await client.data(PAGE, id=HUB, after=after))["researcher"]["works"]
+        seen.extend(w["id"] for w in works["nodes"])
+        if not works["pageInfo"]["hasNextPage"]:
+            break
+        after = works["pageInfo"]["endCursor"]
+        added += 1
+        # A new work lands in the middle of the order, and one lands before the cursor.
+        for year in (2019, 2030):
+            work_id = f"W1{added:05d}{year}"
+            await store.upsert_works(
+                [
+                    WorkRow(
+                        id=work_id,
+                        title=f"Added {added}",
+                        type="article",
+                        year=year,
+                        venue=None,
+                        doi=None,
+                        abstract=None,
+                        cited_by_count=0,
+                        updated_date="2026-01-01",
+                        authorships=(AuthorshipRow(HUB, "Yang Liu", 0),),
+                    )
+                ]
+            )
+    original = [w for w in seen if not w.startswith("W1")]
+    assert len(original) == 356
+    assert len(set(seen)) == len(seen)
+
+
+async def test_page_size_and_cursor_errors_are_clear(client: GraphQLClient) -> None:
+    body = await client('{ researcher(id: "A925533110232") { works(first: 101) { totalCount } } }')
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    body = await client(
+        '{ researcher(id: "A925533110232") { works(after: "garbage") { totalCount } } }'
+    )
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_total_count_costs_no_extra_store_query(client: GraphQLClient) -> None:
+    # The count comes from the walk's first hop, which the page itself already loaded.
+    without = await client('{ researcher(id: "A925533110232") { works { nodes { id } } } }')
+    with_count = await client(
+        '{ researcher(id: "A925533110232") { works { totalCount nodes { id } } } }'
+    )
+    assert with_count["data"]["researcher"]["works"]["totalCount"] == 8
+    assert with_count["extensions"]["dbQueries"] == without["extensions"]["dbQueries"]
+
+
+async def test_works_order_and_filters(client: GraphQLClient) -> None:
+    query = """
+    query ($order: WorkOrder!, $filter: WorkFilter) {
+      researcher(id: "A925533110232") {
+        works(first: 3, orderBy: $order, filter: $filter) { totalCount nodes { year title } }
+      }
+    }"""
+    oldest = (await client.data(query, order="OLDEST"))["researcher"]["works"]
+    assert [w["year"] for w in oldest["nodes"]] == [2020, 2020, 2020]
+    assert oldest["nodes"][0]["title"].startswith("A Fourier")
+    recent = await client.data(query, order="NEWEST", filter={"yearFrom": 2021})
+    assert recent["researcher"]["works"]["totalCount"] == 1
+    typed = await client.data(query, order="MOST_CITED", filter={"types": ["article"]})
+    assert typed["researcher"]["works"]["totalCount"] == 0
