@@ -204,17 +204,15 @@ def _fts5_string(term: str) -> str:
 
 
 def _fts5_queries(terms: QueryTerms) -> list[str]:
-    """The FTS5 queries to try in turn: all terms (AND), then any term (OR) if there are two+."""
+    """The FTS5 query: any term (OR), so bm25 ranks documents holding more (and rarer) terms
+    first without losing those that hold only some, as Lucene's default OR does on Neo4j."""
     if not terms.terms:
         return []
     parts = [_fts5_string(term) for term in terms.terms]
     if terms.prefix_last:
         # The term being typed matches itself or any longer word: "robu" finds "robustness".
         parts[-1] += "*"
-    queries = [" AND ".join(parts)]
-    if len(parts) > 1:
-        queries.append(" OR ".join(parts))
-    return queries
+    return [" OR ".join(parts)]
 
 
 def _normalized(text: str | None) -> str | None:
@@ -301,8 +299,8 @@ class SqliteTextIndex:
     ) -> tuple[list[SearchHit], int]:
         """One page of the documents matching ``query``, best first, and how many match.
 
-        Documents holding every term are returned if there are any; otherwise those holding
-        any term, ranked so that more (and rarer) terms come first. The last term also
+        Documents holding any term are returned, ranked by bm25 so that more (and rarer)
+        terms come first. The last term also
         matches as a prefix when the text ends inside it. ``kinds`` None means every kind; an
         empty ``kinds`` matches nothing. Any text is safe; blank text gives ``([], 0)``.
         """

@@ -111,11 +111,11 @@ def ids(hits: list[SearchHit]) -> list[str]:
 
 
 def test_augmix_ranks_among_the_first_three(index: SqliteTextIndex) -> None:
-    hits, total = index.search("augmentation robustness", None, 10, 0)
+    hits, total = index.search("augmentation robustness", ["work"], 10, 0)
     assert AUGMIX in ids(hits)[:3]
-    # The works holding both words, and nothing holding only one of them.
-    assert set(ids(hits)) == {AUGMIX, "W100000000005", "W100000000006"}
-    assert total == 3
+    # Works holding only one of the words are found too, after the best matches.
+    assert {AUGMIX, "W100000000005", "W100000000006"} <= set(ids(hits))
+    assert total > 3
 
 
 def test_hits_are_ranked_best_first(index: SqliteTextIndex) -> None:
@@ -126,11 +126,11 @@ def test_hits_are_ranked_best_first(index: SqliteTextIndex) -> None:
     assert hits[0].id in {AUGMIX, "W100000000002", "T913714451065"}
 
 
-def test_all_terms_first_then_any_term(index: SqliteTextIndex) -> None:
-    # Only AugMix holds both words, so only it is returned.
-    hits, total = index.search("augmix uncertainty", None, 10, 0)
-    assert (ids(hits), total) == ([AUGMIX], 1)
-    # No document holds both; documents holding either are found instead.
+def test_documents_with_more_terms_rank_first(index: SqliteTextIndex) -> None:
+    # Only AugMix holds both words, so it leads; documents holding one word follow.
+    hits, _ = index.search("augmix uncertainty", None, 10, 0)
+    assert ids(hits)[0] == AUGMIX
+    # No document holds both; documents holding either are found.
     hits, total = index.search("transformer hendrycks", None, 10, 0)
     assert set(ids(hits)) == {"W100000000004", "A925533110232"}
     assert total == 2
@@ -356,7 +356,7 @@ _FUZZ_PIECES = [
 
 
 def fuzz_texts() -> list[str]:
-    rng = random.Random(20240611)  # noqa: S311 - a reproducible fuzz, not cryptography
+    rng = random.Random(20240611)
     texts = ["", " ", "\x00", "y" * 10_000, ('NEAR("a" b) ' * 1000)[:10_000]]
     texts.append("".join(rng.choice(_FUZZ_PIECES) for _ in range(4000))[:10_000])
     for _ in range(500):

@@ -1,0 +1,118 @@
+"""Search and look-ups by id of every node kind, on both engines."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from tests.api.conftest import GraphQLClient
+
+SEARCH = """
+query ($q: String!, $kinds: [NodeKind!], $first: Int, $after: String) {
+  search(query: $q, kinds: $kinds, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      __typename id
+      ... on Researcher { name }
+      ... on Work { title }
+      ... on Topic { name }
+    }
+  }
+}
+"""
+
+
+async def test_search_ranks_augmix_among_the_first_three_works(client: GraphQLClient) -> None:
+    found = (await client.data(SEARCH, q="augmentation robustness", kinds=["WORK"]))["search"]
+    titles = [n["title"] for n in found["nodes"]]
+    assert any(t.startswith("AugMix") for t in titles[:3]), titles
+    assert all(n["__typename"] == "Work" for n in found["nodes"])
+
+
+async def test_search_finds_researchers_and_topics_by_name(client: GraphQLClient) -> None:
+    people = (await client.data(SEARCH, q="cubuk", kinds=["RESEARCHER"]))["search"]
+    assert [n["name"] for n in people["nodes"]] == ["Ekin D. Cubuk"]
+    topics = (await client.data(SEARCH, q="semi-supervised", kinds=["TOPIC"]))["search"]
+    assert topics["nodes"][0]["name"] == "Semi-supervised learning"
+
+
+async def test_search_pages_with_cursors(client: GraphQLClient) -> None:
+    everything = (await client.data(SEARCH, q="learning", first=100))["search"]
+    seen: list[str] = []
+    after = None
+    while True:
+        page = (await client.data(SEARCH, q="learning", first=2, after=after))["search"]
+        assert page["totalCount"] == everything["totalCount"]
+        seen.extend(n["id"] for n in page["nodes"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == [n["id"] for n in everything["nodes"]]
+
+
+LUCENE_AND_FTS_SYNTAX = [*'"*?~\\:()[]{}^+-!&|/', "AND", "OR", "NOT", "NEAR", "TO"]
+
+
+async def test_any_query_text_gives_results_or_a_clear_error(client: GraphQLClient) -> None:
+    rng = random.Random(20261126)
+    words = ["augmentation", "robust", "Cubuk", "é", "数据", "", " "]
+    queries = ["", " ", "x" * 10_000, "a" * 10_001, '"unbalanced', "title:AugMix", "Cub*~2"]
+    for _ in range(150):
+        parts = rng.choices(LUCENE_AND_FTS_SYNTAX + words, k=rng.randint(1, 8))
+        queries.append(rng.choice(["", " "]).join(parts))
+    for text in queries:
+        body = await client(SEARCH, q=text)
+        if "errors" in body:
+            assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"], text
+            assert len(text) > 10_000
+        else:
+            assert isinstance(body["data"]["search"]["totalCount"], int)
+
+
+NODE = """
+query ($id: ID!) {
+  node(id: $id) {
+    __typename id
+    ... on Researcher { name }
+    ... on Work { title authors { position researcher { id } institutions { id } } }
+    ... on Topic { name level parent { id level } children { id } }
+    ... on Institution { name }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("node_id", "typename"),
+    [
+        ("A925533110232", "Researcher"),
+        ("https://openalex.org/W921788629796", "Work"),
+        ("T913714451065", "Topic"),
+        ("subfields/1707", "Topic"),
+    ],
+)
+async def test_node_resolves_every_kind(client: GraphQLClient, node_id: str, typename: str) -> None:
+    node = (await client.data(NODE, id=node_id))["node"]
+    assert node["__typename"] == typename
+
+
+async def test_topic_hierarchy_and_work_topics(client: GraphQLClient) -> None:
+    topic = (await client.data(NODE, id="T913714451065"))["node"]
+    assert topic["level"] == "topic"
+    assert topic["parent"] == {"id": "subfields/1707", "level": "subfield"}
+    field = (await client.data(NODE, id="fields/17"))["node"]
+    assert field["name"] == "Computer Science"
+    assert {"id": "subfields/1707"} in field["children"]
+    work = await client.data(
+        '{ work(id: "W921788629796") { citations doi topics { score topic { id name } } } }'
+    )
+    assert work["work"]["topics"][0]["topic"]["name"] == "Robustness to distribution shift"
+    assert work["work"]["topics"][0]["score"] == pytest.approx(0.99)
+
+
+async def test_typed_lookups_refuse_the_wrong_kind(client: GraphQLClient) -> None:
+    body = await client('{ topic(id: "A925533110232") { id } institution(id: "I1") { id } }')
+    assert body["data"] == {"topic": None, "institution": None}
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
