@@ -4,7 +4,31 @@ from __future__ import annotations
 
 import strawberry
 
+from graphstore.ids import NodeLabel
+from resolvers import explorer
+from resolvers.context import RequestContext
+from schema.enums import NodeKind
+from schema.subgraph import Subgraph
+
+
+def node_labels(kinds: list[NodeKind] | None) -> list[NodeLabel] | None:
+    """The graph labels of GraphQL node kinds."""
+    return [NodeLabel[kind.name] for kind in kinds] if kinds is not None else None
+
 
 @strawberry.interface(description="An entity of the research graph, by its OpenAlex id.")
 class Node:
     id: strawberry.ID
+
+    @strawberry.field(description="The nodes around this one, the same traversal as Query.explore.")
+    async def neighbourhood(
+        self,
+        info: strawberry.Info[RequestContext, None],
+        depth: int = 1,
+        limit: int = 100,
+        kinds: list[NodeKind] | None = None,
+    ) -> Subgraph:
+        record = await explorer.neighbourhood(
+            info.context, str(self.id), depth, limit, node_labels(kinds)
+        )
+        return Subgraph.from_record(record)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graphstore.records import InstitutionRecord, ResearcherRecord, TopicRecord, WorkRecord
-from resolvers import lookups
+from resolvers import explorer, lookups
 from resolvers import search as search_resolvers
 from resolvers.context import RequestContext
 from schema.connections import PageInfo
 from schema.enums import NodeKind
 from schema.institution import Institution
-from schema.node import Node
+from schema.node import Node, node_labels
 from schema.researcher import Researcher
+from schema.subgraph import Subgraph
 from schema.topic import Topic
 from schema.work import Work
 
@@ -63,6 +66,38 @@ class Query:
             page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
             total_count=page.total,
         )
+
+    @strawberry.field(
+        description="The neighbourhood of any node at a chosen depth (1-3), at most `limit` "
+        "nodes (up to 2,000); the strongest neighbours survive a cut."
+    )
+    async def explore(
+        self,
+        info: Info,
+        center: strawberry.ID,
+        depth: int = 2,
+        limit: int = 200,
+        kinds: list[NodeKind] | None = None,
+    ) -> Subgraph:
+        record = await explorer.neighbourhood(
+            info.context, str(center), depth, limit, node_labels(kinds)
+        )
+        return Subgraph.from_record(record)
+
+    @strawberry.field(
+        name="path",
+        description="A shortest connection between two nodes; null when none within maxDepth "
+        "(at most 6).",
+    )
+    async def path(
+        self,
+        info: Info,
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+        to: strawberry.ID,
+        max_depth: int = 4,
+    ) -> Subgraph | None:
+        record = await explorer.path(info.context, str(from_), str(to), max_depth)
+        return Subgraph.from_record(record) if record else None
 
     @strawberry.field(description="A researcher by OpenAlex id (A925533110232 or its URL).")
     async def researcher(self, info: Info, id: strawberry.ID) -> Researcher | None:

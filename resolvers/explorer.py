@@ -1,0 +1,94 @@
+"""The explorer's resolvers: neighbourhoods and paths, through the per-request hop loaders."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from graphstore.explore import (
+    MAX_DEPTH,
+    MAX_LIMIT,
+    MAX_PATH_DEPTH,
+    NeighbourFn,
+    SubgraphRecord,
+    explore,
+    shortest_path,
+)
+from graphstore.ids import NodeLabel, label_of
+from graphstore.traversal import Hop, Neighbour
+from resolvers.context import RequestContext
+from resolvers.errors import NOT_FOUND, ClientError, bad_input
+from resolvers.lookups import client_id
+
+# A path search gives up after this long, well inside any request deadline.
+PATH_SECONDS = 5.0
+
+
+def _checked(depth: int, limit: int) -> None:
+    if not 1 <= depth <= MAX_DEPTH:
+        raise bad_input(f"depth: must be between 1 and {MAX_DEPTH}, got {depth}")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise bad_input(f"limit: must be between 1 and {MAX_LIMIT}, got {limit}")
+
+
+async def node_name(context: RequestContext, node_id: str) -> str | None:
+    """The label a graph explorer shows for a node (name or title), None when absent."""
+    label = label_of(node_id)
+    loaders = context.loaders
+    if label is NodeLabel.RESEARCHER:
+        researcher = await loaders.researcher.load(node_id)
+        return researcher.name if researcher else None
+    if label is NodeLabel.WORK:
+        work = await loaders.work.load(node_id)
+        return work.title if work else None
+    if label is NodeLabel.TOPIC:
+        topic = await loaders.topic.load(node_id)
+        return topic.name if topic else None
+    institution = await loaders.institution.load(node_id)
+    return institution.name if institution else None
+
+
+def _via_loaders(context: RequestContext) -> NeighbourFn:
+    """The traversal primitive through this request's DataLoaders (batched and cached)."""
+
+    async def neighbours(ids: Sequence[str], hop: Hop) -> list[list[Neighbour]]:
+        return await context.loaders.neighbours(hop).load_many(ids)
+
+    return neighbours
+
+
+async def neighbourhood(
+    context: RequestContext,
+    raw_center: str,
+    depth: int,
+    limit: int,
+    kinds: Sequence[NodeLabel] | None,
+) -> SubgraphRecord:
+    """The neighbourhood of a node, as the explorer draws it."""
+    _checked(depth, limit)
+    center = client_id(raw_center, argument="center")
+    name = await node_name(context, center)
+    if name is None:
+        raise ClientError(f"center: no node {center} in the graph", NOT_FOUND)
+    return await explore(_via_loaders(context), center, name, depth, limit, kinds)
+
+
+async def path(
+    context: RequestContext, raw_from: str, raw_to: str, max_depth: int
+) -> SubgraphRecord | None:
+    """A shortest connection between two nodes, or None within ``max_depth`` hops."""
+    if not 1 <= max_depth <= MAX_PATH_DEPTH:
+        raise bad_input(f"maxDepth: must be between 1 and {MAX_PATH_DEPTH}, got {max_depth}")
+    start = client_id(raw_from, argument="from")
+    goal = client_id(raw_to, argument="to")
+    start_name = await node_name(context, start)
+    goal_name = await node_name(context, goal)
+    if start_name is None or goal_name is None:
+        return None
+    return await shortest_path(
+        context.store.neighbours,
+        (start, start_name),
+        (goal, goal_name),
+        max_depth,
+        deadline=time.monotonic() + PATH_SECONDS,
+    )
