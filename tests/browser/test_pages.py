@@ -1,0 +1,31 @@
+"""The pages before the assets are built: a page that says how to build them, not a blank one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from researchgraph import web
+
+
+async def test_unbuilt_pages_say_how_to_build_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(web, "ASSETS", tmp_path / "not-built")
+
+    graphiql = web.graphiql_page("<Strawberry's page>")
+    assert graphiql.status_code == 503
+    assert web.BUILD_COMMAND in bytes(graphiql.body).decode()
+
+    app = Starlette(routes=web.web_routes())
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        explorer = await client.get("/explorer")
+        asset = await client.get("/static/graphiql.js")
+    assert explorer.status_code == 503
+    assert web.BUILD_COMMAND in explorer.text
+    assert asset.status_code == 404
+    assert web.BUILD_COMMAND in asset.text

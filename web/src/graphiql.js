@@ -1,0 +1,43 @@
+// GraphiQL served by the service itself: React, GraphiQL and Monaco are bundled at build time,
+// so the page works with no network beyond the service (Strawberry's own page loads a CDN).
+import { createGraphiQLFetcher } from '@graphiql/toolkit';
+import { GraphiQL } from 'graphiql';
+import 'graphiql/style.css';
+import { createElement } from 'react';
+import { createRoot } from 'react-dom/client';
+
+import EXPLORE_QUERY from '../queries/explorer.graphql';
+import PROFILE_QUERY from '../queries/profile.graphql';
+
+// The seed researcher of the demo data, so both tabs answer on a fresh install.
+const SEED_RESEARCHER = 'A925533110232';
+
+// Monaco runs its language services in workers; build.mjs bundles them next to this file.
+const WORKERS = { json: 'json.worker.js', graphql: 'graphql.worker.js' };
+globalThis.MonacoEnvironment = {
+  getWorker(_workerId, label) {
+    return new Worker(new URL(WORKERS[label] ?? 'editor.worker.js', import.meta.url));
+  },
+};
+
+const variables = (values) => JSON.stringify(values, null, 2);
+
+// The endpoint is the page's own URL: the service answers a browser's GET on /graphql with it.
+const fetcher = createGraphiQLFetcher({ url: window.location.pathname });
+
+const defaultTabs = [
+  { query: PROFILE_QUERY, variables: variables({ id: SEED_RESEARCHER }) },
+  { query: EXPLORE_QUERY, variables: variables({ center: SEED_RESEARCHER, depth: 2, limit: 200 }) },
+];
+// GraphiQL 5 opens the first default tab with an empty variables editor (it fills that editor
+// from initialVariables only), so on a first visit, before any tabs are saved, pass them too.
+const firstVisit = window.localStorage.getItem('graphiql:tabState') === null;
+
+createRoot(document.getElementById('graphiql')).render(
+  createElement(GraphiQL, {
+    fetcher,
+    defaultEditorToolsVisibility: true,
+    defaultTabs,
+    initialVariables: firstVisit ? defaultTabs[0].variables : undefined,
+  }),
+);
