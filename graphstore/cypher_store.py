@@ -15,10 +15,13 @@ from graphstore.ids import NodeLabel
 from graphstore.protocol import GraphCounts
 from graphstore.records import (
     AffiliationRecord,
+    AuthorRow,
     ClaimState,
     InstitutionRecord,
+    InstitutionRow,
     ResearcherRecord,
     TopicRecord,
+    TopicRow,
     WorkRecord,
     WorkRow,
     WriteSummary,
@@ -35,6 +38,7 @@ class CypherStore(ABC):
     """Reads and writes expressed in the Cypher both engines accept."""
 
     engine: str
+    dialect: writes.Dialect
 
     @abstractmethod
     async def _read(self, query: str, params: dict[str, Any]) -> list[Row]:
@@ -122,21 +126,82 @@ class CypherStore(ABC):
         return affiliations
 
     async def upsert_works(self, rows: Sequence[WorkRow]) -> WriteSummary:
-        latest: dict[str, WorkRow] = {}
-        for row in rows:
-            kept = latest.get(row.id)
-            if kept is None or row.updated_date >= kept.updated_date:
-                latest[row.id] = row
-        stored = await self._read(writes.WORK_UPDATED_DATES, {"ids": list(latest)})
-        stored_dates = {r["id"]: r["updatedDate"] or "" for r in stored}
-        fresh = [w for w in latest.values() if w.updated_date >= stored_dates.get(w.id, "")]
-        skipped = len(rows) - len(fresh)
+        latest = writes.latest_versions(rows, _work_id)
+        summary, fresh = await self._upsert_latest_works(latest)
+        if fresh:
+            await self._index_documents(documents_for_works(fresh))
+        return summary + WriteSummary(skipped_older=len(rows) - len(fresh))
+
+    async def _upsert_latest_works(
+        self, works: Sequence[WorkRow]
+    ) -> tuple[WriteSummary, list[WorkRow]]:
+        """Write the works (one version per id) not older than the graph's; return what was
+        written and which works those were. Engines may replace this with a bulk path."""
+        stored = await self._read(writes.WORK_UPDATED_DATES, {"ids": [w.id for w in works]})
+        fresh, stored_ids = writes.fresh_rows(works, _work_id, stored)
         if not fresh:
-            return WriteSummary(skipped_older=skipped)
-        statements, summary = writes.work_upsert_plan(fresh)
+            return WriteSummary(), fresh
+        tables = writes.work_tables(fresh)
+        batch_ids = {w.id for w in fresh}
+        existing = [w.id for w in fresh if w.id in stored_ids]
+        new = [w.id for w in fresh if w.id not in stored_ids]
+        referenced = sorted({t for _, t in tables.references if t not in batch_ids})
+        present = set()
+        if referenced:
+            present = {
+                r["id"] for r in await self._read(writes.EXISTING_WORKS, {"ids": referenced})
+            }
+        waiting = await self._read(writes.PENDING_CITATIONS, {"ids": new}) if new else []
+        citations = writes.citation_plan(tables, batch_ids, present, waiting)
+        statements, summary = writes.work_upsert_plan(
+            self.dialect, tables, existing, new, citations
+        )
         await self._write(statements)
-        await self._index_documents(documents_for_works(fresh))
-        return summary + WriteSummary(skipped_older=skipped)
+        return summary, fresh
+
+    async def upsert_authors(self, rows: Sequence[AuthorRow]) -> WriteSummary:
+        latest = writes.latest_versions(rows, _author_id)
+        stored = await self._read(writes.RESEARCHER_UPDATED_DATES, {"ids": [a.id for a in latest]})
+        fresh, _ = writes.fresh_rows(latest, _author_id, stored)
+        skipped = WriteSummary(skipped_older=len(rows) - len(fresh))
+        if not fresh:
+            return skipped
+        statements, summary = writes.author_upsert_plan(self.dialect, fresh)
+        await self._write(statements)
+        docs = [SearchDocument(a.id, "researcher", a.name) for a in fresh]
+        for author in fresh:
+            docs.extend(
+                SearchDocument(i.id, "institution", i.name) for i in _author_institutions(author)
+            )
+        await self._index_documents(list({d.id: d for d in docs}.values()))
+        return summary + skipped
+
+    async def upsert_institutions(self, rows: Sequence[InstitutionRow]) -> WriteSummary:
+        latest = writes.latest_versions(rows, _institution_id)
+        stored = await self._read(writes.INSTITUTION_UPDATED_DATES, {"ids": [i.id for i in latest]})
+        fresh, _ = writes.fresh_rows(latest, _institution_id, stored)
+        skipped = WriteSummary(skipped_older=len(rows) - len(fresh))
+        if not fresh:
+            return skipped
+        statements, summary = writes.institution_upsert_plan(fresh)
+        await self._write(statements)
+        await self._index_documents([SearchDocument(i.id, "institution", i.name) for i in fresh])
+        return summary + skipped
+
+    async def upsert_topics(self, rows: Sequence[TopicRow]) -> WriteSummary:
+        latest = writes.latest_versions(rows, _topic_id)
+        stored = await self._read(writes.TOPIC_UPDATED_DATES, {"ids": [t.topic.id for t in latest]})
+        fresh, _ = writes.fresh_rows(latest, _topic_id, stored)
+        skipped = WriteSummary(skipped_older=len(rows) - len(fresh))
+        if not fresh:
+            return skipped
+        statements, summary = writes.topic_upsert_plan(fresh)
+        await self._write(statements)
+        levels = {level.id: level for t in fresh for level in (t.topic, *t.ancestors)}
+        await self._index_documents(
+            [SearchDocument(level.id, "topic", level.name) for level in levels.values()]
+        )
+        return summary + skipped
 
 
 def _researcher(row: Row) -> ResearcherRecord:
@@ -211,3 +276,24 @@ def _work(row: Row) -> WorkRecord:
         abstract=row["abstract"],
         citations=int(row["citedByCount"] or 0),
     )
+
+
+def _work_id(row: WorkRow) -> str:
+    return row.id
+
+
+def _author_id(row: AuthorRow) -> str:
+    return row.id
+
+
+def _institution_id(row: InstitutionRow) -> str:
+    return row.id
+
+
+def _topic_id(row: TopicRow) -> str:
+    return row.topic.id
+
+
+def _author_institutions(author: AuthorRow) -> list[InstitutionRow]:
+    listed = [a.institution for a in author.affiliations or ()]
+    return listed + list(author.last_known_institutions or ())

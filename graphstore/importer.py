@@ -1,34 +1,44 @@
 """Streams OpenAlex records from files into a GraphStore, batch by batch.
 
 Memory stays bounded by the batch size: files are read line by line (JSON arrays are the
-exception, since they must be parsed whole). Bad records are skipped and reported as
-``file:line: reason``; a batch the store refuses is retried record by record so the good
-ones land.
+exception, since they must be parsed whole). Reading and mapping the next batch (in a thread)
+overlaps with writing the previous one, so the database and the parser work at once.
+
+Bad records are skipped and reported as ``file:line: reason``. A batch the store refuses is
+split in halves and retried, down to single records, so every good record lands and only the
+refused ones are reported. Each store call is one transaction: an interrupted run leaves whole
+batches behind, and running the same import again finishes with the graph a clean run gives.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import io
 import json
 import sys
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from tqdm import tqdm
 
-from graphstore.openalex import RecordError, entity_of, work_row
-from graphstore.protocol import GraphStore, StoreError, StoreUnavailableError
-from graphstore.records import WorkRow, WriteSummary
+from graphstore.openalex import IMPORTED_ENTITIES, RecordError, entity_of, import_row
+from graphstore.protocol import GraphCounts, GraphStore, StoreError, StoreUnavailableError
+from graphstore.records import AuthorRow, InstitutionRow, TopicRow, WorkRow, WriteSummary
 
-DEFAULT_BATCH_SIZE = 2000
+# Records per transaction. A LadybugDB commit checkpoints (about 2 s at 100k works, more as
+# the database grows), so its batches are big; Neo4j keeps a transaction's state in its heap.
+DEFAULT_BATCH_SIZES = {"embedded": 20_000, "neo4j": 5_000}
+DEFAULT_MAX_ERRORS = 1000
 
 BinaryStream = gzip.GzipFile | io.BufferedReader
-DEFAULT_MAX_ERRORS = 1000
+RowT = TypeVar("RowT", WorkRow, AuthorRow, InstitutionRow, TopicRow)
+# Every this many records the reader hands over progress (and a chance to stop).
+_PROGRESS_EVERY = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,18 +60,33 @@ class ImportReport:
     skipped: int = 0
     seconds: float = 0.0
     aborted: bool = False
+    nodes_added: int | None = None
+    edges_added: int | None = None
 
     def summary_lines(self) -> list[str]:
         """A human summary of the run, one fact a line."""
         by_entity = ", ".join(f"{n} {entity}s" for entity, n in sorted(self.records.items()))
-        return [
+        written = self.written
+        not_imported = sorted(set(self.records) - IMPORTED_ENTITIES)
+        lines = [
             f"records: {by_entity or 'none'}",
-            f"written: {self.written.works} works, {self.written.authorships} authorships, "
-            f"{self.written.researchers} researcher references, {self.written.topics} topic links",
-            f"unchanged (older or same record already stored): {self.written.skipped_older}",
+            f"written: {written.works} works, {written.authors} authors, "
+            f"{written.institutions} institutions, {written.topic_records} topics",
+            f"edges written: {written.authorships} authorships, {written.topics} topic links, "
+            f"{written.citations} citations, {written.affiliations} affiliations",
+            f"references to works not in the graph (linked when they arrive): "
+            f"{written.pending_references}",
+            f"unchanged (a newer version is stored): {written.skipped_older}",
             f"skipped: {self.skipped} bad records",
             f"seconds: {self.seconds:.1f}",
         ]
+        if self.nodes_added is not None and self.edges_added is not None:
+            lines.insert(3, f"graph: +{self.nodes_added} nodes, +{self.edges_added} edges")
+        if not_imported:
+            lines.insert(1, f"not in the graph model (counted only): {', '.join(not_imported)}")
+        if self.aborted:
+            lines.append("stopped early: too many bad records (--max-errors)")
+        return lines
 
 
 class ImportAbortedError(Exception):
@@ -92,20 +117,44 @@ def input_files(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def read_records(path: Path) -> Iterator[SourceRecord]:
+class _Position:
+    """How many bytes of the input files have been read: the progress bar's measure."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.file: IO[bytes] | None = None
+
+    def bytes_read(self) -> int:
+        return self.done + (self.file.tell() if self.file is not None else 0)
+
+
+def read_records(path: Path, position: _Position | None = None) -> Iterator[SourceRecord]:
     """Yield the records of one file: JSON Lines (plain or gzip) or a JSON array."""
-    stream: gzip.GzipFile | io.BufferedReader
-    stream = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")  # noqa: SIM115
-    with stream:
+    with path.open("rb") as raw:
+        if position is not None:
+            position.file = raw
         try:
-            first = stream.peek(64).lstrip()[:1]
-        except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as error:
-            yield SourceRecord(f"{path}:1", None, f"unreadable file ({error})")
-            return
-        if first == b"[":
-            yield from _read_array(path, stream)
-        else:
-            yield from _read_lines(path, stream)
+            if path.suffix == ".gz":
+                with gzip.GzipFile(fileobj=raw) as unzipped:
+                    yield from _read_stream(path, unzipped)
+            else:
+                yield from _read_stream(path, raw)
+        finally:
+            if position is not None:
+                position.done += path.stat().st_size
+                position.file = None
+
+
+def _read_stream(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
+    try:
+        first = stream.peek(64).lstrip()[:1]
+    except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as error:
+        yield SourceRecord(f"{path}:1", None, f"unreadable file ({error})")
+        return
+    if first == b"[":
+        yield from _read_array(path, stream)
+    else:
+        yield from _read_lines(path, stream)
 
 
 def _read_lines(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
@@ -126,11 +175,24 @@ def _read_lines(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
             if not isinstance(record, dict):
                 yield SourceRecord(where, None, "not a JSON object")
                 continue
+            if b"\\ud" in line.lower() and not _encodable(record):
+                yield SourceRecord(where, None, "text with a lone surrogate (not Unicode)")
+                continue
             yield SourceRecord(where, record)
     except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as error:
         yield SourceRecord(
             f"{path}:{line_number + 1}", None, f"truncated or corrupt file ({error})"
         )
+
+
+def _encodable(record: dict[str, Any]) -> bool:
+    # JSON allows escaped lone surrogates (\ud800), which no database can store as text;
+    # only lines with a \ud escape pay for this check.
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _read_array(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
@@ -141,67 +203,165 @@ def _read_array(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
         return
     for index, record in enumerate(data if isinstance(data, list) else [], start=1):
         where = f"{path}:[{index}]"
-        if isinstance(record, dict):
-            yield SourceRecord(where, record)
-        else:
+        if not isinstance(record, dict):
             yield SourceRecord(where, None, "not a JSON object")
+        elif not _encodable(record):
+            yield SourceRecord(where, None, "text with a lone surrogate (not Unicode)")
+        else:
+            yield SourceRecord(where, record)
 
 
 class Progress:
-    """A progress bar on a terminal, periodic plain lines otherwise."""
+    """A progress bar on a terminal (rate and ETA when the input size is known), periodic
+    plain lines otherwise."""
 
-    def __init__(self, total_bytes: int | None, *, stream: IO[str] | None = None) -> None:
+    def __init__(
+        self,
+        total_bytes: int | None,
+        *,
+        stream: IO[str] | None = None,
+        every_seconds: float = 5.0,
+    ) -> None:
         self._stream = stream or sys.stderr
-        self._tty = self._stream.isatty()
+        self._total = total_bytes
+        self._every = every_seconds
         self._bar = (
-            tqdm(total=total_bytes, unit="B", unit_scale=True, desc="import", file=self._stream)
-            if self._tty
+            tqdm(
+                total=total_bytes,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                desc="import",
+                file=self._stream,
+                mininterval=0.5,
+            )
+            if self._stream.isatty()
             else None
         )
         self._started = time.monotonic()
         self._last_line = self._started
         self._records = 0
 
-    def advance(self, records: int, done_bytes: int | None = None) -> None:
-        self._records += records
+    def update(self, records: int, done_bytes: int) -> None:
+        """Records read so far and the bytes of input they came from."""
+        self._records = records
         now = time.monotonic()
+        rate = records / max(now - self._started, 1e-6)
         if self._bar is not None:
-            if done_bytes is not None:
-                self._bar.n = done_bytes
-            self._bar.set_postfix(records=self._records, rate=f"{self._rate(now):.0f}/s")
-            self._bar.refresh()
-        elif now - self._last_line >= 5.0:
+            self._bar.update(done_bytes - self._bar.n)
+            self._bar.set_postfix_str(f"{records} records, {rate:,.0f} records/s", refresh=False)
+        elif now - self._last_line >= self._every:
             self._last_line = now
+            share = ""
+            if self._total:
+                fraction = min(done_bytes / self._total, 1.0)
+                left = (now - self._started) * (1 - fraction) / max(fraction, 1e-6)
+                share = f", {fraction:.0%} of the input, about {left:.0f} s left"
             print(
-                f"import: {self._records} records, {self._rate(now):.0f} records/s",
+                f"import: {records} records, {rate:,.0f} records/s{share}",
                 file=self._stream,
                 flush=True,
             )
 
-    def _rate(self, now: float) -> float:
-        return self._records / max(now - self._started, 1e-6)
-
     def close(self) -> None:
+        """End the bar (a terminal's line stays, showing the final figures)."""
         if self._bar is not None:
             self._bar.close()
+
+
+def total_bytes(paths: Sequence[Path]) -> int:
+    """The size of the input files behind ``paths``: the progress bar's 100 %."""
+    return sum(p.stat().st_size for p in input_files(paths))
+
+
+@dataclass(slots=True)
+class _Batch:
+    """Rows read but not yet written, by entity, each with where it came from."""
+
+    works: list[tuple[str, WorkRow]] = field(default_factory=list)
+    authors: list[tuple[str, AuthorRow]] = field(default_factory=list)
+    institutions: list[tuple[str, InstitutionRow]] = field(default_factory=list)
+    topics: list[tuple[str, TopicRow]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.works) + len(self.authors) + len(self.institutions) + len(self.topics)
+
+    def add(self, where: str, row: WorkRow | AuthorRow | InstitutionRow | TopicRow) -> None:
+        if isinstance(row, WorkRow):
+            self.works.append((where, row))
+        elif isinstance(row, AuthorRow):
+            self.authors.append((where, row))
+        elif isinstance(row, InstitutionRow):
+            self.institutions.append((where, row))
+        else:
+            self.topics.append((where, row))
+
+
+class _Reader:
+    """Reads records into batches; runs in a worker thread, one batch at a time."""
+
+    def __init__(
+        self,
+        files: Sequence[Path],
+        report: ImportReport,
+        problem: Callable[[str, str], None],
+        progress: Progress | None,
+    ) -> None:
+        self._position = _Position()
+        self._records = (source for path in files for source in read_records(path, self._position))
+        self._report = report
+        self._problem = problem
+        self._progress = progress
+        self._seen = 0
+
+    def next_batch(self, size: int) -> _Batch:
+        """Up to ``size`` mapped rows; an empty batch when the input is exhausted."""
+        batch = _Batch()
+        records = self._report.records
+        for source in self._records:
+            self._seen += 1
+            if self._progress is not None and self._seen % _PROGRESS_EVERY == 0:
+                self._progress.update(self._seen, self._position.bytes_read())
+            if source.record is None:
+                self._problem(source.where, source.problem or "unreadable record")
+                continue
+            try:
+                entity = entity_of(source.record)
+                records[entity] = records.get(entity, 0) + 1
+                if entity in IMPORTED_ENTITIES:
+                    batch.add(source.where, import_row(entity, source.record))
+            except RecordError as error:
+                self._problem(source.where, str(error))
+                continue
+            if len(batch) >= size:
+                break
+        if self._progress is not None:
+            self._progress.update(self._seen, self._position.bytes_read())
+        return batch
 
 
 async def import_openalex(
     store: GraphStore,
     paths: Sequence[Path],
     *,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
     max_errors: int = DEFAULT_MAX_ERRORS,
     progress: Progress | None = None,
     report_problem: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Import OpenAlex records from files or snapshot folders into the store."""
+    """Import OpenAlex records from files or snapshot folders into the store.
+
+    ``batch_size`` defaults to the engine's entry in DEFAULT_BATCH_SIZES. More than
+    ``max_errors`` bad records stop the run: the report comes back with ``aborted`` set
+    (batches already written stay written).
+    """
+    if batch_size is None:
+        batch_size = DEFAULT_BATCH_SIZES.get(store.engine, 5_000)
     if batch_size < 1:
         raise ValueError("batch size must be at least 1")
     report = ImportReport()
     started = time.monotonic()
     files = input_files(paths)
-    batch: list[tuple[str, WorkRow]] = []
 
     def problem(where: str, reason: str) -> None:
         report.skipped += 1
@@ -210,61 +370,74 @@ async def import_openalex(
         if report_problem is not None:
             report_problem(line)
         if report.skipped > max_errors:
-            report.aborted = True
             raise ImportAbortedError(f"more than {max_errors} bad records; stopped")
 
-    async def flush() -> None:
-        if batch:
-            report.written += await _write_batch(store, batch, problem)
-            if progress is not None:
-                progress.advance(len(batch))
-            batch.clear()
-
+    reader = _Reader(files, report, problem, progress)
+    before = await store.counts()
+    writing: asyncio.Task[WriteSummary] | None = None
     try:
-        for source in _all_records(files):
-            if source.record is None:
-                problem(source.where, source.problem or "unreadable record")
-                continue
-            try:
-                entity = entity_of(source.record)
-                report.records[entity] = report.records.get(entity, 0) + 1
-                if entity != "work":
-                    continue
-                batch.append((source.where, work_row(source.record)))
-            except RecordError as error:
-                problem(source.where, str(error))
-                continue
-            if len(batch) >= batch_size:
-                await flush()
-        await flush()
+        while True:
+            # Read the next batch while the previous one is being written.
+            batch = await asyncio.to_thread(reader.next_batch, batch_size)
+            if writing is not None:
+                done, writing = writing, None
+                report.written += await done
+            if not len(batch):
+                break
+            writing = asyncio.create_task(_write_batch(store, batch, problem))
+    except ImportAbortedError:
+        report.aborted = True
     finally:
+        if writing is not None:
+            # Stopped or interrupted: the transaction in flight ends, whole or not at all.
+            await asyncio.wait([writing])
+            if not writing.cancelled() and writing.exception() is None:
+                report.written += writing.result()
         report.seconds = time.monotonic() - started
         if progress is not None:
             progress.close()
+    after = await store.counts()
+    report.nodes_added = _total(after, "nodes") - _total(before, "nodes")
+    report.edges_added = _total(after, "edges") - _total(before, "edges")
     return report
 
 
-def _all_records(files: Iterable[Path]) -> Iterator[SourceRecord]:
-    for path in files:
-        yield from read_records(path)
+def _total(counts: GraphCounts, kind: str) -> int:
+    return sum((counts.nodes if kind == "nodes" else counts.edges).values())
 
 
 async def _write_batch(
-    store: GraphStore,
-    batch: Sequence[tuple[str, WorkRow]],
+    store: GraphStore, batch: _Batch, problem: Callable[[str, str], None]
+) -> WriteSummary:
+    # Institutions and topics before the works and authors that name them: their records
+    # then set the names, and the works only fill in what is missing.
+    written = WriteSummary()
+    if batch.institutions:
+        written += await _write_rows(store.upsert_institutions, batch.institutions, problem)
+    if batch.topics:
+        written += await _write_rows(store.upsert_topics, batch.topics, problem)
+    if batch.works:
+        written += await _write_rows(store.upsert_works, batch.works, problem)
+    if batch.authors:
+        written += await _write_rows(store.upsert_authors, batch.authors, problem)
+    return written
+
+
+async def _write_rows(
+    write: Callable[[Sequence[RowT]], Awaitable[WriteSummary]],
+    rows: Sequence[tuple[str, RowT]],
     problem: Callable[[str, str], None],
 ) -> WriteSummary:
     try:
-        return await store.upsert_works([row for _, row in batch])
+        return await write([row for _, row in rows])
     except StoreUnavailableError:
         raise
-    except StoreError:
-        pass
-    # The batch failed as a whole: write record by record so that only the bad ones are lost.
-    written = WriteSummary()
-    for where, row in batch:
-        try:
-            written += await store.upsert_works([row])
-        except StoreError as error:
-            problem(where, f"rejected by the store ({error})")
-    return written
+    except StoreError as error:
+        if len(rows) == 1:
+            problem(rows[0][0], f"rejected by the store ({error})")
+            return WriteSummary()
+    # The batch failed as a whole: retry its halves, down to single records, so that only
+    # the records the store refuses are lost.
+    middle = len(rows) // 2
+    first = await _write_rows(write, rows[:middle], problem)
+    return first + await _write_rows(write, rows[middle:], problem)

@@ -1,13 +1,14 @@
-"""Counts the database queries of the current request, for the debug extension and tests.
+"""What a store needs to know about the request it serves, and tells about its queries.
 
-The counter lives in a ContextVar so concurrent requests never mix their figures; a store
-records every query it sends, whatever the caller.
+Per request (ContextVars, so concurrent requests never mix): a tally of queries for the
+debug extension and tests, and the deadline each query's timeout is cut from. Process-wide:
+observers that see every query's duration (the metrics).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -22,6 +23,29 @@ class QueryTally:
 
 
 _current: ContextVar[QueryTally | None] = ContextVar("graphstore_query_tally", default=None)
+_deadline: ContextVar[float | None] = ContextVar("graphstore_deadline", default=None)
+_observers: list[Callable[[str, float], None]] = []
+
+
+def observe_queries(observer: Callable[[str, float], None]) -> None:
+    """Call ``observer(engine, seconds)`` after every store query of this process."""
+    _observers.append(observer)
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Queries sent inside this block must finish within ``seconds`` from now."""
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def remaining_seconds() -> float | None:
+    """Seconds left before the current request's deadline; None when it has none."""
+    until = _deadline.get()
+    return None if until is None else until - time.monotonic()
 
 
 @contextmanager
@@ -36,13 +60,16 @@ def tally_queries() -> Iterator[QueryTally]:
 
 
 @contextmanager
-def timed_query() -> Iterator[None]:
-    """Wrap one database round trip so the current tally, if any, counts it."""
+def timed_query(engine: str) -> Iterator[None]:
+    """Wrap one database round trip so the current tally and the observers count it."""
     started = time.perf_counter()
     try:
         yield
     finally:
+        seconds = time.perf_counter() - started
         tally = _current.get()
         if tally is not None:
             tally.queries += 1
-            tally.millis += (time.perf_counter() - started) * 1000.0
+            tally.millis += seconds * 1000.0
+        for observer in _observers:
+            observer(engine, seconds)

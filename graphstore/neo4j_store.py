@@ -11,11 +11,19 @@ from typing import Any
 
 import neo4j
 from neo4j import AsyncGraphDatabase, RoutingControl
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    ConstraintError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+from neo4j.exceptions import ClientError as Neo4jClientError
 
+from graphstore.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.cypher_store import CypherStore
-from graphstore.instrumentation import timed_query
-from graphstore.protocol import StoreUnavailableError
+from graphstore.instrumentation import remaining_seconds, timed_query
+from graphstore.protocol import StoreError, StoreTimeoutError, StoreUnavailableError
 from graphstore.text_search import (
     NEO4J_FULLTEXT_INDEX,
     NEO4J_FULLTEXT_INDEXES,
@@ -23,7 +31,7 @@ from graphstore.text_search import (
     SearchHit,
     lucene_query,
 )
-from graphstore.writes import Row, Statement
+from graphstore.writes import Dialect, Row, Statement
 
 SCHEMA = (
     "CREATE CONSTRAINT researcher_id IF NOT EXISTS FOR (n:Researcher) REQUIRE n.id IS UNIQUE",
@@ -32,7 +40,13 @@ SCHEMA = (
     "CREATE CONSTRAINT institution_id IF NOT EXISTS FOR (n:Institution) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT user_id IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT user_email IF NOT EXISTS FOR (n:User) REQUIRE n.email IS UNIQUE",
+    # One claimant per researcher (graphstore.accounts), whatever the claim's status.
+    "CREATE CONSTRAINT claimed_researcher IF NOT EXISTS "
+    "FOR ()-[c:CLAIMED]-() REQUIRE c.researcherId IS UNIQUE",
+    "CREATE CONSTRAINT invitation_id IF NOT EXISTS FOR (n:Invitation) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX work_year IF NOT EXISTS FOR (n:Work) ON (n.year)",
+    # The import's: a reference to a work not in the graph waits on a MissingWork node.
+    "CREATE CONSTRAINT missing_work_id IF NOT EXISTS FOR (n:MissingWork) REQUIRE n.id IS UNIQUE",
     *NEO4J_FULLTEXT_INDEXES,
 )
 
@@ -57,10 +71,11 @@ RETURN count(node) AS n
 """
 
 
-class Neo4jStore(CypherStore):
+class Neo4jStore(AccountCypher, CypherStore):
     """GraphStore on a Neo4j server (5.x), addressed by a bolt or neo4j URI."""
 
     engine = "neo4j"
+    dialect = Dialect.NEO4J
 
     def __init__(
         self,
@@ -70,7 +85,20 @@ class Neo4jStore(CypherStore):
         database: str = "neo4j",
     ) -> None:
         auth = (user, password or "") if user else None
-        self._driver = AsyncGraphDatabase.driver(uri, auth=auth, connection_acquisition_timeout=5)
+        # Short connect, acquisition and retry times: with Neo4j down a request fails within
+        # a second or two (DATABASE_UNAVAILABLE) instead of hanging; the driver reconnects by
+        # itself once the server is back.
+        self._driver = AsyncGraphDatabase.driver(
+            uri,
+            auth=auth,
+            connection_timeout=1.0,
+            connection_acquisition_timeout=2.0,
+            # One retry after the driver's first back-off (about 1 s), then give up.
+            max_transaction_retry_time=0.5,
+            # Schema hints ("relationship type does not exist" before the first invitation)
+            # are expected in an empty graph and only flood the log.
+            notifications_min_severity="OFF",
+        )
         self._database = database
 
     async def apply_schema(self) -> None:
@@ -122,11 +150,37 @@ class Neo4jStore(CypherStore):
                 await result.consume()
 
         try:
-            with timed_query():
+            with timed_query(self.engine):
                 async with self._driver.session(database=self._database) as session:
                     await session.execute_write(work)
         except (ServiceUnavailable, SessionExpired, AuthError) as error:
             raise StoreUnavailableError(f"Neo4j is unavailable: {error}") from error
+        except Neo4jError as error:
+            # Refused by the database (a constraint, a type): the importer retries the
+            # batch's records one by one and reports those refused again.
+            raise StoreError(f"Neo4j refused the write: {error.message or error}") from error
+
+    async def _transact(self, steps: Sequence[Step]) -> list[list[Row]]:
+        async def work(tx: neo4j.AsyncManagedTransaction) -> list[list[Row]]:
+            results = []
+            for step in steps:
+                result = await tx.run(step.query, step.params)
+                rows: list[Row] = await result.data()
+                if step.check is not None:
+                    step.check(rows)
+                results.append(rows)
+            return results
+
+        try:
+            with timed_query(self.engine):
+                async with self._driver.session(database=self._database) as session:
+                    return await session.execute_write(work)
+        except ConstraintError as error:
+            raise ConflictingWriteError(error.message or str(error)) from error
+        except (ServiceUnavailable, SessionExpired, AuthError) as error:
+            raise StoreUnavailableError(f"Neo4j is unavailable: {error}") from error
+        except Neo4jError as error:
+            raise StoreError(f"Neo4j refused the write: {error.message or error}") from error
 
     async def _run(
         self,
@@ -136,14 +190,20 @@ class Neo4jStore(CypherStore):
         *,
         implicit: bool = False,
     ) -> list[Row]:
+        left = remaining_seconds()
+        if left is not None and left <= 0:
+            raise StoreTimeoutError("the request's deadline passed before the query")
+        # The request's deadline becomes the transaction timeout: past it Neo4j itself stops
+        # the work, even if the client has gone.
+        statement = neo4j.Query(query, timeout=left) if left is not None else query
         try:
-            with timed_query():
+            with timed_query(self.engine):
                 if implicit:
                     async with self._driver.session(database=self._database) as session:
-                        result = await session.run(query, params)
+                        result = await session.run(statement, params)
                         return [record.data() async for record in result]
                 records, _, _ = await self._driver.execute_query(
-                    query,
+                    statement,
                     params,
                     routing_=routing,
                     database_=self._database,
@@ -151,3 +211,7 @@ class Neo4jStore(CypherStore):
                 return [record.data() for record in records]
         except (ServiceUnavailable, SessionExpired, AuthError) as error:
             raise StoreUnavailableError(f"Neo4j is unavailable: {error}") from error
+        except Neo4jClientError as error:
+            if error.code and "TransactionTimedOut" in error.code:
+                raise StoreTimeoutError("the query ran past the request's deadline") from error
+            raise

@@ -3,24 +3,51 @@
 Field facts: ids are URIs (kept as short keys), abstracts come as an inverted index, topic
 hierarchy ids are ints or URIs, and ``host_venue``, ``x_concepts`` and
 ``last_known_institution`` are deprecated and ignored.
+
+Every record of a big import passes through here, so the mapping reads each field once and
+checks types with plain ``isinstance`` calls; a value of the wrong type raises RecordError,
+which the importer reports as ``file:line: reason``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import repeat
 from typing import Any
 
 from graphstore.ids import short_key
 from graphstore.records import (
+    AffiliationRow,
+    AuthorRow,
     AuthorshipRow,
     InstitutionRow,
     TopicLevelRow,
+    TopicRow,
     WorkRow,
     WorkTopicRow,
 )
 
-_ENTITY_BY_PREFIX = {"W": "work", "A": "author", "I": "institution", "T": "topic", "S": "source"}
+_ENTITY_BY_PREFIX = {
+    "W": "work",
+    "A": "author",
+    "I": "institution",
+    "T": "topic",
+    "S": "source",
+    "C": "concept",
+    "P": "publisher",
+    "F": "funder",
+}
+# Topic hierarchy levels are their own OpenAlex entities, with path ids (".../fields/17").
+_LEVEL_BY_PATH = {"domains": "domain", "fields": "field", "subfields": "subfield"}
 _HIERARCHY = ("subfield", "field", "domain")
+
+IMPORTED_ENTITIES = frozenset(
+    {"work", "author", "institution", "topic", "domain", "field", "subfield"}
+)
+"""Entities the graph holds. Sources, concepts, publishers and funders are recognised and
+counted, but the graph model has no node for them (a work's venue is a property)."""
+
+ImportRow = WorkRow | AuthorRow | InstitutionRow | TopicRow
 
 
 class RecordError(ValueError):
@@ -29,34 +56,46 @@ class RecordError(ValueError):
 
 def entity_of(record: Mapping[str, Any]) -> str:
     """The OpenAlex entity a record is (work, author, ...), recognised from its id."""
-    key = short_key(record.get("id"))
-    if key is None:
+    raw = record.get("id")
+    if isinstance(raw, str):
+        parts = raw.strip().rstrip("/").rsplit("/", 2)
+        if len(parts) >= 2 and parts[-2] in _LEVEL_BY_PATH and _is_number(parts[-1]):
+            return _LEVEL_BY_PATH[parts[-2]]
+    key = short_key(raw)
+    if key is None or isinstance(raw, int):
         raise RecordError("missing or malformed id")
-    entity = _ENTITY_BY_PREFIX.get(key[0])
-    if entity is None or not key[1:].isdigit():
-        raise RecordError(f"unrecognised OpenAlex id {key!r}")
+    entity = _ENTITY_BY_PREFIX.get(key[0].upper())
+    if entity is None or not _is_number(key[1:]):
+        raise RecordError(f"unrecognised OpenAlex id {key[:80]!r}")
     return entity
+
+
+def import_row(entity: str, record: Mapping[str, Any]) -> ImportRow:
+    """Map a record of an imported entity (see IMPORTED_ENTITIES) to its import row."""
+    if entity == "work":
+        return work_row(record)
+    if entity == "author":
+        return author_row(record)
+    if entity == "institution":
+        return institution_row(record)
+    if entity == "topic":
+        return topic_row(record)
+    return hierarchy_row(entity, record)
 
 
 def work_row(record: Mapping[str, Any]) -> WorkRow:
     """Map an OpenAlex Work record to the row GraphStore.upsert_works writes."""
     work_id = _entity_key(record.get("id"), "W")
     title = _optional_str(record.get("title")) or _optional_str(record.get("display_name")) or ""
-    year = record.get("publication_year")
-    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-        raise RecordError("publication_year is not an integer")
-    cited_by = record.get("cited_by_count") or 0
-    if not isinstance(cited_by, int) or isinstance(cited_by, bool) or cited_by < 0:
-        raise RecordError("cited_by_count is not a non-negative integer")
     return WorkRow(
         id=work_id,
         title=title,
         type=_optional_str(record.get("type")) or "unknown",
-        year=year,
+        year=_optional_int(record.get("publication_year"), "publication_year"),
         venue=_venue(record.get("primary_location")),
         doi=_doi(record.get("doi")),
         abstract=abstract_text(record.get("abstract_inverted_index")),
-        cited_by_count=cited_by,
+        cited_by_count=_optional_int(record.get("cited_by_count"), "cited_by_count") or 0,
         updated_date=_optional_str(record.get("updated_date")) or "",
         authorships=_authorships(record.get("authorships")),
         topics=_topics(record.get("topics")),
@@ -64,25 +103,127 @@ def work_row(record: Mapping[str, Any]) -> WorkRow:
     )
 
 
+def author_row(record: Mapping[str, Any]) -> AuthorRow:
+    """Map an OpenAlex Author record to the row GraphStore.upsert_authors writes.
+
+    Fields a partial record (an autocomplete answer, say) lacks stay None, so they leave
+    what the graph already knows alone.
+    """
+    author_id = _entity_key(record.get("id"), "A")
+    stats = record.get("summary_stats")
+    if stats is not None and not isinstance(stats, dict):
+        raise RecordError("summary_stats is not an object")
+    alternatives = record.get("display_name_alternatives")
+    if alternatives is not None and not (
+        isinstance(alternatives, list) and all(isinstance(a, str) for a in alternatives)
+    ):
+        raise RecordError("display_name_alternatives is not a list of strings")
+    affiliations = record.get("affiliations")
+    last_known = record.get("last_known_institutions")
+    return AuthorRow(
+        id=author_id,
+        name=_optional_str(record.get("display_name")) or author_id,
+        updated_date=_optional_str(record.get("updated_date")) or "",
+        orcid=_orcid(record.get("orcid")),
+        name_alternatives=None if alternatives is None else tuple(dict.fromkeys(alternatives)),
+        works_count=_optional_int(record.get("works_count"), "works_count"),
+        cited_by_count=_optional_int(record.get("cited_by_count"), "cited_by_count"),
+        h_index=_optional_int(stats.get("h_index"), "h_index") if stats else None,
+        i10_index=_optional_int(stats.get("i10_index"), "i10_index") if stats else None,
+        affiliations=None if affiliations is None else _affiliations(affiliations),
+        last_known_institutions=None
+        if last_known is None
+        else _institutions(last_known, "last_known_institutions"),
+    )
+
+
+def institution_row(record: Mapping[str, Any]) -> InstitutionRow:
+    """Map an OpenAlex Institution record to the row GraphStore.upsert_institutions writes."""
+    institution = _institution(record, strict=True)
+    assert institution is not None  # strict: a bad id raised instead
+    return institution
+
+
+def topic_row(record: Mapping[str, Any]) -> TopicRow:
+    """Map an OpenAlex Topic record: the topic and its subfield, field and domain."""
+    topic_id = _entity_key(record.get("id"), "T")
+    return TopicRow(
+        topic=TopicLevelRow(
+            id=topic_id, name=_optional_str(record.get("display_name")) or topic_id, level="topic"
+        ),
+        ancestors=_ancestors(record, _HIERARCHY),
+        updated_date=_optional_str(record.get("updated_date")) or "",
+    )
+
+
+def hierarchy_row(level: str, record: Mapping[str, Any]) -> TopicRow:
+    """Map a Domain, Field or Subfield record: a Topic node of that level and its parents."""
+    node = _hierarchy_level(record, level)
+    if node is None:
+        raise RecordError(f"missing or malformed {level} id")
+    return TopicRow(
+        topic=node,
+        ancestors=_ancestors(record, _HIERARCHY[_HIERARCHY.index(level) + 1 :]),
+        updated_date=_optional_str(record.get("updated_date")) or "",
+    )
+
+
 def abstract_text(inverted_index: object) -> str | None:
     """Rebuild an abstract from OpenAlex's inverted index (word -> positions)."""
-    if not isinstance(inverted_index, Mapping) or not inverted_index:
+    if inverted_index is None:
         return None
-    placed: dict[int, str] = {}
-    for word, positions in inverted_index.items():
+    if not isinstance(inverted_index, dict):
+        raise RecordError("abstract_inverted_index is not an object")
+    size = 0
+    for positions in inverted_index.values():
         if not isinstance(positions, list):
             raise RecordError("abstract_inverted_index positions are not a list")
-        for position in positions:
-            if isinstance(position, int) and not isinstance(position, bool) and position >= 0:
-                placed[position] = str(word)
-    return " ".join(placed[p] for p in sorted(placed)) or None
+        size += len(positions)
+    # Fast path for the usual index, whose positions are exactly 0..size-1: fill a list.
+    words = [""] * size
+    try:
+        for word, positions in inverted_index.items():
+            for position in positions:
+                words[position] = word
+    except (IndexError, TypeError):
+        return _sparse_abstract(inverted_index)
+    if "" in words:  # a gap, a repeated or a negative position
+        return _sparse_abstract(inverted_index)
+    return " ".join(words) or None
+
+
+def _sparse_abstract(inverted_index: dict[Any, list[Any]]) -> str | None:
+    placed: dict[int, str] = {}
+    for word, positions in inverted_index.items():
+        placed.update(zip(positions, repeat(str(word))))
+    if set(map(type, placed)) - {int}:
+        raise RecordError("abstract_inverted_index positions are not integers")
+    return " ".join([placed[p] for p in sorted(placed) if p >= 0]) or None
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and text[:1] != "0"
+
+
+def _key(raw: str) -> str:
+    """The last path segment of an id (short key or URL); the hot path of the mapping."""
+    text = raw.strip().rstrip("/")
+    return text[text.rfind("/") + 1 :]
 
 
 def _entity_key(raw: object, prefix: str) -> str:
-    key = short_key(raw)
-    if key is None or key[0] != prefix or not key[1:].isdigit():
+    key = _key(raw) if isinstance(raw, str) else ""
+    if key[:1].upper() != prefix or not _is_number(key[1:]):
         raise RecordError(f"missing or malformed {prefix}-id: {str(raw)[:80]!r}")
-    return key
+    return prefix + key[1:]
+
+
+def _optional_key(raw: object, prefix: str) -> str | None:
+    """The short key of an id with this prefix, or None when it is absent or unusable."""
+    key = _key(raw) if isinstance(raw, str) else ""
+    if key[:1].upper() != prefix or not _is_number(key[1:]):
+        return None
+    return prefix + key[1:]
 
 
 def _optional_str(value: object) -> str | None:
@@ -93,21 +234,30 @@ def _optional_str(value: object) -> str | None:
     return value.strip() or None
 
 
+def _optional_int(value: object, name: str) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise RecordError(f"{name} is not a non-negative integer")
+    return value
+
+
 def _doi(value: object) -> str | None:
     doi = _optional_str(value)
     if doi is None:
         return None
+    lowered = doi.lower()
     for prefix in ("https://doi.org/", "http://doi.org/", "doi:"):
-        if doi.lower().startswith(prefix):
+        if lowered.startswith(prefix):
             return doi[len(prefix) :]
     return doi
 
 
 def _venue(location: object) -> str | None:
-    if not isinstance(location, Mapping):
+    if not isinstance(location, dict):
         return None
     source = location.get("source")
-    if not isinstance(source, Mapping):
+    if not isinstance(source, dict):
         return None
     return _optional_str(source.get("display_name"))
 
@@ -120,27 +270,27 @@ def _authorships(raw: object) -> tuple[AuthorshipRow, ...]:
     rows: list[AuthorshipRow] = []
     seen: set[str] = set()
     for entry in raw:
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("author"), Mapping):
+        author = entry.get("author") if isinstance(entry, dict) else None
+        if not isinstance(author, dict):
             raise RecordError("an authorship has no author object")
-        author = entry["author"]
-        author_id = short_key(author.get("id"))
-        if author_id is None:
+        raw_id = author.get("id")
+        if raw_id is None:
             continue  # OpenAlex lists unresolved authors without an id: nothing to link.
-        if author_id[0] != "A" or not author_id[1:].isdigit():
-            raise RecordError(f"malformed author id {author_id[:80]!r}")
+        author_id = _entity_key(raw_id, "A")
         if author_id in seen:
             continue  # The same author twice on one work: keep the first position.
         seen.add(author_id)
         name = _optional_str(author.get("display_name")) or _optional_str(
             entry.get("raw_author_name")
         )
+        institutions = entry.get("institutions")
         rows.append(
             AuthorshipRow(
                 researcher_id=author_id,
                 name=name or author_id,
                 position=len(rows),
                 orcid=_orcid(author.get("orcid")),
-                institutions=_institutions(entry.get("institutions")),
+                institutions=_institutions(institutions, "institutions") if institutions else (),
             )
         )
     return tuple(rows)
@@ -153,62 +303,96 @@ def _orcid(value: object) -> str | None:
     return orcid.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _institutions(raw: object) -> tuple[InstitutionRow, ...]:
+def _institutions(raw: object, name: str) -> tuple[InstitutionRow, ...]:
     if not isinstance(raw, list):
-        return ()
+        raise RecordError(f"{name} is not a list")
     rows: dict[str, InstitutionRow] = {}
     for entry in raw:
-        if not isinstance(entry, Mapping):
+        institution = _institution(entry, strict=False)
+        if institution is not None and institution.id not in rows:
+            rows[institution.id] = institution
+    return tuple(rows.values())
+
+
+def _institution(entry: object, *, strict: bool) -> InstitutionRow | None:
+    """An institution object; without a usable id it is skipped, or refused when ``strict``."""
+    if not isinstance(entry, dict):
+        if strict:
+            raise RecordError("an institution is not an object")
+        return None
+    key = _optional_key(entry.get("id"), "I")
+    if key is None:
+        if strict:
+            raise RecordError(f"missing or malformed I-id: {str(entry.get('id'))[:80]!r}")
+        return None
+    return InstitutionRow(
+        id=key,
+        name=_optional_str(entry.get("display_name")) or key,
+        ror=_optional_str(entry.get("ror")),
+        country=_optional_str(entry.get("country_code")),
+        type=_optional_str(entry.get("type")),
+        updated_date=_optional_str(entry.get("updated_date")) or "",
+    )
+
+
+def _affiliations(raw: object) -> tuple[AffiliationRow, ...]:
+    if not isinstance(raw, list):
+        raise RecordError("affiliations is not a list")
+    rows: dict[str, AffiliationRow] = {}
+    for entry in raw:
+        if not isinstance(entry, dict):
+            raise RecordError("an affiliation is not an object")
+        institution = _institution(entry.get("institution"), strict=False)
+        if institution is None:
             continue
-        key = short_key(entry.get("id"))
-        if key is None or key[0] != "I" or not key[1:].isdigit():
-            continue
-        rows.setdefault(
-            key,
-            InstitutionRow(
-                id=key,
-                name=_optional_str(entry.get("display_name")) or key,
-                ror=_optional_str(entry.get("ror")),
-                country=_optional_str(entry.get("country_code")),
-                type=_optional_str(entry.get("type")),
-            ),
-        )
+        years = entry.get("years") or []
+        if not isinstance(years, list) or not all(
+            isinstance(y, int) and not isinstance(y, bool) for y in years
+        ):
+            raise RecordError("affiliation years are not a list of integers")
+        known = rows.get(institution.id)
+        merged = set(years) | set(known.years if known else ())
+        rows[institution.id] = AffiliationRow(institution, tuple(sorted(merged)))
     return tuple(rows.values())
 
 
 def _topics(raw: object) -> tuple[WorkTopicRow, ...]:
-    if not isinstance(raw, list):
+    if raw is None:
         return ()
+    if not isinstance(raw, list):
+        raise RecordError("topics is not a list")
     rows: list[WorkTopicRow] = []
     for entry in raw:
-        if not isinstance(entry, Mapping):
+        if not isinstance(entry, dict):
             continue
-        key = short_key(entry.get("id"))
-        if key is None or key[0] != "T" or not key[1:].isdigit():
+        key = _optional_key(entry.get("id"), "T")
+        if key is None:
             continue
         score = entry.get("score")
-        ancestors = tuple(
-            level
-            for level in (_hierarchy_level(entry.get(name), name) for name in _HIERARCHY)
-            if level is not None
-        )
         rows.append(
             WorkTopicRow(
                 topic=TopicLevelRow(
                     id=key, name=_optional_str(entry.get("display_name")) or key, level="topic"
                 ),
-                score=float(score) if isinstance(score, int | float) else 0.0,
-                ancestors=ancestors,
+                score=float(score)
+                if isinstance(score, int | float) and not isinstance(score, bool)
+                else 0.0,
+                ancestors=_ancestors(entry, _HIERARCHY),
             )
         )
     return tuple(rows)
+
+
+def _ancestors(record: Mapping[str, Any], levels: tuple[str, ...]) -> tuple[TopicLevelRow, ...]:
+    found = (_hierarchy_level(record.get(level), level) for level in levels)
+    return tuple(level for level in found if level is not None)
 
 
 def _hierarchy_level(raw: object, level: str) -> TopicLevelRow | None:
     if not isinstance(raw, Mapping):
         return None
     number = short_key(raw.get("id"))
-    if number is None or not number.isdigit():
+    if number is None or not _is_number(number):
         return None
     return TopicLevelRow(
         id=f"{level}s/{number}",
@@ -218,7 +402,9 @@ def _hierarchy_level(raw: object, level: str) -> TopicLevelRow | None:
 
 
 def _references(raw: object) -> tuple[str, ...]:
-    if not isinstance(raw, list):
+    if raw is None:
         return ()
-    keys = (short_key(ref) for ref in raw)
-    return tuple(dict.fromkeys(k for k in keys if k and k[0] == "W" and k[1:].isdigit()))
+    if not isinstance(raw, list):
+        raise RecordError("referenced_works is not a list")
+    keys = (_optional_key(ref, "W") for ref in raw)
+    return tuple(dict.fromkeys(key for key in keys if key is not None))

@@ -10,11 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from graphstore.accounts import AccountStore
 from graphstore.records import (
     AffiliationRecord,
+    AuthorRow,
     InstitutionRecord,
+    InstitutionRow,
     ResearcherRecord,
     TopicRecord,
+    TopicRow,
     WorkRecord,
     WorkRow,
     WriteSummary,
@@ -31,6 +35,10 @@ class StoreUnavailableError(StoreError):
     """The database cannot be reached or opened."""
 
 
+class StoreTimeoutError(StoreError):
+    """A query ran past the request's deadline and was cancelled."""
+
+
 class StoreLockedError(StoreUnavailableError):
     """The embedded database file is held by another process."""
 
@@ -43,8 +51,8 @@ class GraphCounts:
     edges: dict[str, int]
 
 
-class GraphStore(Protocol):
-    """What the resolvers and importers need from a graph database."""
+class GraphStore(AccountStore, Protocol):
+    """What the resolvers and importers need from a graph database (accounts included)."""
 
     engine: str
 
@@ -94,5 +102,21 @@ class GraphStore(Protocol):
         """Write a batch of works with their authors and topics in one transaction.
 
         A row whose ``updated_date`` is older than the stored one is skipped; otherwise the
-        work's properties and outgoing relationships are replaced, so re-importing is idempotent.
+        work's properties and relationships (authorships, topics, references) are replaced, so
+        re-importing is idempotent. References to works not in the graph are kept pending and
+        become CITES edges when those works arrive. Researchers, institutions and topics named
+        on a work are created when missing; only their own records overwrite them.
         """
+
+    async def upsert_authors(self, rows: Sequence[AuthorRow]) -> WriteSummary:
+        """Write Author records onto researchers in one transaction (older ones skipped).
+
+        A record's affiliations replace the researcher's AFFILIATED_WITH edges; what a
+        partial record leaves out keeps its stored value.
+        """
+
+    async def upsert_institutions(self, rows: Sequence[InstitutionRow]) -> WriteSummary:
+        """Write Institution records in one transaction (older ones skipped)."""
+
+    async def upsert_topics(self, rows: Sequence[TopicRow]) -> WriteSummary:
+        """Write Topic (and domain, field, subfield) records with their PART_OF hierarchy."""

@@ -103,16 +103,20 @@ class AffiliationRecord:
     years: tuple[int, ...]
 
 
-# Import rows: what an importer hands to GraphStore.upsert_works.
+# Import rows: what an importer hands to GraphStore.upsert_works (and authors, institutions,
+# topics).
 
 
 @dataclass(frozen=True, slots=True)
 class InstitutionRow:
+    """An institution: a record of its own (``updated_date`` set) or one named on a work."""
+
     id: str
     name: str
     ror: str | None = None
     country: str | None = None
     type: str | None = None
+    updated_date: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +163,54 @@ class WorkRow:
 
 
 @dataclass(frozen=True, slots=True)
+class AffiliationRow:
+    """An institution an author record lists, with the years the author was there."""
+
+    institution: InstitutionRow
+    years: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorRow:
+    """An OpenAlex Author record: what it says about a researcher.
+
+    None means the record does not say (a partial record): the stored value stays. When
+    ``affiliations`` is a tuple, it replaces the researcher's AFFILIATED_WITH edges.
+    """
+
+    id: str
+    name: str
+    updated_date: str = ""
+    orcid: str | None = None
+    name_alternatives: tuple[str, ...] | None = None
+    works_count: int | None = None
+    cited_by_count: int | None = None
+    h_index: int | None = None
+    i10_index: int | None = None
+    affiliations: tuple[AffiliationRow, ...] | None = None
+    last_known_institutions: tuple[InstitutionRow, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRow:
+    """An OpenAlex Topic (or Domain, Field, Subfield) record and the levels above it."""
+
+    topic: TopicLevelRow
+    ancestors: tuple[TopicLevelRow, ...] = ()
+    updated_date: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class WriteSummary:
-    """What one upsert wrote; added up into an import's final summary."""
+    """What one upsert wrote; added up into an import's final summary.
+
+    ``works``, ``authors``, ``institutions`` and ``topic_records`` count records written;
+    ``skipped_older`` the records left out because the graph holds a newer version (or the
+    batch a newer one); the rest count edges written, except ``researchers`` (distinct
+    researchers a batch of works names). ``pending_references`` are references to works not
+    in the graph yet, kept so that they become CITES edges when those works arrive
+    (``linked_references``, also counted in ``citations``).
+    """
 
     works: int = 0
     skipped_older: int = 0
@@ -168,13 +218,17 @@ class WriteSummary:
     researchers: int = 0
     topics: int = 0
     citations: int = 0
+    authors: int = 0
+    institutions: int = 0
+    topic_records: int = 0
+    affiliations: int = 0
+    pending_references: int = 0
+    linked_references: int = 0
 
     def __add__(self, other: WriteSummary) -> WriteSummary:
         return WriteSummary(
-            works=self.works + other.works,
-            skipped_older=self.skipped_older + other.skipped_older,
-            authorships=self.authorships + other.authorships,
-            researchers=self.researchers + other.researchers,
-            topics=self.topics + other.topics,
-            citations=self.citations + other.citations,
+            *(getattr(self, name) + getattr(other, name) for name in _SUMMARY_FIELDS)
         )
+
+
+_SUMMARY_FIELDS = tuple(WriteSummary.__dataclass_fields__)

@@ -1,191 +1,549 @@
-"""The write path: Cypher and the statement plan that upserts a batch of works.
+"""The write path: Cypher and the statement plans that upsert batches of import rows.
 
-Both engines run the same statements, in order, in one transaction per batch. Values are
-always parameters; labels and relationship types are fixed text.
+Both engines run the same plans, in order, in one transaction per batch; values are always
+parameters and labels and relationship types are fixed text. Where the dialects differ the
+plan builders take a ``Dialect``: LadybugDB types an all-null column of an UNWIND list as
+STRING, so its statements cast every non-string value to its column's type.
+
+The embedded engine replaces the works plan with a bulk path (COPY from generated files) for
+large batches; ``WorkTables`` is the flattening both use.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, TypeVar
 
-from graphstore.records import WorkRow, WriteSummary
+from graphstore.records import (
+    AuthorRow,
+    InstitutionRow,
+    TopicLevelRow,
+    TopicRow,
+    WorkRow,
+    WriteSummary,
+)
 
 Row = dict[str, Any]
 Statement = tuple[str, dict[str, Any]]
+RecordRow = TypeVar("RecordRow", WorkRow, AuthorRow, InstitutionRow, TopicRow)
 
+
+class Dialect(Enum):
+    """The Cypher dialect a plan is written for."""
+
+    NEO4J = "neo4j"
+    LADYBUG = "ladybug"
+
+    def typed(self, expression: str, column_type: str) -> str:
+        """``expression`` as a value of ``column_type`` (a LadybugDB type name)."""
+        if self is Dialect.LADYBUG:
+            return f"CAST({expression} AS {column_type})"
+        return expression
+
+
+# Reads that plan a batch. Each endpoint is looked up by primary key from UNWIND rows.
 WORK_UPDATED_DATES = """
 UNWIND $ids AS wid
 MATCH (w:Work {id: wid})
 RETURN w.id AS id, w.updatedDate AS updatedDate
 """
 
-# Writes of GraphStore.upsert_works, run in this order inside one transaction.
-UPSERT_WORKS = """
-UNWIND $works AS row
-MERGE (w:Work {id: row.id})
-SET w.title = row.title, w.type = row.type, w.year = row.year, w.venue = row.venue,
-    w.doi = row.doi, w.abstract = row.abstract, w.citedByCount = row.citedByCount,
-    w.updatedDate = row.updatedDate, w.authorCount = row.authorCount
+EXISTING_WORKS = """
+UNWIND $ids AS wid
+MATCH (w:Work {id: wid})
+RETURN w.id AS id
 """
 
-DELETE_WORK_AUTHORSHIPS = """
-MATCH (:Researcher)-[e:AUTHORED]->(w:Work) WHERE w.id IN $ids DELETE e
+PENDING_CITATIONS = """
+UNWIND $ids AS wid
+MATCH (a:Work)-[:CITES_MISSING]->(:MissingWork {id: wid})
+RETURN a.id AS source, wid AS target
 """
 
-DELETE_WORK_TOPICS = """
-MATCH (w:Work)-[e:HAS_TOPIC]->(:Topic) WHERE w.id IN $ids DELETE e
+RESEARCHER_UPDATED_DATES = """
+UNWIND $ids AS rid
+MATCH (r:Researcher {id: rid})
+RETURN r.id AS id, r.updatedDate AS updatedDate
 """
 
-DELETE_WORK_CITATIONS = """
-MATCH (w:Work)-[e:CITES]->(:Work) WHERE w.id IN $ids DELETE e
+INSTITUTION_UPDATED_DATES = """
+UNWIND $ids AS iid
+MATCH (i:Institution {id: iid})
+RETURN i.id AS id, i.updatedDate AS updatedDate
 """
 
-UPSERT_RESEARCHERS = """
-UNWIND $researchers AS row
+TOPIC_UPDATED_DATES = """
+UNWIND $ids AS tid
+MATCH (t:Topic {id: tid})
+RETURN t.id AS id, t.updatedDate AS updatedDate
+"""
+
+# Writes. A re-issued work loses its authorships, topics and references first.
+DELETE_WORK_EDGES = (
+    "UNWIND $ids AS wid MATCH (:Researcher)-[e:AUTHORED]->(:Work {id: wid}) DELETE e",
+    "UNWIND $ids AS wid MATCH (:Work {id: wid})-[e:HAS_TOPIC]->(:Topic) DELETE e",
+    "UNWIND $ids AS wid MATCH (:Work {id: wid})-[e:CITES]->(:Work) DELETE e",
+    "UNWIND $ids AS wid MATCH (:Work {id: wid})-[e:CITES_MISSING]->(:MissingWork) DELETE e",
+)
+
+DELETE_MISSING_WORKS = """
+UNWIND $ids AS wid
+MATCH (m:MissingWork {id: wid})
+DETACH DELETE m
+"""
+
+# Researchers, institutions and topics named on a work only fill in what the graph lacks:
+# their own records (upsert_authors, ...) are the authority.
+MERGE_RESEARCHERS = """
+UNWIND $rows AS row
 MERGE (r:Researcher {id: row.id})
 SET r.name = coalesce(r.name, row.name), r.orcid = coalesce(r.orcid, row.orcid)
 """
 
-UPSERT_INSTITUTIONS = """
-UNWIND $institutions AS row
+MERGE_INSTITUTIONS = """
+UNWIND $rows AS row
 MERGE (i:Institution {id: row.id})
 SET i.name = coalesce(i.name, row.name), i.ror = coalesce(i.ror, row.ror),
     i.country = coalesce(i.country, row.country), i.type = coalesce(i.type, row.type)
 """
 
-UPSERT_TOPICS = """
-UNWIND $topics AS row
+MERGE_TOPICS = """
+UNWIND $rows AS row
 MERGE (t:Topic {id: row.id})
-SET t.name = row.name, t.level = row.level
+SET t.name = coalesce(t.name, row.name), t.level = coalesce(t.level, row.level)
 """
 
 # Each endpoint is matched in its own step: a two-node MATCH from UNWIND rows makes
 # LadybugDB join all candidate pairs (30x slower on a 5,000-work batch).
-LINK_TOPIC_PARENTS = """
-UNWIND $links AS row
+MERGE_TOPIC_PARENTS = """
+UNWIND $rows AS row
 MATCH (c:Topic {id: row.child})
 WITH c, row
 MATCH (p:Topic {id: row.parent})
 MERGE (c)-[:PART_OF]->(p)
 """
 
-CREATE_AUTHORSHIPS = """
-UNWIND $authorships AS row
-MATCH (w:Work {id: row.workId})
-WITH w, row
-MATCH (r:Researcher {id: row.researcherId})
-CREATE (r)-[:AUTHORED {position: row.position, institutions: row.institutions}]->(w)
-"""
-
-CREATE_WORK_TOPICS = """
-UNWIND $links AS row
-MATCH (w:Work {id: row.workId})
-WITH w, row
-MATCH (t:Topic {id: row.topicId})
-CREATE (w)-[:HAS_TOPIC {score: row.score}]->(t)
-"""
-
 CREATE_CITATIONS = """
-UNWIND $links AS row
+UNWIND $rows AS row
 MATCH (a:Work {id: row.source})
 WITH a, row
 MATCH (b:Work {id: row.target})
 CREATE (a)-[:CITES]->(b)
 """
 
+MERGE_MISSING_WORKS = """
+UNWIND $ids AS wid
+MERGE (:MissingWork {id: wid})
+"""
 
-def work_upsert_plan(works: Sequence[WorkRow]) -> tuple[list[Statement], WriteSummary]:
-    """The statements that replace these works, their authorships, topics and citations."""
-    ids = [w.id for w in works]
-    researchers: dict[str, Row] = {}
-    institutions: dict[str, Row] = {}
-    topics: dict[str, Row] = {}
-    parent_links: set[tuple[str, str]] = set()
-    authorships: list[Row] = []
-    work_topics: list[Row] = []
-    citations: list[Row] = []
-    work_rows: list[Row] = []
+CREATE_PENDING_CITATIONS = """
+UNWIND $rows AS row
+MATCH (a:Work {id: row.source})
+WITH a, row
+MATCH (m:MissingWork {id: row.target})
+CREATE (a)-[:CITES_MISSING]->(m)
+"""
+
+DELETE_AFFILIATIONS = """
+UNWIND $ids AS rid
+MATCH (:Researcher {id: rid})-[e:AFFILIATED_WITH]->(:Institution)
+DELETE e
+"""
+
+
+def upsert_works_statement(dialect: Dialect) -> str:
+    """MERGE each work and set every property from its row."""
+    t = dialect.typed
+    return f"""
+UNWIND $rows AS row
+MERGE (w:Work {{id: row.id}})
+SET w.title = row.title, w.type = row.type, w.year = {t("row.year", "INT64")},
+    w.venue = row.venue, w.doi = row.doi, w.abstract = row.abstract,
+    w.citedByCount = {t("row.citedByCount", "INT64")}, w.updatedDate = row.updatedDate,
+    w.authorCount = {t("row.authorCount", "INT64")}
+"""
+
+
+def create_authorships_statement(dialect: Dialect) -> str:
+    """Create AUTHORED edges from researcher and work ids."""
+    t = dialect.typed
+    return f"""
+UNWIND $rows AS row
+MATCH (w:Work {{id: row.workId}})
+WITH w, row
+MATCH (r:Researcher {{id: row.researcherId}})
+CREATE (r)-[:AUTHORED {{position: {t("row.position", "INT64")},
+                        institutions: {t("row.institutions", "STRING[]")}}}]->(w)
+"""
+
+
+def create_work_topics_statement(dialect: Dialect) -> str:
+    """Create HAS_TOPIC edges from work and topic ids."""
+    return f"""
+UNWIND $rows AS row
+MATCH (w:Work {{id: row.workId}})
+WITH w, row
+MATCH (t:Topic {{id: row.topicId}})
+CREATE (w)-[:HAS_TOPIC {{score: {dialect.typed("row.score", "DOUBLE")}}}]->(t)
+"""
+
+
+def upsert_authors_statement(dialect: Dialect) -> str:
+    """Set what Author records say; a property a record leaves out (null) keeps its value."""
+    t = dialect.typed
+    return f"""
+UNWIND $rows AS row
+MERGE (r:Researcher {{id: row.id}})
+SET r.name = row.name, r.orcid = coalesce(row.orcid, r.orcid),
+    r.nameAlternatives = coalesce({t("row.nameAlternatives", "STRING[]")}, r.nameAlternatives),
+    r.worksCount = coalesce({t("row.worksCount", "INT64")}, r.worksCount),
+    r.citedByCount = coalesce({t("row.citedByCount", "INT64")}, r.citedByCount),
+    r.hIndex = coalesce({t("row.hIndex", "INT64")}, r.hIndex),
+    r.i10Index = coalesce({t("row.i10Index", "INT64")}, r.i10Index),
+    r.lastKnownInstitutions = coalesce(
+        {t("row.lastKnownInstitutions", "STRING[]")}, r.lastKnownInstitutions),
+    r.updatedDate = row.updatedDate
+"""
+
+
+def create_affiliations_statement(dialect: Dialect) -> str:
+    """Create AFFILIATED_WITH edges with the years of each affiliation."""
+    return f"""
+UNWIND $rows AS row
+MATCH (r:Researcher {{id: row.researcherId}})
+WITH r, row
+MATCH (i:Institution {{id: row.institutionId}})
+CREATE (r)-[:AFFILIATED_WITH {{years: {dialect.typed("row.years", "INT64[]")}}}]->(i)
+"""
+
+
+UPSERT_INSTITUTIONS = """
+UNWIND $rows AS row
+MERGE (i:Institution {id: row.id})
+SET i.name = row.name, i.ror = coalesce(row.ror, i.ror),
+    i.country = coalesce(row.country, i.country), i.type = coalesce(row.type, i.type),
+    i.updatedDate = row.updatedDate
+"""
+
+UPSERT_TOPIC_RECORDS = """
+UNWIND $rows AS row
+MERGE (t:Topic {id: row.id})
+SET t.name = row.name, t.level = row.level, t.updatedDate = row.updatedDate
+"""
+
+
+# Column orders of WorkTables' tuples; the embedded bulk path writes files in these orders.
+WORK_COLUMNS = (
+    "id",
+    "title",
+    "type",
+    "year",
+    "venue",
+    "doi",
+    "abstract",
+    "citedByCount",
+    "updatedDate",
+    "authorCount",
+)
+RESEARCHER_COLUMNS = ("id", "name", "orcid")
+INSTITUTION_COLUMNS = ("id", "name", "ror", "country", "type")
+TOPIC_COLUMNS = ("id", "name", "level")
+
+
+@dataclass(slots=True)
+class WorkTables:
+    """A batch of works flattened into table rows (tuples in the column orders above).
+
+    ``references`` are (citing, cited) pairs in record order; which of them become CITES
+    edges depends on what the graph holds, so the plans decide that.
+    """
+
+    works: list[tuple[Any, ...]] = field(default_factory=list)
+    researchers: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    institutions: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    topics: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    topic_parents: dict[tuple[str, str], None] = field(default_factory=dict)
+    authorships: list[tuple[str, str, int, list[str]]] = field(default_factory=list)
+    work_topics: list[tuple[str, str, float]] = field(default_factory=list)
+    references: list[tuple[str, str]] = field(default_factory=list)
+
+
+def work_tables(works: Iterable[WorkRow]) -> WorkTables:
+    """Flatten works into the rows of each node and edge table they touch."""
+    tables = WorkTables()
+    researchers = tables.researchers
+    institutions = tables.institutions
+    topics = tables.topics
     for work in works:
-        work_rows.append(
-            {
-                "id": work.id,
-                "title": work.title,
-                "type": work.type,
-                "year": work.year,
-                "venue": work.venue,
-                "doi": work.doi,
-                "abstract": work.abstract,
-                "citedByCount": work.cited_by_count,
-                "updatedDate": work.updated_date,
-                "authorCount": len(work.authorships),
-            }
+        tables.works.append(
+            (
+                work.id,
+                work.title,
+                work.type,
+                work.year,
+                work.venue,
+                work.doi,
+                work.abstract,
+                work.cited_by_count,
+                work.updated_date,
+                len(work.authorships),
+            )
         )
         for authorship in work.authorships:
-            researchers.setdefault(
-                authorship.researcher_id,
-                {
-                    "id": authorship.researcher_id,
-                    "name": authorship.name,
-                    "orcid": authorship.orcid,
-                },
-            )
-            for institution in authorship.institutions:
-                institutions.setdefault(
-                    institution.id,
-                    {
-                        "id": institution.id,
-                        "name": institution.name,
-                        "ror": institution.ror,
-                        "country": institution.country,
-                        "type": institution.type,
-                    },
+            if authorship.researcher_id not in researchers:
+                researchers[authorship.researcher_id] = (
+                    authorship.researcher_id,
+                    authorship.name,
+                    authorship.orcid,
                 )
-            authorships.append(
-                {
-                    "researcherId": authorship.researcher_id,
-                    "workId": work.id,
-                    "position": authorship.position,
-                    "institutions": [i.id for i in authorship.institutions],
-                }
+            for institution in authorship.institutions:
+                if institution.id not in institutions:
+                    institutions[institution.id] = _institution_tuple(institution)
+            tables.authorships.append(
+                (
+                    authorship.researcher_id,
+                    work.id,
+                    authorship.position,
+                    [i.id for i in authorship.institutions],
+                )
             )
         for work_topic in work.topics:
             chain = (work_topic.topic, *work_topic.ancestors)
             for level in chain:
-                topics[level.id] = {"id": level.id, "name": level.name, "level": level.level}
+                if level.id not in topics:
+                    topics[level.id] = (level.id, level.name, level.level)
             for child, parent in itertools.pairwise(chain):
-                parent_links.add((child.id, parent.id))
-            work_topics.append(
-                {"workId": work.id, "topicId": work_topic.topic.id, "score": work_topic.score}
-            )
-        citations.extend({"source": work.id, "target": target} for target in work.references)
-    statements: list[Statement] = [
-        (UPSERT_WORKS, {"works": work_rows}),
-        (DELETE_WORK_AUTHORSHIPS, {"ids": ids}),
-        (DELETE_WORK_TOPICS, {"ids": ids}),
-        (DELETE_WORK_CITATIONS, {"ids": ids}),
-    ]
-    if researchers:
-        statements.append((UPSERT_RESEARCHERS, {"researchers": list(researchers.values())}))
-    if institutions:
-        statements.append((UPSERT_INSTITUTIONS, {"institutions": list(institutions.values())}))
-    if topics:
-        statements.append((UPSERT_TOPICS, {"topics": list(topics.values())}))
-    if parent_links:
-        links = [{"child": c, "parent": p} for c, p in sorted(parent_links)]
-        statements.append((LINK_TOPIC_PARENTS, {"links": links}))
-    if authorships:
-        statements.append((CREATE_AUTHORSHIPS, {"authorships": authorships}))
-    if work_topics:
-        statements.append((CREATE_WORK_TOPICS, {"links": work_topics}))
-    if citations:
-        statements.append((CREATE_CITATIONS, {"links": citations}))
-    summary = WriteSummary(
-        works=len(works),
-        authorships=len(authorships),
-        researchers=len(researchers),
-        topics=len(work_topics),
-        citations=len(citations),
+                tables.topic_parents[(child.id, parent.id)] = None
+            tables.work_topics.append((work.id, work_topic.topic.id, work_topic.score))
+        tables.references.extend((work.id, target) for target in work.references)
+    return tables
+
+
+def _institution_tuple(institution: InstitutionRow) -> tuple[Any, ...]:
+    return (
+        institution.id,
+        institution.name,
+        institution.ror,
+        institution.country,
+        institution.type,
     )
-    return statements, summary
+
+
+def latest_versions(rows: Iterable[RecordRow], key: Callable[[RecordRow], str]) -> list[RecordRow]:
+    """One row per id: the newest by updated_date, the later one on a tie."""
+    latest: dict[str, RecordRow] = {}
+    for row in rows:
+        row_id = key(row)
+        kept = latest.get(row_id)
+        if kept is None or row.updated_date >= kept.updated_date:
+            latest[row_id] = row
+    return list(latest.values())
+
+
+def fresh_rows(
+    rows: Sequence[RecordRow], key: Callable[[RecordRow], str], stored: Sequence[Row]
+) -> tuple[list[RecordRow], set[str]]:
+    """The rows at least as new as the stored version, and the ids the graph already holds."""
+    dates = {r["id"]: r["updatedDate"] or "" for r in stored}
+    return [row for row in rows if row.updated_date >= dates.get(key(row), "")], set(dates)
+
+
+@dataclass(frozen=True, slots=True)
+class CitationPlan:
+    """How a batch's references land: as CITES edges, or pending until the work arrives."""
+
+    cites: list[tuple[str, str]]
+    pending: list[tuple[str, str]]
+    linked: list[tuple[str, str]]
+
+
+def citation_plan(
+    tables: WorkTables,
+    batch_ids: set[str],
+    present: set[str],
+    waiting: Sequence[Row],
+) -> CitationPlan:
+    """Split references by whether the cited work is in the batch or graph (``present``);
+    ``waiting`` are earlier pending references to works of this batch, now linked, except
+    those from works this batch re-issues (their references are replaced)."""
+    cites: list[tuple[str, str]] = []
+    pending: list[tuple[str, str]] = []
+    for source, target in tables.references:
+        if target in batch_ids or target in present:
+            cites.append((source, target))
+        else:
+            pending.append((source, target))
+    linked = [(r["source"], r["target"]) for r in waiting if r["source"] not in batch_ids]
+    return CitationPlan(cites=cites, pending=pending, linked=linked)
+
+
+def work_upsert_plan(
+    dialect: Dialect,
+    tables: WorkTables,
+    existing: Sequence[str],
+    new: Sequence[str],
+    citations: CitationPlan,
+) -> tuple[list[Statement], WriteSummary]:
+    """The statements that write a batch of fresh works; ``existing`` are re-issued ones."""
+    statements: list[Statement] = []
+    if existing:
+        statements.extend((query, {"ids": list(existing)}) for query in DELETE_WORK_EDGES)
+    statements.append(
+        (upsert_works_statement(dialect), {"rows": _dicts(WORK_COLUMNS, tables.works)})
+    )
+    if new:
+        statements.append((DELETE_MISSING_WORKS, {"ids": list(new)}))
+    if tables.researchers:
+        rows = _dicts(RESEARCHER_COLUMNS, tables.researchers.values())
+        statements.append((MERGE_RESEARCHERS, {"rows": rows}))
+    if tables.institutions:
+        rows = _dicts(INSTITUTION_COLUMNS, tables.institutions.values())
+        statements.append((MERGE_INSTITUTIONS, {"rows": rows}))
+    statements.extend(_topic_statements(tables.topics.values(), tables.topic_parents))
+    if tables.authorships:
+        rows = [
+            {"researcherId": r, "workId": w, "position": p, "institutions": i}
+            for r, w, p, i in tables.authorships
+        ]
+        statements.append((create_authorships_statement(dialect), {"rows": rows}))
+    if tables.work_topics:
+        rows = [{"workId": w, "topicId": t, "score": s} for w, t, s in tables.work_topics]
+        statements.append((create_work_topics_statement(dialect), {"rows": rows}))
+    cites = citations.cites + citations.linked
+    if cites:
+        rows = [{"source": s, "target": t} for s, t in cites]
+        statements.append((CREATE_CITATIONS, {"rows": rows}))
+    if citations.pending:
+        targets = list(dict.fromkeys(t for _, t in citations.pending))
+        rows = [{"source": s, "target": t} for s, t in citations.pending]
+        statements.append((MERGE_MISSING_WORKS, {"ids": targets}))
+        statements.append((CREATE_PENDING_CITATIONS, {"rows": rows}))
+    return statements, works_summary(tables, citations)
+
+
+def works_summary(tables: WorkTables, citations: CitationPlan) -> WriteSummary:
+    """What writing these tables adds up to."""
+    return WriteSummary(
+        works=len(tables.works),
+        authorships=len(tables.authorships),
+        researchers=len(tables.researchers),
+        topics=len(tables.work_topics),
+        citations=len(citations.cites) + len(citations.linked),
+        pending_references=len(citations.pending),
+        linked_references=len(citations.linked),
+    )
+
+
+def _topic_statements(
+    topics: Iterable[tuple[Any, ...]], parents: Iterable[tuple[str, str]]
+) -> list[Statement]:
+    statements: list[Statement] = []
+    rows = _dicts(TOPIC_COLUMNS, topics)
+    if rows:
+        statements.append((MERGE_TOPICS, {"rows": rows}))
+    links = [{"child": c, "parent": p} for c, p in parents]
+    if links:
+        statements.append((MERGE_TOPIC_PARENTS, {"rows": links}))
+    return statements
+
+
+def author_upsert_plan(
+    dialect: Dialect, authors: Sequence[AuthorRow]
+) -> tuple[list[Statement], WriteSummary]:
+    """The statements that write fresh Author records, their affiliations and institutions."""
+    institutions: dict[str, tuple[Any, ...]] = {}
+    affiliations: list[Row] = []
+    rows: list[Row] = []
+    replaced: list[str] = []
+    for author in authors:
+        last_known = None
+        if author.last_known_institutions is not None:
+            last_known = [i.id for i in author.last_known_institutions]
+            for institution in author.last_known_institutions:
+                institutions.setdefault(institution.id, _institution_tuple(institution))
+        if author.affiliations is not None:
+            replaced.append(author.id)
+            for affiliation in author.affiliations:
+                institution = affiliation.institution
+                institutions.setdefault(institution.id, _institution_tuple(institution))
+                affiliations.append(
+                    {
+                        "researcherId": author.id,
+                        "institutionId": institution.id,
+                        "years": list(affiliation.years),
+                    }
+                )
+        alternatives = author.name_alternatives
+        rows.append(
+            {
+                "id": author.id,
+                "name": author.name,
+                "orcid": author.orcid,
+                "nameAlternatives": None if alternatives is None else list(alternatives),
+                "worksCount": author.works_count,
+                "citedByCount": author.cited_by_count,
+                "hIndex": author.h_index,
+                "i10Index": author.i10_index,
+                "lastKnownInstitutions": last_known,
+                "updatedDate": author.updated_date,
+            }
+        )
+    statements: list[Statement] = [(upsert_authors_statement(dialect), {"rows": rows})]
+    if institutions:
+        statements.append(
+            (MERGE_INSTITUTIONS, {"rows": _dicts(INSTITUTION_COLUMNS, institutions.values())})
+        )
+    if replaced:
+        statements.append((DELETE_AFFILIATIONS, {"ids": replaced}))
+    if affiliations:
+        statements.append((create_affiliations_statement(dialect), {"rows": affiliations}))
+    return statements, WriteSummary(authors=len(authors), affiliations=len(affiliations))
+
+
+def institution_upsert_plan(
+    institutions: Sequence[InstitutionRow],
+) -> tuple[list[Statement], WriteSummary]:
+    """The statement that writes fresh Institution records."""
+    rows = [
+        {
+            "id": i.id,
+            "name": i.name,
+            "ror": i.ror,
+            "country": i.country,
+            "type": i.type,
+            "updatedDate": i.updated_date,
+        }
+        for i in institutions
+    ]
+    return [(UPSERT_INSTITUTIONS, {"rows": rows})], WriteSummary(institutions=len(rows))
+
+
+def topic_upsert_plan(topics: Sequence[TopicRow]) -> tuple[list[Statement], WriteSummary]:
+    """The statements that write fresh Topic (and hierarchy level) records."""
+    records = [
+        {
+            "id": t.topic.id,
+            "name": t.topic.name,
+            "level": t.topic.level,
+            "updatedDate": t.updated_date,
+        }
+        for t in topics
+    ]
+    ancestors: dict[str, tuple[Any, ...]] = {}
+    parents: dict[tuple[str, str], None] = {}
+    for topic in topics:
+        chain: tuple[TopicLevelRow, ...] = (topic.topic, *topic.ancestors)
+        for level in topic.ancestors:
+            ancestors.setdefault(level.id, (level.id, level.name, level.level))
+        for child, parent in itertools.pairwise(chain):
+            parents[(child.id, parent.id)] = None
+    statements: list[Statement] = [(UPSERT_TOPIC_RECORDS, {"rows": records})]
+    statements.extend(_topic_statements(ancestors.values(), parents))
+    return statements, WriteSummary(topic_records=len(records))
+
+
+def _dicts(columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> list[Row]:
+    return [dict(zip(columns, row, strict=True)) for row in rows]

@@ -1,32 +1,46 @@
-"""The ASGI application: Starlette routes, the GraphQL endpoint, and the store's lifetime."""
+"""The ASGI application: routes, the GraphQL endpoint, the operator's view, the store's life."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import (
+    DisableIntrospection,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
 
 from graphstore.importer import import_openalex
+from graphstore.instrumentation import observe_queries
 from graphstore.protocol import GraphStore, StoreError
 from researchgraph.debug import QueryCountExtension
+from researchgraph.error_handling import error_codes_extension
+from researchgraph.graphql_http import GraphQLEndpoint, HttpLimits
+from researchgraph.limits import QueryLimits
+from researchgraph.observability import Metrics, RequestIdMiddleware
 from researchgraph.settings import Settings
 from researchgraph.stores import open_store
 from researchgraph.web import graphiql_page, web_routes
+from resolvers.auth import AccountSettings
 from resolvers.context import RequestContext
 from schema import build_schema
 
 log = logging.getLogger("researchgraph")
+
+READY_TIMEOUT_SECONDS = 2.0
+DOCUMENT_CACHE_SIZE = 512
 
 
 def demo_data_file() -> Path:
@@ -42,25 +56,6 @@ async def load_demo_data_if_empty(store: GraphStore) -> bool:
     report = await import_openalex(store, [demo_data_file()])
     log.info("loaded demo data: %s", "; ".join(report.summary_lines()))
     return True
-
-
-class GraphQLApp(GraphQL[RequestContext, None]):
-    """Strawberry's ASGI view with our per-request context."""
-
-    def __init__(self, state: AppState, **kwargs: Any) -> None:
-        extensions: list[type[SchemaExtension]] = (
-            [QueryCountExtension] if state.settings.debug else []
-        )
-        super().__init__(build_schema(extensions), **kwargs)
-        self._state = state
-
-    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return graphiql_page(self.graphql_ide_html)
-
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> RequestContext:
-        return RequestContext(store=self._state.require_store())
 
 
 class AppState:
@@ -81,6 +76,54 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
     """The service. With ``store`` given, the caller owns it; otherwise start-up opens one."""
     state = AppState(settings, store)
     owns_store = store is None
+    metrics = Metrics()
+    observe_queries(metrics.observe_store_query)
+
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        error_codes_extension(lambda code: metrics.errors.labels(code=code).inc()),
+        # Clients send the same few documents again and again: parsing and validating one
+        # cost ~13 ms (the profile query), far more than its database work. The factories
+        # share one module-level cache per size across requests.
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+    ]
+    if settings.debug:
+        extensions.append(QueryCountExtension)
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    schema = build_schema(extensions)
+
+    accounts = AccountSettings(
+        signing_secret=settings.token_secret,
+        token_lifetime=settings.token_lifetime,
+        invitations_per_day=settings.invitations_per_day,
+    )
+
+    async def context_for(request: Request) -> RequestContext:
+        return RequestContext(
+            store=state.require_store(),
+            on_batch=metrics.observe_batch,
+            authorization=request.headers.get("authorization"),
+            accounts=accounts,
+        )
+
+    endpoint = GraphQLEndpoint(
+        schema,
+        context_for,
+        graphiql=graphiql_page,
+        metrics=metrics,
+        limits=HttpLimits(
+            max_body_bytes=settings.max_body_bytes,
+            timeout_seconds=settings.request_timeout_seconds,
+            query=QueryLimits(
+                max_tokens=settings.max_query_tokens,
+                max_depth=settings.max_query_depth,
+                max_aliases=settings.max_aliases,
+                max_cost=settings.max_query_cost,
+            ),
+        ),
+        debug=settings.debug,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -98,12 +141,35 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
-    graphql = GraphQLApp(state)
+    async def readyz(request: Request) -> Response:
+        try:
+            await asyncio.wait_for(state.require_store().ping(), READY_TIMEOUT_SECONDS)
+        except (StoreError, TimeoutError):
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    async def metrics_endpoint(request: Request) -> Response:
+        return Response(metrics.exposition(), media_type="text/plain; version=0.0.4")
+
+    middleware = [Middleware(RequestIdMiddleware)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["content-type", "authorization", "x-request-id"],
+                expose_headers=["x-request-id"],
+            )
+        )
     return Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
             *web_routes(),
         ],
+        middleware=middleware,
         lifespan=lifespan,
     )

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from graphstore.accounts import RejectedWriteError
 from graphstore.importer import (
-    DEFAULT_BATCH_SIZE,
+    DEFAULT_BATCH_SIZES,
     DEFAULT_MAX_ERRORS,
-    ImportAbortedError,
     Progress,
     import_openalex,
+    total_bytes,
 )
 from graphstore.protocol import StoreError
 from researchgraph import neo4j_server
 from researchgraph.settings import Settings, SettingsError
 from researchgraph.stores import open_store
+from resolvers import accounts
+from resolvers.errors import ClientError
 
 
 def _store_options(parser: argparse.ArgumentParser) -> None:
@@ -48,15 +53,53 @@ def build_parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import", help="import data into the graph")
     sources = importer.add_subparsers(dest="source", required=True)
     openalex = sources.add_parser("openalex", help="OpenAlex records (JSON Lines, .gz, snapshot)")
-    openalex.add_argument("paths", nargs="+", type=Path)
-    openalex.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
-    openalex.add_argument("--max-errors", type=int, default=DEFAULT_MAX_ERRORS)
+    openalex.add_argument(
+        "paths", nargs="+", type=Path, help="JSON Lines (.gz), JSON array or snapshot folder"
+    )
+    openalex.add_argument(
+        "--batch-size",
+        type=int,
+        help="records per transaction (default: "
+        + ", ".join(f"{n} on {engine}" for engine, n in DEFAULT_BATCH_SIZES.items())
+        + ")",
+    )
+    openalex.add_argument(
+        "--max-errors",
+        type=int,
+        default=DEFAULT_MAX_ERRORS,
+        help=f"stop with exit code 1 after this many bad records (default {DEFAULT_MAX_ERRORS})",
+    )
     _store_options(openalex)
+
+    users = commands.add_parser("users", help="manage accounts")
+    user_actions = users.add_subparsers(dest="action", required=True)
+    create = user_actions.add_parser(
+        "create",
+        help="create an account; the password is prompted for, or read from standard input",
+    )
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", help="display name (default: the email's local part)")
+    create.add_argument("--admin", action="store_true", help="may approve claims, verify ORCIDs")
+    create.add_argument("--orcid", help="the user's ORCID iD")
+    create.add_argument(
+        "--orcid-verified", action="store_true", help="the ORCID iD is verified (for L3 claims)"
+    )
+    _store_options(create)
+
+    generate = commands.add_parser(
+        "generate", help="write synthetic OpenAlex-shaped Work records (for benchmarks)"
+    )
+    generate.add_argument("--works", type=int, required=True, help="how many works")
+    generate.add_argument("--seed", type=int, default=1, help="same seed, same bytes")
+    generate.add_argument("--out", type=Path, help="JSON Lines file (.gz: gzip); default stdout")
 
     neo4j = commands.add_parser("neo4j", help="run a local Neo4j 5.26 server (no Docker)")
     neo4j.add_argument("action", choices=["start", "stop", "status"])
     neo4j.add_argument("--port", type=int, default=7687)
     neo4j.add_argument("--data-dir", type=Path, default=Path(".researchgraph"))
+
+    export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
+    export.add_argument("--out", type=Path, default=Path("schema.graphql"))
     return parser
 
 
@@ -66,12 +109,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "neo4j":
             return _neo4j(args)
+        if args.command == "generate":
+            from researchgraph.generate import write_works
+
+            write_works(args.works, args.seed, args.out)
+            return 0
+        if args.command == "export-schema":
+            return _export_schema(args.out)
         settings = Settings.from_env().with_overrides(
             store=args.store, data_dir=args.data_dir, debug=getattr(args, "debug", None) or None
         )
         if args.command == "serve":
             return _serve(settings, args.host, args.port)
-        return asyncio.run(_import(settings, args))
+        if args.command == "users":
+            return asyncio.run(_create_user(settings, args))
+        return _run_import(settings, args)
     except (SettingsError, StoreError, neo4j_server.Neo4jServerError, FileNotFoundError) as error:
         print(f"researchgraph: {error}", file=sys.stderr)
         return 2
@@ -81,10 +133,23 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     import uvicorn
 
     from researchgraph.app import create_app
+    from researchgraph.observability import configure_json_logging
 
-    # Open the store before uvicorn starts, so a locked database is one clear line, not a trace.
+    # Open the store and find the token key before uvicorn starts, so a locked database or a
+    # Neo4j deployment without RESEARCHGRAPH_JWT_SECRET is one clear line, not a trace.
+    settings.token_secret()
     asyncio.run(_check_store_opens(settings))
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if settings.json_logs:
+        configure_json_logging()
+    # On Ctrl-C or SIGTERM uvicorn stops accepting, lets in-flight requests finish (up to the
+    # grace period), then runs the app's shutdown, which closes the store or driver.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=None if settings.json_logs else uvicorn.config.LOGGING_CONFIG,
+        timeout_graceful_shutdown=int(settings.request_timeout_seconds) + 1,
+    )
     return 0
 
 
@@ -93,7 +158,27 @@ async def _check_store_opens(settings: Settings) -> None:
     await store.close()
 
 
+def _run_import(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        return asyncio.run(_import(settings, args))
+    except KeyboardInterrupt:
+        # Every batch is one transaction: what landed is whole, and the same command
+        # again finishes the import with the graph a clean run gives.
+        print(
+            "researchgraph: import interrupted; run the same command again to finish it",
+            file=sys.stderr,
+        )
+        return 130
+
+
 async def _import(settings: Settings, args: argparse.Namespace) -> int:
+    if (args.batch_size is not None and args.batch_size < 1) or args.max_errors < 0:
+        print("researchgraph: --batch-size must be >= 1 and --max-errors >= 0", file=sys.stderr)
+        return 2
+    size = total_bytes(args.paths)
+    # The import's reads name labels and types an empty Neo4j does not know yet; the
+    # driver's warnings about that would bury the progress lines.
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     store = await open_store(settings)
     try:
         report = await import_openalex(
@@ -101,16 +186,62 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
             args.paths,
             batch_size=args.batch_size,
             max_errors=args.max_errors,
-            progress=Progress(total_bytes=None),
+            progress=Progress(total_bytes=size),
             report_problem=lambda line: print(f"skipped {line}", file=sys.stderr),
         )
-    except ImportAbortedError as error:
-        print(f"researchgraph: import stopped: {error}", file=sys.stderr)
-        return 1
     finally:
         await store.close()
     for line in report.summary_lines():
         print(line)
+    if report.aborted:
+        print(
+            f"researchgraph: import stopped: more than {args.max_errors} bad records",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+async def _create_user(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        new = await accounts.new_user(
+            args.email,
+            _read_password(),
+            args.name or args.email.split("@")[0],
+            admin=args.admin,
+            orcid=args.orcid,
+            orcid_verified=args.orcid_verified,
+        )
+    except ClientError as error:
+        print(f"researchgraph: {error.message}", file=sys.stderr)
+        return 2
+    store = await open_store(settings)
+    try:
+        user = await store.create_user(new, accounts.now())
+    except RejectedWriteError:
+        print(f"researchgraph: {new.email} already has an account", file=sys.stderr)
+        return 2
+    finally:
+        await store.close()
+    print(user.id)
+    return 0
+
+
+def _read_password() -> str:
+    """The new account's password: prompted for twice on a terminal, else stdin's first line."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("password: ")
+    if getpass.getpass("password again: ") != password:
+        raise SettingsError("the two passwords differ")
+    return password
+
+
+def _export_schema(out: Path) -> int:
+    from schema import schema_sdl
+
+    out.write_text(schema_sdl(), encoding="utf-8")
+    print(f"wrote {out}")
     return 0
 
 

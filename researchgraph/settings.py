@@ -6,13 +6,20 @@ command-line options override the environment.
 
 from __future__ import annotations
 
+import functools
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
 StoreKind = Literal["embedded", "neo4j"]
+
+# HS256 keys shorter than the hash (32 bytes) are weak; RFC 7518 section 3.2 forbids them.
+MIN_JWT_SECRET_LENGTH = 32
+JWT_KEY_FILE = "jwt-secret"
 
 
 class SettingsError(ValueError):
@@ -31,6 +38,18 @@ class Settings:
     neo4j_database: str = "neo4j"
     debug: bool = False
     load_demo_data: bool = True
+    request_timeout_seconds: float = 10.0
+    max_body_bytes: int = 256 * 1024
+    max_query_tokens: int = 5000
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_query_cost: int = 50_000
+    introspection: bool = True
+    jwt_secret: str | None = None
+    token_lifetime: timedelta = timedelta(days=1)
+    invitations_per_day: int = 20
+    cors_origins: tuple[str, ...] = ()
+    json_logs: bool = True
 
     @property
     def embedded_path(self) -> Path:
@@ -52,6 +71,20 @@ class Settings:
             neo4j_database=env.get("NEO4J_DATABASE") or "neo4j",
             debug=_flag(env.get("RESEARCHGRAPH_DEBUG")),
             load_demo_data=_flag(env.get("RESEARCHGRAPH_DEMO_DATA", "1")),
+            request_timeout_seconds=_number(env, "RESEARCHGRAPH_REQUEST_TIMEOUT", 10.0),
+            max_body_bytes=int(_number(env, "RESEARCHGRAPH_MAX_BODY_BYTES", 256 * 1024)),
+            max_query_tokens=int(_number(env, "RESEARCHGRAPH_MAX_TOKENS", 5000)),
+            max_query_depth=int(_number(env, "RESEARCHGRAPH_MAX_DEPTH", 12)),
+            max_aliases=int(_number(env, "RESEARCHGRAPH_MAX_ALIASES", 30)),
+            max_query_cost=int(_number(env, "RESEARCHGRAPH_MAX_COST", 50_000)),
+            introspection=_flag(env.get("RESEARCHGRAPH_INTROSPECTION", "1")),
+            cors_origins=tuple(
+                o.strip() for o in env.get("RESEARCHGRAPH_CORS_ORIGINS", "").split(",") if o.strip()
+            ),
+            json_logs=_flag(env.get("RESEARCHGRAPH_JSON_LOGS", "1")),
+            jwt_secret=env.get("RESEARCHGRAPH_JWT_SECRET") or None,
+            token_lifetime=timedelta(seconds=_number(env, "RESEARCHGRAPH_TOKEN_LIFETIME", 86_400)),
+            invitations_per_day=int(_number(env, "RESEARCHGRAPH_INVITATIONS_PER_DAY", 20)),
         )
         settings.check()
         return settings
@@ -76,6 +109,50 @@ class Settings:
                 "--store neo4j needs NEO4J_URI (for example bolt://127.0.0.1:7687); "
                 "`researchgraph neo4j start` runs a local server and prints it"
             )
+        if self.jwt_secret is not None and len(self.jwt_secret) < MIN_JWT_SECRET_LENGTH:
+            raise SettingsError(
+                f"RESEARCHGRAPH_JWT_SECRET must be at least {MIN_JWT_SECRET_LENGTH} characters"
+            )
+
+    def token_secret(self) -> str:
+        """The key bearer tokens are signed and checked with.
+
+        RESEARCHGRAPH_JWT_SECRET when set. Otherwise the embedded store makes one on first use
+        and keeps it in ``<data-dir>/jwt-secret`` (readable by its owner only), so tokens
+        outlive a restart. A Neo4j deployment must set it: every API process in front of the
+        database has to sign and check with the same key.
+        """
+        if self.jwt_secret is not None:
+            return self.jwt_secret
+        if self.store == "neo4j":
+            raise SettingsError(
+                "--store neo4j needs RESEARCHGRAPH_JWT_SECRET, the key every API process "
+                f"signs tokens with ({MIN_JWT_SECRET_LENGTH}+ characters, for example from "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`)"
+            )
+        return _stored_secret(self.data_dir.resolve() / JWT_KEY_FILE)
+
+
+@functools.cache
+def _stored_secret(path: Path) -> str:
+    """The secret in ``path``, made first if missing (atomically: two processes agree)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            # link() fails when the name exists: the first process to get here wins.
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink(missing_ok=True)
+    secret = path.read_text().strip()
+    if len(secret) < MIN_JWT_SECRET_LENGTH:
+        raise SettingsError(f"{path} holds no usable secret: delete it to make a new one")
+    return secret
 
 
 def _store_kind(value: str) -> StoreKind:
@@ -84,6 +161,19 @@ def _store_kind(value: str) -> StoreKind:
     if value == "neo4j":
         return "neo4j"
     raise SettingsError(f"unknown store {value!r}: expected 'embedded' or 'neo4j'")
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError as error:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from error
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {raw!r}")
+    return value
 
 
 def _flag(value: str | None) -> bool:

@@ -7,6 +7,12 @@ from graphql import GraphQLError
 BAD_USER_INPUT = "BAD_USER_INPUT"
 NOT_FOUND = "NOT_FOUND"
 DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+# Accounts: no (valid) credentials; signed in but not allowed; the graph's state refuses the
+# change (taken, already answered); too many of one action in a period.
+UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
+CONFLICT = "CONFLICT"
+RATE_LIMITED = "RATE_LIMITED"
 
 
 class ClientError(GraphQLError):

@@ -28,8 +28,15 @@ V = TypeVar("V")
 class BatchLoader(Generic[K, V]):
     """A typed face on aiodataloader's DataLoader."""
 
-    def __init__(self, batch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]) -> None:
+    def __init__(
+        self,
+        batch: Callable[[Sequence[K]], Awaitable[Sequence[V]]],
+        name: str = "",
+        on_batch: Callable[[str, int], None] | None = None,
+    ) -> None:
         async def batch_load(keys: list[K]) -> list[V]:
+            if on_batch is not None:
+                on_batch(name, len(keys))
             return list(await batch(keys))
 
         self._loader: Any = DataLoader(batch_load_fn=batch_load)
@@ -46,21 +53,33 @@ class BatchLoader(Generic[K, V]):
 
 
 class Loaders:
-    """All loaders of one request."""
+    """All loaders of one request; ``on_batch(name, size)`` sees every batch (metrics)."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(
+        self, store: GraphStore, on_batch: Callable[[str, int], None] | None = None
+    ) -> None:
         self._store = store
-        self.researcher: BatchLoader[str, ResearcherRecord | None] = BatchLoader(store.researchers)
-        self.work: BatchLoader[str, WorkRecord | None] = BatchLoader(store.works)
-        self.topic: BatchLoader[str, TopicRecord | None] = BatchLoader(store.topics)
-        self.institution: BatchLoader[str, InstitutionRecord | None] = BatchLoader(
-            store.institutions
+        self._on_batch = on_batch
+        self.researcher: BatchLoader[str, ResearcherRecord | None] = self._loader(
+            "researcher", store.researchers
         )
-        self.follower_count: BatchLoader[str, int] = BatchLoader(store.follower_counts)
-        self.affiliations: BatchLoader[str, list[AffiliationRecord]] = BatchLoader(
-            store.affiliations
+        self.work: BatchLoader[str, WorkRecord | None] = self._loader("work", store.works)
+        self.topic: BatchLoader[str, TopicRecord | None] = self._loader("topic", store.topics)
+        self.institution: BatchLoader[str, InstitutionRecord | None] = self._loader(
+            "institution", store.institutions
+        )
+        self.follower_count: BatchLoader[str, int] = self._loader(
+            "follower_count", store.follower_counts
+        )
+        self.affiliations: BatchLoader[str, list[AffiliationRecord]] = self._loader(
+            "affiliations", store.affiliations
         )
         self._neighbours: dict[Hop, BatchLoader[str, list[Neighbour]]] = {}
+
+    def _loader(
+        self, name: str, batch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]
+    ) -> BatchLoader[K, V]:
+        return BatchLoader(batch, name, self._on_batch)
 
     def neighbours(self, hop: Hop) -> BatchLoader[str, list[Neighbour]]:
         """Loader of one hop's neighbours, keyed by frontier node id."""
@@ -70,5 +89,5 @@ class Loaders:
             async def batch(ids: Sequence[str]) -> list[list[Neighbour]]:
                 return await self._store.neighbours(ids, hop)
 
-            loader = self._neighbours[hop] = BatchLoader(batch)
+            loader = self._neighbours[hop] = self._loader(hop.value.lower(), batch)
         return loader

@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import strawberry
 from strawberry.extensions import SchemaExtension
 
 from schema.institution import Institution
+from schema.mutation import Mutation
 from schema.query import Query
 from schema.researcher import Researcher
 from schema.topic import Topic
 from schema.work import Work
 
 
-def build_schema(extensions: Sequence[type[SchemaExtension]] = ()) -> strawberry.Schema:
-    """The schema, with the given Strawberry extensions."""
+def build_schema(
+    extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
+) -> strawberry.Schema:
+    """The schema, with the given Strawberry extensions (classes or factories)."""
     return strawberry.Schema(
-        query=Query, types=[Researcher, Work, Topic, Institution], extensions=list(extensions)
+        query=Query,
+        mutation=Mutation,
+        types=[Researcher, Work, Topic, Institution],
+        extensions=list(extensions),
     )
 
 
 schema = build_schema()
 
-__all__ = ["build_schema", "schema"]
+
+def schema_sdl() -> str:
+    """The schema in SDL, as committed in schema.graphql."""
+    return schema.as_str() + "\n"
+
+
+__all__ = ["build_schema", "schema", "schema_sdl"]

@@ -7,9 +7,10 @@ from typing import Annotated
 import strawberry
 
 from graphstore.records import InstitutionRecord, ResearcherRecord, TopicRecord, WorkRecord
-from resolvers import explorer, lookups
+from resolvers import accounts, auth, explorer, lookups
 from resolvers import search as search_resolvers
 from resolvers.context import RequestContext
+from resolvers.permissions import Administrator
 from schema.connections import PageInfo
 from schema.enums import NodeKind
 from schema.institution import Institution
@@ -17,6 +18,7 @@ from schema.node import Node, node_labels
 from schema.researcher import Researcher
 from schema.subgraph import Subgraph
 from schema.topic import Topic
+from schema.user import Claim, User
 from schema.work import Work
 
 Info = strawberry.Info[RequestContext, None]
@@ -118,3 +120,18 @@ class Query:
     async def institution(self, info: Info, id: strawberry.ID) -> Institution | None:
         record = await lookups.institution(info.context, str(id))
         return Institution.from_record(record) if record else None
+
+    @strawberry.field(
+        description="The signed-in user (send `Authorization: Bearer <token>`); null when "
+        "anonymous, UNAUTHENTICATED when the token is not valid."
+    )
+    async def viewer(self, info: Info) -> User | None:
+        record = await auth.viewer(info.context)
+        return User.from_record(record) if record else None
+
+    @strawberry.field(
+        permission_classes=[Administrator],
+        description="Claims waiting for an administrator, oldest first (administrators only).",
+    )
+    async def pending_claims(self, info: Info, first: int = 20) -> list[Claim]:
+        return [Claim.from_record(c) for c in await accounts.pending_claims(info.context, first)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from graphstore.records import ResearcherRecord, ResearcherStatsRecord
-from resolvers import profile
+from resolvers import accounts, profile
 from resolvers import works as work_resolvers
 from resolvers.context import RequestContext
 from resolvers.trust import Trust
@@ -134,9 +134,11 @@ class Researcher(Node):
             for c in records
         ]
 
-    @strawberry.field(description="Whether the signed-in user follows this researcher.")
-    def viewer_follows(self) -> bool:
-        return False
+    @strawberry.field(
+        description="Whether the signed-in user follows this researcher; false when anonymous."
+    )
+    async def viewer_follows(self, info: strawberry.Info[RequestContext, None]) -> bool:
+        return await accounts.viewer_follows(info.context, self.record.id)
 
     @strawberry.field(description="The researcher's works, one keyset page at a time.")
     async def works(

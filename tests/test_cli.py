@@ -92,7 +92,7 @@ def test_serve_loads_demo_data_stops_on_ctrl_c_and_reopens(tmp_path: Path) -> No
 
 @pytest.mark.neo4j
 def test_import_into_neo4j_then_serve_from_it(tmp_path: Path, neo4j_uri: str) -> None:
-    env = _env(NEO4J_URI=neo4j_uri)
+    env = _env(NEO4J_URI=neo4j_uri, RESEARCHGRAPH_JWT_SECRET="test-secret-" + "x" * 32)
     imported = subprocess.run(
         [*COMMAND, "import", "openalex", str(SEED_WORKS)],
         env=env,

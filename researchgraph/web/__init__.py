@@ -50,11 +50,8 @@ def _page(name: str) -> HTMLResponse:
         return HTMLResponse(NOT_BUILT_PAGE, status_code=503)
 
 
-def graphiql_page(default_html: str) -> HTMLResponse:
-    """The GraphiQL page, loading its scripts from /static.
-
-    Strawberry's ``default_html`` is not used: it loads React and GraphiQL from a CDN.
-    """
+def graphiql_page() -> HTMLResponse:
+    """The GraphiQL page, loading its scripts from /static (Strawberry's loads from a CDN)."""
     return _page("graphiql.html")
 
 

@@ -16,7 +16,7 @@ async def test_unbuilt_pages_say_how_to_build_them(
 ) -> None:
     monkeypatch.setattr(web, "ASSETS", tmp_path / "not-built")
 
-    graphiql = web.graphiql_page("<Strawberry's page>")
+    graphiql = web.graphiql_page()
     assert graphiql.status_code == 503
     assert web.BUILD_COMMAND in bytes(graphiql.body).decode()
 

@@ -1,0 +1,93 @@
+"""The floor: the profile page's data by hand-written Cypher through the Neo4j async driver.
+
+One round trip fetches exactly what the ProfilePage response holds (researcher, affiliations
+with years, the figures behind stats and trust, the top 6 topics, the top 10 collaborators with
+at least 2 shared works, the newest 10 works with their authors and the total): aggregates are
+computed by Neo4j, not shipped. The little that is left (merging the two affiliation sources,
+the trust score from figures already fetched) is arithmetic on a few values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j import AsyncDriver, RoutingControl
+
+PROFILE = """
+MATCH (r:Researcher {id: $id})
+CALL (r) {
+  MATCH (r)-[:AUTHORED]->(w:Work)
+  WITH coalesce(w.citedByCount, 0) AS cited ORDER BY cited DESC
+  WITH collect(cited) AS cites
+  RETURN size(cites) AS works, reduce(total = 0, c IN cites | total + c) AS citations,
+         size([i IN range(0, size(cites) - 1) WHERE cites[i] >= i + 1]) AS hIndex
+}
+CALL (r) {
+  OPTIONAL MATCH (u:User)-[:FOLLOWS]->(r)
+  RETURN count(u) AS followers
+}
+CALL (r) {
+  MATCH (r)-[:AUTHORED]->(w:Work)-[:HAS_TOPIC]->(t:Topic)
+  WITH t, count(DISTINCT w) AS shared ORDER BY shared DESC, t.name, t.id
+  RETURN count(t) AS topicCount, collect({id: t.id, name: t.name, works: shared})[..6] AS topics
+}
+CALL (r) {
+  MATCH (r)-[:AUTHORED]->(w:Work)<-[:AUTHORED]-(c:Researcher)
+  WITH c, count(w) AS shared,
+       sum(CASE WHEN w.authorCount > 1 THEN 1.0 / (w.authorCount - 1) ELSE 1.0 END) AS strength
+  ORDER BY strength DESC, shared DESC, c.name, c.id
+  RETURN count(CASE WHEN shared >= 2 THEN 1 END) AS closeCollaborators,
+         collect(CASE WHEN shared >= 2 THEN
+           {id: c.id, name: c.name, sharedWorks: shared, strength: strength} END)[..10]
+           AS collaborators
+}
+CALL (r) {
+  MATCH (r)-[e:AUTHORED]->(w:Work)
+  UNWIND e.institutions AS iid
+  MATCH (i:Institution {id: iid})
+  WITH i, collect(DISTINCT w.year) AS years
+  RETURN collect({id: i.id, name: i.name, years: years}) AS authorshipAffiliations
+}
+CALL (r) {
+  MATCH (r)-[a:AFFILIATED_WITH]->(i:Institution)
+  RETURN collect({id: i.id, name: i.name, years: a.years}) AS recordAffiliations
+}
+CALL (r) {
+  MATCH (r)-[:AUTHORED]->(w:Work)
+  WITH w ORDER BY coalesce(w.year, 0) DESC, w.title, w.id LIMIT 11
+  CALL (w) {
+    MATCH (w)<-[e:AUTHORED]-(a:Researcher)
+    WITH a, e ORDER BY e.position, a.id
+    RETURN collect({position: e.position, id: a.id, name: a.name}) AS authors
+  }
+  RETURN collect({id: w.id, title: w.title, type: w.type, year: w.year, venue: w.venue,
+                  abstract: w.abstract, authors: authors}) AS page
+}
+RETURN r.id AS id, r.name AS name, r.orcid AS orcid, r.bio AS bio,
+       r.openToCollaborate AS openToCollaborate, r.claimStatus AS claimStatus,
+       works, citations, hIndex, followers, topicCount, topics, closeCollaborators,
+       collaborators, authorshipAffiliations, recordAffiliations, page
+"""
+
+
+def _affiliations(row: dict[str, Any]) -> list[dict[str, Any]]:
+    years: dict[str, set[int]] = {}
+    names: dict[str, str] = {}
+    for entry in [*row["authorshipAffiliations"], *row["recordAffiliations"]]:
+        names[entry["id"]] = entry["name"]
+        years.setdefault(entry["id"], set()).update(y for y in entry["years"] or () if y)
+    ordered = sorted(years.items(), key=lambda item: (-max(item[1], default=0), names[item[0]]))
+    return [{"id": i, "name": names[i], "years": sorted(ys)} for i, ys in ordered]
+
+
+async def profile(driver: AsyncDriver, researcher_id: str) -> dict[str, Any]:
+    """The profile page's data for one researcher, in one query."""
+    records, _, _ = await driver.execute_query(
+        PROFILE, {"id": researcher_id}, routing_=RoutingControl.READ
+    )
+    row = records[0].data()
+    page = sorted(row["page"], key=lambda w: (-(w["year"] or 0), w["title"] or "", w["id"]))
+    row["page"] = page[:10]
+    row["hasNextPage"] = len(page) > 10
+    row["affiliations"] = _affiliations(row)
+    return row

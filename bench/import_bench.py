@@ -1,0 +1,186 @@
+"""Import benchmark: conference-graph into each engine, beside a naive one-write-per-record import.
+
+    .venv/bin/python bench/import_bench.py [--engines embedded,neo4j] [--data FILE]
+        [--sample 1000] [--batch-size N] [--no-search-index] [--reimport]
+
+Each engine's import runs in a child process of its own, so its peak RSS is its own: the
+batched import of the whole file into an empty store (on disk for LadybugDB; Neo4j from
+NEO4J_URI, or a local server this script starts), then the naive baseline in the same child:
+the first ``--sample`` records, one record per transaction (batch size 1), into an empty store.
+``--reimport`` times a second import of the file and checks that it changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import itertools
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from graphstore.embedded_store import EmbeddedStore  # noqa: E402
+from graphstore.importer import import_openalex  # noqa: E402
+from graphstore.neo4j_store import Neo4jStore  # noqa: E402
+from graphstore.protocol import GraphStore  # noqa: E402
+from researchgraph import neo4j_server  # noqa: E402
+
+CONFERENCE_GRAPH = ROOT.parent / "shared" / "data" / "conference-graph" / "works.jsonl.gz"
+EXPECTED = {"Work": 104_368, "Researcher": 114_155, "AUTHORED": 477_787}
+
+
+async def _no_index(docs: Any) -> None:
+    """Stands in for the search index update, to see what the graph write alone costs."""
+
+
+async def _open(engine: str, folder: Path, name: str, search_index: bool) -> GraphStore:
+    store: EmbeddedStore | Neo4jStore
+    if engine == "embedded":
+        store = EmbeddedStore(folder / f"{name}.lbdb")
+    else:
+        store = Neo4jStore(os.environ["NEO4J_URI"])
+        await store.apply_schema()
+        await store.clear()
+    await store.apply_schema()
+    if not search_index:
+        store._index_documents = _no_index  # type: ignore[method-assign]
+    return store
+
+
+async def _measure(args: argparse.Namespace) -> dict[str, Any]:
+    """One engine, in this (child) process: batched import, re-import, naive baseline."""
+    result: dict[str, Any] = {"engine": args.child}
+    with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
+        folder = Path(tmp)
+        store = await _open(args.child, folder, "bulk", not args.no_search_index)
+        started = time.perf_counter()
+        report = await import_openalex(store, [args.data], batch_size=args.batch_size)
+        result["seconds"] = time.perf_counter() - started
+        counts = await store.counts()
+        result["works"] = report.written.works
+        result["authorships"] = report.written.authorships
+        result["counts"] = {
+            "Work": counts.nodes["Work"],
+            "Researcher": counts.nodes["Researcher"],
+            "AUTHORED": counts.edges["AUTHORED"],
+        }
+        result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if args.reimport:
+            started = time.perf_counter()
+            await import_openalex(store, [args.data], batch_size=args.batch_size)
+            result["reimport_seconds"] = time.perf_counter() - started
+            result["reimport_unchanged"] = await store.counts() == counts
+        await store.close()
+
+        sample = folder / "sample.jsonl"
+        opener = gzip.open if args.data.suffix == ".gz" else open
+        with opener(args.data, "rb") as source:
+            sample.write_bytes(b"".join(itertools.islice(source, args.sample)))
+        naive = await _open(args.child, folder, "naive", not args.no_search_index)
+        started = time.perf_counter()
+        naive_report = await import_openalex(naive, [sample], batch_size=1)
+        result["naive_seconds"] = time.perf_counter() - started
+        result["naive_works"] = naive_report.written.works
+        await naive.close()
+    return result
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _run_child(engine: str, args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        engine,
+        "--data",
+        str(args.data),
+        "--sample",
+        str(args.sample),
+    ]
+    if args.batch_size:
+        command += ["--batch-size", str(args.batch_size)]
+    if args.no_search_index:
+        command.append("--no-search-index")
+    if args.reimport:
+        command.append("--reimport")
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{engine} benchmark failed:\n{done.stderr}")
+    measured: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return measured
+
+
+def _print(results: list[dict[str, Any]], full: bool) -> None:
+    print(
+        "| engine | works | seconds | works/s | authorships/s | peak RSS | "
+        "naive works/s (sample) | speed-up |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        rate = r["works"] / r["seconds"]
+        naive_rate = r["naive_works"] / r["naive_seconds"]
+        print(
+            f"| {r['engine']} | {r['works']:,} | {r['seconds']:.1f} | {rate:,.0f} | "
+            f"{r['authorships'] / r['seconds']:,.0f} | {r['rss_mb']:,.0f} MB | "
+            f"{naive_rate:,.0f} ({r['naive_works']:,}) | {rate / naive_rate:.1f}x |"
+        )
+    for r in results:
+        line = f"{r['engine']}: graph {r['counts']}"
+        if full:
+            line += " (as expected)" if r["counts"] == EXPECTED else " (NOT AS EXPECTED)"
+        if "reimport_seconds" in r:
+            unchanged = "unchanged" if r["reimport_unchanged"] else "CHANGED"
+            line += f"; re-import {r['reimport_seconds']:.1f} s, graph {unchanged}"
+        print(line)
+
+
+def main() -> None:
+    """Run the benchmark for each engine and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engines", default="embedded,neo4j")
+    parser.add_argument("--data", type=Path, default=CONFERENCE_GRAPH)
+    parser.add_argument("--sample", type=int, default=1000, help="records in the naive run")
+    parser.add_argument("--batch-size", type=int, help="default: the importer's per engine")
+    parser.add_argument("--no-search-index", action="store_true")
+    parser.add_argument("--reimport", action="store_true")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(asyncio.run(_measure(args))))
+        return
+    results = []
+    engines = [e for e in args.engines.split(",") if e]
+    server_dir: Path | None = None
+    env = dict(os.environ)
+    try:
+        for engine in engines:
+            if engine == "neo4j" and "NEO4J_URI" not in env:
+                server_dir = Path(tempfile.mkdtemp(prefix="import-bench-neo4j-"))
+                env["NEO4J_URI"] = neo4j_server.start(server_dir, _free_port())
+            results.append(_run_child(engine, args, env))
+    finally:
+        if server_dir is not None:
+            neo4j_server.stop(server_dir)
+    print(f"$ {' '.join([Path(sys.executable).name, *sys.argv])}")
+    _print(results, full=args.data == CONFERENCE_GRAPH)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,701 @@
+"""BENCHMARKS.md from bench/results/results.json: every figure is read from a run's results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+SIDES = {
+    "ours": "Research Graph (HTTP, full ProfilePage)",
+    "floor": "floor (Cypher via async driver, same data)",
+    "peer": "peer (@neo4j/graphql, closest query)",
+    "peer_walk": "peer + every work's authors and topics",
+    "ours_subset": "Research Graph, common subset",
+    "peer_subset": "peer, common subset",
+}
+
+
+def _fig(figure: dict[str, float] | None, digits: int = 1) -> str:
+    if not figure:
+        return "n/a"
+    return (
+        f"{figure['median']:.{digits}f} "
+        f"<sub>({figure['low']:.{digits}f}-{figure['high']:.{digits}f})</sub>"
+    )
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def _x(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}x"
+
+
+def _verdict(value: float | None, target: float, *, at_least: bool) -> str:
+    if value is None:
+        return "not measured"
+    if at_least:
+        if value >= target:
+            return "**met**"
+        return f"**missed** by {(target - value) / target:.0%} (needs {target / value:.1f}x)"
+    if value <= target:
+        return "**met**"
+    return f"**missed** by {value / target:.1f}x over the target"
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e6:,.1f} MB"
+
+
+def _case(cases: Sequence[dict[str, Any]], **match: Any) -> dict[str, Any] | None:
+    for case in cases:
+        if all(case.get(k) == v for k, v in match.items()):
+            return case
+    return None
+
+
+def _queries(case: dict[str, Any]) -> str:
+    return ", ".join(str(n) for n in case.get("db_queries", [])) or "n/a"
+
+
+def _median(case: dict[str, Any] | None, key: str) -> float | None:
+    if case is None or key not in case:
+        return None
+    value: float = case[key]["median"]
+    return value
+
+
+def render(results: dict[str, Any]) -> str:
+    out: list[str] = ["# Benchmarks", ""]
+    out += [
+        "Written by `bench/run.py` (see its docstring); every figure below comes from "
+        "`bench/results/results.json` of the runs named in each section. Figures are the "
+        "**median over repetitions**, with the spread (min-max over repetitions) in small "
+        "print. Absolute times on a shared 2-core machine are noisy: the ratios, measured "
+        "side by side in the same run, are what to read.",
+        "",
+    ]
+    out += _machine(results.get("machine", {}))
+    summary, sections = _goals(results), []
+    out += ["## Summary: goals", "", *summary, ""]
+    if "conference" in results:
+        sections += _profile_section(results["conference"])
+    sections += _explorer_section(results)
+    if "scale" in results:
+        sections += _scale_section(results["scale"])
+    if "conference" in results and "pyinstrument" in results["conference"]:
+        sections += _where_time_goes(results["conference"])
+    if "scale" in results:
+        sections += _projection(results["scale"])
+    out += sections
+    return "\n".join(out) + "\n"
+
+
+def _machine(machine: dict[str, Any]) -> list[str]:
+    if not machine:
+        return []
+    lines = [
+        "## Machine",
+        "",
+        f"- {machine['nproc']} CPUs ({machine['cpu']}), {machine['ram_gib']} GiB RAM, "
+        f"Linux {machine['kernel']}; everything (load client, API, Neo4j, peer) on this one "
+        "machine, over loopback.",
+        "",
+    ]
+    lines += _table(["component", "version"], machine["versions"].items())
+    return [*lines, ""]
+
+
+def _run_line(phase: dict[str, Any]) -> str:
+    mode = "quick" if phase.get("quick") else "full"
+    return (
+        f"Run: `{phase['command']}` at {phase['when']} ({mode}: {phase['reps']} repetitions of "
+        f"{phase['seconds_per_rep']:.0f} s per figure; the phase took "
+        f"{phase['phase_seconds'] / 60:.1f} min)."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Goals
+
+
+def _goals(results: dict[str, Any]) -> list[str]:
+    rows: list[Sequence[str]] = []
+    conference = results.get("conference")
+    if conference:
+        cases = conference["profile"]["cases"]
+        ours = _case(cases, who="hub", side="ours", concurrency=16)
+        peer = _case(cases, who="hub", side="peer", concurrency=16)
+        floor = _case(cases, who="hub", side="floor", concurrency=16)
+        throughput = _ratio(_median(ours, "rate"), _median(peer, "rate"))
+        p50 = _ratio(_median(ours, "p50_ms"), _median(floor, "p50_ms"))
+        rows.append(
+            (
+                "Profile, hub, c=16: throughput vs peer",
+                ">= 1.0x",
+                _x(throughput),
+                _verdict(throughput, 1.0, at_least=True),
+            )
+        )
+        rows.append(
+            (
+                "Profile, hub, c=16: p50 vs floor",
+                "<= 1.5x",
+                _x(p50),
+                _verdict(p50, 1.5, at_least=False),
+            )
+        )
+    scale = results.get("scale")
+    if scale:
+        runs = {r["size"]: r for r in scale["runs"]}
+        smallest, largest = min(runs), max(runs)
+        label = f"{smallest:,} vs {largest:,} works"
+        for who in ("hub", "mid", "small"):
+            a = _case(runs[smallest]["profile"], who=who)
+            b = _case(runs[largest]["profile"], who=who)
+            if a is None or b is None:
+                continue
+            same = a.get("db_queries") == b.get("db_queries")
+            rows.append(
+                (
+                    f"Store queries per profile request, {who} ({label})",
+                    "equal",
+                    f"{_queries(a)} vs {_queries(b)}",
+                    "**met**" if same else "**missed**",
+                )
+            )
+        for who in ("hub", "mid", "small"):
+            a = _case(runs[smallest]["profile"], who=who)
+            b = _case(runs[largest]["profile"], who=who)
+            ratio = _ratio(_median(b, "p50_ms"), _median(a, "p50_ms"))
+            works = (
+                f" ({runs[smallest]['works_of'][who]} vs {runs[largest]['works_of'][who]} works)"
+            )
+            rows.append(
+                (
+                    f"Profile p50 at {largest:,} / at {smallest:,} works, {who}{works}",
+                    "<= 1.5x",
+                    _x(ratio),
+                    _verdict(ratio, 1.5, at_least=False),
+                )
+            )
+        if largest < 1_000_000:
+            rows.append(("(the 1M-work run is not in these results)", "", "", ""))
+    for engine, phase in (("Neo4j", "conference"), ("LadybugDB", "ladybug")):
+        if phase not in results:
+            continue
+        for who in ("hub", "median"):
+            cases = results[phase]["explorer"]
+            http = _case(cases, who=who, depth=2, via="http")
+            raw = _case(cases, who=who, depth=2, via="raw")
+            ratio = _ratio(_median(http, "p50_ms"), _median(raw, "p50_ms"))
+            rows.append(
+                (
+                    f"Explorer depth 2 / limit 500, {engine}, {who}: HTTP vs raw store call",
+                    "<= 3x",
+                    _x(ratio),
+                    _verdict(ratio, 3.0, at_least=False),
+                )
+            )
+    return _table(["goal", "target", "measured", "verdict"], rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Profile
+
+
+def _profile_section(conference: dict[str, Any]) -> list[str]:
+    out = ["## 1. Profile query on conference-graph (Neo4j)", "", _run_line(conference), ""]
+    imported = conference.get("import")
+    if imported:
+        out += [
+            f"conference-graph imported into a fresh Neo4j by our importer: "
+            f"{imported['works']:,} works in {imported['seconds']:.0f} s "
+            f"({imported['works_per_second']:,.0f} works/s).",
+            "",
+        ]
+    profile = conference["profile"]
+    out += [
+        "The query is `../shared/docs/queries/profile.graphql` (researcher, affiliations, stats, "
+        "trust, topics, collaborators, newest 10 works with authors). Ours runs under uvicorn "
+        "with `RESEARCHGRAPH_DEBUG=1` (server-side database time = `extensions.dbMillis`, the "
+        "summed wall time of the request's store queries, which overlap when concurrent). The "
+        "floor is `bench/floor.py`: one hand-written Cypher query through the async driver that "
+        "returns exactly the response's data (aggregates computed in Neo4j). The peer is "
+        "`bench/peer/server.mjs`: @neo4j/graphql on Apollo Server over the same database.",
+        "",
+        "What the peer's query (`bench/peer_queries.py`) leaves out, because @neo4j/graphql "
+        "cannot express it: the trust snapshot; collaborators (co-authors ranked by shared "
+        "works and Newman strength, with `minSharedWorks`); topics ranked by the researcher's "
+        "works; h-index, close-collaborator and follower figures; affiliations with years "
+        "derived from authorships (it reads AFFILIATED_WITH edges, which conference-graph does "
+        "not have). It keeps: the researcher, the works count and citation sum (aggregations), "
+        "the newest 10 works (sorted by year, title, id) with their authors in order and "
+        "`totalCount`. `peer + every work's authors and topics` adds the rows a client would "
+        "need to compute collaborators and topics itself. The *common subset* rows ask both "
+        "sides exactly the same thing: the researcher and the newest 10 works with authors and "
+        "the total.",
+        "",
+        "Same answers (checked before measuring):",
+        "",
+    ]
+    for who, checks in profile["checks"].items():
+        parts = []
+        for name in ("floor_vs_ours", "peer_vs_ours", "peer_subset_vs_our_subset"):
+            fields = checks[name]
+            bad = [k for k, ok in fields.items() if not ok]
+            parts.append(
+                f"{name.replace('_', ' ')}: "
+                + ("same " + ", ".join(fields) if not bad else "DIFFERENT " + ", ".join(bad))
+            )
+        out.append(f"- {who} ({checks['works']} works): " + "; ".join(parts))
+    out.append("")
+    rows = []
+    for case in profile["cases"]:
+        rows.append(
+            (
+                f"{case['who']} ({case['id']})",
+                case["concurrency"],
+                SIDES[case["side"]],
+                _fig(case["rate"]),
+                _fig(case["p50_ms"]),
+                _fig(case["p99_ms"]),
+                _fig(case.get("db_ms")),
+                ", ".join(str(n) for n in case.get("db_queries", [])) or "",
+            )
+        )
+    out += _table(
+        [
+            "researcher",
+            "c",
+            "side",
+            "requests/s",
+            "p50 ms",
+            "p99 ms",
+            "server DB ms (median)",
+            "DB queries",
+        ],
+        rows,
+    )
+    out += ["", "Ratios (medians):", ""]
+    ratio_rows = []
+    for who in ("hub", "small"):
+        for c in (1, 16):
+
+            def get(side: str, key: str, who: str = who, c: int = c) -> float | None:
+                return _median(_case(profile["cases"], who=who, side=side, concurrency=c), key)
+
+            ratio_rows.append(
+                (
+                    who,
+                    c,
+                    _x(_ratio(get("ours", "p50_ms"), get("floor", "p50_ms"))),
+                    _x(_ratio(get("ours", "rate"), get("peer", "rate"))),
+                    _x(_ratio(get("ours", "rate"), get("peer_walk", "rate"))),
+                    _x(_ratio(get("ours_subset", "rate"), get("peer_subset", "rate"))),
+                    _x(_ratio(get("ours_subset", "p50_ms"), get("peer_subset", "p50_ms"))),
+                )
+            )
+    out += _table(
+        [
+            "researcher",
+            "c",
+            "ours p50 / floor p50",
+            "ours req/s / peer req/s",
+            "ours req/s / peer+walk req/s",
+            "subset: ours req/s / peer req/s",
+            "subset: ours p50 / peer p50",
+        ],
+        ratio_rows,
+    )
+    return [*out, ""]
+
+
+# ---------------------------------------------------------------------------------------------
+# Explorer
+
+
+def _explorer_section(results: dict[str, Any]) -> list[str]:
+    out = ["## 2. Explorer: end to end over HTTP vs the raw store call", ""]
+    out += [
+        "`../shared/docs/queries/explorer.graphql` over HTTP (uvicorn, one client) against "
+        "`graphstore.explore.explore(store.neighbours, ...)` called in the benchmark process "
+        "on the same store (no GraphQL, no HTTP). The median researcher is the one at the "
+        "authorship-weighted median of works per researcher (half of all authorships belong "
+        "to researchers with at most that many works; the plain median is 1 work).",
+        "",
+    ]
+    rows = []
+    for engine, phase in (("Neo4j", "conference"), ("LadybugDB", "ladybug")):
+        if phase not in results:
+            continue
+        data = results[phase]
+        out.append(f"- {engine}: " + _run_line(data))
+        if phase == "ladybug":
+            imported = data["import"]
+            note = (
+                f"  LadybugDB import of conference-graph: {imported['works']:,} works in "
+                f"{imported['seconds']:.0f} s ({imported['works_per_second']:,.0f} works/s)"
+            )
+            if imported["partial"]:
+                note += (
+                    "; **the import hit its time budget, so LadybugDB holds a subset** "
+                    f"(the first {imported['works']:,} works of the file; the hub has "
+                    f"{data['hub_works']} works there)"
+                )
+            out.append(note + ".")
+        for case in data["explorer"]:
+            if case["via"] != "http":
+                continue
+            raw = _case(data["explorer"], who=case["who"], depth=case["depth"], via="raw")
+            rows.append(
+                (
+                    engine,
+                    f"{case['who']} ({case['center']})",
+                    f"{case['depth']} / {case['limit']}",
+                    f"{case['nodes']} / {case['edges']} / {'yes' if case['truncated'] else 'no'}",
+                    _fig(raw["p50_ms"] if raw else None),
+                    _fig(case["p50_ms"]),
+                    _x(_ratio(_median(case, "p50_ms"), _median(raw, "p50_ms"))),
+                    _fig(case.get("db_ms")),
+                    ", ".join(str(n) for n in case.get("db_queries", [])),
+                    f"{case.get('response_bytes', 0) / 1000:.0f} kB",
+                )
+            )
+    out += [""]
+    out += _table(
+        [
+            "engine",
+            "centre",
+            "depth / limit",
+            "nodes / edges / truncated",
+            "raw store call p50 ms",
+            "HTTP p50 ms",
+            "HTTP / raw",
+            "server DB ms",
+            "DB queries",
+            "response",
+        ],
+        rows,
+    )
+    return [*out, ""]
+
+
+# ---------------------------------------------------------------------------------------------
+# Scale
+
+
+def _scale_section(scale: dict[str, Any]) -> list[str]:
+    out = ["## 3. Scale: generated graphs on Neo4j", "", _run_line(scale), ""]
+    out += [
+        f"Data: `researchgraph generate --works N --seed {scale['seed']}` "
+        "(`researchgraph/generate.py`), each size imported by our importer (batches of "
+        "10,000) into a fresh Neo4j. Profile figures are one client (c=1); *mid* is the "
+        "researcher closest to 100 works, *small* the one closest to 5, the hub the one with "
+        "the most works at that size.",
+        "",
+    ]
+    rows: list[Sequence[str]] = []
+    for run in scale["runs"]:
+        imported = run["import"]
+        edges = sum(imported["edges"].values())
+        nodes = sum(imported["nodes"].values())
+        status = " (**stopped at the time budget**)" if imported["partial"] else ""
+        picks = run["picks"]
+        rows.append(
+            (
+                f"{run['size']:,}",
+                f"{imported['works']:,}{status}",
+                f"{nodes:,} / {edges:,}",
+                f"{picks['researchers']:,}",
+                f"{picks['median_works']} / {picks['weighted_median_works']} / "
+                f"{picks['hub_works']}",
+                f"{imported['seconds']:.0f}",
+                f"{imported['works_per_second']:,.0f}",
+                _mb(run["file_bytes"]),
+            )
+        )
+    out += _table(
+        [
+            "works generated",
+            "works imported",
+            "nodes / edges",
+            "researchers",
+            "works per researcher: median / weighted median / max",
+            "import s",
+            "import works/s",
+            "file (gzip)",
+        ],
+        rows,
+    )
+    out.append("")
+    rows = []
+    for run in scale["runs"]:
+        for case in run["profile"]:
+            rows.append(
+                (
+                    f"{run['size']:,}",
+                    f"{case['who']} ({case['id']}, {run['works_of'][case['who']]} works)",
+                    _fig(case["p50_ms"]),
+                    _fig(case["p99_ms"]),
+                    _fig(case.get("db_ms")),
+                    ", ".join(str(n) for n in case.get("db_queries", [])),
+                )
+            )
+    out += _table(
+        ["works", "researcher", "profile p50 ms", "p99 ms", "server DB ms", "DB queries"], rows
+    )
+    out.append("")
+    rows = []
+    for run in scale["runs"]:
+        http = _case(run["explorer"], via="http")
+        raw = _case(run["explorer"], via="raw")
+        if http is None or raw is None:
+            continue
+        rows.append(
+            (
+                f"{run['size']:,}",
+                f"{http['center']}",
+                f"{http['nodes']} / {http['edges']} / {'yes' if http['truncated'] else 'no'}",
+                _fig(raw["p50_ms"]),
+                _fig(http["p50_ms"]),
+                _x(_ratio(_median(http, "p50_ms"), _median(raw, "p50_ms"))),
+            )
+        )
+    out += _table(
+        [
+            "works",
+            "hub",
+            "depth 2 / limit 500: nodes / edges / truncated",
+            "raw p50 ms",
+            "HTTP p50 ms",
+            "HTTP / raw",
+        ],
+        rows,
+    )
+    out += ["", *_sizes(scale["runs"])]
+    return [*out, ""]
+
+
+def _sizes(runs: Sequence[dict[str, Any]]) -> list[str]:
+    out = [
+        "Store size on disk (Neo4j 5.26 community, record format; after a clean shutdown):",
+        "",
+    ]
+    rows = []
+    for run in runs:
+        files = run["store_files"]
+        imported = run["import"]
+        nodes = sum(imported["nodes"].values())
+        edges = sum(imported["edges"].values())
+        store = sum(v for k, v in files.items() if k != "transaction logs")
+        rows.append(
+            (
+                f"{run['size']:,}",
+                _mb(files.get("nodes", 0)),
+                _mb(files.get("relationships", 0)),
+                _mb(files.get("properties (incl. strings, arrays)", 0)),
+                _mb(files.get("indexes (schema/)", 0)),
+                _mb(store),
+                _mb(files.get("transaction logs", 0)),
+                f"{files.get('nodes', 0) / max(nodes, 1):.0f}",
+                f"{files.get('relationships', 0) / max(edges, 1):.0f}",
+                f"{store / max(nodes + edges, 1):.0f}",
+            )
+        )
+    out += _table(
+        [
+            "works",
+            "node store",
+            "relationship store",
+            "property store",
+            "indexes",
+            "store total",
+            "tx logs",
+            "B/node (node store)",
+            "B/edge (rel. store)",
+            "B per (node+edge), all store files",
+        ],
+        rows,
+    )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Where the time goes
+
+
+def _where_time_goes(conference: dict[str, Any]) -> list[str]:
+    prof = conference["pyinstrument"]
+    out = [
+        "## 4. Where the time goes (pyinstrument)",
+        "",
+        f"`researchgraph serve` (Neo4j, conference-graph) ran under `pyinstrument` while 16 "
+        f"clients asked for the hub's profile for {prof['seconds']:.0f} s "
+        f"({prof['requests']} requests, {prof['rate_under_profiler']:.1f}/s under the "
+        f"profiler). The server process was busy for {prof['busy_seconds']:.1f} s of "
+        f"{prof['total_seconds']:.1f} s sampled (the rest it waited on sockets: Neo4j and "
+        "clients). Self time by layer, as a share of the busy time "
+        "(`bench/results/profile-pyinstrument.json` holds the whole tree):",
+        "",
+    ]
+    out += _table(
+        ["layer", "self time s", "share of busy time"],
+        ((r["layer"], f"{r['seconds']:.2f}", f"{r['share_of_busy']:.1%}") for r in prof["layers"]),
+    )
+    out += ["", "Top frames by self time:", ""]
+    out += _table(
+        ["function", "file", "layer", "self s", "share"],
+        (
+            (
+                f"`{f['function']}`",
+                f"`{f['file']}`",
+                f["layer"],
+                f"{f['seconds']:.2f}",
+                f"{f['share_of_busy']:.1%}",
+            )
+            for f in prof["frames"]
+        ),
+    )
+    return [*out, "", *SUGGESTIONS(prof), ""]
+
+
+def _share(prof: dict[str, Any], *names: str) -> float:
+    return float(sum(r["share_of_busy"] for r in prof["layers"] if r["layer"] in names))
+
+
+def _suggestions(prof: dict[str, Any]) -> list[str]:
+    graphql = _share(prof, "Strawberry", "graphql-core (under Strawberry)")
+    driver = _share(prof, "Neo4j driver")
+    loop = _share(prof, "asyncio event loop")
+    ours = _share(
+        prof, "our resolvers", "our schema types", "our store (graphstore)", "aiodataloader"
+    )
+    http = _share(
+        prof,
+        "uvicorn + h11/httptools",
+        "Starlette",
+        "our app (HTTP endpoint, limits, logging)",
+        "logging",
+        "json",
+    )
+    return [
+        "Measured split of the busy time: Neo4j driver (reading Bolt records into Python) "
+        f"{driver:.0%}, asyncio event loop (scheduling callbacks and futures) {loop:.0%}, our "
+        f"resolvers/schema/store/DataLoaders {ours:.0%}, Strawberry + graphql-core "
+        f"{graphql:.0%}, HTTP serving, logging and JSON {http:.0%}; the rest is other "
+        "standard library code.",
+        "",
+        "What it says: the profile query is not slow because of GraphQL. The floor answers the "
+        "same page from one Cypher query that aggregates inside Neo4j and returns a few dozen "
+        "values; our walk asks Neo4j for one row per edge (every work of the researcher, "
+        "every author of each of those works with the author's properties, every topic) and "
+        "aggregates in Python. For the hub that is one row per authorship of each of its "
+        "works, and decoding them in the driver, plus one DataLoader future per key, is "
+        "where the CPU goes. "
+        "Changes, in order of payoff:",
+        "",
+        "1. **Aggregate in Cypher for the profile.** A batch-shaped store method (ids in, "
+        "aligned list out, one query per researcher batch) returning what the page shows: "
+        "works count, the citation list for the h-index, topic shares top-k and count, "
+        "collaborators top-k with shared works and strength, close-collaborator count. The "
+        "floor's query (`bench/floor.py`) is a working template. The store query count per "
+        "request stays constant (section 3 guards it); rows shipped drop from O(co-authorships) "
+        "to O(k). The explorer keeps the per-edge hops: it needs the edges.",
+        "2. **Walk once per request, in one call per hop.** `stats`, `trust`, `topics` and "
+        "`collaborators` each call `profile.walk`; the store queries are shared through the "
+        "DataLoaders, but the Python aggregation runs once per field, and `load_many` over "
+        "every work id creates one future per work per hop (the event-loop share above). "
+        "Memoising the walk per (request, researcher) and calling the hop with the whole id "
+        "list once removes both.",
+        "3. **Fetch only the columns a hop's caller uses.** The AUTHORS_OF_WORK hop returns "
+        "orcid, bio, claim status and institutions for every co-author so that records need "
+        "no second look-up; the profile's aggregation needs id and name (and the 10 works on "
+        "the page need the rest).",
+        "4. **Strawberry per field** is not the bottleneck for this page (its share is above); "
+        "for the explorer's large subgraphs the HTTP/raw ratio in section 2 is the measure "
+        "of everything GraphQL and HTTP add.",
+    ]
+
+
+# OpenAlex at the scale docs/scaling.md plans for: works, researchers and authorships as the
+# issue states them; the other edge counts scale with works as in the largest generated graph.
+OPENALEX_WORKS = 250_000_000
+OPENALEX_RESEARCHERS = 110_000_000
+OPENALEX_AUTHORSHIPS = 1_000_000_000
+
+
+def _projection(scale: dict[str, Any]) -> list[str]:
+    run = max(scale["runs"], key=lambda r: r["import"]["works"])
+    imported, files = run["import"], run["store_files"]
+    nodes, edges = imported["nodes"], imported["edges"]
+    works = imported["works"]
+    n_nodes, n_edges = sum(nodes.values()), sum(edges.values())
+    per_node = files.get("nodes", 0) / n_nodes
+    per_edge = files.get("relationships", 0) / n_edges
+    other = sum(
+        v for k, v in files.items() if k not in ("nodes", "relationships", "transaction logs")
+    )
+    per_work_other = other / works
+    factor = OPENALEX_WORKS / works
+    counts_nodes = {
+        "Work": OPENALEX_WORKS,
+        "Researcher": OPENALEX_RESEARCHERS,
+        # The topic hierarchy is fixed (OpenAlex has ~4,500 topics); the rest scales.
+        **{
+            k: v if k == "Topic" else int(v * factor)
+            for k, v in nodes.items()
+            if k not in ("Work", "Researcher")
+        },
+    }
+    counts_edges = {
+        "AUTHORED": OPENALEX_AUTHORSHIPS,
+        **{
+            k: v if k == "PART_OF" else int(v * factor) for k, v in edges.items() if k != "AUTHORED"
+        },
+    }
+    total_nodes, total_edges = sum(counts_nodes.values()), sum(counts_edges.values())
+    node_store = total_nodes * per_node
+    rel_store = total_edges * per_edge
+    other_store = OPENALEX_WORKS * per_work_other
+    total = node_store + rel_store + other_store
+    out = [
+        "## 5. Sizing projection to OpenAlex scale (projected from the measured store)",
+        "",
+        f"Measured on the {works:,}-work generated graph ({n_nodes:,} nodes, {n_edges:,} "
+        f"edges): node store {per_node:.1f} B/node, relationship store {per_edge:.1f} B/edge, "
+        f"properties + strings + indexes {per_work_other:,.0f} B per work (titles, abstracts "
+        "and ids dominate). Projected counts: works, researchers and authorships as "
+        "docs/scaling.md states them; the other node and edge kinds scaled by works as in the "
+        "generated graph (an assumption, labelled here).",
+        "",
+    ]
+    out += _table(
+        ["", "count (projected)", "bytes each (measured)", "size (projected)"],
+        [
+            ("nodes", f"{total_nodes:,}", f"{per_node:.1f}", f"{node_store / 1e9:,.0f} GB"),
+            ("edges", f"{total_edges:,}", f"{per_edge:.1f}", f"{rel_store / 1e9:,.0f} GB"),
+            (
+                "properties, strings, indexes",
+                f"{OPENALEX_WORKS:,} works",
+                f"{per_work_other:,.0f}",
+                f"{other_store / 1e9:,.0f} GB",
+            ),
+            ("store total", "", "", f"**{total / 1e9:,.0f} GB**"),
+        ],
+    )
+    out += ["", "Edge counts behind it:", ""]
+    out += _table(["edge", "count (projected)"], [(k, f"{v:,}") for k, v in counts_edges.items()])
+    return [*out, ""]
+
+
+SUGGESTIONS: Callable[[dict[str, Any]], list[str]] = _suggestions

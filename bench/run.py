@@ -1,0 +1,724 @@
+"""Research Graph benchmarks: one command runs them all and writes BENCHMARKS.md.
+
+    .venv/bin/python bench/run.py            # everything, full repetitions (about 1.5 h)
+    .venv/bin/python bench/run.py --quick    # fewer and shorter repetitions, 10k/100k only
+    .venv/bin/python bench/run.py --only conference,scale --sizes 10000,100000
+
+Phases (each starts and stops its own processes, all on 127.0.0.1):
+- conference: conference-graph imported into a fresh Neo4j; the profile query over HTTP
+  (ours, under uvicorn) against the floor (hand-written Cypher through the async driver) and
+  the peer (@neo4j/graphql on Apollo Server, bench/peer/); the explorer over HTTP against the
+  raw store call; a pyinstrument profile of the server under load.
+- ladybug: the explorer on LadybugDB (conference-graph imported into an embedded store).
+- scale: `researchgraph generate` at 10k, 100k and 1M works, each into a fresh Neo4j: import
+  throughput, profile p50 and store queries per request, explorer depth 2, store file sizes.
+
+Results go to bench/results/results.json (merged by phase, so one phase can be rerun alone)
+and BENCHMARKS.md is rendered from it; every figure comes from a run of this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import gzip
+import json
+import logging
+import platform
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import floor
+import harness
+import httpx
+import peer_queries as q
+import pyprofile
+import report
+from harness import ROOT, Run
+from neo4j import AsyncGraphDatabase
+
+from graphstore.embedded_store import EmbeddedStore
+from graphstore.explore import explore
+from graphstore.importer import import_openalex
+from graphstore.neo4j_store import Neo4jStore
+from graphstore.protocol import GraphStore
+from researchgraph import neo4j_server
+
+CONFERENCE = ROOT.parent / "shared" / "data" / "conference-graph" / "works.jsonl.gz"
+RESULTS = ROOT / "bench" / "results"
+HUB = "A989782488510"  # 356 works
+SMALL = "A989136682205"  # 5 works
+EXPLORER_CASES = ((2, 500), (3, 2000))
+
+log = logging.getLogger("bench")
+
+
+class Settings:
+    """How long and how often to measure."""
+
+    def __init__(self, quick: bool) -> None:
+        self.quick = quick
+        self.reps = 3 if quick else 5
+        self.seconds = 2.0 if quick else 3.0
+        self.warmup = 1.0 if quick else 2.0
+        self.explorer_seconds = 1.0 if quick else 2.0
+        self.profile_seconds = 10.0 if quick else 30.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Machine and versions
+
+
+def _read(command: Sequence[str], cwd: Path | None = None) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, cwd=cwd, check=False)
+    except OSError:
+        return "n/a"
+    text = (done.stdout or done.stderr).strip()
+    return text.splitlines()[0] if text else "n/a"
+
+
+def _package_version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "n/a"
+
+
+def _npm_version(package: str) -> str:
+    manifest = harness.PEER_DIR / "node_modules" / package / "package.json"
+    if not manifest.exists():
+        return "n/a"
+    version: str = json.loads(manifest.read_text())["version"]
+    return version
+
+
+def machine() -> dict[str, Any]:
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    total_kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "nproc": len(__import__("os").sched_getaffinity(0)),
+        "ram_gib": round(total_kib / 1024 / 1024, 1),
+        "cpu": cpu,
+        "kernel": platform.release(),
+        "versions": {
+            "Python": platform.python_version(),
+            "Neo4j": neo4j_server.NEO4J_VERSION,
+            "Java": _read(["java", "-version"]),
+            "neo4j (Python driver)": _package_version("neo4j"),
+            "strawberry-graphql": _package_version("strawberry-graphql"),
+            "uvicorn": _package_version("uvicorn"),
+            "ladybug": _package_version("ladybug"),
+            "node": _read(["node", "--version"]),
+            "@neo4j/graphql": _npm_version("@neo4j/graphql"),
+            "@apollo/server": _npm_version("@apollo/server"),
+            "neo4j-driver (JS)": _npm_version("neo4j-driver"),
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+
+async def _researcher_name(store: GraphStore, researcher_id: str) -> str:
+    found = (await store.researchers([researcher_id]))[0]
+    if found is None:
+        raise RuntimeError(f"no researcher {researcher_id} in the graph")
+    return found.name
+
+
+async def _degree_picks(uri: str) -> dict[str, Any]:
+    """The hub, the authorship-weighted median researcher, a 100-work and a 5-work one."""
+    async with AsyncGraphDatabase.driver(uri) as driver:
+        rows, _, _ = await driver.execute_query(
+            "MATCH (r:Researcher) WITH COUNT { (r)-[:AUTHORED]->() } AS n "
+            "RETURN n, count(*) AS researchers ORDER BY n"
+        )
+        histogram = [(int(r["n"]), int(r["researchers"])) for r in rows]
+        authorships = sum(n * c for n, c in histogram)
+        seen, weighted_median = 0, 0
+        for n, c in histogram:
+            seen += n * c
+            if seen >= authorships / 2:
+                weighted_median = n
+                break
+        median_plain = _plain_median(histogram)
+
+        async def with_degree(n: int) -> str:
+            found, _, _ = await driver.execute_query(
+                "MATCH (r:Researcher) WITH r, COUNT { (r)-[:AUTHORED]->() } AS n "
+                "WITH r, n, abs(n - $n) AS gap ORDER BY gap, r.id LIMIT 1 RETURN r.id AS id, n",
+                {"n": n},
+            )
+            return str(found[0]["id"])
+
+        hub_rows, _, _ = await driver.execute_query(
+            "MATCH (r:Researcher) WITH r, COUNT { (r)-[:AUTHORED]->() } AS n "
+            "ORDER BY n DESC, r.id LIMIT 1 RETURN r.id AS id, n"
+        )
+        return {
+            "researchers": sum(c for _, c in histogram),
+            "authorships": authorships,
+            "median_works": median_plain,
+            "weighted_median_works": weighted_median,
+            "hub": str(hub_rows[0]["id"]),
+            "hub_works": int(hub_rows[0]["n"]),
+            "median": await with_degree(weighted_median),
+            "mid": await with_degree(100),
+            "small": await with_degree(5),
+        }
+
+
+def _plain_median(histogram: Sequence[tuple[int, int]]) -> int:
+    total = sum(c for _, c in histogram)
+    seen = 0
+    for n, c in histogram:
+        seen += c
+        if seen >= total / 2:
+            return n
+    return 0
+
+
+async def _works_of(uri: str, researcher_id: str) -> int:
+    async with AsyncGraphDatabase.driver(uri) as driver:
+        rows, _, _ = await driver.execute_query(
+            "MATCH (:Researcher {id: $id})-[:AUTHORED]->(w) RETURN count(w) AS n",
+            {"id": researcher_id},
+        )
+        return int(rows[0]["n"])
+
+
+def _graphql_call(
+    http: httpx.AsyncClient, url: str, document: str, variables: dict[str, Any]
+) -> harness.Call:
+    async def call(run: Run) -> None:
+        body = await harness.post_graphql(http, url, document, variables)
+        extensions = body.get("extensions") or {}
+        if "dbMillis" in extensions:
+            run.db_millis.append(float(extensions["dbMillis"]))
+            run.db_queries.append(int(extensions["dbQueries"]))
+
+    return call
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks: the three sides answer alike
+
+
+def _our_view(body: dict[str, Any]) -> dict[str, Any]:
+    researcher = body["data"]["researcher"]
+    view: dict[str, Any] = {
+        "page": [
+            (w["id"], [a["researcher"]["id"] for a in w["authors"]])
+            for w in researcher["works"]["nodes"]
+        ],
+        "total": researcher["works"]["totalCount"],
+    }
+    if "stats" in researcher:
+        stats = researcher["stats"]
+        view["stats"] = (
+            stats["works"],
+            stats["citations"],
+            stats["hIndex"],
+            stats["topics"],
+            stats["closeCollaborators"],
+        )
+        view["collaborators"] = [c["researcher"]["id"] for c in researcher["collaborators"]]
+        view["topics"] = [t["topic"]["id"] for t in researcher["topics"]]
+        view["affiliations"] = sorted(a["institution"]["id"] for a in researcher["affiliations"])
+    return view
+
+
+def _peer_view(body: dict[str, Any]) -> dict[str, Any]:
+    researcher = body["data"]["researchers"][0]
+    connection = researcher["worksConnection"]
+    return {
+        "page": [
+            (e["node"]["id"], [a["node"]["id"] for a in e["node"]["authorsConnection"]["edges"]])
+            for e in connection["edges"]
+        ],
+        "total": connection["totalCount"],
+    }
+
+
+def _floor_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "page": [(w["id"], [a["id"] for a in w["authors"]]) for w in row["page"]],
+        "total": row["works"],
+        "stats": (
+            row["works"],
+            row["citations"],
+            row["hIndex"],
+            row["topicCount"],
+            row["closeCollaborators"],
+        ),
+        "collaborators": [c["id"] for c in row["collaborators"]],
+        "topics": [t["id"] for t in row["topics"]],
+        "affiliations": sorted(a["id"] for a in row["affiliations"]),
+    }
+
+
+def _compare(ours: dict[str, Any], other: dict[str, Any]) -> dict[str, bool]:
+    return {key: ours[key] == other[key] for key in other if key in ours}
+
+
+# ---------------------------------------------------------------------------------------------
+# Phase: conference-graph on Neo4j
+
+
+def _chunks(path: Path, lines: int, into: Path) -> list[Path]:
+    """``path`` (JSON Lines, maybe gzip) cut into plain files of ``lines`` records."""
+    into.mkdir(parents=True, exist_ok=True)
+    opener = gzip.open if path.name.endswith(".gz") else open
+    chunks: list[Path] = []
+    out = None
+    with opener(path, "rb") as source:
+        for number, line in enumerate(source):
+            if number % lines == 0:
+                if out is not None:
+                    out.close()
+                chunks.append(into / f"part-{len(chunks):05d}.jsonl")
+                out = chunks[-1].open("wb")
+            assert out is not None
+            out.write(line)
+    if out is not None:
+        out.close()
+    return chunks
+
+
+async def _import_into(
+    store: GraphStore, path: Path, budget: float | None, work: Path, chunk: int = 50_000
+) -> dict[str, Any]:
+    """Import ``path`` with our importer; with a budget, stop between chunks once it is spent.
+
+    The file is cut into chunks first (not timed) so a stop never cancels a transaction.
+    """
+    await store.apply_schema()
+    parts = _chunks(path, chunk, work / "chunks") if budget is not None else [path]
+    started = time.perf_counter()
+    partial = False
+    for part in parts:
+        if budget is not None and time.perf_counter() - started > budget:
+            partial = True
+            break
+        await import_openalex(store, [part], batch_size=10_000)
+    seconds = time.perf_counter() - started
+    shutil.rmtree(work / "chunks", ignore_errors=True)
+    counts = await store.counts()
+    works = counts.nodes.get("Work", 0)
+    return {
+        "seconds": seconds,
+        "works": works,
+        "works_per_second": works / seconds,
+        "partial": partial,
+        "budget_seconds": budget,
+        "nodes": counts.nodes,
+        "edges": counts.edges,
+    }
+
+
+async def _profile_comparison(
+    settings: Settings, uri: str, ours: str, peer: str, picks: dict[str, str]
+) -> dict[str, Any]:
+    driver = AsyncGraphDatabase.driver(uri, max_connection_pool_size=64)
+    results: dict[str, Any] = {"checks": {}, "cases": []}
+    async with harness.http_client(16) as http:
+        for who, rid in picks.items():
+            variables = {"id": rid}
+            our_full = await harness.post_graphql(http, ours, q.OUR_PROFILE, variables)
+            our_subset = await harness.post_graphql(http, ours, q.OUR_SUBSET, variables)
+            peer_body = await harness.post_graphql(http, peer, q.PEER_PROFILE, variables)
+            peer_subset = await harness.post_graphql(http, peer, q.PEER_SUBSET, variables)
+            floor_row = await floor.profile(driver, rid)
+            results["checks"][who] = {
+                "floor_vs_ours": _compare(_our_view(our_full), _floor_view(floor_row)),
+                "peer_vs_ours": _compare(_our_view(our_full), _peer_view(peer_body)),
+                "peer_subset_vs_our_subset": _compare(
+                    _our_view(our_subset), _peer_view(peer_subset)
+                ),
+                "works": _our_view(our_full)["total"],
+            }
+
+            async def floor_call(run: Run, rid: str = rid) -> None:
+                await floor.profile(driver, rid)
+
+            sides: list[tuple[str, harness.Call]] = [
+                ("ours", _graphql_call(http, ours, q.OUR_PROFILE, variables)),
+                ("floor", floor_call),
+                ("peer", _graphql_call(http, peer, q.PEER_PROFILE, variables)),
+                ("peer_walk", _graphql_call(http, peer, q.PEER_WALK, variables)),
+                ("ours_subset", _graphql_call(http, ours, q.OUR_SUBSET, variables)),
+                ("peer_subset", _graphql_call(http, peer, q.PEER_SUBSET, variables)),
+            ]
+            for concurrency in (1, 16):
+                for side, call in sides:
+                    log.info("profile %s %s c=%d", who, side, concurrency)
+                    figures = await harness.repeat(
+                        call,
+                        concurrency,
+                        settings.seconds,
+                        settings.reps,
+                        settings.warmup,
+                        min_calls=concurrency * 2,
+                    )
+                    results["cases"].append({"who": who, "id": rid, "side": side, **figures})
+    await driver.close()
+    return results
+
+
+async def _explorer_cases(
+    settings: Settings,
+    store: GraphStore | None,
+    url: str | None,
+    centers: dict[str, tuple[str, str]],
+    explorer_cases: Sequence[tuple[int, int]] = EXPLORER_CASES,
+) -> list[dict[str, Any]]:
+    """The raw store call (with ``store``) or end to end over HTTP (with ``url``).
+
+    ``centers`` maps a role (hub, median) to the centre's id and name.
+    """
+    cases = []
+    async with harness.http_client(1) as http:
+        for who, (center, name) in centers.items():
+            for depth, limit in explorer_cases:
+                variables = {"center": center, "depth": depth, "limit": limit}
+                shape: dict[str, Any] = {}
+                call: harness.Call
+                if store is not None:
+                    call = _raw_explore(store, center, name, depth, limit, shape)
+                else:
+                    assert url is not None
+                    call = _graphql_call(http, url, q.OUR_EXPLORER, variables)
+                    body = await harness.post_graphql(http, url, q.OUR_EXPLORER, variables)
+                    sub = body["data"]["explore"]
+                    shape.update(
+                        nodes=len(sub["nodes"]),
+                        edges=len(sub["edges"]),
+                        truncated=sub["truncated"],
+                        response_bytes=len(json.dumps(body)),
+                    )
+                via = "raw" if store is not None else "http"
+                log.info("explorer %s depth %d %s", who, depth, via)
+                figures = await harness.repeat(
+                    call, 1, settings.explorer_seconds, settings.reps, settings.warmup, min_calls=3
+                )
+                cases.append(
+                    {
+                        "who": who,
+                        "center": center,
+                        "depth": depth,
+                        "limit": limit,
+                        "via": via,
+                        **shape,
+                        **figures,
+                    }
+                )
+    return cases
+
+
+def _raw_explore(
+    store: GraphStore, center: str, name: str, depth: int, limit: int, shape: dict[str, Any]
+) -> harness.Call:
+    """The raw store call: graphstore.explore.explore over store.neighbours."""
+
+    async def call(run: Run) -> None:
+        found = await explore(store.neighbours, center, name, depth, limit)
+        shape.update(nodes=len(found.nodes), edges=len(found.edges), truncated=found.truncated)
+
+    return call
+
+
+async def _named(store: GraphStore, centers: dict[str, str]) -> dict[str, tuple[str, str]]:
+    return {who: (rid, await _researcher_name(store, rid)) for who, rid in centers.items()}
+
+
+async def _pyinstrument(settings: Settings, uri: str, work: Path, hub: str) -> dict[str, Any]:
+    """The server under pyinstrument while 16 clients ask for the hub's profile."""
+    out = work / "profile-pyinstrument.json"
+    with harness.our_server(work / "ours-pyinstrument.log", neo4j_uri=uri, profile_to=out) as url:
+        async with harness.http_client(16) as http:
+            call = _graphql_call(http, url, q.OUR_PROFILE, {"id": hub})
+            run = await harness.load(call, 16, settings.profile_seconds)
+    summary = pyprofile.summarise(out)
+    shutil.copy(out, RESULTS / "profile-pyinstrument.json")
+    return {
+        "seconds": settings.profile_seconds,
+        "requests": len(run.latencies),
+        "rate_under_profiler": run.rate,
+        **summary,
+    }
+
+
+async def phase_conference(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix="rg-bench-conference-"))
+    try:
+        if args.neo4j_uri:
+            return await _conference_on(settings, args.neo4j_uri, work, imported=None)
+        with harness.neo4j(work / "neo4j", args.heap, args.pagecache) as uri:
+            store = Neo4jStore(uri)
+            try:
+                log.info("importing conference-graph into Neo4j")
+                imported = await _import_into(store, CONFERENCE, None, work)
+            finally:
+                await store.close()
+            return await _conference_on(settings, uri, work, imported)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+async def _conference_on(
+    settings: Settings, uri: str, work: Path, imported: dict[str, Any] | None
+) -> dict[str, Any]:
+    picks = await _degree_picks(uri)
+    result: dict[str, Any] = {"import": imported, "picks": picks}
+    with (
+        harness.our_server(work / "ours.log", neo4j_uri=uri) as ours,
+        harness.peer_server(uri, work / "peer.log") as peer,
+    ):
+        result["profile"] = await _profile_comparison(
+            settings, uri, ours, peer, {"hub": HUB, "small": SMALL}
+        )
+        store = Neo4jStore(uri)
+        try:
+            centers = await _named(store, {"hub": HUB, "median": picks["median"]})
+            result["explorer"] = await _explorer_cases(
+                settings, store, None, centers
+            ) + await _explorer_cases(settings, None, ours, centers)
+        finally:
+            await store.close()
+    result["pyinstrument"] = await _pyinstrument(settings, uri, work, HUB)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Phase: the explorer on LadybugDB
+
+
+async def phase_ladybug(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix="rg-bench-ladybug-"))
+    try:
+        store = EmbeddedStore(work / "graph.lbdb")
+        try:
+            log.info("importing conference-graph into LadybugDB (budget %.0f s)", args.lbdb_budget)
+            imported = await _import_into(store, CONFERENCE, args.lbdb_budget, work, 10_000)
+            hub_works = len((await store.neighbours([HUB], _works_hop()))[0])
+            median = await _embedded_median(store)
+            centers = await _named(store, {"hub": HUB, "median": median})
+            raw = await _explorer_cases(settings, store, None, centers)
+        finally:
+            await store.close()
+        with harness.our_server(work / "ours.log", data_dir=work) as url:
+            http = await _explorer_cases(settings, None, url, centers)
+        return {"import": imported, "hub_works": hub_works, "explorer": raw + http}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _works_hop() -> Any:
+    from graphstore.traversal import Hop
+
+    return Hop.WORKS_OF_RESEARCHER
+
+
+async def _embedded_median(store: EmbeddedStore) -> str:
+    """The conference-graph median researcher chosen on Neo4j (same data), if imported."""
+    results = _load_results()
+    median = str(results.get("conference", {}).get("picks", {}).get("median") or SMALL)
+    if (await store.researchers([median]))[0] is None:
+        return SMALL
+    return median
+
+
+# ---------------------------------------------------------------------------------------------
+# Phase: scale
+
+
+def _store_files(home: Path) -> dict[str, int]:
+    """Neo4j store files of the default database, grouped: bytes per group."""
+    database = home / "data" / "databases" / "neo4j"
+    groups: dict[str, int] = {}
+    for path in database.rglob("*"):
+        if not path.is_file():
+            continue
+        name = path.name
+        if "schema" in path.parts:
+            group = "indexes (schema/)"
+        elif "nodestore" in name or "labeltokenstore" in name:
+            group = "nodes"
+        elif "relationshipstore" in name or "relationshipgroupstore" in name:
+            group = "relationships"
+        elif "propertystore" in name:
+            group = "properties (incl. strings, arrays)"
+        else:
+            group = "other"
+        groups[group] = groups.get(group, 0) + path.stat().st_size
+    transactions = home / "data" / "transactions" / "neo4j"
+    if transactions.exists():
+        groups["transaction logs"] = harness.du(transactions)
+    return groups
+
+
+def _generated(size: int, seed: int) -> tuple[Path, float | None]:
+    path = RESULTS / "data" / f"works-{size}-seed{seed}.jsonl.gz"
+    if path.exists():
+        return path, None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "researchgraph.cli",
+            "generate",
+            "--works",
+            str(size),
+            "--seed",
+            str(seed),
+            "--out",
+            str(path),
+        ],
+        check=True,
+        cwd=ROOT,
+    )
+    return path, time.perf_counter() - started
+
+
+async def _scale_one(settings: Settings, args: argparse.Namespace, size: int) -> dict[str, Any]:
+    path, generate_seconds = _generated(size, args.seed)
+    work = Path(tempfile.mkdtemp(prefix=f"rg-bench-scale-{size}-"))
+    result: dict[str, Any] = {
+        "size": size,
+        "file_bytes": path.stat().st_size,
+        "generate_seconds": generate_seconds,
+    }
+    try:
+        with harness.neo4j(work / "neo4j", args.heap, args.pagecache) as uri:
+            store = Neo4jStore(uri)
+            try:
+                budget = args.import_budget if size >= 1_000_000 else None
+                log.info("scale %d: importing (budget %s s)", size, budget)
+                result["import"] = await _import_into(store, path, budget, work, 100_000)
+                picks = await _degree_picks(uri)
+                result["picks"] = picks
+                researchers = {"hub": picks["hub"], "mid": picks["mid"], "small": picks["small"]}
+                result["works_of"] = {
+                    who: await _works_of(uri, rid) for who, rid in researchers.items()
+                }
+                with harness.our_server(work / "ours.log", neo4j_uri=uri) as url:
+                    profile = []
+                    async with harness.http_client(1) as http:
+                        for who, rid in researchers.items():
+                            log.info("scale %d: profile %s", size, who)
+                            call = _graphql_call(http, url, q.OUR_PROFILE, {"id": rid})
+                            figures = await harness.repeat(
+                                call, 1, settings.seconds, settings.reps, settings.warmup, 3
+                            )
+                            profile.append({"who": who, "id": rid, **figures})
+                    result["profile"] = profile
+                    hub_only = await _named(store, {"hub": picks["hub"]})
+                    depth_2 = [(2, 500)]
+                    raw = await _explorer_cases(settings, store, None, hub_only, depth_2)
+                    http_cases = await _explorer_cases(settings, None, url, hub_only, depth_2)
+                    result["explorer"] = raw + http_cases
+            finally:
+                await store.close()
+        # Stopped: the store files are checkpointed and complete.
+        result["store_files"] = _store_files(work / "neo4j" / "neo4j" / "home")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+async def phase_scale(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    sizes = [int(s) for s in args.sizes.split(",")]
+    return {"seed": args.seed, "runs": [await _scale_one(settings, args, n) for n in sizes]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Main
+
+
+def _load_results() -> dict[str, Any]:
+    path = RESULTS / "results.json"
+    if path.exists():
+        loaded: dict[str, Any] = json.loads(path.read_text())
+        return loaded
+    return {}
+
+
+PHASES = {"conference": phase_conference, "ladybug": phase_ladybug, "scale": phase_scale}
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    settings = Settings(args.quick)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    results = _load_results()
+    results["machine"] = machine()
+    command = "bench/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    for name in args.only.split(","):
+        started = time.perf_counter()
+        log.info("phase %s", name)
+        data = await PHASES[name](settings, args)
+        results[name] = {
+            **data,
+            "when": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "command": ".venv/bin/python " + command,
+            "quick": settings.quick,
+            "reps": settings.reps,
+            "seconds_per_rep": settings.seconds,
+            "phase_seconds": time.perf_counter() - started,
+        }
+        (RESULTS / "results.json").write_text(json.dumps(results, indent=1))
+    (ROOT / "BENCHMARKS.md").write_text(report.render(results))
+    log.info("wrote BENCHMARKS.md")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter repetitions")
+    parser.add_argument("--only", default="conference,ladybug,scale", help="phases to run")
+    parser.add_argument("--sizes", help="scale sizes (default 10k,100k,1M; quick: 10k,100k)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--heap", default="4g", help="Neo4j JVM heap")
+    parser.add_argument("--pagecache", default="4g", help="Neo4j page cache")
+    parser.add_argument(
+        "--import-budget", type=float, default=1500, help="seconds for the 1M import"
+    )
+    parser.add_argument(
+        "--lbdb-budget", type=float, default=300, help="seconds for the LadybugDB import"
+    )
+    parser.add_argument("--neo4j-uri", help="use this loaded Neo4j for the conference phase")
+    parser.add_argument("--render", action="store_true", help="only re-render BENCHMARKS.md")
+    args = parser.parse_args()
+    if args.sizes is None:
+        args.sizes = "10000,100000" if args.quick else "10000,100000,1000000"
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if args.render:
+        (ROOT / "BENCHMARKS.md").write_text(report.render(_load_results()))
+        return
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""Hostile and malformed requests: each gets a clear error with a code, before the store."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import httpx
+import pytest
+
+from graphstore.protocol import GraphStore
+from researchgraph.observability import REQUEST_ID_HEADER, JsonLogFormatter
+from tests.api.conftest import GraphQLClient
+
+PROFILE_SLICE = '{ researcher(id: "A925533110232") { name } }'
+
+
+def _nested(depth: int) -> str:
+    inner = "id"
+    for _ in range(depth):
+        inner = f"collaborators {{ researcher {{ {inner} }} }}"
+    return f'{{ researcher(id: "A925533110232") {{ {inner} }} }}'
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        (_nested(50), "QUERY_TOO_DEEP"),
+        (
+            "{ " + " ".join(f'a{i}: researcher(id: "A1") {{ id }}' for i in range(1000)) + " }",
+            "TOO_MANY_TOKENS",
+        ),
+        (
+            "{ " + " ".join(f'a{i}: node(id: "A1") {{ id }}' for i in range(31)) + " }",
+            "TOO_MANY_ALIASES",
+        ),
+        (
+            '{ researcher(id: "A925533110232") { works(first: 1000000) { totalCount } } }',
+            "BAD_USER_INPUT",
+        ),
+        ('{ explore(center: "A925533110232", depth: 10) { depth } }', "BAD_USER_INPUT"),
+        (
+            '{ researcher(id: "A925533110232") { works(first: 100) { nodes { authors { researcher {'
+            " works(first: 100) { nodes { authors { researcher { name } } } } } } } } } }",
+            "QUERY_TOO_COSTLY",
+        ),
+        ("{ researcher(id: ", "GRAPHQL_PARSE_FAILED"),
+        ("{ noSuchField }", "GRAPHQL_VALIDATION_FAILED"),
+    ],
+)
+async def test_expensive_or_broken_documents_are_refused_before_the_store(
+    client: GraphQLClient, query: str, code: str
+) -> None:
+    body = await client(query)
+    assert [e["extensions"]["code"] for e in body["errors"]][:1] == [code]
+    assert body.get("extensions", {}).get("dbQueries", 0) == 0
+
+
+async def test_variables_count_in_the_limits(client: GraphQLClient) -> None:
+    query = (
+        'query ($n: Int!) { researcher(id: "A925533110232") { works(first: $n) { totalCount } } }'
+    )
+    body = await client(query, n=5000)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert body["extensions"]["dbQueries"] == 0
+
+
+async def _post(
+    http: httpx.AsyncClient, content: bytes, content_type: str, **headers: str
+) -> httpx.Response:
+    return await http.post(
+        "/graphql", content=content, headers={"content-type": content_type, **headers}
+    )
+
+
+async def test_http_level_refusals_carry_codes(client: GraphQLClient) -> None:
+    http = client.http
+    cases: list[tuple[httpx.Response, int, str]] = [
+        (await _post(http, b"x" * (1024 * 1024), "application/json"), 413, "PAYLOAD_TOO_LARGE"),
+        (await _post(http, b"{not json", "application/json"), 400, "BAD_REQUEST"),
+        (await _post(http, b"query { x }", "text/plain"), 415, "UNSUPPORTED_MEDIA_TYPE"),
+        (
+            await _post(http, b'[{"query": "{ __typename }"}]', "application/json"),
+            400,
+            "BAD_REQUEST",
+        ),
+        (await _post(http, b'{"query": 5}', "application/json"), 400, "BAD_REQUEST"),
+        (await _post(http, b'{"variables": {}}', "application/json"), 400, "BAD_REQUEST"),
+        (
+            await http.get(
+                "/graphql", params={"query": 'mutation { followResearcher(id: "A1") { id } }'}
+            ),
+            405,
+            "METHOD_NOT_ALLOWED",
+        ),
+        (await http.put("/graphql", content=b"{}"), 405, "METHOD_NOT_ALLOWED"),
+        (
+            await _post(
+                http, b'{"query": "{ __typename }"}', "application/json", accept="text/csv"
+            ),
+            406,
+            "NOT_ACCEPTABLE",
+        ),
+    ]
+    for response, status, code in cases:
+        assert response.status_code == status, response.text
+        assert response.json()["errors"][0]["extensions"]["code"] == code
+
+
+async def test_media_types_and_status_codes_follow_graphql_over_http(client: GraphQLClient) -> None:
+    http = client.http
+    ok = await http.get("/graphql", params={"query": PROFILE_SLICE})
+    assert ok.status_code == 200
+    assert ok.headers["content-type"].startswith("application/json")
+    strict = "application/graphql-response+json"
+    invalid = await _post(http, b'{"query": "{ nope }"}', "application/json", accept=strict)
+    assert invalid.status_code == 400
+    assert invalid.headers["content-type"].startswith(strict)
+    assert "data" not in invalid.json()
+    legacy = await _post(http, b'{"query": "{ nope }"}', "application/json")
+    assert legacy.status_code == 200
+    executed = await _post(
+        http, json.dumps({"query": PROFILE_SLICE}).encode(), "application/json", accept=strict
+    )
+    assert executed.status_code == 200
+    assert executed.json()["data"]["researcher"]["name"] == "Ekin D. Cubuk"
+
+
+async def test_unexpected_errors_are_masked_and_logged_with_an_id(
+    client: GraphQLClient,
+    store: GraphStore,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def broken(ids: Any) -> Any:
+        raise RuntimeError("MATCH (n) secret /etc/researchgraph NEO4J_PASSWORD=hunter2")
+
+    monkeypatch.setattr(store, "researchers", broken)
+    with caplog.at_level(logging.ERROR, logger="researchgraph.errors"):
+        response = await client.http.post("/graphql", json={"query": PROFILE_SLICE})
+    assert response.status_code == 200
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    error_id = error["extensions"]["errorId"]
+    assert error_id in error["message"]
+    for secret in ("MATCH", "/etc", "hunter2", "NEO4J"):
+        assert secret not in response.text
+    (record,) = [r for r in caplog.records if getattr(r, "error_id", None) == error_id]
+    logged = json.loads(JsonLogFormatter().format(record))
+    assert logged["errorId"] == error_id
+    assert "hunter2" in logged["trace"]
+
+
+async def test_request_ids_metrics_and_probes(client: GraphQLClient) -> None:
+    http = client.http
+    given = await http.post(
+        "/graphql", json={"query": PROFILE_SLICE}, headers={REQUEST_ID_HEADER: "abc-123"}
+    )
+    assert given.headers[REQUEST_ID_HEADER] == "abc-123"
+    made = await http.post(
+        "/graphql", json={"query": PROFILE_SLICE}, headers={REQUEST_ID_HEADER: "<bad id>"}
+    )
+    assert made.headers[REQUEST_ID_HEADER] != "<bad id>"
+    await http.post("/graphql", json={"query": "{ nope }"})
+    metrics = (await http.get("/metrics")).text
+    assert 'graphql_requests_total{operation="anonymous",outcome="ok"} 2.0' in metrics
+    assert 'graphql_errors_total{code="GRAPHQL_VALIDATION_FAILED"} 1.0' in metrics
+    assert "store_query_seconds_count" in metrics
+    assert 'dataloader_batch_size_count{loader="researcher"}' in metrics
+    assert (await http.get("/healthz")).status_code == 200
+    assert (await http.get("/readyz")).json() == {"status": "ready"}
+
+
+def test_log_lines_are_json_objects() -> None:
+    record = logging.LogRecord("researchgraph", logging.INFO, __file__, 1, "hello %s", ("x",), None)
+    line = JsonLogFormatter().format(record)
+    assert json.loads(line)["message"] == "hello x"
+    assert "\n" not in line

@@ -1,0 +1,290 @@
+"""The OpenAlex import on both engines: real files in, the expected graph out.
+
+Conference-graph slices keep these fast; on the embedded engine the bulk path (COPY) and the
+statement plan are both run, since which one a batch takes depends on its size.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphstore.cypher_store import CypherStore
+from graphstore.embedded_store import EmbeddedStore
+from graphstore.importer import import_openalex
+from graphstore.protocol import GraphStore
+from graphstore.records import AuthorshipRow, WorkRow
+from graphstore.traversal import Hop
+from tests.conftest import SHARED_DATA
+
+CONFERENCE_GRAPH = SHARED_DATA / "conference-graph" / "works.jsonl.gz"
+OPENALEX_SMALL = SHARED_DATA / "openalex-small"
+
+PATHS = [
+    pytest.param("bulk", id="bulk"),
+    pytest.param("plan", id="plan"),
+]
+
+
+def use_path(store: GraphStore, path: str) -> None:
+    """Send every embedded batch through the bulk path, or none; Neo4j has only the plan."""
+    if isinstance(store, EmbeddedStore):
+        store.copy_min_works = 1 if path == "bulk" else 10**9
+    elif path == "bulk":
+        pytest.skip("Neo4j has one write path, tested as 'plan'")
+
+
+def conference_slice(folder: Path, count: int, start: int = 0) -> Path:
+    """The conference-graph records start..start+count as a JSON Lines file."""
+    target = folder / f"conference-{start}-{count}.jsonl"
+    with gzip.open(CONFERENCE_GRAPH, "rb") as source:
+        target.write_bytes(b"".join(itertools.islice(source, start, start + count)))
+    return target
+
+
+def records(path: Path) -> Iterator[dict[str, Any]]:
+    """The JSON records of a JSON Lines or JSON array file."""
+    text = path.read_text(encoding="utf-8")
+    if text.lstrip().startswith("["):
+        yield from json.loads(text)
+    else:
+        yield from (json.loads(line) for line in text.splitlines() if line.strip())
+
+
+def key(raw: str) -> str:
+    return raw.rsplit("/", 1)[-1]
+
+
+async def read(store: GraphStore, query: str, **params: Any) -> list[dict[str, Any]]:
+    """A raw read, for properties the GraphStore protocol does not expose."""
+    assert isinstance(store, CypherStore)
+    return await store._read(query, params)
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_conference_slice_imports_and_reimport_changes_nothing(
+    store: GraphStore, tmp_path: Path, path: str
+) -> None:
+    use_path(store, path)
+    data = conference_slice(tmp_path, 800)
+    works = list(records(data))
+    authors = {key(a["author"]["id"]) for w in works for a in w["authorships"]}
+    authorships = sum(len(w["authorships"]) for w in works)
+
+    report = await import_openalex(store, [data], batch_size=300)
+    counts = await store.counts()
+    assert report.skipped == 0
+    assert counts.nodes["Work"] == len(works) == report.written.works
+    assert counts.nodes["Researcher"] == len(authors)
+    assert counts.edges["AUTHORED"] == authorships == report.written.authorships
+    assert report.nodes_added == sum(counts.nodes.values())
+
+    again = await import_openalex(store, [data], batch_size=500)
+    assert await store.counts() == counts
+    assert (again.nodes_added, again.edges_added) == (0, 0)
+
+
+def work(work_id: str, *authors: str, updated: str, refs: tuple[str, ...] = ()) -> WorkRow:
+    return WorkRow(
+        id=work_id,
+        title=f"Title of {work_id}",
+        type="article",
+        year=None,
+        venue=None,
+        doi=None,
+        abstract=None,
+        cited_by_count=0,
+        updated_date=updated,
+        authorships=tuple(
+            AuthorshipRow(researcher_id=a, name=f"Name {a}", position=i)
+            for i, a in enumerate(authors)
+        ),
+        references=refs,
+    )
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_reissued_work_replaces_its_edges_and_keeps_its_citers(
+    store: GraphStore, path: str
+) -> None:
+    use_path(store, path)
+    others = [work(f"W{i}", "A9", updated="2024-01-01", refs=("W1",)) for i in range(10, 20)]
+    await store.upsert_works([work("W1", "A1", "A2", updated="2024-01-01"), *others])
+    assert (await store.counts()).edges["CITES"] == 10
+
+    summary = await store.upsert_works([work("W1", "A3", updated="2025-01-01")])
+    assert summary.works == 1
+    (authors,) = await store.neighbours(["W1"], Hop.AUTHORS_OF_WORK)
+    assert [n.target for n in authors] == ["A3"]
+    counts = await store.counts()
+    assert counts.edges["CITES"] == 10  # the citations of W1 outlive its re-issue
+    assert counts.nodes["Researcher"] == 4  # researchers stay, their authorship goes
+
+    older = await store.upsert_works([work("W1", "A1", updated="2023-06-01")])
+    assert (older.works, older.skipped_older) == (0, 1)
+    (authors,) = await store.neighbours(["W1"], Hop.AUTHORS_OF_WORK)
+    assert [n.target for n in authors] == ["A3"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_references_to_absent_works_link_when_they_arrive(
+    store: GraphStore, path: str
+) -> None:
+    use_path(store, path)
+    first = await store.upsert_works(
+        [
+            work("W1", "A1", updated="2024-01-01", refs=("W2", "W3")),
+            work("W4", "A1", updated="2024-01-01", refs=("W2", "W1")),
+        ]
+    )
+    assert (first.citations, first.pending_references) == (1, 3)
+    assert (await store.counts()).edges["CITES"] == 1
+
+    arrived = await store.upsert_works([work("W2", "A2", updated="2024-01-01")])
+    assert arrived.linked_references == 2
+    (citers,) = await store.neighbours(["W2"], Hop.CITERS_OF_WORK)
+    assert sorted(n.target for n in citers) == ["W1", "W4"]
+
+    # W1 re-issued without its reference to W3: when W3 arrives, nothing waits for it.
+    await store.upsert_works([work("W1", "A1", updated="2025-01-01", refs=("W2",))])
+    late = await store.upsert_works([work("W3", "A3", updated="2024-01-01")])
+    assert late.linked_references == 0
+    assert (await store.counts()).edges["CITES"] == 3
+
+
+async def test_bulk_batch_with_new_and_known_nodes(store: GraphStore) -> None:
+    """A bulk batch mixing new works, known researchers and a work citing one in the batch."""
+    use_path(store, "bulk")
+    await store.upsert_works([work("W1", "A1", updated="2024-01-01")])
+    batch = [work(f"W{i}", "A1", f"A{i}", updated="2024-01-01", refs=("W1", "W2")) for i in (2, 3)]
+    batch.append(replace(batch[0], updated_date="2024-02-01", title="newer in the same batch"))
+    summary = await store.upsert_works(batch)
+    assert (summary.works, summary.skipped_older, summary.citations) == (2, 1, 4)
+    (w2,) = await store.works(["W2"])
+    assert w2 is not None
+    assert w2.title == "newer in the same batch"
+    counts = await store.counts()
+    assert (counts.nodes["Researcher"], counts.edges["AUTHORED"]) == (3, 5)
+
+
+def expected_ids(folder: Path) -> dict[str, set[str]]:
+    """Distinct work, researcher and institution ids in the files, computed from raw JSON:
+    records of each entity plus the authors and institutions that records link to (of
+    authorships, affiliations and last known institutions; not lineages or associates)."""
+    ids: dict[str, set[str]] = {"W": set(), "A": set(), "I": set()}
+    latest: dict[str, dict[str, Any]] = {}  # a record seen twice: its newest version counts
+    for path in sorted(folder.rglob("*.json*")):
+        for record in records(path):
+            kept = latest.get(record["id"])
+            if kept is None or (record.get("updated_date") or "") >= (
+                kept.get("updated_date") or ""
+            ):
+                latest[record["id"]] = record
+    for record in latest.values():
+        record_id = key(record["id"])
+        if record_id[0] in ids:
+            ids[record_id[0]].add(record_id)
+        for authorship in record.get("authorships") or []:
+            # An authorship naming no author links nothing, its institutions included.
+            if authorship["author"].get("id"):
+                ids["A"].add(key(authorship["author"]["id"]))
+                ids["I"].update(key(i["id"]) for i in authorship.get("institutions") or [])
+        for affiliation in record.get("affiliations") or []:
+            ids["I"].add(key(affiliation["institution"]["id"]))
+        ids["I"].update(key(i["id"]) for i in record.get("last_known_institutions") or [])
+    return ids
+
+
+async def test_openalex_small_imports_every_record(store: GraphStore) -> None:
+    report = await import_openalex(store, [OPENALEX_SMALL])
+    assert report.skipped == 0, report.problems
+    expected = expected_ids(OPENALEX_SMALL)
+    counts = await store.counts()
+    assert counts.nodes["Work"] == len(expected["W"])
+    assert counts.nodes["Researcher"] == len(expected["A"])
+    assert counts.nodes["Institution"] == len(expected["I"])
+    assert report.records["work"] == 361  # two works are in both folders
+    assert report.records["source"] == 54  # recognised, not in the graph model
+
+    await import_openalex(store, [OPENALEX_SMALL])
+    assert await store.counts() == counts
+
+
+async def test_openalex_small_records_field_by_field(store: GraphStore) -> None:
+    await import_openalex(store, [OPENALEX_SMALL])
+
+    # A Work: abstract rebuilt from its inverted index, authors in order, topic hierarchy.
+    (oa,) = await store.works(["W2741809807"])
+    assert oa is not None
+    assert oa.abstract is not None
+    assert oa.abstract.startswith(
+        "Despite growing interest in Open Access (OA) to scholarly literature, there is an "
+        "unmet need for large-scale, up-to-date, and reproducible studies"
+    )
+    assert (oa.year, oa.doi, oa.type, oa.venue) == (2018, "10.7717/peerj.4375", "article", "PeerJ")
+    (authors,) = await store.neighbours(["W2741809807"], Hop.AUTHORS_OF_WORK)
+    in_order = sorted(authors, key=lambda n: n.position or 0)
+    assert [(n.position, n.name) for n in in_order[:3]] == [
+        (0, "Heather Piwowar"),
+        (1, "Jason Priem"),
+        (2, "Vincent Larivière"),
+    ]
+    assert len(in_order) == 9
+    assert in_order[-1].name == "Stefanie Haustein"
+    assert in_order[2].institutions == ("I70931966", "I159129438")
+    (topics,) = await store.neighbours(["W2741809807"], Hop.TOPICS_OF_WORK)
+    assert "T10102" in {n.target for n in topics}
+    chain = ["T10102"]
+    while True:
+        (parents,) = await store.neighbours([chain[-1]], Hop.PARENT_OF_TOPIC)
+        if not parents:
+            break
+        chain.append(parents[0].target)
+    assert chain == ["T10102", "subfields/1804", "fields/18", "domains/2"]
+    levels = await store.topics(chain)
+    assert [(t.name, t.level) for t in levels if t] == [
+        ("scientometrics and bibliometrics research", "topic"),
+        ("Statistics, Probability and Uncertainty", "subfield"),
+        ("Decision Sciences", "field"),
+        ("Social Sciences", "domain"),
+    ]
+
+    # An Author record enriches its researcher.
+    (author,) = await read(
+        store,
+        "MATCH (r:Researcher {id: $id}) RETURN r.name AS name, r.orcid AS orcid, "
+        "r.worksCount AS works, r.citedByCount AS cited, r.hIndex AS h, r.i10Index AS i10, "
+        "r.nameAlternatives AS alternatives, r.lastKnownInstitutions AS lastKnown",
+        id="A5000655873",
+    )
+    assert author == {
+        "name": "Houliang Zhou",
+        "orcid": "0000-0002-5793-3042",
+        "works": 17,
+        "cited": 116,
+        "h": 6,
+        "i10": 3,
+        "alternatives": ["Houliang Zhou", "Deep Learning", "Machine Learning"],
+        "lastKnown": ["I4750791"],
+    }
+    (affiliations,) = await store.affiliations(["A5000655873"])
+    years = {a.institution.id: a.years for a in affiliations}
+    assert years["I186143895"] == (2022, 2023, 2024)
+    assert years["I4750791"] == (2025,)
+
+    # An Institution record.
+    (institution,) = await store.institutions(["I102179633"])
+    assert institution is not None
+    assert (institution.name, institution.ror, institution.country, institution.type) == (
+        "New School",
+        "https://ror.org/02tvcev59",
+        "US",
+        "education",
+    )

@@ -1,0 +1,99 @@
+"""`researchgraph import openalex` as a user runs it: killed midway, run again, same graph."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from graphstore.embedded_store import EmbeddedStore
+from graphstore.protocol import GraphCounts
+from tests.graphstore.test_import import conference_slice
+
+COMMAND = [sys.executable, "-m", "researchgraph.cli", "import", "openalex"]
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "RESEARCHGRAPH_"))}
+    env["RESEARCHGRAPH_STORE"] = "embedded"
+    return env
+
+
+def _import(data: Path, data_dir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*COMMAND, str(data), "--data-dir", str(data_dir), "--batch-size", "300", *extra],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _counts(data_dir: Path) -> GraphCounts:
+    async def count() -> GraphCounts:
+        store = EmbeddedStore(data_dir / "graph.lbdb")
+        try:
+            return await store.counts()
+        finally:
+            await store.close()
+
+    return asyncio.run(count())
+
+
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill", "ctrl-c"])
+def test_interrupted_import_run_again_gives_the_clean_graph(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    data = conference_slice(tmp_path, 4000)
+    started = time.monotonic()
+    clean = _import(data, tmp_path / "clean")
+    took = time.monotonic() - started
+    assert clean.returncode == 0, clean.stderr
+    expected = _counts(tmp_path / "clean")
+    assert expected.nodes["Work"] == 4000
+
+    interrupted_dir = tmp_path / "interrupted"
+    process = subprocess.Popen(
+        [*COMMAND, str(data), "--data-dir", str(interrupted_dir), "--batch-size", "300"],
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(took * 0.6)  # past start-up, into the batches
+    process.send_signal(stop)
+    _, stderr = process.communicate(timeout=120)
+    if stop == signal.SIGINT:
+        assert process.returncode == 130, stderr
+        assert "run the same command again" in stderr
+        assert "Traceback" not in stderr
+    else:
+        assert process.returncode == -signal.SIGKILL
+    partial = _counts(interrupted_dir)
+    assert 0 < partial.nodes["Work"] < 4000, "the interruption missed the import"
+
+    again = _import(data, interrupted_dir)
+    assert again.returncode == 0, again.stderr
+    assert _counts(interrupted_dir) == expected
+
+
+def test_too_many_bad_records_exit_1_with_a_summary(tmp_path: Path) -> None:
+    lines = conference_slice(tmp_path, 100).read_bytes().splitlines()
+    lines[10:20] = [b"{not json"] * 10
+    data = tmp_path / "bad.jsonl"
+    data.write_bytes(b"\n".join(lines))
+
+    result = _import(data, tmp_path / "db", "--max-errors", "3")
+
+    assert result.returncode == 1
+    assert f"skipped {data}:11: malformed JSON" in result.stderr
+    assert "import stopped: more than 3 bad records" in result.stderr
+    assert "skipped: 4 bad records" in result.stdout
+    assert "stopped early" in result.stdout
