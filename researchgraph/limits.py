@@ -2,10 +2,10 @@
 
 Checked on the parsed document, with the request's variables, before execution: token count,
 selection depth, aliases and an estimated cost. The cost of a field is 1 plus its children's
-cost times how many objects it may return: its ``first`` argument (or its default), or
-``LIST_GUESS`` for other lists. So nested pages multiply, as they do in the database. A
-``limit`` (explore, neighbourhood) caps the whole subgraph instead: it sizes the node and edge
-lists below it.
+cost times how many objects it may return. A list field returns as many as its ``first`` says,
+or as its parent's size argument says (a connection's ``first``, a subgraph's ``limit`` size the
+``nodes`` and ``edges`` lists below them), or ``LIST_GUESS``. So nested pages multiply, as they
+do in the database.
 """
 
 from __future__ import annotations
@@ -193,20 +193,22 @@ class _Walker:
             return 1
         self._argument(node, definition, "depth")
         limit = self._argument(node, definition, "limit")
-        children = self.selection_cost(
-            node.selection_set, target, depth + 1, seen, limit or LIST_GUESS
-        )
-        if limit is not None:
-            return 1 + children
         first = self._argument(node, definition, "first")
-        if first is not None:
-            return 1 + first * children
+        size = limit if limit is not None else first
         field_type = (
             definition.type.of_type
             if isinstance(definition.type, GraphQLNonNull)
             else definition.type
         )
-        return 1 + (list_size if isinstance(field_type, GraphQLList) else 1) * children
+        if isinstance(field_type, GraphQLList):
+            # A list field: its own size argument, or the size its parent set, multiplies.
+            children = self.selection_cost(node.selection_set, target, depth + 1, seen, LIST_GUESS)
+            return 1 + (size if size is not None else list_size) * children
+        # An object field (a connection, a subgraph): its size argument sizes the lists below.
+        children = self.selection_cost(
+            node.selection_set, target, depth + 1, seen, size if size is not None else LIST_GUESS
+        )
+        return 1 + children
 
     def _argument(self, node: FieldNode, definition: GraphQLField, name: str) -> int | None:
         """The value of a size argument (given, from a variable, or its default), in bounds."""

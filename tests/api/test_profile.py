@@ -155,3 +155,36 @@ async def test_works_order_and_filters(client: GraphQLClient) -> None:
     assert recent["researcher"]["works"]["totalCount"] == 1
     typed = await client.data(query, order="MOST_CITED", filter={"types": ["article"]})
     assert typed["researcher"]["works"]["totalCount"] == 0
+
+
+async def test_connection_edges_and_institutions_of_authorships(
+    client: GraphQLClient, store: GraphStore, hub_works_file: Path
+) -> None:
+    await import_openalex(store, [hub_works_file])
+    data = await client.data(
+        """{ researcher(id: "A989782488510") {
+             affiliations { years institution { id name } }
+             works(first: 50) {
+               edges { cursor node { id authors { position institutions { id name } } } }
+               nodes { id }
+             } } }"""
+    )
+    researcher = data["researcher"]
+    works = researcher["works"]
+    assert [e["node"]["id"] for e in works["edges"]] == [n["id"] for n in works["nodes"]]
+    assert all(e["cursor"] for e in works["edges"])
+    institutions = [
+        i for e in works["edges"] for a in e["node"]["authors"] for i in a["institutions"]
+    ]
+    assert institutions, "conference-graph lists institutions per authorship"
+    affiliations = researcher["affiliations"]
+    assert affiliations
+    first = affiliations[0]["institution"]
+    found = await client.data(
+        "query ($id: ID!) { institution(id: $id) { id name } node(id: $id) { __typename } }",
+        id=first["id"],
+    )
+    assert found["institution"] == first
+    assert found["node"]["__typename"] == "Institution"
+    years = [a["years"][-1] for a in affiliations if a["years"]]
+    assert years == sorted(years, reverse=True)
