@@ -48,8 +48,9 @@ def test_pages_reference_no_other_host(service: str, path: str) -> None:
     assert response.headers["content-type"].startswith("text/html")
 
     assert HOST_REFERENCE.findall(response.text) == []
-    # Everything the page loads comes from the service, and is there.
-    references = LOCAL_REFERENCE.findall(response.text)
+    # Everything the page loads comes from the service, and is there (the API endpoint it
+    # names is not a file: a GET without a query is a 400 by the GraphQL-over-HTTP spec).
+    references = [r for r in LOCAL_REFERENCE.findall(response.text) if r != "/graphql"]
     assert any(reference.endswith(".js") for reference in references)
     for reference in references:
         assert httpx.get(f"{service}{reference}").status_code == 200, reference

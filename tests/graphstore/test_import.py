@@ -1,7 +1,7 @@
 """The OpenAlex import on both engines: real files in, the expected graph out.
 
-Conference-graph slices keep these fast; on the embedded engine the bulk path (COPY) and the
-statement plan are both run, since which one a batch takes depends on its size.
+Conference-graph slices keep these fast. The write-path tests run on the embedded bulk path
+(COPY), the embedded statement plan (which batch takes which depends on its size) and Neo4j.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
-from collections.abc import Iterator
+import os
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ from typing import Any
 import pytest
 
 from graphstore.cypher_store import CypherStore
-from graphstore.embedded_store import EmbeddedStore
+from graphstore.embedded_store import IN_MEMORY, EmbeddedStore
 from graphstore.importer import import_openalex
+from graphstore.neo4j_store import Neo4jStore
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorshipRow, WorkRow
 from graphstore.traversal import Hop
@@ -27,18 +29,31 @@ from tests.conftest import SHARED_DATA
 CONFERENCE_GRAPH = SHARED_DATA / "conference-graph" / "works.jsonl.gz"
 OPENALEX_SMALL = SHARED_DATA / "openalex-small"
 
-PATHS = [
-    pytest.param("bulk", id="bulk"),
-    pytest.param("plan", id="plan"),
-]
 
-
-def use_path(store: GraphStore, path: str) -> None:
-    """Send every embedded batch through the bulk path, or none; Neo4j has only the plan."""
-    if isinstance(store, EmbeddedStore):
-        store.copy_min_works = 1 if path == "bulk" else 10**9
-    elif path == "bulk":
-        pytest.skip("Neo4j has one write path, tested as 'plan'")
+@pytest.fixture(
+    params=[
+        pytest.param("bulk", id="embedded-bulk"),
+        pytest.param("plan", id="embedded-plan"),
+        pytest.param("neo4j", id="neo4j", marks=pytest.mark.neo4j),
+    ]
+)
+async def writer(request: pytest.FixtureRequest) -> AsyncIterator[GraphStore]:
+    """An empty store per write path: the embedded bulk path (COPY) for every batch, the
+    embedded statement plan for every batch, and Neo4j (whose only path is the plan)."""
+    opened: EmbeddedStore | Neo4jStore
+    if request.param == "neo4j":
+        uri: str = request.getfixturevalue("neo4j_uri")
+        opened = Neo4jStore(uri, os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD"))
+        await opened.apply_schema()
+        await opened.clear()
+    else:
+        opened = EmbeddedStore(IN_MEMORY)
+        opened.copy_min_works = 1 if request.param == "bulk" else 10**9
+        await opened.apply_schema()
+    try:
+        yield opened
+    finally:
+        await opened.close()
 
 
 def conference_slice(folder: Path, count: int, start: int = 0) -> Path:
@@ -68,11 +83,10 @@ async def read(store: GraphStore, query: str, **params: Any) -> list[dict[str, A
     return await store._read(query, params)
 
 
-@pytest.mark.parametrize("path", PATHS)
 async def test_conference_slice_imports_and_reimport_changes_nothing(
-    store: GraphStore, tmp_path: Path, path: str
+    writer: GraphStore, tmp_path: Path
 ) -> None:
-    use_path(store, path)
+    store = writer
     data = conference_slice(tmp_path, 800)
     works = list(records(data))
     authors = {key(a["author"]["id"]) for w in works for a in w["authorships"]}
@@ -110,11 +124,8 @@ def work(work_id: str, *authors: str, updated: str, refs: tuple[str, ...] = ()) 
     )
 
 
-@pytest.mark.parametrize("path", PATHS)
-async def test_reissued_work_replaces_its_edges_and_keeps_its_citers(
-    store: GraphStore, path: str
-) -> None:
-    use_path(store, path)
+async def test_reissued_work_replaces_its_edges_and_keeps_its_citers(writer: GraphStore) -> None:
+    store = writer
     others = [work(f"W{i}", "A9", updated="2024-01-01", refs=("W1",)) for i in range(10, 20)]
     await store.upsert_works([work("W1", "A1", "A2", updated="2024-01-01"), *others])
     assert (await store.counts()).edges["CITES"] == 10
@@ -133,11 +144,8 @@ async def test_reissued_work_replaces_its_edges_and_keeps_its_citers(
     assert [n.target for n in authors] == ["A3"]
 
 
-@pytest.mark.parametrize("path", PATHS)
-async def test_references_to_absent_works_link_when_they_arrive(
-    store: GraphStore, path: str
-) -> None:
-    use_path(store, path)
+async def test_references_to_absent_works_link_when_they_arrive(writer: GraphStore) -> None:
+    store = writer
     first = await store.upsert_works(
         [
             work("W1", "A1", updated="2024-01-01", refs=("W2", "W3")),
@@ -159,9 +167,9 @@ async def test_references_to_absent_works_link_when_they_arrive(
     assert (await store.counts()).edges["CITES"] == 3
 
 
-async def test_bulk_batch_with_new_and_known_nodes(store: GraphStore) -> None:
-    """A bulk batch mixing new works, known researchers and a work citing one in the batch."""
-    use_path(store, "bulk")
+async def test_batch_with_new_and_known_nodes(writer: GraphStore) -> None:
+    """A batch mixing new works, known researchers and a work citing one in the batch."""
+    store = writer
     await store.upsert_works([work("W1", "A1", updated="2024-01-01")])
     batch = [work(f"W{i}", "A1", f"A{i}", updated="2024-01-01", refs=("W1", "W2")) for i in (2, 3)]
     batch.append(replace(batch[0], updated_date="2024-02-01", title="newer in the same batch"))

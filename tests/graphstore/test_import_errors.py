@@ -21,7 +21,7 @@ CORRUPTIONS: list[tuple[str, str]] = [
     ("year-text", "publication_year is not a non-negative integer"),
     ("authorships-object", "authorships is not a list"),
     ("array", "not a JSON object"),
-    ("surrogate", "lone surrogate"),
+    ("surrogate", "surrogate"),
     ("binary", "not UTF-8 text"),
     ("abstract-list", "abstract_inverted_index is not an object"),
     ("author-id", "missing or malformed A-id"),
