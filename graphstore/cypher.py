@@ -42,11 +42,13 @@ _TARGET_COLUMNS: dict[NodeLabel, list[str]] = {
 }
 
 
-def neighbours(hop: Hop) -> str:
+def neighbours(hop: Hop, *, index_hint: bool = False) -> str:
     """Query returning one row per edge of the hop from the frontier ``$ids``.
 
     Columns: source, target, name, and where the hop has them: score (HAS_TOPIC), position
     (AUTHORED), authorCount (the work's, on AUTHORED), citations and year (target works).
+    ``index_hint`` (Neo4j only) makes the planner start from the frontier's id index: left to
+    itself it may start from the other end (334 topics) and filter, 50x slower on a hub.
     """
     spec = hop.spec
     arrow = f"-[e:{spec.edge.value}]->" if spec.forward else f"<-[e:{spec.edge.value}]-"
@@ -62,9 +64,10 @@ def neighbours(hop: Hop) -> str:
             "e.institutions AS institutions",
             f"{work}.authorCount AS authorCount",
         ]
+    hint = f" USING INDEX s:{spec.source.value}(id)" if index_hint else ""
     return (
         f"UNWIND $ids AS sid MATCH (s:{spec.source.value} {{id: sid}}){arrow}"
-        f"(t:{spec.target.value}) RETURN {', '.join(columns)}"
+        f"(t:{spec.target.value}){hint} RETURN {', '.join(columns)}"
     )
 
 

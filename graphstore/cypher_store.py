@@ -38,6 +38,7 @@ class CypherStore(ABC):
     """Reads and writes expressed in the Cypher both engines accept."""
 
     engine: str
+    index_hints: bool = False
     dialect: writes.Dialect
 
     @abstractmethod
@@ -90,7 +91,9 @@ class CypherStore(ABC):
         return [found.get(i) for i in ids]
 
     async def neighbours(self, ids: Sequence[str], hop: Hop) -> list[list[Neighbour]]:
-        rows = await self._read(cypher.neighbours(hop), {"ids": list(ids)})
+        rows = await self._read(
+            cypher.neighbours(hop, index_hint=self.index_hints), {"ids": list(ids)}
+        )
         spec = hop.spec
         found: dict[str, list[Neighbour]] = {i: [] for i in ids}
         for row in rows:

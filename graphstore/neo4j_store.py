@@ -75,6 +75,7 @@ class Neo4jStore(AccountCypher, CypherStore):
     """GraphStore on a Neo4j server (5.x), addressed by a bolt or neo4j URI."""
 
     engine = "neo4j"
+    index_hints = True
     dialect = Dialect.NEO4J
 
     def __init__(
