@@ -80,8 +80,19 @@ def render(results: dict[str, Any]) -> str:
         "Written by `bench/run.py` (see its docstring); every figure below comes from "
         "`bench/results/results.json` of the runs named in each section. Figures are the "
         "**median over repetitions**, with the spread (min-max over repetitions) in small "
-        "print. Absolute times on a shared 2-core machine are noisy: the ratios, measured "
-        "side by side in the same run, are what to read.",
+        "print. Absolute times on a shared 2-core machine are noisy (other work, such as test "
+        "servers and import benchmarks, ran on it during these runs; the load average at the "
+        "start and end of each phase is given where recorded): the ratios, measured side by "
+        "side in the same run, are what to read.",
+        "",
+    ]
+    out += [
+        "Command: `.venv/bin/python bench/run.py` (all phases, about 1.5 h; `--quick` for a "
+        "shorter first pass, `--only conference|ladybug|scale` for one phase, `--render` to "
+        "re-render this file). Needs the dev extras (`pip install -e '.[dev]'`, for "
+        "pyinstrument), Java 17 and Maven (the real Neo4j 5.26, as for the tests), node and npm "
+        "(the peer: `npm ci` runs in `bench/peer/` on first use). Generated data is cached in "
+        "`bench/results/data/` (git-ignored).",
         "",
     ]
     out += _machine(results.get("machine", {}))
@@ -117,10 +128,12 @@ def _machine(machine: dict[str, Any]) -> list[str]:
 
 def _run_line(phase: dict[str, Any]) -> str:
     mode = "quick" if phase.get("quick") else "full"
+    load = phase.get("loadavg")
+    load_note = f"; 1-min load average {load[0]:.1f} at start, {load[1]:.1f} at end" if load else ""
     return (
-        f"Run: `{phase['command']}` at {phase['when']} ({mode}: {phase['reps']} repetitions of "
-        f"{phase['seconds_per_rep']:.0f} s per figure; the phase took "
-        f"{phase['phase_seconds'] / 60:.1f} min)."
+        f"Run: `{phase['command'].strip()}` at {phase['when']} ({mode}: {phase['reps']} "
+        f"repetitions of {phase['seconds_per_rep']:.0f} s per figure; the phase took "
+        f"{phase['phase_seconds'] / 60:.1f} min{load_note})."
     )
 
 

@@ -25,6 +25,7 @@ import datetime
 import gzip
 import json
 import logging
+import os
 import platform
 import shlex
 import shutil
@@ -115,7 +116,7 @@ def machine() -> dict[str, Any]:
         platform.processor(),
     )
     return {
-        "nproc": len(__import__("os").sched_getaffinity(0)),
+        "nproc": len(os.sched_getaffinity(0)),
         "ram_gib": round(total_kib / 1024 / 1024, 1),
         "cpu": cpu,
         "kernel": platform.release(),
@@ -520,6 +521,12 @@ async def phase_ladybug(settings: Settings, args: argparse.Namespace) -> dict[st
         try:
             log.info("importing conference-graph into LadybugDB (budget %.0f s)", args.lbdb_budget)
             imported = await _import_into(store, CONFERENCE, args.lbdb_budget, work, 10_000)
+        finally:
+            await store.close()
+        # Measured on the database as a server would open it (checkpointed), not on the
+        # importing connection.
+        store = EmbeddedStore(work / "graph.lbdb")
+        try:
             hub_works = len((await store.neighbours([HUB], _works_hop()))[0])
             median = await _embedded_median(store)
             centers = await _named(store, {"hub": HUB, "median": median})
@@ -676,6 +683,7 @@ async def main_async(args: argparse.Namespace) -> None:
     command = "bench/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     for name in args.only.split(","):
         started = time.perf_counter()
+        load_before = os.getloadavg()[0]
         log.info("phase %s", name)
         data = await PHASES[name](settings, args)
         results[name] = {
@@ -686,6 +694,7 @@ async def main_async(args: argparse.Namespace) -> None:
             "reps": settings.reps,
             "seconds_per_rep": settings.seconds,
             "phase_seconds": time.perf_counter() - started,
+            "loadavg": [load_before, os.getloadavg()[0]],
         }
         (RESULTS / "results.json").write_text(json.dumps(results, indent=1))
     (ROOT / "BENCHMARKS.md").write_text(report.render(results))
