@@ -144,20 +144,17 @@ class CypherStore(ABC):
         fresh, stored_ids = writes.fresh_rows(works, _work_id, stored)
         if not fresh:
             return WriteSummary(), fresh
-        tables = writes.work_tables(fresh)
-        batch_ids = {w.id for w in fresh}
-        existing = [w.id for w in fresh if w.id in stored_ids]
-        new = [w.id for w in fresh if w.id not in stored_ids]
-        referenced = sorted({t for _, t in tables.references if t not in batch_ids})
+        batch = writes.work_batch(fresh, stored_ids)
         present = set()
-        if referenced:
-            present = {
-                r["id"] for r in await self._read(writes.EXISTING_WORKS, {"ids": referenced})
-            }
-        waiting = await self._read(writes.PENDING_CITATIONS, {"ids": new}) if new else []
-        citations = writes.citation_plan(tables, batch_ids, present, waiting)
+        if batch.referenced_outside:
+            found = await self._read(writes.EXISTING_WORKS, {"ids": batch.referenced_outside})
+            present = {r["id"] for r in found}
+        waiting = (
+            await self._read(writes.PENDING_CITATIONS, {"ids": batch.new}) if batch.new else []
+        )
+        citations = writes.citation_plan(batch.tables, batch.ids, present, waiting)
         statements, summary = writes.work_upsert_plan(
-            self.dialect, tables, existing, new, citations
+            self.dialect, batch.tables, batch.existing, batch.new, citations
         )
         await self._write(statements)
         return summary, fresh

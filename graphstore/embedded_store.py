@@ -316,12 +316,9 @@ class _BulkWorks:
         )
         if not fresh:
             return WriteSummary(), fresh
-        tables = writes.work_tables(fresh)
-        batch_ids = {w.id for w in fresh}
-        existing = [w.id for w in fresh if w.id in stored_ids]
-        new = [w.id for w in fresh if w.id not in stored_ids]
-        referenced = sorted({t for _, t in tables.references if t not in batch_ids})
-        present = {r["id"] for r in self._query(writes.EXISTING_WORKS, referenced)}
+        batch = writes.work_batch(fresh, stored_ids)
+        tables, batch_ids, existing, new = batch.tables, batch.ids, batch.existing, batch.new
+        present = {r["id"] for r in self._query(writes.EXISTING_WORKS, batch.referenced_outside)}
         waiting = self._query(writes.PENDING_CITATIONS, new)
         citations = writes.citation_plan(tables, batch_ids, present, waiting)
         absent = list(dict.fromkeys(t for _, t in citations.pending))

@@ -352,6 +352,30 @@ def fresh_rows(
 
 
 @dataclass(frozen=True, slots=True)
+class WorkBatch:
+    """A batch of fresh works laid out for writing, and how its ids stand against the graph."""
+
+    tables: WorkTables
+    ids: set[str]
+    existing: list[str]
+    new: list[str]
+    referenced_outside: list[str]
+
+
+def work_batch(fresh: Sequence[WorkRow], stored_ids: set[str]) -> WorkBatch:
+    """The tables of ``fresh`` works, which are already stored and which they cite outside."""
+    tables = work_tables(fresh)
+    ids = {w.id for w in fresh}
+    return WorkBatch(
+        tables=tables,
+        ids=ids,
+        existing=[w.id for w in fresh if w.id in stored_ids],
+        new=[w.id for w in fresh if w.id not in stored_ids],
+        referenced_outside=sorted({t for _, t in tables.references if t not in ids}),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class CitationPlan:
     """How a batch's references land: as CITES edges, or pending until the work arrives."""
 
