@@ -164,6 +164,11 @@ def _run_line(phase: dict[str, Any]) -> str:
     mode = "quick" if phase.get("quick") else "full"
     load = phase.get("loadavg")
     load_note = f"; 1-min load average {load[0]:.1f} at start, {load[1]:.1f} at end" if load else ""
+    code = phase.get("code")
+    if code:
+        load_note += f"; code at {code[0]}" + (
+            "" if code[0] == code[-1] else f" at the start, {code[-1]} at the end"
+        )
     return (
         f"Run: `{phase['command'].strip()}` at {phase['when']} ({mode}: {phase['reps']} "
         f"repetitions of {phase['seconds_per_rep']:.0f} s per figure; the phase took "
@@ -466,6 +471,25 @@ def _scale_section(scale: dict[str, Any]) -> list[str]:
         "the most works at that size.",
         "",
     ]
+    out += [
+        "Each size's run: "
+        + "; ".join(
+            f"{run['size']:,} at {run.get('when', 'the phase time above')}"
+            + (f" (code {' -> '.join(dict.fromkeys(run['code']))})" if run.get("code") else "")
+            for run in scale["runs"]
+        )
+        + ".",
+        "",
+    ]
+    if any("code" not in run for run in scale["runs"]):
+        out += [
+            "**Caveat for the runs without a code revision** (the 10:01-10:46 UTC run of "
+            "2026-11-26): the hop queries changed while it ran (commit c5afa4b, `USING INDEX` "
+            "on the frontier, 10:15 UTC). Its 10k API server started before that commit, its "
+            "100k and 1M servers after it, and the raw explorer calls ran in the benchmark "
+            "process, started before it; sizes re-run since record their code revision.",
+            "",
+        ]
     rows: list[Sequence[str]] = []
     for run in scale["runs"]:
         imported = run["import"]

@@ -609,6 +609,11 @@ def _generated(size: int, seed: int) -> tuple[Path, float | None]:
     return path, time.perf_counter() - started
 
 
+def code_revision() -> str:
+    """The commit the code under test is at, with "-dirty" for uncommitted changes."""
+    return _read(["git", "describe", "--always", "--dirty"], cwd=ROOT)
+
+
 async def _scale_one(settings: Settings, args: argparse.Namespace, size: int) -> dict[str, Any]:
     path, generate_seconds = _generated(size, args.seed)
     work = Path(tempfile.mkdtemp(prefix=f"rg-bench-scale-{size}-"))
@@ -616,6 +621,8 @@ async def _scale_one(settings: Settings, args: argparse.Namespace, size: int) ->
         "size": size,
         "file_bytes": path.stat().st_size,
         "generate_seconds": generate_seconds,
+        "when": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "code": [code_revision()],
     }
     try:
         with harness.neo4j(work / "neo4j", args.heap, args.pagecache) as uri:
@@ -650,6 +657,7 @@ async def _scale_one(settings: Settings, args: argparse.Namespace, size: int) ->
                 await store.close()
         # Stopped: the store files are checkpointed and complete.
         result["store_files"] = _store_files(work / "neo4j" / "neo4j" / "home")
+        result["code"].append(code_revision())
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return result
@@ -657,7 +665,11 @@ async def _scale_one(settings: Settings, args: argparse.Namespace, size: int) ->
 
 async def phase_scale(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
     sizes = [int(s) for s in args.sizes.split(",")]
-    return {"seed": args.seed, "runs": [await _scale_one(settings, args, n) for n in sizes]}
+    runs = [await _scale_one(settings, args, n) for n in sizes]
+    # A run of some sizes replaces those sizes and keeps the others from earlier runs.
+    earlier = _load_results().get("scale", {}).get("runs", [])
+    kept = [r for r in earlier if r["size"] not in sizes]
+    return {"seed": args.seed, "runs": sorted(kept + runs, key=lambda r: r["size"])}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -683,6 +695,7 @@ async def main_async(args: argparse.Namespace) -> None:
     command = "bench/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     for name in args.only.split(","):
         started = time.perf_counter()
+        code_before = code_revision()
         load_before = os.getloadavg()[0]
         log.info("phase %s", name)
         data = await PHASES[name](settings, args)
@@ -695,6 +708,7 @@ async def main_async(args: argparse.Namespace) -> None:
             "seconds_per_rep": settings.seconds,
             "phase_seconds": time.perf_counter() - started,
             "loadavg": [load_before, os.getloadavg()[0]],
+            "code": [code_before, code_revision()],
         }
         (RESULTS / "results.json").write_text(json.dumps(results, indent=1))
     (ROOT / "BENCHMARKS.md").write_text(report.render(results))
