@@ -18,7 +18,7 @@ from typing import Any
 
 import ladybug
 
-from graphstore import writes
+from graphstore import cypher, writes
 from graphstore.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.cypher_store import CypherStore
 from graphstore.instrumentation import timed_query
@@ -82,16 +82,6 @@ UNWIND $ids AS rid
 MATCH (r:Researcher {id: rid})
 RETURN r.id AS id, r.name AS name, r.orcid AS orcid
 """
-KNOWN_INSTITUTIONS = """
-UNWIND $ids AS iid
-MATCH (i:Institution {id: iid})
-RETURN i.id AS id, i.name AS name, i.ror AS ror, i.country AS country, i.type AS type
-"""
-KNOWN_TOPICS = """
-UNWIND $ids AS tid
-MATCH (t:Topic {id: tid})
-RETURN t.id AS id, t.name AS name, t.level AS level
-"""
 KNOWN_TOPIC_PARENTS = """
 UNWIND $ids AS tid
 MATCH (:Topic {id: tid})-[:PART_OF]->(p:Topic)
@@ -108,21 +98,20 @@ MATCH (w:Work {id: wid})
 DETACH DELETE w
 """
 # Researchers, institutions and topics a work names fill in only what a known node lacks.
-FILL_IN_RESEARCHERS = """
+FILL_IN_RESEARCHERS = f"""
 UNWIND $rows AS row
-MATCH (r:Researcher {id: row.id})
-SET r.name = coalesce(r.name, row.name), r.orcid = coalesce(r.orcid, row.orcid)
+MATCH (r:Researcher {{id: row.id}})
+{writes.FILL_IN_RESEARCHER}
 """
-FILL_IN_INSTITUTIONS = """
+FILL_IN_INSTITUTIONS = f"""
 UNWIND $rows AS row
-MATCH (i:Institution {id: row.id})
-SET i.name = coalesce(i.name, row.name), i.ror = coalesce(i.ror, row.ror),
-    i.country = coalesce(i.country, row.country), i.type = coalesce(i.type, row.type)
+MATCH (i:Institution {{id: row.id}})
+{writes.FILL_IN_INSTITUTION}
 """
-FILL_IN_TOPICS = """
+FILL_IN_TOPICS = f"""
 UNWIND $rows AS row
-MATCH (t:Topic {id: row.id})
-SET t.name = coalesce(t.name, row.name), t.level = coalesce(t.level, row.level)
+MATCH (t:Topic {{id: row.id}})
+{writes.FILL_IN_TOPIC}
 """
 KNOWN_MISSING_WORKS = """
 UNWIND $ids AS wid
@@ -335,12 +324,12 @@ class _BulkWorks:
         )
         new_institutions = self._fill_in(
             FILL_IN_INSTITUTIONS,
-            KNOWN_INSTITUTIONS,
+            cypher.INSTITUTIONS_BY_ID,
             writes.INSTITUTION_COLUMNS,
             tables.institutions,
         )
         new_topics = self._fill_in(
-            FILL_IN_TOPICS, KNOWN_TOPICS, writes.TOPIC_COLUMNS, tables.topics
+            FILL_IN_TOPICS, cypher.TOPICS_BY_ID, writes.TOPIC_COLUMNS, tables.topics
         )
         children = list(dict.fromkeys(child for child, _ in tables.topic_parents))
         known_links = {

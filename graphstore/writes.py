@@ -97,23 +97,32 @@ DETACH DELETE m
 
 # Researchers, institutions and topics named on a work only fill in what the graph lacks:
 # their own records (upsert_authors, ...) are the authority.
-MERGE_RESEARCHERS = """
+# The SET clauses are shared with the LadybugDB bulk path, which MATCHes known nodes instead.
+FILL_IN_RESEARCHER = (
+    "SET r.name = coalesce(r.name, row.name), r.orcid = coalesce(r.orcid, row.orcid)"
+)
+FILL_IN_INSTITUTION = (
+    "SET i.name = coalesce(i.name, row.name), i.ror = coalesce(i.ror, row.ror),\n"
+    "    i.country = coalesce(i.country, row.country), i.type = coalesce(i.type, row.type)"
+)
+FILL_IN_TOPIC = "SET t.name = coalesce(t.name, row.name), t.level = coalesce(t.level, row.level)"
+
+MERGE_RESEARCHERS = f"""
 UNWIND $rows AS row
-MERGE (r:Researcher {id: row.id})
-SET r.name = coalesce(r.name, row.name), r.orcid = coalesce(r.orcid, row.orcid)
+MERGE (r:Researcher {{id: row.id}})
+{FILL_IN_RESEARCHER}
 """
 
-MERGE_INSTITUTIONS = """
+MERGE_INSTITUTIONS = f"""
 UNWIND $rows AS row
-MERGE (i:Institution {id: row.id})
-SET i.name = coalesce(i.name, row.name), i.ror = coalesce(i.ror, row.ror),
-    i.country = coalesce(i.country, row.country), i.type = coalesce(i.type, row.type)
+MERGE (i:Institution {{id: row.id}})
+{FILL_IN_INSTITUTION}
 """
 
-MERGE_TOPICS = """
+MERGE_TOPICS = f"""
 UNWIND $rows AS row
-MERGE (t:Topic {id: row.id})
-SET t.name = coalesce(t.name, row.name), t.level = coalesce(t.level, row.level)
+MERGE (t:Topic {{id: row.id}})
+{FILL_IN_TOPIC}
 """
 
 # Each endpoint is matched in its own step: a two-node MATCH from UNWIND rows makes
