@@ -90,7 +90,8 @@ RETURN rid, count(*) AS n
 """
 
 # Affiliations come from two places: the institutions listed on a researcher's authorships
-# (with the works' years) and AFFILIATED_WITH edges from OpenAlex Author records.
+# (one row per institution, with the works' years) and AFFILIATED_WITH edges from OpenAlex
+# Author records.
 # Both return the institution's properties too, so a profile needs no further look-up.
 AUTHORSHIP_AFFILIATIONS = """
 UNWIND $ids AS rid
@@ -98,7 +99,7 @@ MATCH (:Researcher {id: rid})-[e:AUTHORED]->(w:Work)
 UNWIND e.institutions AS iid
 MATCH (i:Institution {id: iid})
 RETURN rid, i.id AS id, i.name AS name, i.country AS country, i.type AS type, i.ror AS ror,
-       w.year AS year
+       collect(DISTINCT w.year) AS years
 """
 
 RECORD_AFFILIATIONS = """

@@ -12,6 +12,7 @@ from typing import Any
 
 from graphstore import cypher, writes
 from graphstore.ids import NodeLabel
+from graphstore.profile_summary import summarise
 from graphstore.protocol import GraphCounts
 from graphstore.records import (
     AffiliationRecord,
@@ -19,15 +20,18 @@ from graphstore.records import (
     ClaimState,
     InstitutionRecord,
     InstitutionRow,
+    ProfileSummary,
     ResearcherRecord,
     TopicRecord,
     TopicRow,
+    WorkPageRequest,
     WorkRecord,
     WorkRow,
     WriteSummary,
 )
 from graphstore.text_search import SearchDocument, SearchHit, documents_for_works
 from graphstore.traversal import EdgeKind, Hop, HopSpec, Neighbour
+from graphstore.work_pages import WorkPage, page_positions
 from graphstore.writes import Row, Statement
 
 NODE_LABELS = ("Researcher", "Work", "Topic", "Institution", "User")
@@ -72,17 +76,17 @@ class CypherStore(ABC):
 
     async def researchers(self, ids: Sequence[str]) -> list[ResearcherRecord | None]:
         rows = await self._read(cypher.RESEARCHERS_BY_ID, {"ids": list(ids)})
-        found = {row["id"]: _researcher(row) for row in rows}
+        found = {row["id"]: researcher_from_row(row) for row in rows}
         return [found.get(i) for i in ids]
 
     async def works(self, ids: Sequence[str]) -> list[WorkRecord | None]:
         rows = await self._read(cypher.WORKS_BY_ID, {"ids": list(ids)})
-        found = {row["id"]: _work(row) for row in rows}
+        found = {row["id"]: work_from_row(row) for row in rows}
         return [found.get(i) for i in ids]
 
     async def topics(self, ids: Sequence[str]) -> list[TopicRecord | None]:
         rows = await self._read(cypher.TOPICS_BY_ID, {"ids": list(ids)})
-        found = {row["id"]: _topic(row) for row in rows}
+        found = {row["id"]: topic_from_row(row) for row in rows}
         return [found.get(i) for i in ids]
 
     async def institutions(self, ids: Sequence[str]) -> list[InstitutionRecord | None]:
@@ -97,8 +101,53 @@ class CypherStore(ABC):
         spec = hop.spec
         found: dict[str, list[Neighbour]] = {i: [] for i in ids}
         for row in rows:
-            found[row["source"]].append(_neighbour(row, spec))
+            found[row["source"]].append(neighbour_from_row(row, spec))
         return [found[i] for i in ids]
+
+    async def profile_summaries(
+        self, ids: Sequence[str], *, min_shared: int, top: int
+    ) -> list[ProfileSummary]:
+        """The walk's three hops, each one query for all of ``ids``, aggregated in Python,
+        with the followers and affiliations queries."""
+        followers = await self.follower_counts(ids)
+        affiliations = await self.affiliations(ids)
+        works = await self.neighbours(ids, Hop.WORKS_OF_RESEARCHER)
+        work_ids = sorted({w.target for found in works for w in found})
+        authors = await self.neighbours(work_ids, Hop.AUTHORS_OF_WORK)
+        topics = await self.neighbours(work_ids, Hop.TOPICS_OF_WORK)
+        authors_of = dict(zip(work_ids, authors, strict=True))
+        topics_of = dict(zip(work_ids, topics, strict=True))
+        return [
+            summarise(
+                researcher_id,
+                found,
+                [authors_of[w.target] for w in found],
+                [topics_of[w.target] for w in found],
+                followers=followed,
+                affiliations=known,
+                min_shared=min_shared,
+                top=top,
+            )
+            for researcher_id, found, followed, known in zip(
+                ids, works, followers, affiliations, strict=True
+            )
+        ]
+
+    async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
+        """The researchers' works by one hop query, paged in Python, then the pages' works."""
+        researcher_ids = sorted({r.researcher_id for r in requests})
+        hops = await self.neighbours(researcher_ids, Hop.WORKS_OF_RESEARCHER)
+        works_of = dict(zip(researcher_ids, hops, strict=True))
+        cut = [page_positions(r, works_of[r.researcher_id]) for r in requests]
+        wanted = sorted({at.id for positions, _, _ in cut for at in positions})
+        records = dict(zip(wanted, await self.works(wanted), strict=True))
+        pages = []
+        for positions, has_next_page, total in cut:
+            found = tuple(
+                (at, record) for at in positions if (record := records[at.id]) is not None
+            )
+            pages.append(WorkPage(works=found, has_next_page=has_next_page, total=total))
+        return pages
 
     async def follower_counts(self, ids: Sequence[str]) -> list[int]:
         rows = await self._read(cypher.FOLLOWER_COUNTS, {"ids": list(ids)})
@@ -107,26 +156,9 @@ class CypherStore(ABC):
 
     async def affiliations(self, ids: Sequence[str]) -> list[list[AffiliationRecord]]:
         params = {"ids": list(ids)}
-        institutions: dict[str, InstitutionRecord] = {}
-        years: dict[str, dict[str, set[int]]] = {i: {} for i in ids}
-        for row in await self._read(cypher.AUTHORSHIP_AFFILIATIONS, params):
-            institutions[row["id"]] = _institution(row)
-            known = years[row["rid"]].setdefault(row["id"], set())
-            if row["year"] is not None:
-                known.add(int(row["year"]))
-        for row in await self._read(cypher.RECORD_AFFILIATIONS, params):
-            institutions[row["id"]] = _institution(row)
-            years[row["rid"]].setdefault(row["id"], set()).update(row["years"] or ())
-        affiliations = []
-        for researcher_id in ids:
-            found = [
-                AffiliationRecord(institution=institutions[iid], years=tuple(sorted(ys)))
-                for iid, ys in years[researcher_id].items()
-            ]
-            # Most recent first; an affiliation without years last; then by name.
-            found.sort(key=lambda a: (-(a.years[-1] if a.years else 0), a.institution.name))
-            affiliations.append(found)
-        return affiliations
+        from_authorships = await self._read(cypher.AUTHORSHIP_AFFILIATIONS, params)
+        from_records = await self._read(cypher.RECORD_AFFILIATIONS, params)
+        return merge_affiliations(ids, from_authorships, from_records)
 
     async def upsert_works(self, rows: Sequence[WorkRow]) -> WriteSummary:
         latest = writes.latest_versions(rows, _work_id)
@@ -204,7 +236,30 @@ class CypherStore(ABC):
         return summary + skipped
 
 
-def _researcher(row: Row) -> ResearcherRecord:
+def merge_affiliations(
+    ids: Sequence[str], from_authorships: Sequence[Row], from_records: Sequence[Row]
+) -> list[list[AffiliationRecord]]:
+    """Each researcher's institutions from both sources (rows name the researcher as
+    ``rid``, the institution's properties and its ``years``), most recent first."""
+    institutions: dict[str, InstitutionRecord] = {}
+    years: dict[str, dict[str, set[int]]] = {i: {} for i in ids}
+    for row in [*from_authorships, *from_records]:
+        institutions[row["id"]] = _institution(row)
+        known = years[row["rid"]].setdefault(row["id"], set())
+        known.update(int(year) for year in row["years"] or () if year is not None)
+    affiliations = []
+    for researcher_id in ids:
+        found = [
+            AffiliationRecord(institution=institutions[iid], years=tuple(sorted(ys)))
+            for iid, ys in years[researcher_id].items()
+        ]
+        # Most recent first; an affiliation without years last; then by name.
+        found.sort(key=lambda a: (-(a.years[-1] if a.years else 0), a.institution.name))
+        affiliations.append(found)
+    return affiliations
+
+
+def researcher_from_row(row: Row) -> ResearcherRecord:
     open_flag = row.get("openToCollaborate")
     return ResearcherRecord(
         id=row["id"],
@@ -217,7 +272,7 @@ def _researcher(row: Row) -> ResearcherRecord:
     )
 
 
-def _neighbour(row: Row, spec: HopSpec) -> Neighbour:
+def neighbour_from_row(row: Row, spec: HopSpec) -> Neighbour:
     if spec.edge is EdgeKind.AUTHORED:
         authors = int(row.get("authorCount") or 1)
         edge_weight = 1.0 / (authors - 1) if authors > 1 else 1.0
@@ -230,9 +285,9 @@ def _neighbour(row: Row, spec: HopSpec) -> Neighbour:
     target_row = {**row, "id": row["target"]}
     record: ResearcherRecord | TopicRecord | InstitutionRecord | None = None
     if spec.target is NodeLabel.RESEARCHER:
-        record = _researcher(target_row)
+        record = researcher_from_row(target_row)
     elif spec.target is NodeLabel.TOPIC:
-        record = _topic(target_row)
+        record = topic_from_row(target_row)
     elif spec.target is NodeLabel.INSTITUTION:
         record = _institution(target_row)
     return Neighbour(
@@ -251,7 +306,7 @@ def _neighbour(row: Row, spec: HopSpec) -> Neighbour:
     )
 
 
-def _topic(row: Row) -> TopicRecord:
+def topic_from_row(row: Row) -> TopicRecord:
     return TopicRecord(id=row["id"], name=row["name"] or row["id"], level=row["level"] or "topic")
 
 
@@ -265,7 +320,7 @@ def _institution(row: Row) -> InstitutionRecord:
     )
 
 
-def _work(row: Row) -> WorkRecord:
+def work_from_row(row: Row) -> WorkRecord:
     return WorkRecord(
         id=row["id"],
         title=row["title"] or "",

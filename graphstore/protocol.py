@@ -16,15 +16,18 @@ from graphstore.records import (
     AuthorRow,
     InstitutionRecord,
     InstitutionRow,
+    ProfileSummary,
     ResearcherRecord,
     TopicRecord,
     TopicRow,
+    WorkPageRequest,
     WorkRecord,
     WorkRow,
     WriteSummary,
 )
 from graphstore.text_search import SearchHit
 from graphstore.traversal import Hop, Neighbour
+from graphstore.work_pages import WorkPage
 
 
 class StoreError(Exception):
@@ -82,6 +85,15 @@ class GraphStore(AccountStore, Protocol):
 
     async def neighbours(self, ids: Sequence[str], hop: Hop) -> list[list[Neighbour]]:
         """The traversal primitive: every neighbour of each frontier node over one hop."""
+
+    async def profile_summaries(
+        self, ids: Sequence[str], *, min_shared: int, top: int
+    ) -> list[ProfileSummary]:
+        """Each researcher's figures, top ``top`` topics and top ``top`` co-authors sharing at
+        least ``min_shared`` works: the two-hop walk, aggregated by the store."""
+
+    async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
+        """Keyset pages of researchers' works, each with the filtered total."""
 
     async def follower_counts(self, ids: Sequence[str]) -> list[int]:
         """How many users follow each researcher."""

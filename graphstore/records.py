@@ -17,6 +17,38 @@ class WorkOrder(StrEnum):
     MOST_CITED = "MOST_CITED"
 
 
+@dataclass(frozen=True, slots=True)
+class WorkFilter:
+    """Filters of a works list; None means no bound."""
+
+    year_from: int | None = None
+    year_to: int | None = None
+    types: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkPosition:
+    """A work's place in an order: its sort value (year or citations), title, then id.
+
+    A missing year sorts as 0 in NEWEST and 9999 in OLDEST; a missing title as the id.
+    """
+
+    sort_value: int
+    title: str
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorkPageRequest:
+    """One page of a researcher's works: ``first`` works after ``after`` in ``order``."""
+
+    researcher_id: str
+    order: WorkOrder
+    filter: WorkFilter
+    after: WorkPosition | None
+    first: int
+
+
 class ClaimState(StrEnum):
     """Where a researcher record stands with the people who may claim it."""
 
@@ -95,6 +127,32 @@ class CollaborationRecord:
     researcher: ResearcherRecord
     shared_works: int
     strength: float
+
+
+# Co-authors sharing at least this many works are a researcher's close collaborators.
+CLOSE_COLLABORATION_WORKS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileSummary:
+    """What a profile derives from a researcher's two-hop walk, aggregated by the store,
+    with its followers and affiliations (most recent first).
+
+    ``topics`` are the top topics by works (then name, id); ``collaborators`` the top
+    co-authors with at least the asked number of shared works, by Newman strength (rounded to
+    9 digits, so engines agree on ties), then shared works, name and id.
+    """
+
+    works: int
+    citations: int
+    h_index: int
+    topic_count: int
+    collaborator_count: int
+    close_collaborator_count: int
+    followers: int
+    affiliations: tuple[AffiliationRecord, ...]
+    topics: tuple[TopicShareRecord, ...]
+    collaborators: tuple[CollaborationRecord, ...]
 
 
 @dataclass(frozen=True, slots=True)

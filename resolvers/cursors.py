@@ -9,31 +9,20 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass
 
-from graphstore.records import WorkOrder
+from graphstore.records import WorkOrder, WorkPosition
 from resolvers.errors import bad_input
-
-
-@dataclass(frozen=True, slots=True)
-class WorkKey:
-    """A work's position in an order: the keyset cursor's content."""
-
-    sort_value: int
-    title: str
-    id: str
-
 
 _MAX_CURSOR = 1024
 
 
-def encode_work_cursor(order: WorkOrder, key: WorkKey) -> str:
+def encode_work_cursor(order: WorkOrder, key: WorkPosition) -> str:
     """The cursor after ``key`` in ``order``."""
     payload = json.dumps([order.value, key.sort_value, key.title, key.id], separators=(",", ":"))
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
-def decode_work_cursor(cursor: str, order: WorkOrder) -> WorkKey:
+def decode_work_cursor(cursor: str, order: WorkOrder) -> WorkPosition:
     """The key a cursor stands for; a clear error when it is not one of ours for this order."""
     if len(cursor) > _MAX_CURSOR:
         raise bad_input("after: not a cursor of this list")
@@ -53,4 +42,4 @@ def decode_work_cursor(cursor: str, order: WorkOrder) -> WorkKey:
         raise bad_input("after: not a cursor of this list")
     if cursor_order != order.value:
         raise bad_input(f"after: this cursor belongs to orderBy {cursor_order}, not {order.value}")
-    return WorkKey(sort_value=sort_value, title=title, id=work_id)
+    return WorkPosition(sort_value=sort_value, title=title, id=work_id)

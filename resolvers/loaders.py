@@ -13,13 +13,21 @@ from aiodataloader import DataLoader
 
 from graphstore.protocol import GraphStore
 from graphstore.records import (
-    AffiliationRecord,
     InstitutionRecord,
+    ProfileSummary,
     ResearcherRecord,
     TopicRecord,
+    WorkPageRequest,
     WorkRecord,
 )
 from graphstore.traversal import Hop, Neighbour
+from graphstore.work_pages import WorkPage
+
+# The longest topic or collaborator list a profile serves.
+PROFILE_LIST_LIMIT = 100
+# Summaries carry at least this many topics and collaborators, so the usual lists of one
+# request (the profile page asks for 6 and 10) share one store query.
+SUMMARY_LIST_SIZE = 10
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -46,6 +54,10 @@ class BatchLoader(Generic[K, V]):
         value: V = await self._loader.load(key)
         return value
 
+    def prime(self, key: K, value: V) -> None:
+        """Put a value another query already brought into this request's cache."""
+        self._loader.prime(key, value)
+
     async def load_many(self, keys: Sequence[K]) -> list[V]:
         """The values for several keys, in order."""
         values: list[V] = await self._loader.load_many(list(keys))
@@ -68,13 +80,11 @@ class Loaders:
         self.institution: BatchLoader[str, InstitutionRecord | None] = self._loader(
             "institution", store.institutions
         )
-        self.follower_count: BatchLoader[str, int] = self._loader(
-            "follower_count", store.follower_counts
-        )
-        self.affiliations: BatchLoader[str, list[AffiliationRecord]] = self._loader(
-            "affiliations", store.affiliations
+        self.work_page: BatchLoader[WorkPageRequest, WorkPage] = self._loader(
+            "work_page", store.work_pages
         )
         self._neighbours: dict[Hop, BatchLoader[str, list[Neighbour]]] = {}
+        self._summaries: dict[tuple[int, int], BatchLoader[str, ProfileSummary]] = {}
 
     def _loader(
         self, name: str, batch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]
@@ -90,4 +100,17 @@ class Loaders:
                 return await self._store.neighbours(ids, hop)
 
             loader = self._neighbours[hop] = self._loader(hop.value.lower(), batch)
+        return loader
+
+    def profile_summary(self, min_shared: int, top: int) -> BatchLoader[str, ProfileSummary]:
+        """Loader of profile summaries with ``top`` (at least SUMMARY_LIST_SIZE) topics and
+        collaborators, the latter sharing at least ``min_shared`` works."""
+        key = (min_shared, max(top, SUMMARY_LIST_SIZE))
+        loader = self._summaries.get(key)
+        if loader is None:
+
+            async def batch(ids: Sequence[str]) -> list[ProfileSummary]:
+                return await self._store.profile_summaries(ids, min_shared=key[0], top=key[1])
+
+            loader = self._summaries[key] = self._loader("profile_summary", batch)
         return loader

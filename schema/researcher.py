@@ -159,7 +159,7 @@ class Researcher(Node):
             order=order_by.to_value(),
             filter_spec=filter_spec,
         )
-        return WorkConnection.from_page(page, self.record.id, filter_spec)
+        return WorkConnection.from_page(page)
 
 
 @strawberry.type(description="A co-author and what they share with the researcher.")

@@ -9,7 +9,7 @@ import strawberry
 from graphstore.records import WorkRecord
 from resolvers import works as work_resolvers
 from resolvers.context import RequestContext
-from resolvers.works import WorkFilterSpec, WorkListPage
+from resolvers.works import WorkListPage
 from schema.connections import PageInfo
 from schema.institution import Institution
 from schema.node import Node
@@ -89,18 +89,17 @@ class WorkFilter:
     types: list[str] | None = None
 
 
-@strawberry.type(description="A page of works. totalCount is computed only when asked for.")
+@strawberry.type(description="A page of works.")
 class WorkConnection:
     nodes: list[Work]
     edges: list[WorkEdge]
     page_info: PageInfo
-    owner_id: strawberry.Private[str]
-    filter_spec: strawberry.Private[WorkFilterSpec]
+    total_count: int = strawberry.field(
+        description="How many works the whole list holds, filter applied."
+    )
 
     @classmethod
-    def from_page(
-        cls, page: WorkListPage, owner_id: str, filter_spec: WorkFilterSpec
-    ) -> WorkConnection:
+    def from_page(cls, page: WorkListPage) -> WorkConnection:
         """The connection of one page of an owner's works."""
         nodes = [Work.from_record(w) for w in page.works]
         return cls(
@@ -110,12 +109,5 @@ class WorkConnection:
                 has_next_page=page.has_next_page,
                 end_cursor=page.cursors[-1] if page.cursors else None,
             ),
-            owner_id=owner_id,
-            filter_spec=filter_spec,
-        )
-
-    @strawberry.field(description="How many works the whole list holds, filter applied.")
-    async def total_count(self, info: strawberry.Info[RequestContext, None]) -> int:
-        return await work_resolvers.researcher_work_count(
-            info.context, self.owner_id, self.filter_spec
+            total_count=page.total,
         )
