@@ -156,9 +156,11 @@ class CypherStore(ABC):
 
     async def affiliations(self, ids: Sequence[str]) -> list[list[AffiliationRecord]]:
         params = {"ids": list(ids)}
-        from_authorships = await self._read(cypher.AUTHORSHIP_AFFILIATIONS, params)
-        from_records = await self._read(cypher.RECORD_AFFILIATIONS, params)
-        return merge_affiliations(ids, from_authorships, from_records)
+        rows: dict[str, list[Row]] = {i: [] for i in ids}
+        for query in (cypher.AUTHORSHIP_AFFILIATIONS, cypher.RECORD_AFFILIATIONS):
+            for row in await self._read(query, params):
+                rows[row["rid"]].append(row)
+        return [merge_affiliations(rows[i]) for i in ids]
 
     async def upsert_works(self, rows: Sequence[WorkRow]) -> WriteSummary:
         latest = writes.latest_versions(rows, _work_id)
@@ -236,27 +238,22 @@ class CypherStore(ABC):
         return summary + skipped
 
 
-def merge_affiliations(
-    ids: Sequence[str], from_authorships: Sequence[Row], from_records: Sequence[Row]
-) -> list[list[AffiliationRecord]]:
-    """Each researcher's institutions from both sources (rows name the researcher as
-    ``rid``, the institution's properties and its ``years``), most recent first."""
+def merge_affiliations(rows: Sequence[Row]) -> list[AffiliationRecord]:
+    """One researcher's institutions from both sources (rows hold the institution's
+    properties and its ``years``), merged by institution, most recent first."""
     institutions: dict[str, InstitutionRecord] = {}
-    years: dict[str, dict[str, set[int]]] = {i: {} for i in ids}
-    for row in [*from_authorships, *from_records]:
+    years: dict[str, set[int]] = {}
+    for row in rows:
         institutions[row["id"]] = _institution(row)
-        known = years[row["rid"]].setdefault(row["id"], set())
+        known = years.setdefault(row["id"], set())
         known.update(int(year) for year in row["years"] or () if year is not None)
-    affiliations = []
-    for researcher_id in ids:
-        found = [
-            AffiliationRecord(institution=institutions[iid], years=tuple(sorted(ys)))
-            for iid, ys in years[researcher_id].items()
-        ]
-        # Most recent first; an affiliation without years last; then by name.
-        found.sort(key=lambda a: (-(a.years[-1] if a.years else 0), a.institution.name))
-        affiliations.append(found)
-    return affiliations
+    found = [
+        AffiliationRecord(institution=institutions[iid], years=tuple(sorted(ys)))
+        for iid, ys in years.items()
+    ]
+    # Most recent first; an affiliation without years last; then by name.
+    found.sort(key=lambda a: (-(a.years[-1] if a.years else 0), a.institution.name))
+    return found
 
 
 def researcher_from_row(row: Row) -> ResearcherRecord:

@@ -38,7 +38,6 @@ from graphstore.records import (
     CollaborationRecord,
     ProfileSummary,
     TopicShareRecord,
-    WorkOrder,
     WorkPageRequest,
     WorkPosition,
 )
@@ -50,7 +49,7 @@ from graphstore.text_search import (
     lucene_query,
 )
 from graphstore.traversal import Hop
-from graphstore.work_pages import WorkPage
+from graphstore.work_pages import WorkPage, descending_value
 from graphstore.writes import Dialect, Row, Statement
 
 SCHEMA = (
@@ -146,9 +145,10 @@ RETURN rid, works, citations, hIndex, topicCount, topics, collaboratorCount, clo
        collaborators, followers, fromAuthorships, fromRecords
 """
 
-# Keyset pages ordered, filtered and cut in Cypher. ``rank`` folds the three orders into one
-# descending sort (OLDEST negates the year); a missing title sorts as the id (as in
-# graphstore.work_pages). Only the page's works (and the one after, for hasNextPage) are read.
+# Keyset pages ordered, filtered and cut in Cypher, from one walk over the researcher's works
+# (the filtered total counts them before the cursor). ``rank`` folds the three orders into one
+# descending sort (graphstore.work_pages.descending_value); a missing title sorts as the id.
+# Only the page's works (and the one after, for hasNextPage) are read whole.
 _WORK_FILTER = """
 (req.yearFrom IS NULL OR w.year >= req.yearFrom)
 AND (req.yearTo IS NULL OR w.year <= req.yearTo)
@@ -160,11 +160,6 @@ OPTIONAL MATCH (r:Researcher {{id: req.researcher}}) USING INDEX r:Researcher(id
 CALL (r, req) {{
   MATCH (r)-[:AUTHORED]->(w:Work)
   WHERE {_WORK_FILTER}
-  RETURN count(w) AS total
-}}
-CALL (r, req) {{
-  MATCH (r)-[:AUTHORED]->(w:Work)
-  WHERE {_WORK_FILTER}
   WITH w,
        CASE req.order
          WHEN 'NEWEST' THEN coalesce(w.year, 0)
@@ -172,12 +167,12 @@ CALL (r, req) {{
          ELSE coalesce(w.citedByCount, 0)
        END AS rank,
        CASE WHEN coalesce(w.title, '') = '' THEN w.id ELSE w.title END AS title
-  WHERE req.after IS NULL OR rank < req.after.rank
-     OR (rank = req.after.rank
-         AND (title > req.after.title OR (title = req.after.title AND w.id > req.after.id)))
-  WITH w, rank, title ORDER BY rank DESC, title, w.id
-  RETURN collect({{w: w, rank: rank, title: title}}) AS ranked
+  ORDER BY rank DESC, title, w.id
+  RETURN collect({{w: w, rank: rank, title: title}}) AS kept
 }}
+WITH req, size(kept) AS total, [c IN kept WHERE req.after IS NULL OR c.rank < req.after.rank
+  OR (c.rank = req.after.rank AND (c.title > req.after.title
+      OR (c.title = req.after.title AND c.w.id > req.after.id)))] AS ranked
 CALL (req, ranked) {{
   UNWIND range(0, size(ranked[..req.first + 1]) - 1) AS index
   WITH index, ranked[index] AS c
@@ -424,12 +419,7 @@ class Neo4jStore(AccountCypher, CypherStore):
 
 
 def _summary(row: Row) -> ProfileSummary:
-    rid = row["rid"]
-    [affiliations] = merge_affiliations(
-        [rid],
-        [{**a, "rid": rid} for a in row["fromAuthorships"]],
-        [{**a, "rid": rid} for a in row["fromRecords"]],
-    )
+    affiliations = merge_affiliations([*row["fromAuthorships"], *row["fromRecords"]])
     return ProfileSummary(
         works=int(row["works"]),
         citations=int(row["citations"]),
@@ -453,10 +443,6 @@ def _summary(row: Row) -> ProfileSummary:
     )
 
 
-def _rank(order: WorkOrder, sort_value: int) -> int:
-    return -sort_value if order is WorkOrder.OLDEST else sort_value
-
-
 def _page_parameters(key: int, request: WorkPageRequest) -> dict[str, Any]:
     after = request.after
     return {
@@ -468,7 +454,11 @@ def _page_parameters(key: int, request: WorkPageRequest) -> dict[str, Any]:
         "types": list(request.filter.types) if request.filter.types is not None else None,
         "after": None
         if after is None
-        else {"rank": _rank(request.order, after.sort_value), "title": after.title, "id": after.id},
+        else {
+            "rank": descending_value(request.order, after.sort_value),
+            "title": after.title,
+            "id": after.id,
+        },
         "first": request.first,
     }
 
@@ -479,7 +469,9 @@ def _work_page(request: WorkPageRequest, row: Row) -> WorkPage:
     works = tuple(
         (
             WorkPosition(
-                sort_value=_rank(request.order, int(w["rank"])), title=w["sortTitle"], id=w["id"]
+                sort_value=descending_value(request.order, int(w["rank"])),
+                title=w["sortTitle"],
+                id=w["id"],
             ),
             work_from_row(w),
         )

@@ -49,11 +49,16 @@ def position(order: WorkOrder, work: Neighbour) -> WorkPosition:
     return WorkPosition(sort_value=sort_value, title=work.name, id=work.target)
 
 
+def descending_value(order: WorkOrder, sort_value: int) -> int:
+    """A sort value turned into one key that every order sorts descending: NEWEST and
+    MOST_CITED as they are, OLDEST negated. It is its own inverse."""
+    return -sort_value if order is WorkOrder.OLDEST else sort_value
+
+
 def rank(order: WorkOrder, at: WorkPosition) -> tuple[int, str, str]:
     """Sort key of a position: NEWEST and MOST_CITED descending, OLDEST ascending, then title
     and id ascending."""
-    value = at.sort_value if order is WorkOrder.OLDEST else -at.sort_value
-    return (value, at.title, at.id)
+    return (-descending_value(order, at.sort_value), at.title, at.id)
 
 
 def page_positions(
