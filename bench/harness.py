@@ -5,6 +5,9 @@ Processes (all on 127.0.0.1, all stopped by the context managers that start them
 - `researchgraph serve` under uvicorn, with RESEARCHGRAPH_DEBUG=1 so every response carries
   extensions.dbQueries and dbMillis, and uvicorn's logs in a file;
 - the peer, `node bench/peer/server.mjs` (@neo4j/graphql on Apollo Server).
+
+Each process started here is registered under the address it serves (``pid_of``), so a load
+run can charge the CPU time each process spent to the calls it served (``repeat(watch=...)``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,31 @@ from researchgraph import neo4j_server
 ROOT = Path(__file__).resolve().parents[1]
 PEER_DIR = ROOT / "bench" / "peer"
 QUERIES = ROOT.parent / "shared" / "docs" / "queries"
+BENCH_PROCESS = "load client"
+"""The role of this process (the load loop, and the floor's driver) in ``repeat(watch=...)``."""
+
+_PIDS: dict[str, int] = {}
+
+
+def pid_of(address: str) -> int | None:
+    """The pid serving ``address`` (a URL or bolt URI yielded here); None if not started here."""
+    return _PIDS.get(address)
+
+
+@contextlib.contextmanager
+def _registered(address: str, pid: int | None) -> Iterator[None]:
+    if pid is not None:
+        _PIDS[address] = pid
+    try:
+        yield
+    finally:
+        _PIDS.pop(address, None)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds used so far by ``pid`` (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -45,7 +73,8 @@ def neo4j(data_dir: Path, heap: str, pagecache: str) -> Iterator[str]:
     """A real Neo4j for ``data_dir``; yields its bolt URI and stops it afterwards."""
     uri = neo4j_server.start(data_dir, free_port(), heap=heap, pagecache=pagecache, timeout_s=300)
     try:
-        yield uri
+        with _registered(uri, neo4j_server.status(data_dir).pid):
+            yield uri
     finally:
         neo4j_server.stop(data_dir)
 
@@ -124,7 +153,8 @@ def our_server(
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_http(url, process, lambda: httpx.get(f"{url}/readyz").status_code == 200)
-        yield f"{url}/graphql"
+        with _registered(f"{url}/graphql", process.pid):
+            yield f"{url}/graphql"
     finally:
         _stop(process)
 
@@ -149,7 +179,8 @@ def peer_server(neo4j_uri: str, log: Path) -> Iterator[str]:
 
     try:
         _wait_http(url, process, ready)
-        yield url
+        with _registered(url, process.pid):
+            yield url
     finally:
         _stop(process)
 
@@ -182,6 +213,7 @@ class Run:
     db_millis: list[float] = field(default_factory=list)
     db_queries: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -195,12 +227,28 @@ class Run:
 Call = Callable[[Run], Awaitable[None]]
 
 
-async def load(call: Call, concurrency: int, seconds: float, min_calls: int = 1) -> Run:
+def _cpu_now(watch: Mapping[str, int]) -> dict[str, float]:
+    return {
+        role: time.process_time() if role == BENCH_PROCESS else cpu_seconds(pid)
+        for role, pid in watch.items()
+    }
+
+
+async def load(
+    call: Call,
+    concurrency: int,
+    seconds: float,
+    min_calls: int = 1,
+    watch: Mapping[str, int] | None = None,
+) -> Run:
     """``concurrency`` workers call ``call`` back to back until ``seconds`` and ``min_calls``.
 
-    ``call`` may add to the run's db_millis/db_queries; the loop adds the latency.
+    ``call`` may add to the run's db_millis/db_queries; the loop adds the latency. ``watch``
+    maps roles to pids whose CPU seconds over the run are recorded (``BENCH_PROCESS``: this
+    process, whatever pid is given).
     """
     run = Run([], 0.0)
+    cpu_before = _cpu_now(watch or {})
     started = time.perf_counter()
     until = started + seconds
 
@@ -218,6 +266,8 @@ async def load(call: Call, concurrency: int, seconds: float, min_calls: int = 1)
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     run.seconds = time.perf_counter() - started
+    cpu_after = _cpu_now(watch or {})
+    run.cpu_seconds = {role: cpu_after[role] - cpu_before[role] for role in cpu_before}
     return run
 
 
@@ -238,11 +288,21 @@ class Figure:
 
 
 async def repeat(
-    call: Call, concurrency: int, seconds: float, reps: int, warmup: float, min_calls: int = 1
+    call: Call,
+    concurrency: int,
+    seconds: float,
+    reps: int,
+    warmup: float,
+    min_calls: int = 1,
+    watch: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
-    """Warm up, then ``reps`` timed runs; the figures of each run, summarised over runs."""
+    """Warm up, then ``reps`` timed runs; the figures of each run, summarised over runs.
+
+    With ``watch`` (role -> pid), ``cpu_ms_per_call`` gives each process's CPU milliseconds
+    per completed call: what one request costs each side, which noisy wall times hide.
+    """
     await load(call, concurrency, warmup, min_calls=min(min_calls, 2))
-    runs = [await load(call, concurrency, seconds, min_calls) for _ in range(reps)]
+    runs = [await load(call, concurrency, seconds, min_calls, watch) for _ in range(reps)]
     result: dict[str, Any] = {
         "concurrency": concurrency,
         "reps": reps,
@@ -258,6 +318,13 @@ async def repeat(
     if all(r.db_queries for r in runs):
         queries = sorted({q for r in runs for q in r.db_queries})
         result["db_queries"] = queries
+    if watch:
+        result["cpu_ms_per_call"] = {
+            role: Figure.of(
+                [r.cpu_seconds[role] * 1000 / max(1, len(r.latencies)) for r in runs]
+            ).as_dict()
+            for role in watch
+        }
     return result
 
 

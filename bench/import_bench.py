@@ -8,6 +8,12 @@ batched import of the whole file into an empty store (on disk for LadybugDB; Neo
 NEO4J_URI, or a local server this script starts), then the naive baseline in the same child:
 the first ``--sample`` records, one record per transaction (batch size 1), into an empty store.
 ``--reimport`` times a second import of the file and checks that it changes nothing.
+``--no-search-index`` leaves the search index out (LadybugDB: its SQLite index is not written;
+Neo4j: the full-text index is dropped), to see what the graph write alone costs.
+
+The CPU columns are the importer process's CPU seconds and, when this script started Neo4j,
+the Neo4j server's, over the batched import: with 2 cores, their sum against the wall time
+says whether the import is bound by CPU, and which side spends it.
 """
 
 from __future__ import annotations
@@ -30,10 +36,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from harness import cpu_seconds  # noqa: E402
+
 from graphstore.embedded_store import EmbeddedStore  # noqa: E402
 from graphstore.importer import import_openalex  # noqa: E402
 from graphstore.neo4j_store import Neo4jStore  # noqa: E402
 from graphstore.protocol import GraphStore  # noqa: E402
+from graphstore.text_search import NEO4J_FULLTEXT_INDEX  # noqa: E402
 from researchgraph import neo4j_server  # noqa: E402
 
 CONFERENCE_GRAPH = ROOT.parent / "shared" / "data" / "conference-graph" / "works.jsonl.gz"
@@ -55,6 +64,8 @@ async def _open(engine: str, folder: Path, name: str, search_index: bool) -> Gra
     await store.apply_schema()
     if not search_index:
         store._index_documents = _no_index  # type: ignore[method-assign]
+        if isinstance(store, Neo4jStore):
+            await store._write([(f"DROP INDEX {NEO4J_FULLTEXT_INDEX} IF EXISTS", {})])
     return store
 
 
@@ -64,9 +75,14 @@ async def _measure(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
         folder = Path(tmp)
         store = await _open(args.child, folder, "bulk", not args.no_search_index)
+        neo4j_cpu = cpu_seconds(args.neo4j_pid) if args.neo4j_pid else None
+        own_cpu = time.process_time()
         started = time.perf_counter()
         report = await import_openalex(store, [args.data], batch_size=args.batch_size)
         result["seconds"] = time.perf_counter() - started
+        result["importer_cpu_seconds"] = time.process_time() - own_cpu
+        if neo4j_cpu is not None:
+            result["neo4j_cpu_seconds"] = cpu_seconds(args.neo4j_pid) - neo4j_cpu
         counts = await store.counts()
         result["works"] = report.written.works
         result["authorships"] = report.written.authorships
@@ -103,7 +119,9 @@ def _free_port() -> int:
         return port
 
 
-def _run_child(engine: str, args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
+def _run_child(
+    engine: str, args: argparse.Namespace, env: dict[str, str], neo4j_pid: int | None
+) -> dict[str, Any]:
     command = [
         sys.executable,
         __file__,
@@ -120,6 +138,8 @@ def _run_child(engine: str, args: argparse.Namespace, env: dict[str, str]) -> di
         command.append("--no-search-index")
     if args.reimport:
         command.append("--reimport")
+    if engine == "neo4j" and neo4j_pid is not None:
+        command += ["--neo4j-pid", str(neo4j_pid)]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{engine} benchmark failed:\n{done.stderr}")
@@ -127,19 +147,24 @@ def _run_child(engine: str, args: argparse.Namespace, env: dict[str, str]) -> di
     return measured
 
 
+def _seconds(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
 def _print(results: list[dict[str, Any]], full: bool) -> None:
     print(
         "| engine | works | seconds | works/s | authorships/s | peak RSS | "
-        "naive works/s (sample) | speed-up |"
+        "naive works/s (sample) | speed-up | importer CPU s | Neo4j CPU s |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         rate = r["works"] / r["seconds"]
         naive_rate = r["naive_works"] / r["naive_seconds"]
         print(
             f"| {r['engine']} | {r['works']:,} | {r['seconds']:.1f} | {rate:,.0f} | "
             f"{r['authorships'] / r['seconds']:,.0f} | {r['rss_mb']:,.0f} MB | "
-            f"{naive_rate:,.0f} ({r['naive_works']:,}) | {rate / naive_rate:.1f}x |"
+            f"{naive_rate:,.0f} ({r['naive_works']:,}) | {rate / naive_rate:.1f}x | "
+            f"{r['importer_cpu_seconds']:.1f} | {_seconds(r.get('neo4j_cpu_seconds'))} |"
         )
     for r in results:
         line = f"{r['engine']}: graph {r['counts']}"
@@ -161,6 +186,7 @@ def main() -> None:
     parser.add_argument("--no-search-index", action="store_true")
     parser.add_argument("--reimport", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--neo4j-pid", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(asyncio.run(_measure(args))))
@@ -168,13 +194,15 @@ def main() -> None:
     results = []
     engines = [e for e in args.engines.split(",") if e]
     server_dir: Path | None = None
+    neo4j_pid: int | None = None
     env = dict(os.environ)
     try:
         for engine in engines:
             if engine == "neo4j" and "NEO4J_URI" not in env:
                 server_dir = Path(tempfile.mkdtemp(prefix="import-bench-neo4j-"))
                 env["NEO4J_URI"] = neo4j_server.start(server_dir, _free_port())
-            results.append(_run_child(engine, args, env))
+                neo4j_pid = neo4j_server.status(server_dir).pid
+            results.append(_run_child(engine, args, env, neo4j_pid))
     finally:
         if server_dir is not None:
             neo4j_server.stop(server_dir)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 SIDES = {
@@ -78,18 +78,27 @@ def _summary_notes(results: dict[str, Any]) -> list[str]:
                 "cost follows the researcher's own works and co-authors, so *mid* (about 100 "
                 "works) and *small* (about 5) are the like-for-like comparison of graph size."
             )
-    prof = results.get("conference", {}).get("pyinstrument")
-    if prof:
-        graphql = _share(prof, "Strawberry", "graphql-core (under Strawberry)")
-        driver = _share(prof, "Neo4j driver")
+    conference = results.get("conference", {})
+    cpu = _hub_cpu(conference)
+    if cpu:
         notes.append(
-            "- The profile goals are missed. Section 4 shows where the time goes: the store's "
-            "share is small now (three queries, aggregated in Cypher); the server's CPU goes to "
-            f"resolving the response's ~600 fields (Strawberry and graphql-core {graphql:.0%} "
-            f"of its busy time) and to the Neo4j driver ({driver:.0%}), in one Python process "
-            "on a machine whose other core runs Neo4j and the load client."
+            "- The profile goals are missed, and the CPU table of section 1 says why: on this "
+            "2-core machine every process shares the same cores, so requests/s at c=16 is "
+            "bounded by the CPU a request costs all of them. The hub's full profile costs "
+            f"{cpu['ours']:.0f} ms of CPU (server, Neo4j and load client), the peer's smaller "
+            f"query {cpu['peer']:.0f} ms and the floor {cpu['floor']:.0f} ms. Section 4 shows "
+            "where the server's share goes."
         )
     return notes
+
+
+def _hub_cpu(conference: dict[str, Any]) -> dict[str, float]:
+    """Total CPU ms per hub request at c=16 by side, for the sides that have it."""
+    totals = {}
+    for case in conference.get("profile", {}).get("cases", []):
+        if case["who"] == "hub" and case["concurrency"] == 16 and case.get("cpu_ms_per_call"):
+            totals[case["side"]] = sum(f["median"] for f in case["cpu_ms_per_call"].values())
+    return totals if {"ours", "peer", "floor"} <= totals.keys() else {}
 
 
 def _graph(run: dict[str, Any]) -> str:
@@ -387,6 +396,37 @@ def _profile_section(conference: dict[str, Any]) -> list[str]:
         ],
         ratio_rows,
     )
+    return [*out, "", *_cpu_table(profile["cases"])]
+
+
+CPU_ROLES = ("server", "neo4j", "load client")
+
+
+def _cpu_table(cases: Sequence[dict[str, Any]]) -> list[str]:
+    measured = [c for c in cases if c["concurrency"] == 16 and c.get("cpu_ms_per_call")]
+    if not measured:
+        return []
+    out = [
+        "CPU milliseconds per request at c=16 (median over repetitions; each process's user "
+        "plus system time from `/proc` over a run, divided by the requests it completed). "
+        "Unlike requests/s this does not depend on how the 2 cores were shared, so it says "
+        "what each side costs: the server's work, Neo4j's work for the Cypher the side sends, "
+        "and the load client (which also runs the floor's driver):",
+        "",
+    ]
+    rows = []
+    for case in measured:
+        cpu = case["cpu_ms_per_call"]
+        total = sum(cpu[role]["median"] for role in CPU_ROLES if role in cpu)
+        rows.append(
+            (
+                case["who"],
+                SIDES[case["side"]],
+                *(_fig(cpu[role]) if role in cpu else "-" for role in CPU_ROLES),
+                f"{total:.1f}",
+            )
+        )
+    out += _table(["researcher", "side", *(f"{r} ms" for r in CPU_ROLES), "total ms"], rows)
     return [*out, ""]
 
 
@@ -657,14 +697,15 @@ def _where_time_goes(conference: dict[str, Any]) -> list[str]:
             for f in prof["frames"]
         ),
     )
-    return [*out, "", *SUGGESTIONS(prof), ""]
+    return [*out, "", *_suggestions(conference), ""]
 
 
 def _share(prof: dict[str, Any], *names: str) -> float:
     return float(sum(r["share_of_busy"] for r in prof["layers"] if r["layer"] in names))
 
 
-def _suggestions(prof: dict[str, Any]) -> list[str]:
+def _suggestions(conference: dict[str, Any]) -> list[str]:
+    prof = conference["pyinstrument"]
     graphql = _share(prof, "Strawberry", "graphql-core (under Strawberry)")
     driver = _share(prof, "Neo4j driver")
     loop = _share(prof, "asyncio event loop")
@@ -679,36 +720,60 @@ def _suggestions(prof: dict[str, Any]) -> list[str]:
         "logging",
         "json",
     )
-    return [
+    out = [
         "Measured split of the busy time: Neo4j driver (reading Bolt records into Python) "
         f"{driver:.0%}, asyncio event loop (scheduling callbacks and futures) {loop:.0%}, our "
         f"resolvers/schema/store/DataLoaders {ours:.0%}, Strawberry + graphql-core "
         f"{graphql:.0%}, HTTP serving, logging and JSON {http:.0%}; the rest is other "
         "standard library code.",
         "",
-        "What it says: since the profile's reads aggregate in Neo4j (`profile_summaries`: "
-        "figures, top topics, top collaborators, followers and affiliations in one Cypher "
-        "query; `work_pages`: the keyset page with its authors in another; the researcher "
-        "look-up the third), the rows shipped are O(page), not O(co-authorships), and the "
-        "store's time per request is close to the floor's. What is left is the price of a "
-        "Python GraphQL server per field: the hub's response resolves about 600 fields, and "
-        "graphql-core's execution of them is the largest share of the busy time. The peer "
-        "runs on Node's JIT and the floor resolves no fields at all. Next steps, in order of "
-        "payoff:",
-        "",
-        "1. **More API processes.** One uvicorn process uses one core; a deployment runs "
-        "several behind a load balancer (docs/scaling.md). A trial with two workers on this "
-        "2-core machine (shared with Neo4j and the load client) raised the hub's c=16 "
-        "throughput from about 50 to 67 requests/s; not in these figures, which are one "
-        "process.",
-        "2. **Auto-commit reads.** `execute_query` wraps each read in a managed transaction "
-        "(BEGIN, RUN, PULL, COMMIT): `_open_transaction` and `_commit` are in the top "
-        "frames. A session's `run` pipelines RUN and PULL in one round trip (0.85 instead of "
-        "1.25 ms of client CPU per query measured here), at the cost of the driver's retries.",
-        "3. **Fewer fields resolved one by one.** Leaf lists such as a work's authors are "
-        "where most of the fields are; a resolver that returns ready objects for them still "
-        "pays graphql-core per field. Only a change of execution engine (a compiled executor, "
-        "or serving persisted queries from precompiled plans) removes that cost.",
+    ]
+    cases = conference["profile"]["cases"]
+    hub = {
+        side: case["cpu_ms_per_call"]
+        for side in ("ours", "floor", "peer", "ours_subset", "peer_subset")
+        if (case := _case(cases, who="hub", side=side, concurrency=16))
+        and case.get("cpu_ms_per_call")
+    }
+    if len(hub) == 5 and all("neo4j" in cpu for cpu in hub.values()):
+
+        def ms(side: str, role: str) -> float:
+            value: float = hub[side][role]["median"]
+            return value
+
+        out += [
+            "What it says, with the CPU table of section 1 (hub, c=16, ms per request): our "
+            f"server spends {ms('ours', 'server'):.1f} ms and makes Neo4j spend "
+            f"{ms('ours', 'neo4j'):.1f} ms; the floor makes Neo4j spend "
+            f"{ms('floor', 'neo4j'):.1f} ms for the same data in one query, the peer "
+            f"{ms('peer', 'neo4j'):.1f} ms for its smaller one (no collaborators, topics or "
+            "h-index: the walk over the hub's 2,147 co-authorships is the Neo4j work only the "
+            "floor and we do). On the common subset our server spends "
+            f"{ms('ours_subset', 'server'):.1f} ms to the peer's "
+            f"{ms('peer_subset', 'server'):.1f} ms, and Neo4j "
+            f"{ms('ours_subset', 'neo4j'):.1f} ms to {ms('peer_subset', 'neo4j'):.1f} ms (two "
+            "transactions, the researcher and the works page, against one). Matching the "
+            "peer's throughput would take both halves: a server at Node's cost per field and "
+            "a profile whose aggregates Neo4j does not recompute per request. Next steps, in "
+            "order of payoff:",
+            "",
+        ]
+    return [
+        *out,
+        "1. **Materialised collaboration.** The co-authorship walk is the largest single "
+        "cost in Neo4j and grows with the researcher (why the biggest hub of the 1M-works "
+        "graph, with more works, is slower than the 10k graph's). Weighted "
+        "`COLLABORATES_WITH` edges and the profile's figures written by the importer "
+        "(design.md weighs this) would make the profile O(page); the price is import "
+        "time, already the slowest part (bench/README.md).",
+        "2. **Fewer fields through graphql-core.** Plain leaf fields (an attribute of a "
+        "scalar or enum type) already skip graphql-core's per-field resolve info "
+        "(`schema/execution.py`: about 70% of this response's ~630 fields); objects and "
+        "lists still pay it. A compiled executor for persisted queries would remove the rest.",
+        "3. **Auto-commit reads.** `execute_query` wraps each read in a managed transaction "
+        "(BEGIN, RUN, PULL, COMMIT). A session's `run` pipelines RUN and PULL in one round "
+        "trip (0.85 instead of 1.25 ms of client CPU per query measured here), at the cost of "
+        "the driver's retries.",
     ]
 
 
@@ -781,6 +846,3 @@ def _projection(scale: dict[str, Any]) -> list[str]:
     out += ["", "Edge counts behind it:", ""]
     out += _table(["edge", "count (projected)"], [(k, f"{v:,}") for k, v in counts_edges.items()])
     return [*out, ""]
-
-
-SUGGESTIONS: Callable[[dict[str, Any]], list[str]] = _suggestions

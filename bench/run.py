@@ -362,16 +362,16 @@ async def _profile_comparison(
             async def floor_call(run: Run, rid: str = rid) -> None:
                 await floor.profile(driver, rid)
 
-            sides: list[tuple[str, harness.Call]] = [
-                ("ours", _graphql_call(http, ours, q.OUR_PROFILE, variables)),
-                ("floor", floor_call),
-                ("peer", _graphql_call(http, peer, q.PEER_PROFILE, variables)),
-                ("peer_walk", _graphql_call(http, peer, q.PEER_WALK, variables)),
-                ("ours_subset", _graphql_call(http, ours, q.OUR_SUBSET, variables)),
-                ("peer_subset", _graphql_call(http, peer, q.PEER_SUBSET, variables)),
+            sides: list[tuple[str, harness.Call, str | None]] = [
+                ("ours", _graphql_call(http, ours, q.OUR_PROFILE, variables), ours),
+                ("floor", floor_call, None),
+                ("peer", _graphql_call(http, peer, q.PEER_PROFILE, variables), peer),
+                ("peer_walk", _graphql_call(http, peer, q.PEER_WALK, variables), peer),
+                ("ours_subset", _graphql_call(http, ours, q.OUR_SUBSET, variables), ours),
+                ("peer_subset", _graphql_call(http, peer, q.PEER_SUBSET, variables), peer),
             ]
             for concurrency in (1, 16):
-                for side, call in sides:
+                for side, call, server in sides:
                     log.info("profile %s %s c=%d", who, side, concurrency)
                     figures = await harness.repeat(
                         call,
@@ -380,10 +380,22 @@ async def _profile_comparison(
                         settings.reps,
                         settings.warmup,
                         min_calls=concurrency * 2,
+                        watch=_cpu_roles(server, uri),
                     )
                     results["cases"].append({"who": who, "id": rid, "side": side, **figures})
     await driver.close()
     return results
+
+
+def _cpu_roles(server: str | None, neo4j_uri: str) -> dict[str, int]:
+    """The processes a profile call keeps busy: the server (none for the floor), Neo4j (when
+    started by the benchmark) and this process (the load loop, and the floor's driver)."""
+    roles = {harness.BENCH_PROCESS: os.getpid()}
+    for role, address in (("server", server), ("neo4j", neo4j_uri)):
+        pid = harness.pid_of(address) if address is not None else None
+        if pid is not None:
+            roles[role] = pid
+    return roles
 
 
 async def _explorer_cases(
