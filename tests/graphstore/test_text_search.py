@@ -185,6 +185,22 @@ def test_upsert_is_idempotent_and_replaces(index: SqliteTextIndex) -> None:
     index.upsert([SearchDocument(id=AUGMIX, kind="work", title="Renamed work", body=None)])
     assert index.search("augmix", None, 10, 0) == ([], 0)
     assert ids(index.search("renamed", None, 10, 0)[0]) == [AUGMIX]
+    index.upsert([SearchDocument(id=AUGMIX, kind="work", title="Renamed work", body="zebra")])
+    assert ids(index.search("zebra", None, 10, 0)[0]) == [AUGMIX]
+    index.upsert([SearchDocument(id=AUGMIX, kind="work", title="Renamed work", body=None)])
+    assert index.search("zebra", None, 10, 0) == ([], 0)
+    assert ids(index.search("renamed", None, 10, 0)[0]) == [AUGMIX]
+
+
+def test_every_word_of_unusual_text_is_indexed(index: SqliteTextIndex) -> None:
+    # No character may cut a text short or join two words.
+    separators = ["\x00", '"', "\\", "\u2028", "\n", "\U0001f600", "}", "'"]
+    title = " ".join(f"before{n}{sep}after{n}" for n, sep in enumerate(separators))
+    index.upsert([SearchDocument(id="W77", kind="work", title=title, body="body\x00tail")])
+    for n in range(len(separators)):
+        for word in (f"before{n}", f"after{n}"):
+            assert ids(index.search(word, None, 10, 0)[0]) == ["W77"], word
+    assert ids(index.search("tail", None, 10, 0)[0]) == ["W77"]
 
 
 def test_delete(index: SqliteTextIndex) -> None:
