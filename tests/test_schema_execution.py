@@ -1,17 +1,26 @@
-"""The leaf fast path answers exactly what graphql-core's general path answers, errors included."""
+"""The fast paths answer exactly what graphql-core's general path answers, errors included."""
 
 from __future__ import annotations
 
 import enum
 from typing import Any
 
+import pytest
 import strawberry
 from graphql import ExecutionResult
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types import ExecutionResult as StrawberryExecutionResult
 
+from graphstore.importer import import_openalex
+from graphstore.protocol import GraphStore
+from resolvers.context import RequestContext
+from schema import build_schema
 from schema import schema as product_schema
 from schema.execution import LeafFastPathExecutionContext, leaf_plans
+from tests.conftest import SEED_RESEARCHER, SEED_WORKS, SHARED_DATA
+
+QUERY_FILES = SHARED_DATA.parent / "docs" / "queries"
 
 
 @strawberry.enum
@@ -21,54 +30,88 @@ class Band(enum.Enum):
 
 
 @strawberry.type
-class Item:
-    name: str
-    note: str | None
+class Pet:
     band: Band
+    nicknames: list[str]
+
+
+@strawberry.interface
+class Named:
+    name: str
+
+
+@strawberry.type
+class Person(Named):
+    note: str | None
     count: int
-    missing_name: str
-    wrong_count: int
-    tags: list[str]
+    tags: list[str | None]
+    friend: Person | None
+    pets: list[Pet]
 
     @strawberry.field
     def shout(self) -> str:
         return self.name.upper()
 
 
+def _person(**changes: Any) -> Person:
+    fields: dict[str, Any] = {
+        "name": "p",
+        "note": None,
+        "count": 3,
+        "tags": ["x", None],
+        "friend": None,
+        "pets": [Pet(band=Band.HIGH, nicknames=["rex"])],
+    }
+    return Person(**{**fields, **changes})
+
+
 @strawberry.type
 class Query:
     @strawberry.field
-    def items(self) -> list[Item]:
-        good = Item(
-            name="a",
-            note=None,
-            band=Band.HIGH,
-            count=3,
-            missing_name="m",
-            wrong_count=1,
-            tags=["x"],
-        )
-        broken = Item(
-            name="b",
-            note="n",
-            band=Band.LOW,
-            count=4,
-            missing_name=None,  # type: ignore[arg-type]
-            wrong_count="not a number",  # type: ignore[arg-type]
-            tags=["y"],
-        )
-        return [good, broken]
+    def people(self) -> list[Person]:
+        return [
+            _person(name="a", friend=_person(name="f", note="n"), tags=("t", "u")),
+            _person(
+                name="b",
+                pets=[Pet(band=Band.LOW, nicknames=[]), Pet(band=Band.HIGH, nicknames=["z"])],
+            ),
+        ]
+
+    @strawberry.field
+    def broken(self) -> list[Person | None]:
+        bad_nicknames = [Pet(band=Band.LOW, nicknames=["ok", None])]  # type: ignore[list-item]
+        return [
+            _person(name=None),
+            _person(count="not a number"),
+            _person(friend=Pet(band=Band.LOW, nicknames=[])),
+            _person(pets=bad_nicknames),
+            _person(pets=[Pet(band="purple", nicknames=[])]),  # type: ignore[arg-type]
+        ]
 
 
-QUERIES = [
-    "{ items { name note band count tags shout alias: name } }",
-    "{ items { name missingName } }",
-    "{ items { name wrongCount } }",
-    "{ items { __typename name } }",
+PLAIN = "name note count tags pets { band nicknames } friend { name note friend { name } }"
+QUERIES: list[tuple[str, dict[str, Any]]] = [
+    (f"{{ people {{ {PLAIN} }} }}", {}),
+    ("{ people { name shout alias: name friend { n: name shout } } }", {}),
+    ("{ people { __typename name friend { __typename name } } }", {}),
+    (
+        "query($on: Boolean!) { people { name count @skip(if: $on) friend @include(if: $on) "
+        "{ name } pets { nicknames @include(if: $on) band } } }",
+        {"on": True},
+    ),
+    (
+        "query($on: Boolean!) { people { name count @skip(if: $on) friend @include(if: $on) "
+        "{ name } pets { nicknames @include(if: $on) band } } }",
+        {"on": False},
+    ),
+    ("{ people { ...P friend { ...P } } } fragment P on Person { name tags }", {}),
+    *((f"{{ broken {{ {selection} }} }}", {}) for selection in (PLAIN, "name", "count")),
 ]
 
 
-def _outcome(result: ExecutionResult) -> tuple[Any, list[tuple[str, Any]]]:
+def _outcome(
+    result: ExecutionResult | StrawberryExecutionResult,
+) -> tuple[Any, list[tuple[str, Any]]]:
     errors = [(error.message, error.path) for error in result.errors or []]
     return result.data, errors
 
@@ -79,48 +122,43 @@ def _schema(context: type[StrawberryGraphQLCoreExecutionContext], *extensions: A
     )
 
 
-def test_fast_path_answers_like_the_general_path() -> None:
+@pytest.mark.parametrize(("query", "variables"), QUERIES)
+def test_fast_paths_answer_like_the_general_path(query: str, variables: dict[str, Any]) -> None:
     fast, plain = (
         _schema(LeafFastPathExecutionContext),
         _schema(StrawberryGraphQLCoreExecutionContext),
     )
-    for query in QUERIES:
-        assert _outcome(fast.execute_sync(query)) == _outcome(plain.execute_sync(query)), query
-    data, errors = _outcome(fast.execute_sync(QUERIES[0]))
-    assert data == {
-        "items": [
-            {
-                "name": "a",
-                "note": None,
-                "band": "HIGH",
-                "count": 3,
-                "tags": ["x"],
-                "shout": "A",
-                "alias": "a",
-            },
-            {
-                "name": "b",
-                "note": "n",
-                "band": "LOW",
-                "count": 4,
-                "tags": ["y"],
-                "shout": "B",
-                "alias": "b",
-            },
-        ]
-    }
+    expected = _outcome(plain.execute_sync(query, variable_values=variables))
+    assert _outcome(fast.execute_sync(query, variable_values=variables)) == expected
+
+
+def test_plain_selections_complete_nested_objects_and_lists() -> None:
+    data, errors = _outcome(_schema(LeafFastPathExecutionContext).execute_sync(QUERIES[0][0]))
     assert errors == []
-
-
-def test_errors_of_the_fast_path_name_the_field() -> None:
-    fast = _schema(LeafFastPathExecutionContext)
-    _, null_errors = _outcome(fast.execute_sync(QUERIES[1]))
-    assert null_errors == [
-        ("Cannot return null for non-nullable field Item.missingName.", ["items", 1, "missingName"])
+    first, second = data["people"]
+    assert first["friend"] == {"name": "f", "note": "n", "friend": None}
+    assert first["tags"] == ["t", "u"]
+    assert second["pets"] == [
+        {"band": "LOW", "nicknames": []},
+        {"band": "HIGH", "nicknames": ["z"]},
     ]
-    _, type_errors = _outcome(fast.execute_sync(QUERIES[2]))
-    assert [path for _, path in type_errors] == [["items", 1, "wrongCount"]]
-    assert "not a number" in type_errors[0][0]
+
+
+def test_errors_of_the_fast_paths_name_the_field() -> None:
+    data, errors = _outcome(_schema(LeafFastPathExecutionContext).execute_sync(QUERIES[-3][0]))
+    assert data is not None
+    # A wrong friend nulls the nullable friend only; the other errors null the person.
+    assert [person is None for person in data["broken"]] == [True, True, False, True, True]
+    assert [path for _, path in errors] == [
+        ["broken", 0, "name"],
+        ["broken", 1, "count"],
+        ["broken", 2, "friend"],
+        ["broken", 3, "pets", 0, "nicknames", 1],
+        ["broken", 4, "pets", 0, "band"],
+    ]
+    assert errors[0][0] == "Cannot return null for non-nullable field Person.name."
+    assert "not a number" in errors[1][0]
+    assert "Expected value of type 'Person'" in errors[2][0]
 
 
 def test_resolve_hooks_still_see_every_field() -> None:
@@ -131,9 +169,11 @@ def test_resolve_hooks_still_see_every_field() -> None:
             seen.append(info.field_name)
             return _next(root, info, *args, **kwargs)
 
-    result = _schema(LeafFastPathExecutionContext, Spy).execute_sync("{ items { name count } }")
+    result = _schema(LeafFastPathExecutionContext, Spy).execute_sync(
+        "{ people { name friend { name } } }"
+    )
     assert result.errors is None
-    assert seen == ["items", "name", "count", "name", "count"]
+    assert seen == ["people", "name", "friend", "name", "name", "friend"]
 
 
 def test_product_plans_cover_plain_leaves_only() -> None:
@@ -146,3 +186,20 @@ def test_product_plans_cover_plain_leaves_only() -> None:
     assert ("Researcher", "works") not in plans  # a resolver with arguments
     assert ("Researcher", "trust") not in plans  # an object
     assert not any(type_name.startswith("__") for type_name, _ in plans)
+
+
+@pytest.mark.parametrize("name", ["profile", "explorer"])
+async def test_the_product_queries_answer_alike(store: GraphStore, name: str) -> None:
+    await import_openalex(store, [SEED_WORKS])
+    query = (QUERY_FILES / f"{name}.graphql").read_text()
+    variables = {"id": SEED_RESEARCHER, "center": SEED_RESEARCHER, "depth": 2, "limit": 500}
+    outcomes = []
+    for context in (LeafFastPathExecutionContext, StrawberryGraphQLCoreExecutionContext):
+        schema = build_schema()
+        schema.execution_context_class = context
+        result = await schema.execute(
+            query, variable_values=variables, context_value=RequestContext(store=store)
+        )
+        outcomes.append(_outcome(result))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][1] == []
