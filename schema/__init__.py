@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import strawberry
 from strawberry.extensions import SchemaExtension
 
-from schema.execution import LeafFastPathExecutionContext
+from schema.execution import PlainFieldExecutionContext
 from schema.institution import Institution
 from schema.mutation import Mutation
 from schema.query import Query
@@ -25,7 +25,7 @@ def build_schema(
         mutation=Mutation,
         types=[Researcher, Work, Topic, Institution],
         extensions=list(extensions),
-        execution_context_class=LeafFastPathExecutionContext,
+        execution_context_class=PlainFieldExecutionContext,
     )
 
 

@@ -132,7 +132,7 @@ class NotPlain(Exception):
     """A value the plan cannot complete as graphql-core would: the general path takes over."""
 
 
-class LeafFastPathExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context, completing plain fields and selections directly."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

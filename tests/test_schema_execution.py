@@ -17,7 +17,7 @@ from graphstore.protocol import GraphStore
 from resolvers.context import RequestContext
 from schema import build_schema
 from schema import schema as product_schema
-from schema.execution import LeafFastPathExecutionContext, leaf_plans
+from schema.execution import PlainFieldExecutionContext, leaf_plans
 from tests.conftest import SEED_RESEARCHER, SEED_WORKS, SHARED_DATA
 
 QUERY_FILES = SHARED_DATA.parent / "docs" / "queries"
@@ -125,7 +125,7 @@ def _schema(context: type[StrawberryGraphQLCoreExecutionContext], *extensions: A
 @pytest.mark.parametrize(("query", "variables"), QUERIES)
 def test_fast_paths_answer_like_the_general_path(query: str, variables: dict[str, Any]) -> None:
     fast, plain = (
-        _schema(LeafFastPathExecutionContext),
+        _schema(PlainFieldExecutionContext),
         _schema(StrawberryGraphQLCoreExecutionContext),
     )
     expected = _outcome(plain.execute_sync(query, variable_values=variables))
@@ -133,7 +133,7 @@ def test_fast_paths_answer_like_the_general_path(query: str, variables: dict[str
 
 
 def test_plain_selections_complete_nested_objects_and_lists() -> None:
-    data, errors = _outcome(_schema(LeafFastPathExecutionContext).execute_sync(QUERIES[0][0]))
+    data, errors = _outcome(_schema(PlainFieldExecutionContext).execute_sync(QUERIES[0][0]))
     assert errors == []
     first, second = data["people"]
     assert first["friend"] == {"name": "f", "note": "n", "friend": None}
@@ -145,7 +145,7 @@ def test_plain_selections_complete_nested_objects_and_lists() -> None:
 
 
 def test_errors_of_the_fast_paths_name_the_field() -> None:
-    data, errors = _outcome(_schema(LeafFastPathExecutionContext).execute_sync(QUERIES[-3][0]))
+    data, errors = _outcome(_schema(PlainFieldExecutionContext).execute_sync(QUERIES[-3][0]))
     assert data is not None
     # A wrong friend nulls the nullable friend only; the other errors null the person.
     assert [person is None for person in data["broken"]] == [True, True, False, True, True]
@@ -169,7 +169,7 @@ def test_resolve_hooks_still_see_every_field() -> None:
             seen.append(info.field_name)
             return _next(root, info, *args, **kwargs)
 
-    result = _schema(LeafFastPathExecutionContext, Spy).execute_sync(
+    result = _schema(PlainFieldExecutionContext, Spy).execute_sync(
         "{ people { name friend { name } } }"
     )
     assert result.errors is None
@@ -194,7 +194,7 @@ async def test_the_product_queries_answer_alike(store: GraphStore, name: str) ->
     query = (QUERY_FILES / f"{name}.graphql").read_text()
     variables = {"id": SEED_RESEARCHER, "center": SEED_RESEARCHER, "depth": 2, "limit": 500}
     outcomes = []
-    for context in (LeafFastPathExecutionContext, StrawberryGraphQLCoreExecutionContext):
+    for context in (PlainFieldExecutionContext, StrawberryGraphQLCoreExecutionContext):
         schema = build_schema()
         schema.execution_context_class = context
         result = await schema.execute(
