@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -47,23 +49,34 @@ def _counts(data_dir: Path) -> GraphCounts:
     return asyncio.run(count())
 
 
+def _wait_for_a_written_batch(search_index: Path, process: subprocess.Popen[str]) -> None:
+    """Return once the import's search index holds a document: the embedded store indexes a
+    batch after its graph transaction commits, so at least one batch is in the graph."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        with (
+            contextlib.suppress(sqlite3.Error),
+            contextlib.closing(
+                sqlite3.connect(f"file:{search_index}?mode=ro", uri=True, timeout=0.1)
+            ) as index,
+        ):
+            if index.execute("SELECT count(*) FROM search_doc").fetchone()[0] > 0:
+                return
+        time.sleep(0.02)
+    raise AssertionError("the import ended or wrote nothing before it could be interrupted")
+
+
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["kill", "ctrl-c"])
 def test_interrupted_import_run_again_gives_the_clean_graph(
     tmp_path: Path, stop: signal.Signals
 ) -> None:
     data = conference_slice(tmp_path, 4000)
-    # A first run in a fresh checkout also compiles bytecode: keep that out of the timing.
-    warm_up = conference_slice(tmp_path, 1)
-    assert _import(warm_up, tmp_path / "warm-up").returncode == 0
-    started = time.monotonic()
     clean = _import(data, tmp_path / "clean")
-    took = time.monotonic() - started
     assert clean.returncode == 0, clean.stderr
     expected = _counts(tmp_path / "clean")
     assert expected.nodes["Work"] == 4000
 
-    # Smaller batches make this run about a third longer than the clean one, so the signal
-    # lands well inside it whatever the machine's speed; the graph does not depend on them.
+    # 80 batches of 50: the signal comes right after the first one is in the graph.
     interrupted_dir = tmp_path / "interrupted"
     process = subprocess.Popen(
         [*COMMAND, str(data), "--data-dir", str(interrupted_dir), "--batch-size", "50"],
@@ -72,7 +85,7 @@ def test_interrupted_import_run_again_gives_the_clean_graph(
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(took * 0.6)  # past start-up, into the batches
+    _wait_for_a_written_batch(interrupted_dir / "graph.lbdb.search.sqlite", process)
     process.send_signal(stop)
     _, stderr = process.communicate(timeout=120)
     if stop == signal.SIGINT:
