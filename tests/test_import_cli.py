@@ -49,6 +49,10 @@ def _counts(data_dir: Path) -> GraphCounts:
     return asyncio.run(count())
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _wait_for_a_written_batch(search_index: Path, process: subprocess.Popen[str]) -> None:
     """Return once the import's search index holds a document: the embedded store indexes a
     batch after its graph transaction commits, so at least one batch is in the graph."""
@@ -84,6 +88,9 @@ def test_interrupted_import_run_again_gives_the_clean_graph(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A user's Ctrl-C: SIGINT with its default action, even when these tests run as a
+        # background job, whose children inherit SIGINT ignored.
+        preexec_fn=_default_sigint,
     )
     _wait_for_a_written_batch(interrupted_dir / "graph.lbdb.search.sqlite", process)
     process.send_signal(stop)
