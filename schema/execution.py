@@ -284,16 +284,13 @@ def _complete_nested(field: NestedField, value: Any) -> Any:
 
 
 def _complete_item(field: NestedField, value: Any) -> Any:
-    if value is Undefined or isinstance(value, Exception):
-        raise NotPlain
     if isinstance(field.items, LeafPlan):
-        try:
-            coerced = field.items.coerce(value)
-        except Exception as error:
-            raise NotPlain from error
-        if coerced is None or coerced is Undefined:
+        coerced = _coerced(field.items, value)
+        if coerced is Undefined:
             raise NotPlain
         return coerced
+    if value is Undefined or isinstance(value, Exception):
+        raise NotPlain
     if field.origin is not None and not isinstance(value, field.origin):
         raise NotPlain
     return complete_object(field.items, value)
@@ -309,6 +306,12 @@ def complete_leaf(plan: LeafPlan, source: Any) -> Any:
     value = getattr(source, plan.attribute, Undefined)
     if value is None:
         return Undefined if plan.non_null else None
+    return _coerced(plan, value)
+
+
+def _coerced(plan: LeafPlan, value: Any) -> Any:
+    """A non-null value coerced by the plan's type, or Undefined when it is missing, an
+    exception, or refused."""
     if value is Undefined or isinstance(value, Exception):
         return Undefined
     try:
