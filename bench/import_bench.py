@@ -25,7 +25,6 @@ import itertools
 import json
 import os
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from harness import cpu_seconds  # noqa: E402
+from harness import cpu_seconds, free_port  # noqa: E402
 
 from graphstore.embedded_store import EmbeddedStore  # noqa: E402
 from graphstore.importer import import_openalex  # noqa: E402
@@ -110,13 +109,6 @@ async def _measure(args: argparse.Namespace) -> dict[str, Any]:
         result["naive_works"] = naive_report.written.works
         await naive.close()
     return result
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _run_child(
@@ -200,7 +192,7 @@ def main() -> None:
         for engine in engines:
             if engine == "neo4j" and "NEO4J_URI" not in env:
                 server_dir = Path(tempfile.mkdtemp(prefix="import-bench-neo4j-"))
-                env["NEO4J_URI"] = neo4j_server.start(server_dir, _free_port())
+                env["NEO4J_URI"] = neo4j_server.start(server_dir, free_port())
                 neo4j_pid = neo4j_server.status(server_dir).pid
             results.append(_run_child(engine, args, env, neo4j_pid))
     finally:
