@@ -13,7 +13,7 @@ from typing import Any
 from graphstore import cypher, writes
 from graphstore.ids import NodeLabel
 from graphstore.profile_summary import summarise
-from graphstore.protocol import GraphCounts
+from graphstore.protocol import GraphCounts, ProfileRead, ProfileReadResult
 from graphstore.records import (
     AffiliationRecord,
     AuthorRow,
@@ -148,6 +148,20 @@ class CypherStore(ABC):
             )
             pages.append(WorkPage(works=found, has_next_page=has_next_page, total=total))
         return pages
+
+    async def profile_read(self, read: ProfileRead) -> ProfileReadResult:
+        """The three reads one after the other: this engine has no round trip to save. When
+        no researcher is found, neither are figures or works to read."""
+        ids = read.researcher_ids
+        researchers = await self.researchers(ids)
+        summary = read.summary if any(researchers) else None
+        return ProfileReadResult(
+            researchers=researchers,
+            summaries=None
+            if summary is None
+            else await self.profile_summaries(ids, min_shared=summary.min_shared, top=summary.top),
+            pages=await self.work_pages(read.pages) if read.pages and any(researchers) else [],
+        )
 
     async def follower_counts(self, ids: Sequence[str]) -> list[int]:
         rows = await self._read(cypher.FOLLOWER_COUNTS, {"ids": list(ids)})

@@ -22,6 +22,7 @@ from neo4j.exceptions import (
 )
 from neo4j.exceptions import ClientError as Neo4jClientError
 
+from graphstore import cypher
 from graphstore.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.cypher_store import (
     CypherStore,
@@ -32,11 +33,18 @@ from graphstore.cypher_store import (
     work_from_row,
 )
 from graphstore.instrumentation import remaining_seconds, timed_query
-from graphstore.protocol import StoreError, StoreTimeoutError, StoreUnavailableError
+from graphstore.protocol import (
+    ProfileRead,
+    ProfileReadResult,
+    StoreError,
+    StoreTimeoutError,
+    StoreUnavailableError,
+)
 from graphstore.records import (
     CLOSE_COLLABORATION_WORKS,
     CollaborationRecord,
     ProfileSummary,
+    SummaryOptions,
     TopicShareRecord,
     WorkPageRequest,
     WorkPosition,
@@ -218,8 +226,8 @@ def _top_level_split(text: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=256)
-def collected(query: str) -> str:
-    """``query`` rewritten to return one row whose ``rows`` column lists every row as a map.
+def collected(query: str, name: str = "rows") -> str:
+    """``query`` rewritten to return one row whose column ``name`` lists every row as a map.
 
     The final ``RETURN a AS x, b AS y ORDER BY ...`` becomes ``WITH a AS x, b AS y ORDER BY
     ... RETURN collect({x: x, y: y}) AS rows``, so order, DISTINCT, SKIP and LIMIT still
@@ -244,7 +252,17 @@ def collected(query: str) -> str:
             raise ValueError(f"column {column!r} needs an alias in {query!r}")
     row = ", ".join(f"{name}: {name}" for name in names)
     projection = f"WITH {distinct}{columns_text.strip()} {rest.strip()}"
-    return f"{head}{projection} RETURN collect({{{row}}}) AS rows"
+    return f"{head}{projection} RETURN collect({{{row}}}) AS {name}"
+
+
+def side_by_side(queries: dict[str, str]) -> str:
+    """One query running each of ``queries`` (our fixed text) as a subquery: a single row
+    whose column ``name`` lists the rows of ``queries[name]`` as maps. Parameters are shared,
+    so the queries must agree on the ones they both use."""
+    calls = "".join(
+        f"CALL () {{\n{collected(query, name)}\n}}\n" for name, query in queries.items()
+    )
+    return f"{calls}RETURN {', '.join(queries)}"
 
 
 class Neo4jStore(AccountCypher, CypherStore):
@@ -317,12 +335,7 @@ class Neo4jStore(AccountCypher, CypherStore):
     async def profile_summaries(
         self, ids: Sequence[str], *, min_shared: int, top: int
     ) -> list[ProfileSummary]:
-        params = {
-            "ids": list(ids),
-            "minShared": min_shared,
-            "top": top,
-            "close": CLOSE_COLLABORATION_WORKS,
-        }
+        params = _summary_parameters(list(ids), SummaryOptions(min_shared=min_shared, top=top))
         found = {row["rid"]: _summary(row) for row in await self._read(_PROFILE_SUMMARIES, params)}
         return [found[i] for i in ids]
 
@@ -330,6 +343,30 @@ class Neo4jStore(AccountCypher, CypherStore):
         params = {"requests": [_page_parameters(key, r) for key, r in enumerate(requests)]}
         found = {row["key"]: row for row in await self._read(_WORK_PAGES, params)}
         return [_work_page(r, found[key]) for key, r in enumerate(requests)]
+
+    async def profile_read(self, read: ProfileRead) -> ProfileReadResult:
+        """The three reads as subqueries of one query: one transaction and round trip instead
+        of three, which is most of what a small profile costs the server and the driver."""
+        ids = list(read.researcher_ids)
+        queries = {"researchers": cypher.RESEARCHERS_BY_ID}
+        params: dict[str, Any] = {"ids": ids}
+        if read.summary is not None:
+            queries["summaries"] = _PROFILE_SUMMARIES
+            params |= _summary_parameters(ids, read.summary)
+        if read.pages:
+            queries["pages"] = _WORK_PAGES
+            params["requests"] = [_page_parameters(key, r) for key, r in enumerate(read.pages)]
+        row = (await self._run(side_by_side(queries), params, RoutingControl.READ))[0]
+        researchers = {r["id"]: researcher_from_row(r) for r in row["researchers"]}
+        summaries = {r["rid"]: _summary(r) for r in row.get("summaries", ())}
+        pages = {r["key"]: r for r in row.get("pages", ())}
+        if not researchers:
+            return ProfileReadResult(researchers=[None for _ in ids], summaries=None, pages=[])
+        return ProfileReadResult(
+            researchers=[researchers.get(i) for i in ids],
+            summaries=None if read.summary is None else [summaries[i] for i in ids],
+            pages=[_work_page(r, pages[key]) for key, r in enumerate(read.pages)],
+        )
 
     async def _index_documents(self, docs: Sequence[SearchDocument]) -> None:
         """Nothing to do: Neo4j's full-text index follows every committed write itself."""
@@ -441,6 +478,15 @@ def _summary(row: Row) -> ProfileSummary:
             for c in row["collaborators"]
         ),
     )
+
+
+def _summary_parameters(ids: list[str], options: SummaryOptions) -> dict[str, Any]:
+    return {
+        "ids": ids,
+        "minShared": options.min_shared,
+        "top": options.top,
+        "close": CLOSE_COLLABORATION_WORKS,
+    }
 
 
 def _page_parameters(key: int, request: WorkPageRequest) -> dict[str, Any]:

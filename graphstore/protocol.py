@@ -18,6 +18,7 @@ from graphstore.records import (
     InstitutionRow,
     ProfileSummary,
     ResearcherRecord,
+    SummaryOptions,
     TopicRecord,
     TopicRow,
     WorkPageRequest,
@@ -52,6 +53,27 @@ class GraphCounts:
 
     nodes: dict[str, int]
     edges: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRead:
+    """What a researcher's page reads together: the researchers, their summaries (when
+    ``summary`` is given) and pages of their works."""
+
+    researcher_ids: tuple[str, ...]
+    summary: SummaryOptions | None
+    pages: tuple[WorkPageRequest, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileReadResult:
+    """A ProfileRead's answers, each list aligned with the request (``summaries`` with
+    ``researcher_ids``). When none of the researchers exists, there is nothing to summarise
+    or page: ``summaries`` is None, as when no summary was asked, and ``pages`` is empty."""
+
+    researchers: list[ResearcherRecord | None]
+    summaries: list[ProfileSummary] | None
+    pages: list[WorkPage]
 
 
 class GraphStore(AccountStore, Protocol):
@@ -94,6 +116,10 @@ class GraphStore(AccountStore, Protocol):
 
     async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
         """Keyset pages of researchers' works, each with the filtered total."""
+
+    async def profile_read(self, read: ProfileRead) -> ProfileReadResult:
+        """``researchers``, ``profile_summaries`` and ``work_pages`` answered together: one
+        database round trip where the engine can (Neo4j), the three calls where it cannot."""
 
     async def follower_counts(self, ids: Sequence[str]) -> list[int]:
         """How many users follow each researcher."""

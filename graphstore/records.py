@@ -134,6 +134,15 @@ CLOSE_COLLABORATION_WORKS = 2
 
 
 @dataclass(frozen=True, slots=True)
+class SummaryOptions:
+    """How long a summary's lists are (``top``) and how many works a co-author must share
+    to be listed (``min_shared``)."""
+
+    min_shared: int
+    top: int
+
+
+@dataclass(frozen=True, slots=True)
 class ProfileSummary:
     """What a profile derives from a researcher's two-hop walk, aggregated by the store,
     with its followers and affiliations (most recent first).

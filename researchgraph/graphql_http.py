@@ -27,12 +27,14 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry import Schema
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from graphstore.instrumentation import deadline
 from researchgraph.error_handling import GRAPHQL_PARSE_FAILED, TIMEOUT
 from researchgraph.limits import LimitExceededError, QueryLimits, check_document, check_tokens
 from researchgraph.observability import Metrics
+from resolvers.loaders import settled_batches
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
@@ -202,13 +204,15 @@ class GraphQLEndpoint:
         try:
             with deadline(self._limits.timeout_seconds):
                 result = await asyncio.wait_for(
-                    self._schema.execute(
-                        params.query,
-                        variable_values=params.variables,
-                        context_value=context,
-                        operation_name=params.operation_name,
-                        allowed_operation_types=allowed,
-                        operation_extensions=params.extensions,
+                    self._settled(
+                        self._schema.execute(
+                            params.query,
+                            variable_values=params.variables,
+                            context_value=context,
+                            operation_name=params.operation_name,
+                            allowed_operation_types=allowed,
+                            operation_extensions=params.extensions,
+                        )
                     ),
                     timeout=self._limits.timeout_seconds,
                 )
@@ -250,6 +254,12 @@ class GraphQLEndpoint:
         if not_executed:
             body.pop("data")
         return _json(body, status, media_type)
+
+    @staticmethod
+    async def _settled(execution: Awaitable[ExecutionResult]) -> ExecutionResult:
+        """The execution's result once its store calls have finished (settled_batches)."""
+        async with settled_batches():
+            return await execution
 
     def _refused_document(
         self, message: str, code: str, media_type: str, params: _Params

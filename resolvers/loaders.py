@@ -6,16 +6,21 @@ request's data and writes are visible to the next request.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 
-from graphstore.protocol import GraphStore
+from graphstore.protocol import GraphStore, ProfileRead
 from graphstore.records import (
     InstitutionRecord,
     ProfileSummary,
     ResearcherRecord,
+    SummaryOptions,
     TopicRecord,
     WorkPageRequest,
     WorkRecord,
@@ -28,6 +33,48 @@ PROFILE_LIST_LIMIT = 100
 # Summaries carry at least this many topics and collaborators, so the usual lists of one
 # request (the profile page asks for 6 and 10) share one store query.
 SUMMARY_LIST_SIZE = 10
+
+
+def summary_options(min_shared: int, top: int) -> SummaryOptions:
+    """The summary that serves a list of ``top`` with at least ``min_shared`` shared works:
+    lists of at least SUMMARY_LIST_SIZE, so the usual lists of one request share it."""
+    return SummaryOptions(min_shared=min_shared, top=max(top, SUMMARY_LIST_SIZE))
+
+
+@dataclass(frozen=True, slots=True)
+class ProfilePlan:
+    """What a researcher field will load under it, foreseen from its selection
+    (resolvers.lookahead): the summary its figures and lists share, and its pages of works."""
+
+    researcher_id: str
+    summary: SummaryOptions | None
+    pages: tuple[WorkPageRequest, ...]
+
+
+# The loader batches (aiodataloader runs each in a task of its own) of the request being
+# executed; see settled_batches.
+_running_batches: ContextVar[set[asyncio.Task[Any]] | None] = ContextVar(
+    "running_batches", default=None
+)
+
+
+@contextlib.asynccontextmanager
+async def settled_batches() -> AsyncIterator[None]:
+    """Leaves, on success, only once every loader batch started within has finished.
+
+    A field's error can end a request while a sibling's batch still waits on the database;
+    without this, that store call would outlive its request, and be cancelled half-way with
+    the event loop (a connection dropped rather than returned to the pool).
+    """
+    running: set[asyncio.Task[Any]] = set()
+    token = _running_batches.set(running)
+    try:
+        yield
+    finally:
+        _running_batches.reset(token)
+    while running:
+        await asyncio.wait(list(running))
+
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -45,7 +92,15 @@ class BatchLoader(Generic[K, V]):
         async def batch_load(keys: list[K]) -> list[V]:
             if on_batch is not None:
                 on_batch(name, len(keys))
-            return list(await batch(keys))
+            running = _running_batches.get()
+            task = asyncio.current_task()
+            if running is None or task is None:
+                return list(await batch(keys))
+            running.add(task)
+            try:
+                return list(await batch(keys))
+            finally:
+                running.discard(task)
 
         self._loader: Any = DataLoader(batch_load_fn=batch_load)
 
@@ -83,8 +138,11 @@ class Loaders:
         self.work_page: BatchLoader[WorkPageRequest, WorkPage] = self._loader(
             "work_page", store.work_pages
         )
+        self.profile: BatchLoader[ProfilePlan, ResearcherRecord | None] = self._loader(
+            "profile", self._read_profiles
+        )
         self._neighbours: dict[Hop, BatchLoader[str, list[Neighbour]]] = {}
-        self._summaries: dict[tuple[int, int], BatchLoader[str, ProfileSummary]] = {}
+        self._summaries: dict[SummaryOptions, BatchLoader[str, ProfileSummary]] = {}
 
     def _loader(
         self, name: str, batch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]
@@ -102,15 +160,37 @@ class Loaders:
             loader = self._neighbours[hop] = self._loader(hop.value.lower(), batch)
         return loader
 
-    def profile_summary(self, min_shared: int, top: int) -> BatchLoader[str, ProfileSummary]:
-        """Loader of profile summaries with ``top`` (at least SUMMARY_LIST_SIZE) topics and
-        collaborators, the latter sharing at least ``min_shared`` works."""
-        key = (min_shared, max(top, SUMMARY_LIST_SIZE))
-        loader = self._summaries.get(key)
+    def profile_summary(self, options: SummaryOptions) -> BatchLoader[str, ProfileSummary]:
+        """Loader of profile summaries made with ``options`` (see summary_options)."""
+        loader = self._summaries.get(options)
         if loader is None:
 
             async def batch(ids: Sequence[str]) -> list[ProfileSummary]:
-                return await self._store.profile_summaries(ids, min_shared=key[0], top=key[1])
+                return await self._store.profile_summaries(
+                    ids, min_shared=options.min_shared, top=options.top
+                )
 
-            loader = self._summaries[key] = self._loader("profile_summary", batch)
+            loader = self._summaries[options] = self._loader("profile_summary", batch)
         return loader
+
+    async def _read_profiles(self, plans: Sequence[ProfilePlan]) -> list[ResearcherRecord | None]:
+        """The researchers of ``plans``, with what their fields will load put in the other
+        loaders: one store call per summary the plans ask for (almost always one)."""
+        found: dict[ProfilePlan, ResearcherRecord | None] = {}
+        for summary in dict.fromkeys(plan.summary for plan in plans):
+            group = [plan for plan in plans if plan.summary == summary]
+            ids = tuple(dict.fromkeys(plan.researcher_id for plan in group))
+            pages = tuple(dict.fromkeys(page for plan in group for page in plan.pages))
+            result = await self._store.profile_read(ProfileRead(ids, summary, pages))
+            for researcher_id, record in zip(ids, result.researchers, strict=True):
+                self.researcher.prime(researcher_id, record)
+            # Figures and pages come only for researchers that exist (GraphStore.profile_read).
+            if summary is not None and result.summaries is not None:
+                loader = self.profile_summary(summary)
+                for researcher_id, figures in zip(ids, result.summaries, strict=True):
+                    loader.prime(researcher_id, figures)
+            for request, page in zip(pages if result.pages else (), result.pages, strict=True):
+                self.work_page.prime(request, page)
+            researchers = dict(zip(ids, result.researchers, strict=True))
+            found |= {plan: researchers[plan.researcher_id] for plan in group}
+        return [found[plan] for plan in plans]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from graphql import GraphQLResolveInfo
+
 from graphstore.ids import InvalidIdError, NodeLabel, label_of, normalize_id
 from graphstore.records import InstitutionRecord, ResearcherRecord, TopicRecord, WorkRecord
 from graphstore.traversal import Hop
 from resolvers.context import RequestContext
 from resolvers.errors import bad_input
+from resolvers.lookahead import profile_plan
 
 
 def client_id(raw: str, expected: NodeLabel | None = None, argument: str = "id") -> str:
@@ -17,9 +22,19 @@ def client_id(raw: str, expected: NodeLabel | None = None, argument: str = "id")
         raise bad_input(f"{argument}: {error}") from error
 
 
-async def researcher(context: RequestContext, raw_id: str) -> ResearcherRecord | None:
-    """The researcher with this id, None when the graph has none."""
-    return await context.loaders.researcher.load(client_id(raw_id, NodeLabel.RESEARCHER))
+async def researcher(
+    context: RequestContext, raw_id: str, info: GraphQLResolveInfo[Any] | None = None
+) -> ResearcherRecord | None:
+    """The researcher with this id, None when the graph has none.
+
+    With the field's ``info``, what its selection will load comes in the same store call
+    (resolvers.lookahead).
+    """
+    researcher_id = client_id(raw_id, NodeLabel.RESEARCHER)
+    plan = profile_plan(info, researcher_id) if info is not None else None
+    if plan is None or (plan.summary is None and not plan.pages):
+        return await context.loaders.researcher.load(researcher_id)
+    return await context.loaders.profile.load(plan)
 
 
 async def work(context: RequestContext, raw_id: str) -> WorkRecord | None:

@@ -14,22 +14,23 @@ from graphstore.records import (
     ProfileSummary,
     ResearcherRecord,
     ResearcherStatsRecord,
+    SummaryOptions,
     TopicShareRecord,
 )
 from resolvers.context import RequestContext
 from resolvers.errors import bad_input
-from resolvers.loaders import PROFILE_LIST_LIMIT
+from resolvers.loaders import PROFILE_LIST_LIMIT, summary_options
 from resolvers.trust import Trust, trust_snapshot
+
+# Stats, trust, affiliations, topics and the profile page's collaborators (minSharedWorks: 2)
+# share one summary, so one load.
+FIGURES = summary_options(CLOSE_COLLABORATION_WORKS, 0)
 
 
 async def _summary(
-    context: RequestContext,
-    researcher_id: str,
-    min_shared: int = CLOSE_COLLABORATION_WORKS,
-    top: int = 0,
+    context: RequestContext, researcher_id: str, options: SummaryOptions = FIGURES
 ) -> ProfileSummary:
-    # Stats, topics and the profile page's collaborators (minSharedWorks: 2) share one load.
-    return await context.loaders.profile_summary(min_shared, top).load(researcher_id)
+    return await context.loaders.profile_summary(options).load(researcher_id)
 
 
 async def stats(context: RequestContext, researcher_id: str) -> ResearcherStatsRecord:
@@ -53,20 +54,31 @@ def list_size(first: int, argument: str = "first") -> int:
     return first
 
 
+def topics_summary(first: int) -> SummaryOptions:
+    """The summary a topics list of ``first`` reads (checked)."""
+    return summary_options(CLOSE_COLLABORATION_WORKS, list_size(first))
+
+
+def collaborators_summary(first: int, min_shared_works: int) -> SummaryOptions:
+    """The summary a collaborators list reads (its arguments checked)."""
+    first = list_size(first)
+    if min_shared_works < 1:
+        raise bad_input("minSharedWorks: must be at least 1")
+    return summary_options(min_shared_works, first)
+
+
 async def topics(context: RequestContext, researcher_id: str, first: int) -> list[TopicShareRecord]:
     """The researcher's topics by number of works, then name, then id."""
-    first = list_size(first)
-    return list((await _summary(context, researcher_id, top=first)).topics[:first])
+    summary = await _summary(context, researcher_id, topics_summary(first))
+    return list(summary.topics[:first])
 
 
 async def collaborators(
     context: RequestContext, researcher_id: str, first: int, min_shared_works: int
 ) -> list[CollaborationRecord]:
     """Co-authors with at least ``min_shared_works`` shared works, strongest first."""
-    first = list_size(first)
-    if min_shared_works < 1:
-        raise bad_input("minSharedWorks: must be at least 1")
-    summary = await _summary(context, researcher_id, min_shared_works, first)
+    options = collaborators_summary(first, min_shared_works)
+    summary = await _summary(context, researcher_id, options)
     return list(summary.collaborators[:first])
 
 

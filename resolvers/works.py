@@ -51,6 +51,19 @@ def work_filter(year_from: int | None, year_to: int | None, types: list[str] | N
     )
 
 
+def page_request(
+    researcher_id: str, first: int, after: str | None, order: WorkOrder, filter_spec: WorkFilter
+) -> WorkPageRequest:
+    """The store's request for a page, from checked client arguments."""
+    return WorkPageRequest(
+        researcher_id=researcher_id,
+        order=order,
+        filter=filter_spec,
+        after=decode_work_cursor(after, order) if after else None,
+        first=page_size(first),
+    )
+
+
 async def researcher_works(
     context: RequestContext,
     researcher_id: str,
@@ -61,13 +74,7 @@ async def researcher_works(
     filter_spec: WorkFilter,
 ) -> WorkListPage:
     """One page of a researcher's works after the cursor (a keyset position), in order."""
-    request = WorkPageRequest(
-        researcher_id=researcher_id,
-        order=order,
-        filter=filter_spec,
-        after=decode_work_cursor(after, order) if after else None,
-        first=page_size(first),
-    )
+    request = page_request(researcher_id, first, after, order, filter_spec)
     page = await context.loaders.work_page.load(request)
     if page.authors is not None:
         authors = context.loaders.neighbours(Hop.AUTHORS_OF_WORK)

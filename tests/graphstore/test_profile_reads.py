@@ -11,10 +11,11 @@ from collections import defaultdict
 
 import pytest
 
-from graphstore.protocol import GraphStore
+from graphstore.protocol import GraphStore, ProfileRead
 from graphstore.records import (
     AuthorshipRow,
     InstitutionRow,
+    SummaryOptions,
     TopicLevelRow,
     WorkFilter,
     WorkOrder,
@@ -182,3 +183,45 @@ async def test_work_pages_answer_many_requests_in_one_call(store: GraphStore) ->
         expected = expected_pages(rows, request.researcher_id, request.order, WorkFilter())
         assert [w.id for _, w in page.works] == expected[:2]
         assert page.has_next_page == (len(expected) > 2)
+
+
+@pytest.mark.parametrize("with_summary", [True, False])
+@pytest.mark.parametrize("with_pages", [True, False])
+async def test_profile_read_answers_as_the_three_reads_do(
+    store: GraphStore, with_summary: bool, with_pages: bool
+) -> None:
+    await store.upsert_works(graph(seed=5))
+    ids = ("A3", "A404", "A0")
+    summary = SummaryOptions(min_shared=2, top=3) if with_summary else None
+    pages = (
+        (
+            WorkPageRequest("A3", WorkOrder.NEWEST, WorkFilter(), None, first=2),
+            WorkPageRequest("A0", WorkOrder.MOST_CITED, WorkFilter(types=("article",)), None, 3),
+            WorkPageRequest("A404", WorkOrder.OLDEST, WorkFilter(), None, first=2),
+        )
+        if with_pages
+        else ()
+    )
+    result = await store.profile_read(ProfileRead(ids, summary, pages))
+    assert result.researchers == await store.researchers(ids)
+    assert result.researchers[1] is None
+    assert result.summaries == (
+        await store.profile_summaries(ids, min_shared=2, top=3) if with_summary else None
+    )
+    assert result.pages == (await store.work_pages(pages) if with_pages else [])
+    # Not vacuous: the researchers found have works, figures and co-authors.
+    if with_summary:
+        assert result.summaries is not None
+        assert result.summaries[0].works > 0
+        assert result.summaries[0].collaborators
+    if with_pages:
+        assert [bool(page.works) for page in result.pages] == [True, True, False]
+
+
+async def test_profile_read_of_researchers_that_do_not_exist(store: GraphStore) -> None:
+    await store.upsert_works(graph(seed=5))
+    page = WorkPageRequest("A404", WorkOrder.NEWEST, WorkFilter(), None, first=2)
+    result = await store.profile_read(
+        ProfileRead(("A404", "A405"), SummaryOptions(min_shared=1, top=3), (page,))
+    )
+    assert (result.researchers, result.summaries, result.pages) == ([None, None], None, [])

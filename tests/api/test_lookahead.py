@@ -1,0 +1,141 @@
+"""Look-ahead (resolvers.lookahead): `researcher(id)` reads what its selection will need in one
+store call, and answers exactly as the field-by-field path does. `node(id)` does not look
+ahead, so the same selection through it is the reference, on both engines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from graphstore.protocol import GraphStore
+from tests.api.conftest import GraphQLClient
+from tests.conftest import SEED_RESEARCHER
+
+PROFILE_SELECTION = """
+id name
+affiliations { institution { id } years }
+stats { works followers topics closeCollaborators citations hIndex }
+trust { score band verification }
+topics(first: 6) { works topic { id name } }
+collaborators(first: 10, minSharedWorks: 2) { sharedWorks strength researcher { id } }
+works(first: 3) {
+  totalCount pageInfo { hasNextPage endCursor }
+  nodes { id title year authors { position researcher { id name } } }
+}
+"""
+
+# (variable definitions, selection, fragments, variables)
+CASES: dict[str, tuple[str, str, str, dict[str, Any]]] = {
+    "profile page": ("", PROFILE_SELECTION, "", {}),
+    "arguments from variables": (
+        "$first: Int!, $order: WorkOrder, $filter: WorkFilter, $shared: Int!",
+        """works(first: $first, orderBy: $order, filter: $filter) {
+             totalCount nodes { id year } }
+           collaborators(first: $first, minSharedWorks: $shared) { sharedWorks }""",
+        "",
+        {"first": 2, "order": "MOST_CITED", "filter": {"yearFrom": 2020}, "shared": 1},
+    ),
+    "fragments": (
+        "",
+        "...Figures ... on Researcher { works(orderBy: OLDEST) { nodes { id } } }",
+        "fragment Figures on Researcher { stats { works hIndex } topics(first: 2) { works } }",
+        {},
+    ),
+    "skip and include": (
+        "$yes: Boolean!, $no: Boolean!",
+        """stats @skip(if: $yes) { works }
+           trust @include(if: $yes) { score }
+           works(first: 1) @include(if: $no) { totalCount }
+           topics(first: 1) @skip(if: $no) { works }""",
+        "",
+        {"yes": True, "no": False},
+    ),
+    "two summaries and two pages": (
+        "",
+        """topics(first: 20) { works }
+           collaborators(first: 3, minSharedWorks: 1) { sharedWorks researcher { id } }
+           newest: works(first: 2) { nodes { id } }
+           cited: works(first: 2, orderBy: MOST_CITED, filter: {types: ["preprint"]}) {
+             totalCount nodes { id } }""",
+        "",
+        {},
+    ),
+    # Each field checks its own arguments; the look-ahead leaves such a field to do so.
+    "refused: minSharedWorks": (
+        "",
+        "stats { works } collaborators(minSharedWorks: 0) { sharedWorks }",
+        "",
+        {},
+    ),
+    "refused: cursor": ("", 'stats { works } works(after: "not-a-cursor") { totalCount }', "", {}),
+    "refused: year range": (
+        "",
+        "stats { works } works(filter: {yearFrom: 2022, yearTo: 2019}) { totalCount }",
+        "",
+        {},
+    ),
+}
+
+
+def _documents(variables: str, selection: str, fragments: str) -> tuple[str, str]:
+    definitions = f"$id: ID!{', ' + variables if variables else ''}"
+    ahead = f"query ({definitions}) {{ researcher(id: $id) {{ {selection} }} }} {fragments}"
+    reference = (
+        f"query ({definitions}) {{ researcher: node(id: $id) {{ ... on Researcher {{ {selection} "
+        f"}} }} }} {fragments}"
+    )
+    return ahead, reference
+
+
+def _comparable(body: dict[str, Any]) -> dict[str, Any]:
+    errors = sorted(
+        (str(e["path"]), e["message"], e.get("extensions", {}).get("code"))
+        for e in body.get("errors", [])
+    )
+    return {"data": body["data"], "errors": errors}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("researcher", [SEED_RESEARCHER, "A404404404"])
+async def test_look_ahead_answers_as_the_fields_do(
+    client: GraphQLClient, case: str, researcher: str
+) -> None:
+    variables, selection, fragments, values = CASES[case]
+    ahead, reference = _documents(variables, selection, fragments)
+    found = await client(ahead, id=researcher, **values)
+    expected = await client(reference, id=researcher, **values)
+    assert _comparable(found) == _comparable(expected)
+    if researcher != SEED_RESEARCHER:
+        assert found["data"]["researcher"] is None
+    elif case.startswith("refused"):
+        # The field reports its error; it is non-null, so the researcher is null.
+        assert len(found["errors"]) == 1
+    else:
+        assert found["data"]["researcher"] is not None
+        assert found["extensions"]["dbQueries"] <= expected["extensions"]["dbQueries"]
+
+
+async def test_a_cursor_from_a_variable_pages_alike(client: GraphQLClient) -> None:
+    query = """query ($id: ID!, $after: String) { researcher(id: $id) {
+      works(first: 3, after: $after) { pageInfo { endCursor } nodes { id } } } }"""
+    first = await client.data(query, id=SEED_RESEARCHER)
+    cursor = first["researcher"]["works"]["pageInfo"]["endCursor"]
+    ahead, reference = _documents(
+        "$after: String", "works(first: 3, after: $after) { nodes { id } }", ""
+    )
+    found = await client.data(ahead, id=SEED_RESEARCHER, after=cursor)
+    expected = await client.data(reference, id=SEED_RESEARCHER, after=cursor)
+    assert found == expected
+    assert len(found["researcher"]["works"]["nodes"]) == 3
+
+
+async def test_a_profile_page_is_one_neo4j_query(client: GraphQLClient, store: GraphStore) -> None:
+    ahead, reference = _documents("", PROFILE_SELECTION, "")
+    found = await client(ahead, id=SEED_RESEARCHER)
+    expected = await client(reference, id=SEED_RESEARCHER)
+    # The field-by-field path reads the researcher, then its summary and its page.
+    assert expected["extensions"]["dbQueries"] >= 3
+    if store.engine == "neo4j":
+        # Neo4j answers the three as subqueries of one query; LadybugDB runs them in turn.
+        assert found["extensions"]["dbQueries"] == 1
