@@ -15,7 +15,7 @@ from graphstore.records import (
     WorkPageRequest,
     WorkRecord,
 )
-from graphstore.traversal import Hop
+from graphstore.traversal import Hop, Neighbour
 from resolvers.context import RequestContext
 from resolvers.cursors import decode_work_cursor, encode_work_cursor
 from resolvers.errors import bad_input
@@ -31,6 +31,8 @@ class WorkListPage:
     cursors: tuple[str, ...]
     has_next_page: bool
     total: int
+    # Each work's authorships, where the store brought them with the page.
+    authorships: tuple[tuple[AuthorshipRecord, ...], ...] | None = None
 
 
 def page_size(first: int) -> int:
@@ -76,21 +78,28 @@ async def researcher_works(
     """One page of a researcher's works after the cursor (a keyset position), in order."""
     request = page_request(researcher_id, first, after, order, filter_spec)
     page = await context.loaders.work_page.load(request)
+    found_authorships = None
     if page.authors is not None:
         authors = context.loaders.neighbours(Hop.AUTHORS_OF_WORK)
         for (_, work), found in zip(page.works, page.authors, strict=True):
             authors.prime(work.id, list(found))
+        found_authorships = tuple(tuple(authorship_records(found)) for found in page.authors)
     return WorkListPage(
         works=tuple(record for _, record in page.works),
         cursors=tuple(encode_work_cursor(order, at) for at, _ in page.works),
         has_next_page=page.has_next_page,
         total=page.total,
+        authorships=found_authorships,
     )
 
 
 async def authorships(context: RequestContext, work_id: str) -> list[AuthorshipRecord]:
     """A work's authors in author order, with the institutions of each authorship."""
-    authors = await context.loaders.neighbours(Hop.AUTHORS_OF_WORK).load(work_id)
+    return authorship_records(await context.loaders.neighbours(Hop.AUTHORS_OF_WORK).load(work_id))
+
+
+def authorship_records(authors: Sequence[Neighbour]) -> list[AuthorshipRecord]:
+    """A work's AUTHORS_OF_WORK neighbours as authorships, in author order."""
     authors = sorted(authors, key=lambda a: (a.position if a.position is not None else 0, a.target))
     return [
         AuthorshipRecord(

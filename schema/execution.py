@@ -61,6 +61,23 @@ def plain_attribute(field: GraphQLField) -> str | None:
     return None if field.args else definition.python_name
 
 
+# Field metadata naming the attribute where the parent may already hold the field's value (a
+# work of a researcher's page holds its authors). When it does, the field completes as a plain
+# one from that attribute; when the attribute is None, the field's resolver runs.
+PREFETCHED = "researchgraph.prefetched"
+
+
+def prefetched_attribute(field: GraphQLField) -> str | None:
+    """The attribute holding a non-null, argument-free field's value when prefetched."""
+    definition = (field.extensions or {}).get(STRAWBERRY_DEFINITION)
+    if not isinstance(definition, StrawberryField) or definition.extensions:
+        return None
+    if field.args or not isinstance(field.type, GraphQLNonNull):
+        return None
+    attribute = definition.metadata.get(PREFETCHED)
+    return attribute if isinstance(attribute, str) else None
+
+
 def leaf_plan(field: GraphQLField) -> LeafPlan | None:
     """The plan for ``field`` when it is a plain attribute of a scalar or enum type."""
     attribute = plain_attribute(field)
@@ -217,7 +234,9 @@ class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return ObjectPlan(tuple(fields))
 
     def _nested(self, field: GraphQLField, details: FieldDetailsList) -> NestedField | None:
-        attribute = plain_attribute(field)
+        # A prefetched field is non-null: its attribute's None means "not fetched", which
+        # raises NotPlain, and the general path runs the resolver.
+        attribute = plain_attribute(field) or prefetched_attribute(field)
         if attribute is None:
             return None
         non_null, of_type = _unwrap_non_null(field.type)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from graphstore.records import WorkRecord
+from graphstore.records import AuthorshipRecord, WorkRecord
 from resolvers import works as work_resolvers
 from resolvers.context import RequestContext
 from resolvers.works import WorkListPage
 from schema.connections import PageInfo
+from schema.execution import PREFETCHED
 from schema.institution import Institution
 from schema.node import Node
 from schema.topic import Topic, TopicScore
@@ -24,6 +26,18 @@ class Authorship:
     position: int
     researcher: Annotated[Researcher, strawberry.lazy("schema.researcher")]
     institution_ids: strawberry.Private[tuple[str, ...]]
+
+    @classmethod
+    def from_record(cls, record: AuthorshipRecord) -> Authorship:
+        """The GraphQL view of an authorship."""
+        # Researcher and Work refer to each other; the type is resolved when first used.
+        from schema.researcher import Researcher
+
+        return cls(
+            position=record.position,
+            researcher=Researcher.from_record(record.researcher),
+            institution_ids=record.institution_ids,
+        )
 
     @strawberry.field(description="Institutions listed for this author on this work.")
     async def institutions(self, info: strawberry.Info[RequestContext, None]) -> list[Institution]:
@@ -40,21 +54,17 @@ class Work(Node):
     doi: str | None
     abstract: str | None
     citations: int
+    # The authors, when the work came with them (a page of a researcher's works).
+    known_authors: strawberry.Private[list[Authorship] | None] = None
 
-    @strawberry.field(description="Authors in author order.")
+    @strawberry.field(
+        description="Authors in author order.", metadata={PREFETCHED: "known_authors"}
+    )
     async def authors(self, info: strawberry.Info[RequestContext, None]) -> list[Authorship]:
-        # Researcher and Work refer to each other; the type is resolved when first used.
-        from schema.researcher import Researcher
-
+        if self.known_authors is not None:
+            return self.known_authors
         records = await work_resolvers.authorships(info.context, str(self.id))
-        return [
-            Authorship(
-                position=r.position,
-                researcher=Researcher.from_record(r.researcher),
-                institution_ids=r.institution_ids,
-            )
-            for r in records
-        ]
+        return [Authorship.from_record(r) for r in records]
 
     @strawberry.field(description="Topics with OpenAlex's scores, highest first.")
     async def topics(self, info: strawberry.Info[RequestContext, None]) -> list[TopicScore]:
@@ -62,9 +72,12 @@ class Work(Node):
         return [TopicScore(topic=Topic.from_record(t), score=score) for t, score in pairs]
 
     @classmethod
-    def from_record(cls, record: WorkRecord) -> Work:
-        """The GraphQL view of a stored work."""
+    def from_record(
+        cls, record: WorkRecord, authors: Sequence[AuthorshipRecord] | None = None
+    ) -> Work:
+        """The GraphQL view of a stored work (with its authorships, when known)."""
         return cls(
+            known_authors=None if authors is None else [Authorship.from_record(a) for a in authors],
             id=strawberry.ID(record.id),
             title=record.title,
             type=record.type,
@@ -101,7 +114,10 @@ class WorkConnection:
     @classmethod
     def from_page(cls, page: WorkListPage) -> WorkConnection:
         """The connection of one page of an owner's works."""
-        nodes = [Work.from_record(w) for w in page.works]
+        authorships = page.authorships or (None,) * len(page.works)
+        nodes = [
+            Work.from_record(w, authors) for w, authors in zip(page.works, authorships, strict=True)
+        ]
         return cls(
             nodes=nodes,
             edges=[WorkEdge(cursor=c, node=n) for c, n in zip(page.cursors, nodes, strict=True)],

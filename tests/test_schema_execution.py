@@ -17,7 +17,7 @@ from graphstore.protocol import GraphStore
 from resolvers.context import RequestContext
 from schema import build_schema
 from schema import schema as product_schema
-from schema.execution import PlainFieldExecutionContext, leaf_plans
+from schema.execution import PREFETCHED, PlainFieldExecutionContext, leaf_plans
 from tests.conftest import SEED_RESEARCHER, SEED_WORKS, SHARED_DATA
 
 QUERY_FILES = SHARED_DATA.parent / "docs" / "queries"
@@ -48,9 +48,22 @@ class Person(Named):
     friend: Person | None
     pets: list[Pet]
 
+    known_buddies: strawberry.Private[list[Pet] | None] = None
+
     @strawberry.field
     def shout(self) -> str:
         return self.name.upper()
+
+    @strawberry.field(metadata={PREFETCHED: "known_buddies"})
+    def buddies(self) -> list[Pet]:
+        ASKED_FOR_BUDDIES.append(self.name)
+        if self.known_buddies is not None:
+            return self.known_buddies
+        return [Pet(band=Band.LOW, nicknames=["looked up"])]
+
+
+# Whose buddies the resolver was asked for (the fast path reads prefetched ones itself).
+ASKED_FOR_BUDDIES: list[str] = []
 
 
 def _person(**changes: Any) -> Person:
@@ -70,7 +83,12 @@ class Query:
     @strawberry.field
     def people(self) -> list[Person]:
         return [
-            _person(name="a", friend=_person(name="f", note="n"), tags=("t", "u")),
+            _person(
+                name="a",
+                friend=_person(name="f", note="n"),
+                tags=("t", "u"),
+                known_buddies=[Pet(band=Band.HIGH, nicknames=["known"])],
+            ),
             _person(
                 name="b",
                 pets=[Pet(band=Band.LOW, nicknames=[]), Pet(band=Band.HIGH, nicknames=["z"])],
@@ -105,6 +123,7 @@ QUERIES: list[tuple[str, dict[str, Any]]] = [
         {"on": False},
     ),
     ("{ people { ...P friend { ...P } } } fragment P on Person { name tags }", {}),
+    ("{ people { name buddies { band nicknames } friend { buddies { band } } } }", {}),
     *((f"{{ broken {{ {selection} }} }}", {}) for selection in (PLAIN, "name", "count")),
 ]
 
@@ -142,6 +161,21 @@ def test_plain_selections_complete_nested_objects_and_lists() -> None:
         {"band": "LOW", "nicknames": []},
         {"band": "HIGH", "nicknames": ["z"]},
     ]
+
+
+def test_prefetched_values_are_read_and_the_resolver_runs_for_the_rest() -> None:
+    query = "{ people { name buddies { nicknames } } }"
+    ASKED_FOR_BUDDIES.clear()
+    data, errors = _outcome(_schema(PlainFieldExecutionContext).execute_sync(query))
+    assert errors == []
+    assert [p["buddies"] for p in data["people"]] == [
+        [{"nicknames": ["known"]}],
+        [{"nicknames": ["looked up"]}],
+    ]
+    assert ASKED_FOR_BUDDIES == ["b"]
+    ASKED_FOR_BUDDIES.clear()
+    _schema(StrawberryGraphQLCoreExecutionContext).execute_sync(query)
+    assert ASKED_FOR_BUDDIES == ["a", "b"]
 
 
 def test_errors_of_the_fast_paths_name_the_field() -> None:
