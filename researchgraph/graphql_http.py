@@ -34,7 +34,7 @@ from graphstore.instrumentation import deadline
 from researchgraph.error_handling import GRAPHQL_PARSE_FAILED, TIMEOUT
 from researchgraph.limits import LimitExceededError, QueryLimits, check_document, check_tokens
 from researchgraph.observability import Metrics
-from resolvers.loaders import settled_batches
+from resolvers.loaders import settled_loads
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
@@ -257,8 +257,8 @@ class GraphQLEndpoint:
 
     @staticmethod
     async def _settled(execution: Awaitable[ExecutionResult]) -> ExecutionResult:
-        """The execution's result once its store calls have finished (settled_batches)."""
-        async with settled_batches():
+        """The execution's result once its loads are answered (settled_loads)."""
+        async with settled_loads():
             return await execution
 
     def _refused_document(

@@ -51,29 +51,46 @@ class ProfilePlan:
     pages: tuple[WorkPageRequest, ...]
 
 
-# The loader batches (aiodataloader runs each in a task of its own) of the request being
-# executed; see settled_batches.
-_running_batches: ContextVar[set[asyncio.Task[Any]] | None] = ContextVar(
-    "running_batches", default=None
+# The loads of the request being executed that are not answered yet; see settled_loads.
+_pending_loads: ContextVar[set[asyncio.Future[Any]] | None] = ContextVar(
+    "pending_loads", default=None
 )
 
 
 @contextlib.asynccontextmanager
-async def settled_batches() -> AsyncIterator[None]:
-    """Leaves, on success, only once every loader batch started within has finished.
+async def settled_loads() -> AsyncIterator[None]:
+    """Leaves, on success, only once every load asked for within has been answered.
 
-    A field's error can end a request while a sibling's batch still waits on the database;
-    without this, that store call would outlive its request, and be cancelled half-way with
-    the event loop (a connection dropped rather than returned to the pool).
+    A field's error can end a request while a sibling's load is still queued or waiting on
+    the database; without this, that store call would outlive its request (and, in tests, be
+    cancelled half-way with the event loop: a connection dropped, not returned to the pool).
     """
-    running: set[asyncio.Task[Any]] = set()
-    token = _running_batches.set(running)
+    pending: set[asyncio.Future[Any]] = set()
+    token = _pending_loads.set(pending)
     try:
         yield
     finally:
-        _running_batches.reset(token)
-    while running:
-        await asyncio.wait(list(running))
+        _pending_loads.reset(token)
+    while pending:
+        await asyncio.wait(list(pending))
+
+
+def _track(future: asyncio.Future[Any]) -> None:
+    pending = _pending_loads.get()
+    if pending is None or future.done():
+        return
+    pending.add(future)
+    future.add_done_callback(_answered(pending))
+
+
+def _answered(pending: set[asyncio.Future[Any]]) -> Callable[[asyncio.Future[Any]], None]:
+    def answered(future: asyncio.Future[Any]) -> None:
+        pending.discard(future)
+        # The field that asked may be gone: its error must not be left "never retrieved".
+        if not future.cancelled():
+            future.exception()
+
+    return answered
 
 
 K = TypeVar("K")
@@ -92,22 +109,17 @@ class BatchLoader(Generic[K, V]):
         async def batch_load(keys: list[K]) -> list[V]:
             if on_batch is not None:
                 on_batch(name, len(keys))
-            running = _running_batches.get()
-            task = asyncio.current_task()
-            if running is None or task is None:
-                return list(await batch(keys))
-            running.add(task)
-            try:
-                return list(await batch(keys))
-            finally:
-                running.discard(task)
+            return list(await batch(keys))
 
         self._loader: Any = DataLoader(batch_load_fn=batch_load)
 
     async def load(self, key: K) -> V:
         """The value for one key, batched with every other load of this tick."""
-        value: V = await self._loader.load(key)
-        return value
+        future: asyncio.Future[V] = self._loader.load(key)
+        _track(future)
+        # Shielded: the loader caches the future for every field asking for this key, so a
+        # field cancelled (a sibling's error ended the request) must not cancel it.
+        return await asyncio.shield(future)
 
     def prime(self, key: K, value: V) -> None:
         """Put a value another query already brought into this request's cache."""
@@ -115,8 +127,10 @@ class BatchLoader(Generic[K, V]):
 
     async def load_many(self, keys: Sequence[K]) -> list[V]:
         """The values for several keys, in order."""
-        values: list[V] = await self._loader.load_many(list(keys))
-        return values
+        futures: list[asyncio.Future[V]] = [self._loader.load(key) for key in keys]
+        for future in futures:
+            _track(future)
+        return list(await asyncio.shield(asyncio.gather(*futures)))
 
 
 class Loaders:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -177,3 +178,22 @@ def test_log_lines_are_json_objects() -> None:
     line = JsonLogFormatter().format(record)
     assert json.loads(line)["message"] == "hello x"
     assert "\n" not in line
+
+
+async def test_a_request_answers_only_once_its_store_calls_are_done(
+    client: GraphQLClient,
+) -> None:
+    # stats asks for the summary first; then collaborators refuses its argument, which nulls
+    # the researcher and ends the execution while that load is queued or being read.
+    body = await client(
+        """query ($id: ID!) { node(id: $id) { ... on Researcher {
+             stats { works } collaborators(minSharedWorks: 0) { sharedWorks } } } }""",
+        id="A925533110232",
+    )
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+    still_loading = [
+        task
+        for task in asyncio.all_tasks()
+        if "dispatch" in getattr(task.get_coro(), "__qualname__", "")
+    ]
+    assert still_loading == []
