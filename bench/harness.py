@@ -303,9 +303,39 @@ async def repeat(
     """
     await load(call, concurrency, warmup, min_calls=min(min_calls, 2))
     runs = [await load(call, concurrency, seconds, min_calls, watch) for _ in range(reps)]
+    return summarise(runs, concurrency, watch)
+
+
+async def interleaved(
+    calls: Mapping[str, tuple[Call, Mapping[str, int] | None]],
+    concurrency: int,
+    seconds: float,
+    reps: int,
+    warmup: float,
+    min_calls: int = 1,
+) -> dict[str, dict[str, Any]]:
+    """``repeat`` for several sides compared with one another, their runs taken in turn
+    (side A, B, C, then A, B, C again...): a drift of the machine over the minutes the
+    comparison takes (other load, the JIT, caches) falls on every side alike.
+
+    ``calls`` maps each side to its call and the processes to watch (see ``repeat``).
+    """
+    for call, _ in calls.values():
+        await load(call, concurrency, warmup, min_calls=min(min_calls, 2))
+    runs: dict[str, list[Run]] = {side: [] for side in calls}
+    for _ in range(reps):
+        for side, (call, watch) in calls.items():
+            runs[side].append(await load(call, concurrency, seconds, min_calls, watch))
+    return {side: summarise(runs[side], concurrency, calls[side][1]) for side in calls}
+
+
+def summarise(
+    runs: Sequence[Run], concurrency: int, watch: Mapping[str, int] | None = None
+) -> dict[str, Any]:
+    """The figures of repeated runs: median and spread of each, errors, queries, CPU."""
     result: dict[str, Any] = {
         "concurrency": concurrency,
-        "reps": reps,
+        "reps": len(runs),
         "calls": sum(len(r.latencies) for r in runs),
         "errors": sum(len(r.errors) for r in runs),
         "first_error": next((r.errors[0] for r in runs if r.errors), None),

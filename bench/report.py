@@ -8,6 +8,7 @@ from typing import Any
 SIDES = {
     "ours": "Research Graph (HTTP, full ProfilePage)",
     "floor": "floor (Cypher via async driver, same data)",
+    "ours_store": "Research Graph's store call alone (no HTTP, no GraphQL)",
     "peer": "peer (@neo4j/graphql, closest query)",
     "peer_walk": "peer + every work's authors and topics",
     "ours_subset": "Research Graph, common subset",
@@ -129,7 +130,9 @@ def render(results: dict[str, Any]) -> str:
         "print. Absolute times on a shared 2-core machine are noisy (other work, such as test "
         "servers and import benchmarks, ran on it during these runs; the load average at the "
         "start and end of each phase is given where recorded): the ratios, measured side by "
-        "side in the same run, are what to read.",
+        "side in the same run, are what to read. The profile comparison takes its sides' runs "
+        "in turn (ours, the floor, the peer..., then again), so a drift of the machine during "
+        "the comparison falls on every side alike.",
         "",
     ]
     out += [
@@ -322,14 +325,18 @@ def _profile_section(conference: dict[str, Any]) -> list[str]:
         "`totalCount`. `peer + every work's authors and topics` adds the rows a client would "
         "need to compute collaborators and topics itself. The *common subset* rows ask both "
         "sides exactly the same thing: the researcher and the newest 10 works with authors and "
-        "the total.",
+        "the total. The *store call alone* is the one `GraphStore.profile_read` our server "
+        "makes for the whole page (Neo4j runs it as one query): what is left between it and "
+        "the full row is GraphQL and HTTP.",
         "",
         "Same answers (checked before measuring):",
         "",
     ]
     for who, checks in profile["checks"].items():
         parts = []
-        for name in ("floor_vs_ours", "peer_vs_ours", "peer_subset_vs_our_subset"):
+        for name in ("floor_vs_ours", "store_vs_ours", "peer_vs_ours", "peer_subset_vs_our_subset"):
+            if name not in checks:
+                continue
             fields = checks[name]
             bad = [k for k, ok in fields.items() if not ok]
             parts.append(
@@ -729,33 +736,34 @@ def _suggestions(conference: dict[str, Any]) -> list[str]:
         "",
     ]
     cases = conference["profile"]["cases"]
+    sides = ("ours", "ours_store", "floor", "peer", "ours_subset", "peer_subset")
     hub = {
         side: case["cpu_ms_per_call"]
-        for side in ("ours", "floor", "peer", "ours_subset", "peer_subset")
+        for side in sides
         if (case := _case(cases, who="hub", side=side, concurrency=16))
         and case.get("cpu_ms_per_call")
     }
-    if len(hub) == 5 and all("neo4j" in cpu for cpu in hub.values()):
+    if len(hub) == len(sides) and all("neo4j" in cpu for cpu in hub.values()):
 
         def ms(side: str, role: str) -> float:
             value: float = hub[side][role]["median"]
             return value
 
         out += [
-            "What it says, with the CPU table of section 1 (hub, c=16, ms per request): our "
-            f"server spends {ms('ours', 'server'):.1f} ms and makes Neo4j spend "
-            f"{ms('ours', 'neo4j'):.1f} ms; the floor makes Neo4j spend "
-            f"{ms('floor', 'neo4j'):.1f} ms for the same data in one query, the peer "
-            f"{ms('peer', 'neo4j'):.1f} ms for its smaller one (no collaborators, topics or "
-            "h-index: the walk over the hub's 2,147 co-authorships is the Neo4j work only the "
-            "floor and we do). On the common subset our server spends "
-            f"{ms('ours_subset', 'server'):.1f} ms to the peer's "
-            f"{ms('peer_subset', 'server'):.1f} ms, and Neo4j "
-            f"{ms('ours_subset', 'neo4j'):.1f} ms to {ms('peer_subset', 'neo4j'):.1f} ms (two "
-            "transactions, the researcher and the works page, against one). Matching the "
-            "peer's throughput would take both halves: a server at Node's cost per field and "
-            "a profile whose aggregates Neo4j does not recompute per request. Next steps, in "
-            "order of payoff:",
+            "What it says, with the CPU table of section 1 (hub, c=16, ms per request): a "
+            "profile is one Neo4j query, as the floor's is. Our store call alone costs Neo4j "
+            f"{ms('ours_store', 'neo4j'):.1f} ms and its caller "
+            f"{ms('ours_store', 'load client'):.1f} ms, the floor "
+            f"{ms('floor', 'neo4j'):.1f} ms and {ms('floor', 'load client'):.1f} ms. Over "
+            f"HTTP our server adds {ms('ours', 'server'):.1f} ms of its own (GraphQL, HTTP, "
+            f"the records), and Neo4j spends {ms('ours', 'neo4j'):.1f} ms per request on the "
+            "same query, sharing the cores with the server. The peer makes Neo4j spend "
+            f"{ms('peer', 'neo4j'):.1f} ms for its smaller query (no collaborators, topics or "
+            "h-index: the walk over the hub's 2,147 co-authorships is Neo4j work only the "
+            "floor and we do). On the common subset, where both ask the same, our server "
+            f"spends {ms('ours_subset', 'server'):.1f} ms to the peer's "
+            f"{ms('peer_subset', 'server'):.1f} ms and Neo4j {ms('ours_subset', 'neo4j'):.1f} "
+            f"ms to {ms('peer_subset', 'neo4j'):.1f} ms. Next steps, in order of payoff:",
             "",
         ]
     return [
@@ -765,17 +773,18 @@ def _suggestions(conference: dict[str, Any]) -> list[str]:
         "graph, with more works, is slower than the 10k graph's). Weighted "
         "`COLLABORATES_WITH` edges and the profile's figures written by the importer "
         "(design.md weighs this) would make the profile O(page); the price is import "
-        "time, already the slowest part (bench/README.md).",
-        "2. **Fewer fields through graphql-core.** Plain fields already skip graphql-core's "
-        "per-field work (`schema/execution.py`): leaves are read and coerced directly, and an "
-        "object whose whole selection is plain (an author with its researcher's id and name) "
-        "is completed from a plan compiled once per request. Fields with resolvers (the "
-        "works, each work's authors, the profile's figures) and their awaitables still go "
-        "through graphql-core; a compiled executor for persisted queries would remove that.",
-        "3. **Auto-commit reads.** `execute_query` wraps each read in a managed transaction "
-        "(BEGIN, RUN, PULL, COMMIT). A session's `run` pipelines RUN and PULL in one round "
-        "trip (0.85 instead of 1.25 ms of client CPU per query measured here), at the cost of "
-        "the driver's retries.",
+        "time, already the slowest part (bench/README.md), and the floor would read the "
+        "same edges.",
+        "2. **Fewer fields through graphql-core.** Plain fields skip graphql-core's per-field "
+        "work (`schema/execution.py`): leaves are read and coerced directly, an object whose "
+        "whole selection is plain is completed from a plan compiled once per request, and a "
+        "page's works hold their authors (prefetched), so the works connection is one such "
+        "pass. The researcher's own fields (stats, trust, topics, collaborators, works) still "
+        "run resolvers through graphql-core; a compiled executor for persisted queries would "
+        "remove that.",
+        "3. **More server processes.** The API is stateless: with more cores, uvicorn "
+        "workers (or replicas, docs/scaling.md) divide the server's share; on these 2 cores "
+        "it competes with Neo4j and the load client.",
     ]
 
 

@@ -50,8 +50,15 @@ from graphstore.embedded_store import EmbeddedStore
 from graphstore.explore import explore
 from graphstore.importer import import_openalex
 from graphstore.neo4j_store import Neo4jStore
-from graphstore.protocol import GraphStore
+from graphstore.protocol import GraphStore, ProfileRead, ProfileReadResult
+from graphstore.records import (
+    CLOSE_COLLABORATION_WORKS,
+    WorkFilter,
+    WorkOrder,
+    WorkPageRequest,
+)
 from researchgraph import neo4j_server
+from resolvers.loaders import summary_options
 
 CONFERENCE = ROOT.parent / "shared" / "data" / "conference-graph" / "works.jsonl.gz"
 RESULTS = ROOT / "bench" / "results"
@@ -278,6 +285,28 @@ def _floor_view(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _profile_read(researcher_id: str) -> ProfileRead:
+    """The one store call our server makes for profile.graphql: what resolvers.lookahead
+    plans for its selection (the figures' summary and the newest 10 works)."""
+    page = WorkPageRequest(researcher_id, WorkOrder.NEWEST, WorkFilter(), None, first=10)
+    return ProfileRead((researcher_id,), summary_options(CLOSE_COLLABORATION_WORKS, 0), (page,))
+
+
+def _store_view(found: ProfileReadResult) -> dict[str, Any]:
+    [page] = found.pages
+    assert page.authors is not None
+    return {
+        "page": [
+            (
+                work.id,
+                [a.target for a in sorted(authors, key=lambda a: (a.position or 0, a.target))],
+            )
+            for (_, work), authors in zip(page.works, page.authors, strict=True)
+        ],
+        "total": page.total,
+    }
+
+
 def _compare(ours: dict[str, Any], other: dict[str, Any]) -> dict[str, bool]:
     return {key: ours[key] == other[key] for key in other if key in ours}
 
@@ -341,6 +370,7 @@ async def _profile_comparison(
     settings: Settings, uri: str, ours: str, peer: str, picks: dict[str, str]
 ) -> dict[str, Any]:
     driver = AsyncGraphDatabase.driver(uri, max_connection_pool_size=64)
+    store = Neo4jStore(uri)
     results: dict[str, Any] = {"checks": {}, "cases": []}
     async with harness.http_client(16) as http:
         for who, rid in picks.items():
@@ -350,8 +380,10 @@ async def _profile_comparison(
             peer_body = await harness.post_graphql(http, peer, q.PEER_PROFILE, variables)
             peer_subset = await harness.post_graphql(http, peer, q.PEER_SUBSET, variables)
             floor_row = await floor.profile(driver, rid)
+            store_read = await store.profile_read(_profile_read(rid))
             results["checks"][who] = {
                 "floor_vs_ours": _compare(_our_view(our_full), _floor_view(floor_row)),
+                "store_vs_ours": _compare(_our_view(our_full), _store_view(store_read)),
                 "peer_vs_ours": _compare(_our_view(our_full), _peer_view(peer_body)),
                 "peer_subset_vs_our_subset": _compare(
                     _our_view(our_subset), _peer_view(peer_subset)
@@ -362,28 +394,36 @@ async def _profile_comparison(
             async def floor_call(run: Run, rid: str = rid) -> None:
                 await floor.profile(driver, rid)
 
+            read = _profile_read(rid)
+
+            async def store_call(run: Run, read: ProfileRead = read) -> None:
+                await store.profile_read(read)
+
             sides: list[tuple[str, harness.Call, str | None]] = [
                 ("ours", _graphql_call(http, ours, q.OUR_PROFILE, variables), ours),
                 ("floor", floor_call, None),
+                ("ours_store", store_call, None),
                 ("peer", _graphql_call(http, peer, q.PEER_PROFILE, variables), peer),
                 ("peer_walk", _graphql_call(http, peer, q.PEER_WALK, variables), peer),
                 ("ours_subset", _graphql_call(http, ours, q.OUR_SUBSET, variables), ours),
                 ("peer_subset", _graphql_call(http, peer, q.PEER_SUBSET, variables), peer),
             ]
             for concurrency in (1, 16):
-                for side, call, server in sides:
-                    log.info("profile %s %s c=%d", who, side, concurrency)
-                    figures = await harness.repeat(
-                        call,
-                        concurrency,
-                        settings.seconds,
-                        settings.reps,
-                        settings.warmup,
-                        min_calls=concurrency * 2,
-                        watch=_cpu_roles(server, uri),
-                    )
+                log.info(
+                    "profile %s c=%d: %s, in turn", who, concurrency, ", ".join(s[0] for s in sides)
+                )
+                by_side = await harness.interleaved(
+                    {side: (call, _cpu_roles(server, uri)) for side, call, server in sides},
+                    concurrency,
+                    settings.seconds,
+                    settings.reps,
+                    settings.warmup,
+                    min_calls=concurrency * 2,
+                )
+                for side, figures in by_side.items():
                     results["cases"].append({"who": who, "id": rid, "side": side, **figures})
     await driver.close()
+    await store.close()
     return results
 
 
