@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -79,6 +80,15 @@ def _summary_notes(results: dict[str, Any]) -> list[str]:
                 "cost follows the researcher's own works and co-authors, so *mid* (about 100 "
                 "works) and *small* (about 5) are the like-for-like comparison of graph size."
             )
+        similar = _similar_hubs(runs)
+        if similar is not None:
+            small, large, ratio = similar
+            notes.append(
+                f"- Two graph sizes have hubs of about the same size ({small['works_of']['hub']} "
+                f"works at {small['size']:,} works, {large['works_of']['hub']} at "
+                f"{large['size']:,}): the larger graph's hub profile p50 is {ratio:.2f}x the "
+                f"smaller's, for a {large['size'] // small['size']}x larger graph."
+            )
     conference = results.get("conference", {})
     cpu = _hub_cpu(conference)
     if cpu:
@@ -91,6 +101,21 @@ def _summary_notes(results: dict[str, Any]) -> list[str]:
             "where the server's share goes."
         )
     return notes
+
+
+def _similar_hubs(runs: Sequence[dict[str, Any]]) -> tuple[Any, Any, float] | None:
+    """Two graph sizes whose hubs have works within 5% of each other, and the ratio of their
+    profile p50s (larger graph over smaller); None when no two sizes qualify."""
+    for small, large in itertools.pairwise(runs):
+        a, b = small["works_of"]["hub"], large["works_of"]["hub"]
+        if abs(a - b) <= 0.05 * max(a, b):
+            ratio = _ratio(
+                _median(_case(large["profile"], who="hub"), "p50_ms"),
+                _median(_case(small["profile"], who="hub"), "p50_ms"),
+            )
+            if ratio is not None:
+                return small, large, ratio
+    return None
 
 
 def _hub_cpu(conference: dict[str, Any]) -> dict[str, float]:
