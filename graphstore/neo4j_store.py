@@ -358,10 +358,10 @@ class Neo4jStore(AccountCypher, CypherStore):
             params["requests"] = [_page_parameters(key, r) for key, r in enumerate(read.pages)]
         row = (await self._run(side_by_side(queries), params, RoutingControl.READ))[0]
         researchers = {r["id"]: researcher_from_row(r) for r in row["researchers"]}
-        summaries = {r["rid"]: _summary(r) for r in row.get("summaries", ())}
-        pages = {r["key"]: r for r in row.get("pages", ())}
         if not researchers:
             return ProfileReadResult(researchers=[None for _ in ids], summaries=None, pages=[])
+        summaries = {r["rid"]: _summary(r) for r in row.get("summaries", ())}
+        pages = {r["key"]: r for r in row.get("pages", ())}
         return ProfileReadResult(
             researchers=[researchers.get(i) for i in ids],
             summaries=None if read.summary is None else [summaries[i] for i in ids],
