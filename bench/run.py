@@ -59,6 +59,7 @@ from graphstore.records import (
 )
 from researchgraph import neo4j_server
 from resolvers.loaders import summary_options
+from resolvers.works import authorship_records
 
 CONFERENCE = ROOT.parent / "shared" / "data" / "conference-graph" / "works.jsonl.gz"
 RESULTS = ROOT / "bench" / "results"
@@ -297,10 +298,7 @@ def _store_view(found: ProfileReadResult) -> dict[str, Any]:
     assert page.authors is not None
     return {
         "page": [
-            (
-                work.id,
-                [a.target for a in sorted(authors, key=lambda a: (a.position or 0, a.target))],
-            )
+            (work.id, [a.researcher.id for a in authorship_records(authors)])
             for (_, work), authors in zip(page.works, page.authors, strict=True)
         ],
         "total": page.total,

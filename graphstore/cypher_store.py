@@ -154,13 +154,15 @@ class CypherStore(ABC):
         no researcher is found, neither are figures or works to read."""
         ids = read.researcher_ids
         researchers = await self.researchers(ids)
-        summary = read.summary if any(researchers) else None
+        if not any(researchers):
+            return ProfileReadResult(researchers=researchers, summaries=None, pages=[])
+        summary = read.summary
         return ProfileReadResult(
             researchers=researchers,
             summaries=None
             if summary is None
             else await self.profile_summaries(ids, min_shared=summary.min_shared, top=summary.top),
-            pages=await self.work_pages(read.pages) if read.pages and any(researchers) else [],
+            pages=await self.work_pages(read.pages) if read.pages else [],
         )
 
     async def follower_counts(self, ids: Sequence[str]) -> list[int]:
