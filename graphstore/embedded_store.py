@@ -12,7 +12,7 @@ import contextlib
 import csv
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -183,10 +183,10 @@ class EmbeddedStore(AccountCypher, CypherStore):
         with timed_query(self.engine):
             return await asyncio.to_thread(self._search_index.search, query, kinds, first, offset)
 
-    async def _index_documents(self, docs: Sequence[SearchDocument]) -> None:
+    async def _index_documents(self, documents: Callable[[], Sequence[SearchDocument]]) -> None:
         # The index is a SQLite file beside the database, written after the graph commits;
         # re-importing the same records rebuilds any document a crash left out.
-        await asyncio.to_thread(self._search_index.upsert, docs)
+        await asyncio.to_thread(self._search_index.upsert, documents())
 
     async def _read(self, query: str, params: dict[str, Any]) -> list[Row]:
         if self._closed:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import neo4j
@@ -368,7 +368,7 @@ class Neo4jStore(AccountCypher, CypherStore):
             pages=[_work_page(r, pages[key]) for key, r in enumerate(read.pages)],
         )
 
-    async def _index_documents(self, docs: Sequence[SearchDocument]) -> None:
+    async def _index_documents(self, documents: Callable[[], Sequence[SearchDocument]]) -> None:
         """Nothing to do: Neo4j's full-text index follows every committed write itself."""
 
     async def _read(self, query: str, params: dict[str, Any]) -> list[Row]:
