@@ -153,10 +153,12 @@ RETURN rid, works, citations, hIndex, topicCount, topics, collaboratorCount, clo
        collaborators, followers, fromAuthorships, fromRecords
 """
 
-# Keyset pages ordered, filtered and cut in Cypher, from one walk over the researcher's works
-# (the filtered total counts them before the cursor). ``rank`` folds the three orders into one
-# descending sort (graphstore.work_pages.descending_value); a missing title sorts as the id.
-# Only the page's works (and the one after, for hasNextPage) are read whole.
+# Keyset pages ordered, filtered and cut in Cypher: the filtered total (counting the works
+# before the cursor too) from one walk, the page from another that keeps only what follows
+# the cursor and sorts just the top $limit (the largest page + 1, for hasNextPage) of it.
+# ``rank`` folds the three orders into one descending sort
+# (graphstore.work_pages.descending_value); a missing title sorts as the id.
+# Only the page's works are read whole.
 _WORK_FILTER = """
 (req.yearFrom IS NULL OR w.year >= req.yearFrom)
 AND (req.yearTo IS NULL OR w.year <= req.yearTo)
@@ -165,6 +167,12 @@ AND (req.types IS NULL OR w.type IN req.types)
 _WORK_PAGES = f"""
 UNWIND $requests AS req
 OPTIONAL MATCH (r:Researcher {{id: req.researcher}}) USING INDEX r:Researcher(id)
+CALL (r, req) {{
+  RETURN CASE WHEN req.yearFrom IS NULL AND req.yearTo IS NULL AND req.types IS NULL
+    THEN COUNT {{ (r)-[:AUTHORED]->() }}
+    ELSE COUNT {{ (r)-[:AUTHORED]->(w:Work) WHERE {_WORK_FILTER} }}
+  END AS total
+}}
 CALL (r, req) {{
   MATCH (r)-[:AUTHORED]->(w:Work)
   WHERE {_WORK_FILTER}
@@ -175,12 +183,13 @@ CALL (r, req) {{
          ELSE coalesce(w.citedByCount, 0)
        END AS rank,
        CASE WHEN coalesce(w.title, '') = '' THEN w.id ELSE w.title END AS title
+  WHERE req.after IS NULL OR rank < req.after.rank
+    OR (rank = req.after.rank AND (title > req.after.title
+        OR (title = req.after.title AND w.id > req.after.id)))
   ORDER BY rank DESC, title, w.id
-  RETURN collect({{w: w, rank: rank, title: title}}) AS kept
+  LIMIT $limit
+  RETURN collect({{w: w, rank: rank, title: title}}) AS ranked
 }}
-WITH req, size(kept) AS total, [c IN kept WHERE req.after IS NULL OR c.rank < req.after.rank
-  OR (c.rank = req.after.rank AND (c.title > req.after.title
-      OR (c.title = req.after.title AND c.w.id > req.after.id)))] AS ranked
 CALL (req, ranked) {{
   UNWIND range(0, size(ranked[..req.first + 1]) - 1) AS index
   WITH index, ranked[index] AS c
@@ -340,8 +349,9 @@ class Neo4jStore(AccountCypher, CypherStore):
         return [found[i] for i in ids]
 
     async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
-        params = {"requests": [_page_parameters(key, r) for key, r in enumerate(requests)]}
-        found = {row["key"]: row for row in await self._read(_WORK_PAGES, params)}
+        found = {
+            row["key"]: row for row in await self._read(_WORK_PAGES, _pages_parameters(requests))
+        }
         return [_work_page(r, found[key]) for key, r in enumerate(requests)]
 
     async def profile_read(self, read: ProfileRead) -> ProfileReadResult:
@@ -355,7 +365,7 @@ class Neo4jStore(AccountCypher, CypherStore):
             params |= _summary_parameters(ids, read.summary)
         if read.pages:
             queries["pages"] = _WORK_PAGES
-            params["requests"] = [_page_parameters(key, r) for key, r in enumerate(read.pages)]
+            params |= _pages_parameters(read.pages)
         row = (await self._run(side_by_side(queries), params, RoutingControl.READ))[0]
         researchers = {r["id"]: researcher_from_row(r) for r in row["researchers"]}
         if not researchers:
@@ -486,6 +496,13 @@ def _summary_parameters(ids: list[str], options: SummaryOptions) -> dict[str, An
         "minShared": options.min_shared,
         "top": options.top,
         "close": CLOSE_COLLABORATION_WORKS,
+    }
+
+
+def _pages_parameters(requests: Sequence[WorkPageRequest]) -> dict[str, Any]:
+    return {
+        "requests": [_page_parameters(key, r) for key, r in enumerate(requests)],
+        "limit": max(r.first for r in requests) + 1,
     }
 
 

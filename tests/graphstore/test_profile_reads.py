@@ -173,16 +173,18 @@ async def test_work_pages_walk_the_whole_list_in_order(store: GraphStore, order:
 async def test_work_pages_answer_many_requests_in_one_call(store: GraphStore) -> None:
     rows = graph(seed=3)
     await store.upsert_works(rows)
+    # Pages of different sizes: each request gets its own, however large the others are.
     requests = [
-        WorkPageRequest(f"A{i}", order, WorkFilter(), None, first=2)
+        WorkPageRequest(f"A{i}", order, WorkFilter(), None, first=1 + i % 3)
         for i in range(6)
         for order in WorkOrder
     ]
     pages = await store.work_pages(requests)
     for request, page in zip(requests, pages, strict=True):
         expected = expected_pages(rows, request.researcher_id, request.order, WorkFilter())
-        assert [w.id for _, w in page.works] == expected[:2]
-        assert page.has_next_page == (len(expected) > 2)
+        assert [w.id for _, w in page.works] == expected[: request.first]
+        assert page.has_next_page == (len(expected) > request.first)
+        assert page.total == len(expected)
 
 
 @pytest.mark.parametrize("with_summary", [True, False])
