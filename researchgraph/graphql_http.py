@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from graphql import DocumentNode, GraphQLSyntaxError, OperationType, parse
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
@@ -327,8 +328,10 @@ def _wants_html(request: Request) -> bool:
 def _json(
     body: dict[str, Any], status: int, media_type: str, headers: dict[str, str] | None = None
 ) -> Response:
+    # orjson writes the compact UTF-8 text json.dumps(ensure_ascii=False) would, several times
+    # faster: a hub's profile page is about 3% of the server's busy time in json.dumps.
     return Response(
-        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        orjson.dumps(body),
         status_code=status,
         media_type=f"{media_type}; charset=utf-8",
         headers=headers,
