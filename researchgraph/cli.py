@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     neo4j.add_argument("action", choices=["start", "stop", "status"])
     neo4j.add_argument("--port", type=int, default=7687)
     neo4j.add_argument("--data-dir", type=Path, default=Path(".researchgraph"))
+    neo4j.add_argument(
+        "--heap", default="1g", help="JVM heap on start (default 1g; imports like 4g)"
+    )
+    neo4j.add_argument("--pagecache", default="512m", help="page cache on start (default 512m)")
 
     export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("--out", type=Path, default=Path("schema.graphql"))
@@ -247,7 +251,9 @@ def _export_schema(out: Path) -> int:
 
 def _neo4j(args: argparse.Namespace) -> int:
     if args.action == "start":
-        print(neo4j_server.start(args.data_dir, args.port))
+        print(
+            neo4j_server.start(args.data_dir, args.port, heap=args.heap, pagecache=args.pagecache)
+        )
         return 0
     if args.action == "stop":
         stopped = neo4j_server.stop(args.data_dir)

@@ -119,3 +119,16 @@ def test_neo4j_store_without_uri_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "NEO4J_URI" in result.stderr
+
+
+def test_neo4j_start_refuses_a_bad_heap_size(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*COMMAND, "neo4j", "start", "--data-dir", str(tmp_path), "--heap", "lots"],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "heap size 'lots' is not a memory size such as 512m or 4g" in result.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from neo4j import GraphDatabase
 
-from researchgraph.neo4j_server import start, status, stop
+from researchgraph.neo4j_server import Neo4jServerError, start, status, stop
 
 pytestmark = pytest.mark.neo4j
 
@@ -41,6 +41,7 @@ def test_start_query_status_stop(tmp_path: Path) -> None:
         assert st.running
         assert st.pid is not None
         assert st.uri == uri
+        assert b"-Xmx512m" in Path(f"/proc/{st.pid}/cmdline").read_bytes().split(b"\0")
         # A second start for the same data dir reuses the running server.
         assert start(tmp_path, port) == uri
         assert status(tmp_path).pid == st.pid
@@ -55,3 +56,12 @@ def test_start_query_status_stop(tmp_path: Path) -> None:
     assert not _port_open(port)
     assert not (tmp_path / "neo4j" / "neo4j.pid").exists()
     assert stop(tmp_path) is False
+
+
+@pytest.mark.parametrize(("heap", "pagecache"), [("lots", "64m"), ("512m", "64 MB"), ("0g", "1g")])
+def test_a_bad_memory_size_is_refused_before_java_starts(
+    tmp_path: Path, heap: str, pagecache: str
+) -> None:
+    with pytest.raises(Neo4jServerError, match="is not a memory size such as 512m or 4g"):
+        start(tmp_path, _free_port(), heap=heap, pagecache=pagecache)
+    assert not (tmp_path / "neo4j" / "neo4j.pid").exists()

@@ -46,6 +46,9 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _POM = _PACKAGE_DIR / "pom.xml"
 _LAUNCHER = _PACKAGE_DIR / "Launcher.java"
 
+# A memory size as both the JVM (-Xmx) and Neo4j's page cache setting read it: 512m, 4g.
+_MEMORY_SIZE = re.compile(r"[1-9][0-9]*[kmg]", re.IGNORECASE)
+
 # JDK 17 refuses Neo4j's reflective access to NIO internals without these.
 _JVM_OPENS = [
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
@@ -262,10 +265,14 @@ def start(
 
     The server runs detached (it outlives this process) until :func:`stop`. If one already
     runs for ``data_dir``, its URI is returned (after waiting until it answers) and ``port``
-    is ignored. ``heap`` is the JVM ``-Xmx``; ``pagecache`` the Neo4j page cache size.
+    is ignored, as are ``heap`` (the JVM ``-Xmx``) and ``pagecache`` (Neo4j's page cache),
+    both sizes such as ``512m`` or ``4g``.
     Raises :class:`Neo4jServerError` if Java/Maven are missing, the port is taken, or the
     server dies or stays silent during start (the message holds the end of the log).
     """
+    for name, size in (("heap", heap), ("page cache", pagecache)):
+        if not _MEMORY_SIZE.fullmatch(size):
+            raise Neo4jServerError(f"{name} size {size!r} is not a memory size such as 512m or 4g")
     sdir = _state_dir(data_dir)
     home, log = sdir / "home", sdir / "neo4j.log"
     sdir.mkdir(parents=True, exist_ok=True)
