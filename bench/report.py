@@ -540,9 +540,8 @@ def _scale_section(scale: dict[str, Any]) -> list[str]:
     out = ["## 3. Scale: generated graphs on Neo4j", "", _run_line(scale), ""]
     out += [
         f"Data: `researchgraph generate --works N --seed {scale['seed']}` "
-        "(`researchgraph/generate.py`), each size imported by our importer (its default "
-        "batches, 5,000 records a transaction on Neo4j) into a fresh Neo4j (a cold JVM: "
-        "bench/README.md). Profile figures are one client (c=1); *mid* is the "
+        "(`researchgraph/generate.py`), each size imported by our importer (batches of "
+        "10,000) into a fresh Neo4j. Profile figures are one client (c=1); *mid* is the "
         "researcher closest to 100 works, *small* the one closest to 5, the hub the one with "
         "the most works at that size.",
         "",

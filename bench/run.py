@@ -336,8 +336,7 @@ def _chunks(path: Path, lines: int, into: Path) -> list[Path]:
 async def _import_into(
     store: GraphStore, path: Path, budget: float | None, work: Path, chunk: int = 50_000
 ) -> dict[str, Any]:
-    """Import ``path`` with our importer at its default batch size for the engine; with a
-    budget, stop between chunks once it is spent.
+    """Import ``path`` with our importer; with a budget, stop between chunks once it is spent.
 
     The file is cut into chunks first (not timed) so a stop never cancels a transaction.
     """
@@ -349,7 +348,7 @@ async def _import_into(
         if budget is not None and time.perf_counter() - started > budget:
             partial = True
             break
-        await import_openalex(store, [part])
+        await import_openalex(store, [part], batch_size=10_000)
     seconds = time.perf_counter() - started
     shutil.rmtree(work / "chunks", ignore_errors=True)
     counts = await store.counts()
