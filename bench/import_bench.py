@@ -7,7 +7,8 @@ Each engine's import runs in a child process of its own, so its peak RSS is its 
 batched import of the whole file into an empty store (on disk for LadybugDB; Neo4j from
 NEO4J_URI, or a local server this script starts with ``--neo4j-heap``), then the naive
 baseline in the same child. Neo4j imports the file twice, clearing it between: the first
-run, on a fresh JVM, is reported apart as "cold"; the table's figures are the second's.
+run (on a fresh JVM when this script started the server) is reported apart as "cold"; the
+table's figures are the second's.
 The naive baseline is the first ``--sample`` records, one record per transaction (batch
 size 1), into an empty store.
 ``--reimport`` times a second import of the file and checks that it changes nothing.
@@ -183,7 +184,7 @@ def _print(results: list[dict[str, Any]], full: bool) -> None:
             line += " (as expected)" if r["counts"] == EXPECTED else " (NOT AS EXPECTED)"
         if "cold_seconds" in r:
             line += (
-                f"; first import into the fresh server {r['cold_seconds']:.1f} s "
+                f"; first (cold) import {r['cold_seconds']:.1f} s "
                 f"({r['works'] / r['cold_seconds']:,.0f} works/s, "
                 f"Neo4j CPU {_seconds(r['cold_neo4j_cpu_seconds'])} s)"
             )
