@@ -30,6 +30,20 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
+def _run(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """`researchgraph ARGS...` run to its end, its output captured as text."""
+    return subprocess.run(
+        [*COMMAND, *args],
+        env=_env() if env is None else env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 @contextmanager
 def _serve(data_dir: Path, port: int, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     """`researchgraph serve` in a child process, stopped with Ctrl-C (SIGINT) at the end."""
@@ -74,14 +88,7 @@ def test_serve_loads_demo_data_stops_on_ctrl_c_and_reopens(tmp_path: Path) -> No
     port = _free_port()
     with _serve(tmp_path, port, _env()) as server:
         _expect_seed_answer(_ask(port, server))
-        second = subprocess.run(
-            [*COMMAND, "serve", "--port", str(_free_port()), "--data-dir", str(tmp_path)],
-            env=_env(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        second = _run("serve", "--port", str(_free_port()), "--data-dir", str(tmp_path))
         assert second.returncode == 2
         assert "in use by another process" in second.stderr
         assert "Traceback" not in second.stderr
@@ -93,14 +100,7 @@ def test_serve_loads_demo_data_stops_on_ctrl_c_and_reopens(tmp_path: Path) -> No
 @pytest.mark.neo4j
 def test_import_into_neo4j_then_serve_from_it(tmp_path: Path, neo4j_uri: str) -> None:
     env = _env(NEO4J_URI=neo4j_uri, RESEARCHGRAPH_JWT_SECRET="test-secret-" + "x" * 32)
-    imported = subprocess.run(
-        [*COMMAND, "import", "openalex", str(SEED_WORKS)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    imported = _run("import", "openalex", str(SEED_WORKS), env=env, timeout=120)
     assert imported.returncode == 0, imported.stderr
     assert "8 works" in imported.stdout
     port = _free_port()
@@ -109,26 +109,12 @@ def test_import_into_neo4j_then_serve_from_it(tmp_path: Path, neo4j_uri: str) ->
 
 
 def test_neo4j_store_without_uri_is_a_clear_error(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [*COMMAND, "import", "openalex", str(SEED_WORKS), "--store", "neo4j"],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _run("import", "openalex", str(SEED_WORKS), "--store", "neo4j")
     assert result.returncode == 2
     assert "NEO4J_URI" in result.stderr
 
 
 def test_neo4j_start_refuses_a_bad_heap_size(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [*COMMAND, "neo4j", "start", "--data-dir", str(tmp_path), "--heap", "lots"],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _run("neo4j", "start", "--data-dir", str(tmp_path), "--heap", "lots")
     assert result.returncode == 2
     assert "heap size 'lots' is not a memory size such as 512m or 4g" in result.stderr
