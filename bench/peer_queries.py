@@ -1,13 +1,14 @@
 """The GraphQL documents of the profile comparison: ours, its common subset, and the peer's.
 
-@neo4j/graphql has no trust snapshot, no collaborators (co-authors ranked by shared works and
-Newman strength), no topic ranking over a researcher's works, no h-index or follower figures
-and no affiliations with years derived from authorships. ``PEER_PROFILE`` asks for what it can
-give of the profile page: the researcher, its AFFILIATED_WITH institutions, the works count
-and citation sum (aggregations), and the newest 10 works with their authors in order.
-``PEER_WALK`` adds every work's authors and topics: the rows a client would need to compute
-collaborators, topics and h-index itself. ``OUR_SUBSET`` and ``PEER_SUBSET`` are the same
-question on both sides: the researcher and the newest 10 works with authors and the total.
+``PEER_PROFILE`` is the closest the peer comes to our ProfilePage: its generated API for the
+researcher and the newest 10 works with their authors in order and the total, and the figures
+it cannot generate (stats, topics ranked by the researcher's works, collaborators ranked by
+Newman strength, affiliations with years) from ``@cypher`` fields of custom Cypher, as a user of
+@neo4j/graphql would write them (bench/peer/server.mjs). It has no trust snapshot: the one
+part of the page it leaves out. ``PEER_GENERATED`` asks only what the generated API gives: the
+researcher, its AFFILIATED_WITH institutions, the works count and citation sum (aggregations)
+and the same works page. ``OUR_SUBSET`` and ``PEER_SUBSET`` are the same question on both
+sides: the researcher and the newest 10 works with authors and the total.
 """
 
 from __future__ import annotations
@@ -51,24 +52,26 @@ _PEER_PAGE = """
 """
 
 _AGGREGATE = "aggregate { count { nodes } node { citedByCount { sum } } }"
-_PEER_BODY = _PEER_PAGE.replace("AGGREGATE", _AGGREGATE) + "    institutions { id name }\n"
+_BARE_PAGE = _PEER_PAGE.replace("AGGREGATE", "")
 
-PEER_SUBSET = f"""
-query PeerProfileSubset($id: ID!) {{
-  researchers(where: {{ id: {{ eq: $id }} }}) {{{_PEER_PAGE.replace("AGGREGATE", "")}  }}
+_PEER_FIGURES = """
+    stats { works citations hIndex followers topics closeCollaborators }
+    topics(first: 6) { works topic { id name } }
+    collaborators(first: 10, minSharedWorks: 2) { sharedWorks strength researcher { id name } }
+    affiliations { institution { id name } years }
+"""
+
+_GENERATED_BODY = _PEER_PAGE.replace("AGGREGATE", _AGGREGATE) + "    institutions { id name }\n"
+
+
+def _researcher_query(name: str, body: str) -> str:
+    return f"""
+query {name}($id: ID!) {{
+  researchers(where: {{ id: {{ eq: $id }} }}) {{{body}  }}
 }}
 """
 
-PEER_PROFILE = f"""
-query PeerProfile($id: ID!) {{
-  researchers(where: {{ id: {{ eq: $id }} }}) {{{_PEER_BODY}  }}
-}}
-"""
 
-PEER_WALK = f"""
-query PeerProfileWalk($id: ID!) {{
-  researchers(where: {{ id: {{ eq: $id }} }}) {{{_PEER_BODY}
-    works {{ id citedByCount authors {{ id name }} topics {{ id name }} }}
-  }}
-}}
-"""
+PEER_SUBSET = _researcher_query("PeerProfileSubset", _BARE_PAGE)
+PEER_PROFILE = _researcher_query("PeerProfile", _BARE_PAGE + _PEER_FIGURES)
+PEER_GENERATED = _researcher_query("PeerProfileGenerated", _GENERATED_BODY)

@@ -243,30 +243,40 @@ def _our_view(body: dict[str, Any]) -> dict[str, Any]:
         "total": researcher["works"]["totalCount"],
     }
     if "stats" in researcher:
-        stats = researcher["stats"]
-        view["stats"] = (
+        view |= _figures_view(researcher)
+    return view
+
+
+def _figures_view(researcher: dict[str, Any]) -> dict[str, Any]:
+    """The page's derived figures, from a response with our field names (ours, the peer's)."""
+    stats = researcher["stats"]
+    return {
+        "stats": (
             stats["works"],
             stats["citations"],
             stats["hIndex"],
             stats["topics"],
             stats["closeCollaborators"],
-        )
-        view["collaborators"] = [c["researcher"]["id"] for c in researcher["collaborators"]]
-        view["topics"] = [t["topic"]["id"] for t in researcher["topics"]]
-        view["affiliations"] = sorted(a["institution"]["id"] for a in researcher["affiliations"])
-    return view
+        ),
+        "collaborators": [c["researcher"]["id"] for c in researcher["collaborators"]],
+        "topics": [t["topic"]["id"] for t in researcher["topics"]],
+        "affiliations": sorted(a["institution"]["id"] for a in researcher["affiliations"]),
+    }
 
 
 def _peer_view(body: dict[str, Any]) -> dict[str, Any]:
     researcher = body["data"]["researchers"][0]
     connection = researcher["worksConnection"]
-    return {
+    view: dict[str, Any] = {
         "page": [
             (e["node"]["id"], [a["node"]["id"] for a in e["node"]["authorsConnection"]["edges"]])
             for e in connection["edges"]
         ],
         "total": connection["totalCount"],
     }
+    if "stats" in researcher:
+        view |= _figures_view(researcher)
+    return view
 
 
 def _floor_view(row: dict[str, Any]) -> dict[str, Any]:
@@ -376,6 +386,7 @@ async def _profile_comparison(
             our_full = await harness.post_graphql(http, ours, q.OUR_PROFILE, variables)
             our_subset = await harness.post_graphql(http, ours, q.OUR_SUBSET, variables)
             peer_body = await harness.post_graphql(http, peer, q.PEER_PROFILE, variables)
+            peer_generated = await harness.post_graphql(http, peer, q.PEER_GENERATED, variables)
             peer_subset = await harness.post_graphql(http, peer, q.PEER_SUBSET, variables)
             floor_row = await floor.profile(driver, rid)
             store_read = await store.profile_read(_profile_read(rid))
@@ -383,6 +394,7 @@ async def _profile_comparison(
                 "floor_vs_ours": _compare(_our_view(our_full), _floor_view(floor_row)),
                 "store_vs_ours": _compare(_our_view(our_full), _store_view(store_read)),
                 "peer_vs_ours": _compare(_our_view(our_full), _peer_view(peer_body)),
+                "peer_generated_vs_ours": _compare(_our_view(our_full), _peer_view(peer_generated)),
                 "peer_subset_vs_our_subset": _compare(
                     _our_view(our_subset), _peer_view(peer_subset)
                 ),
@@ -402,7 +414,7 @@ async def _profile_comparison(
                 ("floor", floor_call, None),
                 ("ours_store", store_call, None),
                 ("peer", _graphql_call(http, peer, q.PEER_PROFILE, variables), peer),
-                ("peer_walk", _graphql_call(http, peer, q.PEER_WALK, variables), peer),
+                ("peer_generated", _graphql_call(http, peer, q.PEER_GENERATED, variables), peer),
                 ("ours_subset", _graphql_call(http, ours, q.OUR_SUBSET, variables), ours),
                 ("peer_subset", _graphql_call(http, peer, q.PEER_SUBSET, variables), peer),
             ]
