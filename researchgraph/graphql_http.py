@@ -35,6 +35,7 @@ from graphstore.instrumentation import deadline
 from researchgraph.error_handling import GRAPHQL_PARSE_FAILED, TIMEOUT
 from researchgraph.limits import LimitExceededError, QueryLimits, check_document, check_tokens
 from researchgraph.observability import Metrics
+from resolvers.context import RequestContext
 from resolvers.loaders import settled_loads
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -78,7 +79,7 @@ class GraphQLEndpoint:
     def __init__(
         self,
         schema: Schema,
-        context_for: Callable[[Request], Awaitable[Any]],
+        context_for: Callable[[Request], Awaitable[RequestContext]],
         graphiql: Callable[[], Response],
         metrics: Metrics,
         limits: HttpLimits,
@@ -239,6 +240,8 @@ class GraphQLEndpoint:
                 504,
                 media_type,
             )
+        finally:
+            context.release()
         errors = result.errors or []
         body: dict[str, Any] = {"data": result.data}
         if errors:

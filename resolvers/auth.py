@@ -178,6 +178,19 @@ class AccountLoaders:
             store.received_invitations, "received_invitations", on_batch
         )
 
+    def clear(self) -> None:
+        """Forget every cached value (see Loaders.clear)."""
+        for loader in (
+            self.user,
+            self.follows,
+            self.followed,
+            self.claim_of_researcher,
+            self.claims_of_user,
+            self.invitation,
+            self.received_invitations,
+        ):
+            loader.clear()
+
 
 async def viewer(context: RequestContext) -> UserRecord | None:
     """The signed-in user; None when anonymous; UNAUTHENTICATED when credentials are bad."""

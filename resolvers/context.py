@@ -33,3 +33,8 @@ class RequestContext:
         """Fresh loaders: after a write, what the request reads next must include it."""
         self.loaders = Loaders(self.store, on_batch=self.on_batch)
         self.account_loaders = AccountLoaders(self.store, on_batch=self.on_batch)
+
+    def release(self) -> None:
+        """Let go of what the request read, once its response is made (see Loaders.clear)."""
+        self.loaders.clear()
+        self.account_loaders.clear()

@@ -121,6 +121,10 @@ class BatchLoader(Generic[K, V]):
         # field cancelled (a sibling's error ended the request) must not cancel it.
         return await asyncio.shield(future)
 
+    def clear(self) -> None:
+        """Forget every value this loader has cached."""
+        self._loader.clear_all()
+
     def prime(self, key: K, value: V) -> None:
         """Put a value another query already brought into this request's cache."""
         self._loader.prime(key, value)
@@ -162,6 +166,27 @@ class Loaders:
         self, name: str, batch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]
     ) -> BatchLoader[K, V]:
         return BatchLoader(batch, name, self._on_batch)
+
+    def clear(self) -> None:
+        """Forget every cached value, so a request's records go when its response does.
+
+        The loaders and their batch functions refer to each other (``_read_profiles`` primes
+        the other loaders), and so does graphql-core's execution context with the request's
+        context: without this, a hub's profile (thousands of records) waited in those
+        reference cycles for the garbage collector, which then walked it again and again.
+        """
+        loaders: list[BatchLoader[Any, Any]] = [
+            self.researcher,
+            self.work,
+            self.topic,
+            self.institution,
+            self.work_page,
+            self.profile,
+            *self._neighbours.values(),
+            *self._summaries.values(),
+        ]
+        for loader in loaders:
+            loader.clear()
 
     def neighbours(self, hop: Hop) -> BatchLoader[str, list[Neighbour]]:
         """Loader of one hop's neighbours, keyed by frontier node id."""

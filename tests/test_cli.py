@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from researchgraph.cli import GC_YOUNG_THRESHOLD, tune_gc_for_serving
 from tests.conftest import SEED_RESEARCHER, SEED_WORKS, _free_port
 
 QUERY = (
@@ -118,3 +120,14 @@ def test_neo4j_start_refuses_a_bad_heap_size(tmp_path: Path) -> None:
     result = _run("neo4j", "start", "--data-dir", str(tmp_path), "--heap", "lots")
     assert result.returncode == 2
     assert "heap size 'lots' is not a memory size such as 512m or 4g" in result.stderr
+
+
+def test_serving_tunes_the_garbage_collector() -> None:
+    before = gc.get_threshold()
+    try:
+        tune_gc_for_serving()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] == GC_YOUNG_THRESHOLD > before[0]
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
