@@ -378,7 +378,7 @@ async def _profile_comparison(
     settings: Settings, uri: str, ours: str, peer: str, picks: dict[str, str]
 ) -> dict[str, Any]:
     # Without notifications, as our store's driver runs: Neo4j would otherwise compute and
-    # send, and the driver log, warnings (properties the graph has none of) with every row.
+    # send, and the driver log, warnings (properties the graph has none of) with every query.
     driver = AsyncGraphDatabase.driver(
         uri, max_connection_pool_size=64, notifications_min_severity="OFF"
     )
