@@ -155,8 +155,9 @@ def render(results: dict[str, Any]) -> str:
         "print. Absolute times on a shared 2-core machine are noisy (other work, such as test "
         "servers and import benchmarks, ran on it during these runs; the load average at the "
         "start and end of each phase is given where recorded): the ratios, measured side by "
-        "side in the same run, are what to read. The profile comparison takes its sides' runs "
-        "in turn (ours, the floor, the peer..., then again), so a drift of the machine during "
+        "side in the same run, are what to read. The profile comparison starts with a common "
+        "warm-up of Neo4j (every side in turn, 15 s each) and then takes its sides' runs in "
+        "turn (ours, the floor, the peer..., then again), so a drift of the machine during "
         "the comparison falls on every side alike.",
         "",
     ]

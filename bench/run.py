@@ -78,6 +78,8 @@ class Settings:
         self.reps = 3 if quick else 5
         self.seconds = 2.0 if quick else 3.0
         self.warmup = 1.0 if quick else 2.0
+        # Per side, once per Neo4j server, before the profile comparison's first repetition.
+        self.jvm_warmup = 5.0 if quick else 15.0
         self.explorer_seconds = 1.0 if quick else 2.0
         self.profile_seconds = 10.0 if quick else 30.0
 
@@ -384,6 +386,7 @@ async def _profile_comparison(
     )
     store = Neo4jStore(uri)
     results: dict[str, Any] = {"checks": {}, "cases": []}
+    warmed = False
     async with harness.http_client(16) as http:
         for who, rid in picks.items():
             variables = {"id": rid}
@@ -422,6 +425,14 @@ async def _profile_comparison(
                 ("ours_subset", _graphql_call(http, ours, q.OUR_SUBSET, variables), ours),
                 ("peer_subset", _graphql_call(http, peer, q.PEER_SUBSET, variables), peer),
             ]
+            if not warmed:
+                # A fresh Neo4j keeps compiling for minutes: its CPU per hub profile call fell
+                # from 17.7 to 11.0 ms over the first minute of load (bench/README.md). One
+                # common warm-up, every side in turn, keeps that out of the first repetitions.
+                log.info("profile: warming Neo4j up, %.0f s a side", settings.jvm_warmup)
+                for _, call, _ in sides:
+                    await harness.load(call, 16, settings.jvm_warmup)
+                warmed = True
             for concurrency in (1, 16):
                 log.info(
                     "profile %s c=%d: %s, in turn", who, concurrency, ", ".join(s[0] for s in sides)
