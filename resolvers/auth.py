@@ -31,7 +31,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from graphstore.accounts import ClaimRecord, InvitationRecord, UserRecord
 from graphstore.protocol import GraphStore
 from resolvers.errors import UNAUTHENTICATED, ClientError
-from resolvers.loaders import BatchLoader
+from resolvers.loaders import BatchLoader, LoaderGroup
 
 if TYPE_CHECKING:
     from resolvers.context import RequestContext
@@ -160,36 +160,26 @@ class AccountLoaders:
                 )
             return [answers[key] for key in keys]
 
-        self.user: BatchLoader[str, UserRecord | None] = BatchLoader(store.users, "user", on_batch)
-        self.follows: BatchLoader[tuple[str, str], bool] = BatchLoader(follows, "follows", on_batch)
-        self.followed: BatchLoader[str, list[str]] = BatchLoader(
-            store.followed, "followed", on_batch
+        self._group = group = LoaderGroup(on_batch)
+        self.user: BatchLoader[str, UserRecord | None] = group.make("user", store.users)
+        self.follows: BatchLoader[tuple[str, str], bool] = group.make("follows", follows)
+        self.followed: BatchLoader[str, list[str]] = group.make("followed", store.followed)
+        self.claim_of_researcher: BatchLoader[str, ClaimRecord | None] = group.make(
+            "claim_of_researcher", store.claims_of_researchers
         )
-        self.claim_of_researcher: BatchLoader[str, ClaimRecord | None] = BatchLoader(
-            store.claims_of_researchers, "claim_of_researcher", on_batch
+        self.claims_of_user: BatchLoader[str, list[ClaimRecord]] = group.make(
+            "claims_of_user", store.claims_of_users
         )
-        self.claims_of_user: BatchLoader[str, list[ClaimRecord]] = BatchLoader(
-            store.claims_of_users, "claims_of_user", on_batch
+        self.invitation: BatchLoader[str, InvitationRecord | None] = group.make(
+            "invitation", store.invitations
         )
-        self.invitation: BatchLoader[str, InvitationRecord | None] = BatchLoader(
-            store.invitations, "invitation", on_batch
-        )
-        self.received_invitations: BatchLoader[str, list[InvitationRecord]] = BatchLoader(
-            store.received_invitations, "received_invitations", on_batch
+        self.received_invitations: BatchLoader[str, list[InvitationRecord]] = group.make(
+            "received_invitations", store.received_invitations
         )
 
     def clear(self) -> None:
-        """Forget every cached value (see Loaders.clear)."""
-        for loader in (
-            self.user,
-            self.follows,
-            self.followed,
-            self.claim_of_researcher,
-            self.claims_of_user,
-            self.invitation,
-            self.received_invitations,
-        ):
-            loader.clear()
+        """Forget every cached value (see LoaderGroup.clear)."""
+        self._group.clear()
 
 
 async def viewer(context: RequestContext) -> UserRecord | None:

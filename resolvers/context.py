@@ -35,6 +35,6 @@ class RequestContext:
         self.account_loaders = AccountLoaders(self.store, on_batch=self.on_batch)
 
     def release(self) -> None:
-        """Let go of what the request read, once its response is made (see Loaders.clear)."""
+        """Let go of what the request read, once its response is made (see LoaderGroup.clear)."""
         self.loaders.clear()
         self.account_loaders.clear()

@@ -137,6 +137,33 @@ class BatchLoader(Generic[K, V]):
         return list(await asyncio.shield(asyncio.gather(*futures)))
 
 
+class LoaderGroup:
+    """Makes a request's loaders and keeps them, so they can be cleared together."""
+
+    def __init__(self, on_batch: Callable[[str, int], None] | None = None) -> None:
+        self._on_batch = on_batch
+        self._made: list[BatchLoader[Any, Any]] = []
+
+    def make(
+        self, name: str, batch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]
+    ) -> BatchLoader[K, V]:
+        """A loader whose batches ``on_batch`` sees under ``name``."""
+        loader: BatchLoader[K, V] = BatchLoader(batch, name, self._on_batch)
+        self._made.append(loader)
+        return loader
+
+    def clear(self) -> None:
+        """Forget every value any loader of the group has cached.
+
+        A request's loaders and their batch functions refer to each other (``_read_profiles``
+        primes the other loaders), and so does graphql-core's execution context with the
+        request's context: without this, a hub's profile (thousands of records) waited in
+        those reference cycles for the garbage collector, which then walked it again and again.
+        """
+        for loader in self._made:
+            loader.clear()
+
+
 class Loaders:
     """All loaders of one request; ``on_batch(name, size)`` sees every batch (metrics)."""
 
@@ -144,7 +171,7 @@ class Loaders:
         self, store: GraphStore, on_batch: Callable[[str, int], None] | None = None
     ) -> None:
         self._store = store
-        self._on_batch = on_batch
+        self._group = LoaderGroup(on_batch)
         self.researcher: BatchLoader[str, ResearcherRecord | None] = self._loader(
             "researcher", store.researchers
         )
@@ -165,28 +192,11 @@ class Loaders:
     def _loader(
         self, name: str, batch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]
     ) -> BatchLoader[K, V]:
-        return BatchLoader(batch, name, self._on_batch)
+        return self._group.make(name, batch)
 
     def clear(self) -> None:
-        """Forget every cached value, so a request's records go when its response does.
-
-        The loaders and their batch functions refer to each other (``_read_profiles`` primes
-        the other loaders), and so does graphql-core's execution context with the request's
-        context: without this, a hub's profile (thousands of records) waited in those
-        reference cycles for the garbage collector, which then walked it again and again.
-        """
-        loaders: list[BatchLoader[Any, Any]] = [
-            self.researcher,
-            self.work,
-            self.topic,
-            self.institution,
-            self.work_page,
-            self.profile,
-            *self._neighbours.values(),
-            *self._summaries.values(),
-        ]
-        for loader in loaders:
-            loader.clear()
+        """Forget every cached value, so a request's records go when its response does."""
+        self._group.clear()
 
     def neighbours(self, hop: Hop) -> BatchLoader[str, list[Neighbour]]:
         """Loader of one hop's neighbours, keyed by frontier node id."""
