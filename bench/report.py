@@ -769,7 +769,7 @@ def _suggestions(conference: dict[str, Any]) -> list[str]:
         "",
     ]
     cases = conference["profile"]["cases"]
-    sides = ("ours", "ours_store", "floor", "peer", "peer_generated", "ours_subset", "peer_subset")
+    sides = tuple(SIDES)
     hub = {
         side: case["cpu_ms_per_call"]
         for side in sides
