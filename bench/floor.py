@@ -32,14 +32,22 @@ CALL (r) {
   RETURN count(t) AS topicCount, collect({id: t.id, name: t.name, works: shared})[..6] AS topics
 }
 CALL (r) {
-  MATCH (r)-[:AUTHORED]->(w:Work)<-[:AUTHORED]-(c:Researcher)
-  WITH c, count(w) AS shared,
-       sum(CASE WHEN w.authorCount > 1 THEN 1.0 / (w.authorCount - 1) ELSE 1.0 END) AS strength
-  ORDER BY strength DESC, shared DESC, c.name, c.id
-  RETURN count(CASE WHEN shared >= 2 THEN 1 END) AS closeCollaborators,
-         collect(CASE WHEN shared >= 2 THEN
-           {id: c.id, name: c.name, sharedWorks: shared, strength: strength} END)[..10]
-           AS collaborators
+  MATCH (r)-[:AUTHORED]->(w:Work)
+  WITH r, w, CASE WHEN w.authorCount > 1 THEN 1.0 / (w.authorCount - 1) ELSE 1.0 END AS weight
+  MATCH (w)<-[:AUTHORED]-(c:Researcher)
+  WHERE c <> r
+  WITH c, count(w) AS shared, sum(weight) AS strength
+  WHERE shared >= 2
+  WITH collect([c, shared, strength]) AS close
+  CALL (close) {
+    UNWIND close AS k
+    WITH k[0] AS c, k[1] AS shared, k[2] AS strength
+    ORDER BY strength DESC, shared DESC, c.name, c.id
+    LIMIT 10
+    RETURN collect({id: c.id, name: c.name, sharedWorks: shared, strength: strength})
+      AS collaborators
+  }
+  RETURN size(close) AS closeCollaborators, collaborators
 }
 CALL (r) {
   MATCH (r)-[e:AUTHORED]->(w:Work)
