@@ -163,6 +163,29 @@ def test_plain_selections_complete_nested_objects_and_lists() -> None:
     ]
 
 
+class ItemCounting(PlainFieldExecutionContext):
+    """Counts the list items graphql-core completes one by one."""
+
+    items = 0
+
+    def complete_list_item_value(self, *args: Any, **kwargs: Any) -> bool:
+        ItemCounting.items += 1
+        return super().complete_list_item_value(*args, **kwargs)
+
+
+def test_a_resolvers_list_of_plain_objects_completes_in_one_pass() -> None:
+    ItemCounting.items = 0
+    data, errors = _outcome(_schema(ItemCounting).execute_sync("{ people { name tags } }"))
+    assert errors == []
+    assert data == {
+        "people": [{"name": "a", "tags": ["t", "u"]}, {"name": "b", "tags": ["x", None]}]
+    }
+    assert ItemCounting.items == 0
+    # A resolver in the selection (shout) sends the list back to graphql-core, item by item.
+    _schema(ItemCounting).execute_sync("{ people { name shout } }")
+    assert ItemCounting.items == 2
+
+
 def test_prefetched_values_are_read_and_the_resolver_runs_for_the_rest() -> None:
     query = "{ people { name buddies { nicknames } } }"
     ASKED_FOR_BUDDIES.clear()
