@@ -62,7 +62,12 @@ CALL (r) {
 }
 CALL (r) {
   MATCH (r)-[:AUTHORED]->(w:Work)
-  WITH w ORDER BY coalesce(w.year, 0) DESC, w.title, w.id LIMIT 11
+  WITH w, coalesce(w.year, 0) AS year ORDER BY year DESC
+  WITH collect([w, year]) AS byYear
+  UNWIND byYear AS k
+  WITH k[0] AS w, k[1] AS year, byYear[10][1] AS eleventh
+  WHERE eleventh IS NULL OR year >= eleventh
+  WITH w ORDER BY year DESC, w.title, w.id LIMIT 11
   CALL (w) {
     MATCH (w)<-[e:AUTHORED]-(a:Researcher)
     WITH a, e ORDER BY e.position, a.id
