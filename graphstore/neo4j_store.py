@@ -102,7 +102,7 @@ RETURN count(node) AS n
 # co-authorship (thousands for a hub). Same figures and order as graphstore.profile_summary.
 # Collaborators: a work's weight is read once, not once per co-author, and only those kept
 # (at least $minShared works) are sorted, top $top alone (a hub has 1,117 co-authors, 275 of
-# them close): Neo4j's CPU for the summary of the hub 10.9 -> 6.8 ms (bench/README.md).
+# them close): Neo4j's CPU for the hub's summary 10.3-11.6 -> 5.9-7.8 ms (bench/README.md).
 _PROFILE_SUMMARIES = """
 UNWIND $ids AS rid
 OPTIONAL MATCH (r:Researcher {id: rid}) USING INDEX r:Researcher(id)
