@@ -172,27 +172,22 @@ class Loaders:
     ) -> None:
         self._store = store
         self._group = LoaderGroup(on_batch)
-        self.researcher: BatchLoader[str, ResearcherRecord | None] = self._loader(
+        self.researcher: BatchLoader[str, ResearcherRecord | None] = self._group.make(
             "researcher", store.researchers
         )
-        self.work: BatchLoader[str, WorkRecord | None] = self._loader("work", store.works)
-        self.topic: BatchLoader[str, TopicRecord | None] = self._loader("topic", store.topics)
-        self.institution: BatchLoader[str, InstitutionRecord | None] = self._loader(
+        self.work: BatchLoader[str, WorkRecord | None] = self._group.make("work", store.works)
+        self.topic: BatchLoader[str, TopicRecord | None] = self._group.make("topic", store.topics)
+        self.institution: BatchLoader[str, InstitutionRecord | None] = self._group.make(
             "institution", store.institutions
         )
-        self.work_page: BatchLoader[WorkPageRequest, WorkPage] = self._loader(
+        self.work_page: BatchLoader[WorkPageRequest, WorkPage] = self._group.make(
             "work_page", store.work_pages
         )
-        self.profile: BatchLoader[ProfilePlan, ResearcherRecord | None] = self._loader(
+        self.profile: BatchLoader[ProfilePlan, ResearcherRecord | None] = self._group.make(
             "profile", self._read_profiles
         )
         self._neighbours: dict[Hop, BatchLoader[str, list[Neighbour]]] = {}
         self._summaries: dict[SummaryOptions, BatchLoader[str, ProfileSummary]] = {}
-
-    def _loader(
-        self, name: str, batch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]
-    ) -> BatchLoader[K, V]:
-        return self._group.make(name, batch)
 
     def clear(self) -> None:
         """Forget every cached value, so a request's records go when its response does."""
@@ -206,7 +201,7 @@ class Loaders:
             async def batch(ids: Sequence[str]) -> list[list[Neighbour]]:
                 return await self._store.neighbours(ids, hop)
 
-            loader = self._neighbours[hop] = self._loader(hop.value.lower(), batch)
+            loader = self._neighbours[hop] = self._group.make(hop.value.lower(), batch)
         return loader
 
     def profile_summary(self, options: SummaryOptions) -> BatchLoader[str, ProfileSummary]:
@@ -219,7 +214,7 @@ class Loaders:
                     ids, min_shared=options.min_shared, top=options.top
                 )
 
-            loader = self._summaries[options] = self._loader("profile_summary", batch)
+            loader = self._summaries[options] = self._group.make("profile_summary", batch)
         return loader
 
     async def _read_profiles(self, plans: Sequence[ProfilePlan]) -> list[ResearcherRecord | None]:
