@@ -549,32 +549,27 @@ def _scale_section(scale: dict[str, Any]) -> list[str]:
     out += [
         f"Data: `researchgraph generate --works N --seed {scale['seed']}` "
         "(`researchgraph/generate.py`), each size imported by our importer (batches of "
-        "10,000) into a fresh Neo4j. Profile figures are one client (c=1); *mid* is the "
-        "researcher closest to 100 works, *small* the one closest to 5, the hub the one with "
-        "the most works at that size.",
+        "10,000) into a fresh Neo4j, which is then stopped. The profile and explorer figures "
+        "come after: every size's Neo4j and API server started again side by side, each "
+        f"researcher and size warmed up alike ({scale['warmup_seconds']:.0f} s of one client "
+        "each), then each researcher's profile measured on the sizes in turn (smallest to "
+        "largest, then again), so the ratios between sizes are taken on the same minutes of "
+        "the machine. Profile "
+        "figures are one client (c=1); *mid* is the researcher closest to 100 works, *small* "
+        "the one closest to 5, the hub the one with the most works at that size; the CPU is "
+        "the API server's and Neo4j's per request (from `/proc`), which the sharing of the "
+        "cores does not move as it moves wall times.",
         "",
     ]
     out += [
-        "Each size's run: "
+        "Each size's import: "
         + "; ".join(
-            f"{run['size']:,} at {run.get('when', 'the phase time above')}"
-            + (f" (code {' -> '.join(dict.fromkeys(run['code']))})" if run.get("code") else "")
+            f"{run['size']:,} at {run['when']} (code {' -> '.join(dict.fromkeys(run['code']))})"
             for run in scale["runs"]
         )
         + ".",
         "",
     ]
-    unrecorded = [f"{run['size']:,}" for run in scale["runs"] if "code" not in run]
-    if unrecorded:
-        out += [
-            f"**Caveat for the {' and '.join(unrecorded)} runs** (the 10:01-10:46 UTC run of "
-            "2026-11-26, before code revisions were recorded): the hop queries changed while it "
-            "ran (commit c5afa4b, `USING INDEX` on the frontier, 10:15 UTC). Those sizes' API "
-            "servers started after that commit; their imports and raw explorer calls ran in the "
-            "benchmark process, which started before it (and before the importer change "
-            "559502b, 10:12 UTC). The 10k run above was re-run on one revision.",
-            "",
-        ]
     rows: list[Sequence[str]] = []
     for run in scale["runs"]:
         imported = run["import"]
@@ -619,11 +614,21 @@ def _scale_section(scale: dict[str, Any]) -> list[str]:
                     _fig(case["p50_ms"]),
                     _fig(case["p99_ms"]),
                     _fig(case.get("db_ms")),
+                    _request_cpu(case),
                     ", ".join(str(n) for n in case.get("db_queries", [])),
                 )
             )
     out += _table(
-        ["works", "researcher", "profile p50 ms", "p99 ms", "server DB ms", "DB queries"], rows
+        [
+            "works",
+            "researcher",
+            "profile p50 ms",
+            "p99 ms",
+            "server DB ms",
+            "CPU ms per request: API server + Neo4j",
+            "DB queries",
+        ],
+        rows,
     )
     out.append("")
     rows = []
@@ -655,6 +660,14 @@ def _scale_section(scale: dict[str, Any]) -> list[str]:
     )
     out += ["", *_sizes(scale["runs"])]
     return [*out, ""]
+
+
+def _request_cpu(case: dict[str, Any]) -> str:
+    cpu = case.get("cpu_ms_per_call")
+    if not cpu:
+        return "n/a"
+    server, neo4j = cpu["server"]["median"], cpu["neo4j"]["median"]
+    return f"{server:.1f} + {neo4j:.1f} = {server + neo4j:.1f}"
 
 
 def _sizes(runs: Sequence[dict[str, Any]]) -> list[str]:

@@ -11,7 +11,8 @@ Phases (each starts and stops its own processes, all on 127.0.0.1):
   raw store call; a pyinstrument profile of the server under load.
 - ladybug: the explorer on LadybugDB (conference-graph imported into an embedded store).
 - scale: `researchgraph generate` at 10k, 100k and 1M works, each into a fresh Neo4j: import
-  throughput, profile p50 and store queries per request, explorer depth 2, store file sizes.
+  throughput and store file sizes; then the sizes' servers side by side: profile p50, CPU and
+  store queries per request, measured on the sizes in turn, and explorer depth 2.
 
 Results go to bench/results/results.json (merged by phase, so one phase can be rerun alone)
 and BENCHMARKS.md is rendered from it; every figure comes from a run of this script.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime
 import gzip
 import json
@@ -80,6 +82,9 @@ class Settings:
         self.warmup = 1.0 if quick else 2.0
         # Per side, once per Neo4j server, before the profile comparison's first repetition.
         self.jvm_warmup = 5.0 if quick else 15.0
+        # Per researcher and graph size, one client, before the scale comparison: each size's
+        # JVM starts cold, and one client calls far less often than the comparison's 16.
+        self.scale_warmup = 10.0 if quick else 30.0
         self.explorer_seconds = 1.0 if quick else 2.0
         self.profile_seconds = 10.0 if quick else 30.0
 
@@ -691,9 +696,13 @@ def code_revision() -> str:
     return _read(["git", "describe", "--always", "--dirty"], cwd=ROOT)
 
 
-async def _scale_one(settings: Settings, args: argparse.Namespace, size: int) -> dict[str, Any]:
+SCALE_ROLES = ("hub", "mid", "small")
+
+
+async def _scale_import(args: argparse.Namespace, size: int, work: Path) -> dict[str, Any]:
+    """Generate ``size`` works and import them into a fresh Neo4j under ``work``; the server
+    is stopped afterwards, so the store files measured are checkpointed and complete."""
     path, generate_seconds = _generated(size, args.seed)
-    work = Path(tempfile.mkdtemp(prefix=f"rg-bench-scale-{size}-"))
     result: dict[str, Any] = {
         "size": size,
         "file_bytes": path.stat().st_size,
@@ -701,52 +710,98 @@ async def _scale_one(settings: Settings, args: argparse.Namespace, size: int) ->
         "when": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "code": [code_revision()],
     }
-    try:
-        with harness.neo4j(work / "neo4j", args.heap, args.pagecache) as uri:
-            store = Neo4jStore(uri)
-            try:
-                budget = args.import_budget if size >= 1_000_000 else None
-                log.info("scale %d: importing (budget %s s)", size, budget)
-                result["import"] = await _import_into(store, path, budget, work, 100_000)
-                picks = await _degree_picks(uri)
-                result["picks"] = picks
-                researchers = {"hub": picks["hub"], "mid": picks["mid"], "small": picks["small"]}
-                result["works_of"] = {
-                    who: await _works_of(uri, rid) for who, rid in researchers.items()
-                }
-                with harness.our_server(work / "ours.log", neo4j_uri=uri) as url:
-                    profile = []
-                    async with harness.http_client(1) as http:
-                        for who, rid in researchers.items():
-                            log.info("scale %d: profile %s", size, who)
-                            call = _graphql_call(http, url, q.OUR_PROFILE, {"id": rid})
-                            figures = await harness.repeat(
-                                call, 1, settings.seconds, settings.reps, settings.warmup, 3
-                            )
-                            profile.append({"who": who, "id": rid, **figures})
-                    result["profile"] = profile
-                    hub_only = await _named(store, {"hub": picks["hub"]})
-                    depth_2 = [(2, 500)]
-                    raw = await _explorer_cases(settings, store, None, hub_only, depth_2)
-                    http_cases = await _explorer_cases(settings, None, url, hub_only, depth_2)
-                    result["explorer"] = raw + http_cases
-            finally:
-                await store.close()
-        # Stopped: the store files are checkpointed and complete.
-        result["store_files"] = _store_files(work / "neo4j" / "neo4j" / "home")
-        result["code"].append(code_revision())
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with harness.neo4j(work / "neo4j", args.heap, args.pagecache) as uri:
+        store = Neo4jStore(uri)
+        try:
+            budget = args.import_budget if size >= 1_000_000 else None
+            log.info("scale %d: importing (budget %s s)", size, budget)
+            result["import"] = await _import_into(store, path, budget, work, 100_000)
+        finally:
+            await store.close()
+        picks = await _degree_picks(uri)
+        result["picks"] = picks
+        result["works_of"] = {who: await _works_of(uri, picks[who]) for who in SCALE_ROLES}
+    result["store_files"] = _store_files(work / "neo4j" / "neo4j" / "home")
     return result
 
 
+async def _scale_side_by_side(
+    settings: Settings, args: argparse.Namespace, works: dict[int, Path], runs: dict[int, Any]
+) -> None:
+    """Every size's Neo4j and API server running at once, warmed up alike; each researcher's
+    profile measured on the sizes in turn (``harness.interleaved``), so the ratios between
+    sizes do not carry the machine's drift between minutes apart; then each size's explorer."""
+    with contextlib.ExitStack() as servers:
+        uris = {
+            size: servers.enter_context(harness.neo4j(work / "neo4j", args.heap, args.pagecache))
+            for size, work in works.items()
+        }
+        urls = {
+            size: servers.enter_context(harness.our_server(work / "ours.log", neo4j_uri=uris[size]))
+            for size, work in works.items()
+        }
+        async with harness.http_client(len(works)) as http:
+            calls = {
+                size: {
+                    who: _graphql_call(http, urls[size], q.OUR_PROFILE, {"id": run["picks"][who]})
+                    for who in SCALE_ROLES
+                }
+                for size, run in runs.items()
+            }
+            # Each JVM starts cold: the same warm-up for every size keeps the JIT out of the
+            # figures (bench/README.md, "Neo4j warms up for minutes").
+            log.info("scale: warming up, %.0f s a researcher and size", settings.scale_warmup)
+            for size in runs:
+                for who in SCALE_ROLES:
+                    await harness.load(calls[size][who], 1, settings.scale_warmup)
+            for run in runs.values():
+                run["profile"] = []
+            for who in SCALE_ROLES:
+                log.info("scale: profile %s, the sizes in turn", who)
+                by_size = await harness.interleaved(
+                    {
+                        str(size): (calls[size][who], _cpu_roles(urls[size], uris[size]))
+                        for size in runs
+                    },
+                    1,
+                    settings.seconds,
+                    settings.reps,
+                    settings.warmup,
+                    min_calls=3,
+                )
+                for size, run in runs.items():
+                    rid = run["picks"][who]
+                    run["profile"].append({"who": who, "id": rid, **by_size[str(size)]})
+        for size, run in runs.items():
+            store = Neo4jStore(uris[size])
+            try:
+                hub_only = await _named(store, {"hub": run["picks"]["hub"]})
+                depth_2 = [(2, 500)]
+                raw = await _explorer_cases(settings, store, None, hub_only, depth_2)
+                http_cases = await _explorer_cases(settings, None, urls[size], hub_only, depth_2)
+                run["explorer"] = raw + http_cases
+            finally:
+                await store.close()
+
+
 async def phase_scale(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    """Import each size into its own Neo4j in turn, then measure them side by side. The
+    sizes' ratios are only comparable within one run, so a run replaces every earlier size."""
     sizes = [int(s) for s in args.sizes.split(",")]
-    runs = [await _scale_one(settings, args, n) for n in sizes]
-    # A run of some sizes replaces those sizes and keeps the others from earlier runs.
-    earlier = _load_results().get("scale", {}).get("runs", [])
-    kept = [r for r in earlier if r["size"] not in sizes]
-    return {"seed": args.seed, "runs": sorted(kept + runs, key=lambda r: r["size"])}
+    works = {size: Path(tempfile.mkdtemp(prefix=f"rg-bench-scale-{size}-")) for size in sizes}
+    try:
+        runs = {size: await _scale_import(args, size, work) for size, work in works.items()}
+        await _scale_side_by_side(settings, args, works, runs)
+        for run in runs.values():
+            run["code"].append(code_revision())
+    finally:
+        for work in works.values():
+            shutil.rmtree(work, ignore_errors=True)
+    return {
+        "seed": args.seed,
+        "warmup_seconds": settings.scale_warmup,
+        "runs": [runs[size] for size in sorted(runs)],
+    }
 
 
 # ---------------------------------------------------------------------------------------------
