@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
+from http_load import HTTPError, LoadClient
 
 from researchgraph import neo4j_server
 
@@ -190,18 +192,13 @@ class GraphQLError(RuntimeError):
 
 
 async def post_graphql(
-    http: httpx.AsyncClient, url: str, query: str, variables: dict[str, Any]
+    http: LoadClient, url: str, query: str, variables: dict[str, Any]
 ) -> dict[str, Any]:
-    response = await http.post(url, json={"query": query, "variables": variables})
-    body: dict[str, Any] = response.json()
-    if response.status_code != 200 or body.get("errors"):
-        raise GraphQLError(f"{url}: {response.status_code} {str(body)[:500]}")
+    status, content = await http.post(url, orjson.dumps({"query": query, "variables": variables}))
+    body: dict[str, Any] = orjson.loads(content)
+    if status != 200 or body.get("errors"):
+        raise GraphQLError(f"{url}: {status} {str(body)[:500]}")
     return body
-
-
-def http_client(concurrency: int) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    return httpx.AsyncClient(timeout=180, limits=limits)
 
 
 @dataclass(slots=True)
@@ -258,7 +255,7 @@ async def load(
             begun = time.perf_counter()
             try:
                 await call(run)
-            except (GraphQLError, httpx.HTTPError) as error:
+            except (GraphQLError, HTTPError, orjson.JSONDecodeError) as error:
                 run.errors.append(str(error)[:300])
                 continue
             run.latencies.append(time.perf_counter() - begun)

@@ -41,11 +41,11 @@ from typing import Any
 
 import floor
 import harness
-import httpx
 import peer_queries as q
 import pyprofile
 import report
 from harness import ROOT, Run
+from http_load import LoadClient
 from neo4j import AsyncGraphDatabase
 
 from graphstore.embedded_store import EmbeddedStore
@@ -224,7 +224,7 @@ async def _works_of(uri: str, researcher_id: str) -> int:
 
 
 def _graphql_call(
-    http: httpx.AsyncClient, url: str, document: str, variables: dict[str, Any]
+    http: LoadClient, url: str, document: str, variables: dict[str, Any]
 ) -> harness.Call:
     async def call(run: Run) -> None:
         body = await harness.post_graphql(http, url, document, variables)
@@ -392,7 +392,7 @@ async def _profile_comparison(
     store = Neo4jStore(uri)
     results: dict[str, Any] = {"checks": {}, "cases": []}
     warmed = False
-    async with harness.http_client(16) as http:
+    async with LoadClient() as http:
         for who, rid in picks.items():
             variables = {"id": rid}
             our_full = await harness.post_graphql(http, ours, q.OUR_PROFILE, variables)
@@ -480,7 +480,7 @@ async def _explorer_cases(
     ``centers`` maps a role (hub, median) to the centre's id and name.
     """
     cases = []
-    async with harness.http_client(1) as http:
+    async with LoadClient() as http:
         for who, (center, name) in centers.items():
             for depth, limit in explorer_cases:
                 variables = {"center": center, "depth": depth, "limit": limit}
@@ -538,7 +538,7 @@ async def _pyinstrument(settings: Settings, uri: str, work: Path, hub: str) -> d
     """The server under pyinstrument while 16 clients ask for the hub's profile."""
     out = work / "profile-pyinstrument.json"
     with harness.our_server(work / "ours-pyinstrument.log", neo4j_uri=uri, profile_to=out) as url:
-        async with harness.http_client(16) as http:
+        async with LoadClient() as http:
             call = _graphql_call(http, url, q.OUR_PROFILE, {"id": hub})
             run = await harness.load(call, 16, settings.profile_seconds)
     summary = pyprofile.summarise(out)
@@ -740,7 +740,7 @@ async def _scale_side_by_side(
             size: servers.enter_context(harness.our_server(work / "ours.log", neo4j_uri=uris[size]))
             for size, work in works.items()
         }
-        async with harness.http_client(len(works)) as http:
+        async with LoadClient() as http:
             calls = {
                 size: {
                     who: _graphql_call(http, urls[size], q.OUR_PROFILE, {"id": run["picks"][who]})
