@@ -834,6 +834,11 @@ def _suggestions(conference: dict[str, Any]) -> list[str]:
         "3. **More server processes.** The API is stateless: with more cores, uvicorn "
         "workers (or replicas, docs/scaling.md) divide the server's share; on these 2 cores "
         "it competes with Neo4j and the load client.",
+        "",
+        "What is left of the server's share is spread thin: py-spy on the server under the "
+        'same load (bench/README.md, "Where the server\'s CPU goes") finds no frame above '
+        "10% of its own; the largest are decoding the Bolt result (the page's authors as "
+        "maps) and building the frozen records, then many of 1-2% each.",
     ]
 
 
