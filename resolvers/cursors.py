@@ -10,6 +10,8 @@ import base64
 import binascii
 import json
 
+import orjson
+
 from graphstore.records import WorkOrder, WorkPosition
 from resolvers.errors import bad_input
 
@@ -18,8 +20,10 @@ _MAX_CURSOR = 1024
 
 def encode_work_cursor(order: WorkOrder, key: WorkPosition) -> str:
     """The cursor after ``key`` in ``order``."""
-    payload = json.dumps([order.value, key.sort_value, key.title, key.id], separators=(",", ":"))
-    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    # orjson: a profile page encodes a cursor per work, and json.dumps was 1% of the server's
+    # CPU for the hub's (bench/README.md). Its UTF-8 text decodes as json.dumps' escapes did.
+    payload = orjson.dumps([order.value, key.sort_value, key.title, key.id])
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
 
 
 def decode_work_cursor(cursor: str, order: WorkOrder) -> WorkPosition:
