@@ -19,13 +19,13 @@ from strawberry.extensions import (
     DisableIntrospection,
     ParserCache,
     SchemaExtension,
-    ValidationCache,
 )
 
 from graphstore.importer import import_openalex
 from graphstore.instrumentation import observe_queries
 from graphstore.protocol import GraphStore, StoreError
 from researchgraph.debug import QueryCountExtension
+from researchgraph.document_cache import validation_cache_by_text
 from researchgraph.error_handling import error_codes_extension
 from researchgraph.graphql_http import GraphQLEndpoint, HttpLimits
 from researchgraph.limits import QueryLimits
@@ -85,7 +85,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         # cost ~13 ms (the profile query), far more than its database work. The factories
         # share one module-level cache per size across requests.
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+        validation_cache_by_text(DOCUMENT_CACHE_SIZE),
     ]
     if settings.debug:
         extensions.append(QueryCountExtension)
