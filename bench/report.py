@@ -48,7 +48,7 @@ def _verdict(value: float | None, target: float, *, at_least: bool) -> str:
     if at_least:
         if value >= target:
             return "**met**"
-        return f"**missed**: would need {target / value:.2f}x its throughput"
+        return f"**missed**: {1 - value / target:.1%} under the target"
     if value <= target:
         return "**met**"
     if value >= 2 * target:
