@@ -26,12 +26,14 @@ from graphstore import cypher
 from graphstore.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.cypher_store import (
     CypherStore,
+    coauthor_weight,
     merge_affiliations,
-    neighbour_from_row,
     researcher_from_row,
+    researcher_record,
     topic_from_row,
     work_from_row,
 )
+from graphstore.ids import NodeLabel
 from graphstore.instrumentation import remaining_seconds, timed_query
 from graphstore.protocol import (
     ProfileRead,
@@ -56,7 +58,7 @@ from graphstore.text_search import (
     SearchHit,
     lucene_query,
 )
-from graphstore.traversal import Hop, HopSpec, Neighbour
+from graphstore.traversal import EdgeKind, Neighbour
 from graphstore.work_pages import WorkPage, descending_value
 from graphstore.writes import Dialect, Row, Statement
 
@@ -175,19 +177,11 @@ _SORT_TITLE = "CASE WHEN coalesce(w.title, '') = '' THEN w.id ELSE w.title END"
 # A page's authors come as lists of these values, not maps: a hub's first page has 68 of
 # them, and the keys of a map cost Neo4j writing and the driver decoding them every time.
 # The work's id and author count, the same for all its authors, come once with the work.
-_PAGE_AUTHOR = (
-    ("target", "a.id"),
-    ("name", "a.name"),
-    ("orcid", "a.orcid"),
-    ("bio", "a.bio"),
-    ("openToCollaborate", "a.openToCollaborate"),
-    ("claimStatus", "a.claimStatus"),
-    ("orcidVerified", "a.orcidVerified"),
-    ("position", "e.position"),
-    ("institutions", "e.institutions"),
+# _page_authors unpacks them in this order.
+_PAGE_AUTHOR_VALUES = (
+    "a.id, a.name, a.orcid, a.bio, a.openToCollaborate, a.claimStatus, a.orcidVerified, "
+    "e.position, e.institutions"
 )
-_PAGE_AUTHOR_KEYS = tuple(key for key, _ in _PAGE_AUTHOR)
-_PAGE_AUTHOR_VALUES = ", ".join(value for _, value in _PAGE_AUTHOR)
 _WORK_FILTER = """
 (req.yearFrom IS NULL OR w.year >= req.yearFrom)
 AND (req.yearTo IS NULL OR w.year <= req.yearTo)
@@ -557,7 +551,6 @@ def _page_parameters(key: int, request: WorkPageRequest) -> dict[str, Any]:
 
 def _work_page(request: WorkPageRequest, row: Row) -> WorkPage:
     page = sorted(row["page"], key=lambda w: int(w["index"]))[: request.first]
-    spec = Hop.AUTHORS_OF_WORK.spec
     works = tuple(
         (
             WorkPosition(
@@ -573,14 +566,29 @@ def _work_page(request: WorkPageRequest, row: Row) -> WorkPage:
         works=works,
         has_next_page=len(row["page"]) > request.first,
         total=int(row["total"]),
-        authors=tuple(_page_authors(w, spec) for w in page),
+        authors=tuple(_page_authors(w) for w in page),
     )
 
 
-def _page_authors(work: Row, spec: HopSpec) -> tuple[Neighbour, ...]:
-    authors = []
-    for values in work["authors"]:
-        row = dict(zip(_PAGE_AUTHOR_KEYS, values, strict=True))
-        row["source"], row["authorCount"] = work["id"], work["authorCount"]
-        authors.append(neighbour_from_row(row, spec))
-    return tuple(authors)
+def _page_authors(work: Row) -> tuple[Neighbour, ...]:
+    """A page work's authors, from their lists of values (_PAGE_AUTHOR_VALUES): the
+    Neighbours neighbour_from_row makes of the same hop's rows, without a map per author to
+    build and copy (which cost more than the rest of a hub's page, bench/README.md)."""
+    weight = coauthor_weight(work["authorCount"])
+    return tuple(
+        Neighbour(
+            source=work["id"],
+            target=target,
+            label=NodeLabel.RESEARCHER,
+            name=name or target,
+            edge=EdgeKind.AUTHORED,
+            edge_weight=weight,
+            node_weight=0.0,
+            record=researcher_record(target, name, orcid, bio, open_flag, claim, verified),
+            position=None if position is None else int(position),
+            institutions=tuple(institutions or ()),
+        )
+        for target, name, orcid, bio, open_flag, claim, verified, position, institutions in work[
+            "authors"
+        ]
+    )

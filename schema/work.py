@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,6 +22,15 @@ if TYPE_CHECKING:
     from schema.researcher import Researcher
 
 
+@functools.cache
+def _researcher_type() -> type[Researcher]:
+    # Researcher and Work refer to each other, so Researcher is imported at first use; once,
+    # as an import statement costs a microsecond each time and a hub's page has 68 authors.
+    from schema.researcher import Researcher
+
+    return Researcher
+
+
 @strawberry.type(description="One author of a work, in author order, with their institutions.")
 class Authorship:
     position: int
@@ -30,12 +40,9 @@ class Authorship:
     @classmethod
     def from_record(cls, record: AuthorshipRecord) -> Authorship:
         """The GraphQL view of an authorship."""
-        # Researcher and Work refer to each other; the type is resolved when first used.
-        from schema.researcher import Researcher
-
         return cls(
             position=record.position,
-            researcher=Researcher.from_record(record.researcher),
+            researcher=_researcher_type().from_record(record.researcher),
             institution_ids=record.institution_ids,
         )
 
