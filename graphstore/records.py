@@ -5,8 +5,9 @@ No IO and no GraphQL here: the schema wraps these, the engines build them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+import msgspec
 
 
 class WorkOrder(StrEnum):
@@ -17,8 +18,7 @@ class WorkOrder(StrEnum):
     MOST_CITED = "MOST_CITED"
 
 
-@dataclass(frozen=True, slots=True)
-class WorkFilter:
+class WorkFilter(msgspec.Struct, frozen=True):
     """Filters of a works list; None means no bound."""
 
     year_from: int | None = None
@@ -26,8 +26,7 @@ class WorkFilter:
     types: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class WorkPosition:
+class WorkPosition(msgspec.Struct, frozen=True):
     """A work's place in an order: its sort value (year or citations), title, then id.
 
     A missing year sorts as 0 in NEWEST and 9999 in OLDEST; a missing title as the id.
@@ -38,8 +37,7 @@ class WorkPosition:
     id: str
 
 
-@dataclass(frozen=True, slots=True)
-class WorkPageRequest:
+class WorkPageRequest(msgspec.Struct, frozen=True):
     """One page of a researcher's works: ``first`` works after ``after`` in ``order``."""
 
     researcher_id: str
@@ -57,8 +55,7 @@ class ClaimState(StrEnum):
     CLAIMED = "CLAIMED"
 
 
-@dataclass(frozen=True, slots=True)
-class ResearcherRecord:
+class ResearcherRecord(msgspec.Struct, frozen=True):
     id: str
     name: str
     orcid: str | None = None
@@ -68,8 +65,7 @@ class ResearcherRecord:
     orcid_verified: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class WorkRecord:
+class WorkRecord(msgspec.Struct, frozen=True):
     id: str
     title: str
     type: str
@@ -80,15 +76,13 @@ class WorkRecord:
     citations: int
 
 
-@dataclass(frozen=True, slots=True)
-class TopicRecord:
+class TopicRecord(msgspec.Struct, frozen=True):
     id: str
     name: str
     level: str
 
 
-@dataclass(frozen=True, slots=True)
-class InstitutionRecord:
+class InstitutionRecord(msgspec.Struct, frozen=True):
     id: str
     name: str
     country: str | None = None
@@ -96,8 +90,7 @@ class InstitutionRecord:
     ror: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ResearcherStatsRecord:
+class ResearcherStatsRecord(msgspec.Struct, frozen=True):
     """Figures of a researcher profile, all derived from the graph at read time."""
 
     works: int
@@ -109,21 +102,18 @@ class ResearcherStatsRecord:
     collaborators: int
 
 
-@dataclass(frozen=True, slots=True)
-class AuthorshipRecord:
+class AuthorshipRecord(msgspec.Struct, frozen=True):
     position: int
     researcher: ResearcherRecord
     institution_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class TopicShareRecord:
+class TopicShareRecord(msgspec.Struct, frozen=True):
     topic: TopicRecord
     works: int
 
 
-@dataclass(frozen=True, slots=True)
-class CollaborationRecord:
+class CollaborationRecord(msgspec.Struct, frozen=True):
     researcher: ResearcherRecord
     shared_works: int
     strength: float
@@ -133,8 +123,7 @@ class CollaborationRecord:
 CLOSE_COLLABORATION_WORKS = 2
 
 
-@dataclass(frozen=True, slots=True)
-class SummaryOptions:
+class SummaryOptions(msgspec.Struct, frozen=True):
     """How long a summary's lists are (``top``) and how many works a co-author must share
     to be listed (``min_shared``)."""
 
@@ -142,8 +131,7 @@ class SummaryOptions:
     top: int
 
 
-@dataclass(frozen=True, slots=True)
-class ProfileSummary:
+class ProfileSummary(msgspec.Struct, frozen=True):
     """What a profile derives from a researcher's two-hop walk, aggregated by the store,
     with its followers and affiliations (most recent first).
 
@@ -164,8 +152,7 @@ class ProfileSummary:
     collaborators: tuple[CollaborationRecord, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class AffiliationRecord:
+class AffiliationRecord(msgspec.Struct, frozen=True):
     institution: InstitutionRecord
     years: tuple[int, ...]
 
@@ -174,8 +161,7 @@ class AffiliationRecord:
 # topics).
 
 
-@dataclass(frozen=True, slots=True)
-class InstitutionRow:
+class InstitutionRow(msgspec.Struct, frozen=True):
     """An institution: a record of its own (``updated_date`` set) or one named on a work."""
 
     id: str
@@ -186,8 +172,7 @@ class InstitutionRow:
     updated_date: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class AuthorshipRow:
+class AuthorshipRow(msgspec.Struct, frozen=True):
     researcher_id: str
     name: str
     position: int
@@ -195,8 +180,7 @@ class AuthorshipRow:
     institutions: tuple[InstitutionRow, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class TopicLevelRow:
+class TopicLevelRow(msgspec.Struct, frozen=True):
     """One level of OpenAlex's topic hierarchy: topic, subfield, field or domain."""
 
     id: str
@@ -204,8 +188,7 @@ class TopicLevelRow:
     level: str
 
 
-@dataclass(frozen=True, slots=True)
-class WorkTopicRow:
+class WorkTopicRow(msgspec.Struct, frozen=True):
     """A topic of a work, with its score and its ancestors (subfield, field, domain) in order."""
 
     topic: TopicLevelRow
@@ -213,8 +196,7 @@ class WorkTopicRow:
     ancestors: tuple[TopicLevelRow, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class WorkRow:
+class WorkRow(msgspec.Struct, frozen=True):
     id: str
     title: str
     type: str
@@ -229,16 +211,14 @@ class WorkRow:
     references: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class AffiliationRow:
+class AffiliationRow(msgspec.Struct, frozen=True):
     """An institution an author record lists, with the years the author was there."""
 
     institution: InstitutionRow
     years: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class AuthorRow:
+class AuthorRow(msgspec.Struct, frozen=True):
     """An OpenAlex Author record: what it says about a researcher.
 
     None means the record does not say (a partial record): the stored value stays. When
@@ -258,8 +238,7 @@ class AuthorRow:
     last_known_institutions: tuple[InstitutionRow, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TopicRow:
+class TopicRow(msgspec.Struct, frozen=True):
     """An OpenAlex Topic (or Domain, Field, Subfield) record and the levels above it."""
 
     topic: TopicLevelRow
@@ -267,8 +246,7 @@ class TopicRow:
     updated_date: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class WriteSummary:
+class WriteSummary(msgspec.Struct, frozen=True):
     """What one upsert wrote; added up into an import's final summary.
 
     ``works``, ``authors``, ``institutions`` and ``topic_records`` count records written;
@@ -298,4 +276,4 @@ class WriteSummary:
         )
 
 
-_SUMMARY_FIELDS = tuple(WriteSummary.__dataclass_fields__)
+_SUMMARY_FIELDS = WriteSummary.__struct_fields__

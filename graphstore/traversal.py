@@ -13,8 +13,9 @@ Weights, the same for the profile and the explorer:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+import msgspec
 
 from graphstore.ids import NodeLabel
 from graphstore.records import InstitutionRecord, ResearcherRecord, TopicRecord
@@ -30,8 +31,7 @@ class EdgeKind(StrEnum):
     CITES = "CITES"
 
 
-@dataclass(frozen=True, slots=True)
-class HopSpec:
+class HopSpec(msgspec.Struct, frozen=True):
     """One hop: from nodes of ``source`` over ``edge`` (forwards or backwards) to ``target``."""
 
     source: NodeLabel
@@ -85,8 +85,7 @@ def hops_from(label: NodeLabel) -> tuple[Hop, ...]:
     return tuple(hop for hop, spec in HOP_SPECS.items() if spec.source is label)
 
 
-@dataclass(frozen=True, slots=True)
-class Neighbour:
+class Neighbour(msgspec.Struct, frozen=True):
     """A node one hop from ``source``, with the edge that leads there.
 
     ``node_weight`` is the node's own importance where it has one (a work's citations).

@@ -7,14 +7,14 @@ Neo4j orders, filters and cuts the page in Cypher (graphstore.neo4j_store) to th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from graphstore.records import WorkFilter, WorkOrder, WorkPageRequest, WorkPosition, WorkRecord
 from graphstore.traversal import Neighbour
 
 
-@dataclass(frozen=True, slots=True)
-class WorkPage:
+class WorkPage(msgspec.Struct, frozen=True):
     """A page of works with their positions, whether more follow, and the filtered total.
 
     ``authors``, where the engine fetched them with the page, are each work's AUTHORS_OF_WORK

@@ -11,11 +11,11 @@ import itertools
 import json
 import os
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from graphstore.cypher_store import CypherStore
 from graphstore.embedded_store import IN_MEMORY, EmbeddedStore
