@@ -305,8 +305,11 @@ def _floor_view(row: dict[str, Any]) -> dict[str, Any]:
 
 def _profile_read(researcher_id: str) -> ProfileRead:
     """The one store call our server makes for profile.graphql: what resolvers.lookahead
-    plans for its selection (the figures' summary and the newest 10 works)."""
-    page = WorkPageRequest(researcher_id, WorkOrder.NEWEST, WorkFilter(), None, first=10)
+    plans for its selection (the figures' summary and the newest 10 works, whose authors it
+    asks only ids and names of)."""
+    page = WorkPageRequest(
+        researcher_id, WorkOrder.NEWEST, WorkFilter(), None, first=10, author_names_only=True
+    )
     return ProfileRead((researcher_id,), summary_options(CLOSE_COLLABORATION_WORKS, 0), (page,))
 
 

@@ -38,13 +38,18 @@ class WorkPosition(msgspec.Struct, frozen=True):
 
 
 class WorkPageRequest(msgspec.Struct, frozen=True):
-    """One page of a researcher's works: ``first`` works after ``after`` in ``order``."""
+    """One page of a researcher's works: ``first`` works after ``after`` in ``order``.
+
+    ``author_names_only``: the caller reads no more of the page's authors than their ids,
+    names and positions, so the store may leave the rest out (WorkPage.authors_in_full).
+    """
 
     researcher_id: str
     order: WorkOrder
     filter: WorkFilter
     after: WorkPosition | None
     first: int
+    author_names_only: bool = False
 
 
 class ClaimState(StrEnum):

@@ -12,11 +12,12 @@ loads as it always does, and reports its own errors: the results are the fields'
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from graphql import (
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLIncludeDirective,
@@ -41,8 +42,9 @@ _FIGURE_FIELDS = frozenset({"stats", "trust", "affiliations"})
 def profile_plan(info: GraphQLResolveInfo[Any], researcher_id: str) -> ProfilePlan:
     """What the selection of the researcher field being resolved will load."""
     summaries: list[SummaryOptions] = []
-    pages: list[WorkPageRequest] = []
-    for name, arguments in _selected_fields(info):
+    works: dict[str, list[tuple[FieldNode, dict[str, Any]]]] = {}
+    for node, arguments in _selected_fields(info):
+        name = node.name.value
         try:
             if name in _FIGURE_FIELDS:
                 summaries.append(FIGURES)
@@ -53,7 +55,16 @@ def profile_plan(info: GraphQLResolveInfo[Any], researcher_id: str) -> ProfilePl
                     collaborators_summary(arguments["first"], arguments["minSharedWorks"])
                 )
             elif name == "works":
-                pages.append(_works_page(researcher_id, arguments))
+                # Fields of one response key are merged into one, which sees all their nodes.
+                key = node.alias.value if node.alias else name
+                works.setdefault(key, []).append((node, arguments))
+        except GraphQLError:
+            continue
+    pages: list[WorkPageRequest] = []
+    for merged in works.values():
+        names_only = page_author_names_only(info.fragments, [node for node, _ in merged])
+        try:
+            pages.append(_works_page(researcher_id, merged[0][1], names_only))
         except GraphQLError:
             continue
     # One summary is fetched ahead (the first asked); a field asking another loads its own.
@@ -61,7 +72,64 @@ def profile_plan(info: GraphQLResolveInfo[Any], researcher_id: str) -> ProfilePl
     return ProfilePlan(researcher_id, summary, tuple(dict.fromkeys(pages)))
 
 
-def _works_page(researcher_id: str, arguments: Mapping[str, Any]) -> WorkPageRequest:
+# What a page's authorships may be asked for when the store reads only their ids, names and
+# positions: a profile page's authors. A page's other fields need nothing more of them.
+_NAMES_ONLY_AUTHORSHIP = frozenset({"position", "researcher", "__typename"})
+_NAMES_ONLY_RESEARCHER = frozenset({"id", "name", "__typename"})
+
+
+def page_author_names_only(
+    fragments: Mapping[str, FragmentDefinitionNode], works_fields: Sequence[FieldNode]
+) -> bool:
+    """Whether the selections of a works field read no more of its works' authors than ids,
+    names and positions (WorkPageRequest.author_names_only).
+
+    Every selection counts, fragments whatever their type condition and fields whatever their
+    @skip or @include: the answer may only err towards reading the authors in full.
+    """
+    connection = list(_subfields(fragments, works_fields))
+    works = [field for field in connection if field.name.value == "nodes"]
+    edges = [field for field in connection if field.name.value == "edges"]
+    works += [field for field in _subfields(fragments, edges) if field.name.value == "node"]
+    authors = [field for field in _subfields(fragments, works) if field.name.value == "authors"]
+    for field in _subfields(fragments, authors):
+        if field.name.value not in _NAMES_ONLY_AUTHORSHIP:
+            return False
+        if field.name.value == "researcher" and any(
+            inner.name.value not in _NAMES_ONLY_RESEARCHER
+            for inner in _subfields(fragments, [field])
+        ):
+            return False
+    return True
+
+
+def _subfields(
+    fragments: Mapping[str, FragmentDefinitionNode], fields: Iterable[FieldNode]
+) -> Iterator[FieldNode]:
+    """The fields selected under ``fields``, through every fragment."""
+    for field in fields:
+        if field.selection_set is not None:
+            yield from _fields_of(fragments, field.selection_set)
+
+
+def _fields_of(
+    fragments: Mapping[str, FragmentDefinitionNode], selection_set: SelectionSetNode
+) -> Iterator[FieldNode]:
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from _fields_of(fragments, selection.selection_set)
+        elif isinstance(selection, FragmentSpreadNode):
+            # Validation has refused unknown fragments and cycles before execution.
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None:
+                yield from _fields_of(fragments, fragment.selection_set)
+
+
+def _works_page(
+    researcher_id: str, arguments: Mapping[str, Any], author_names_only: bool
+) -> WorkPageRequest:
     given = arguments["filter"] or {}
     return page_request(
         researcher_id,
@@ -70,10 +138,13 @@ def _works_page(researcher_id: str, arguments: Mapping[str, Any]) -> WorkPageReq
         # graphql-core gives the schema's enum member; the store's order has the same values.
         WorkOrder(arguments["orderBy"].value),
         work_filter(given.get("yearFrom"), given.get("yearTo"), given.get("types")),
+        author_names_only=author_names_only,
     )
 
 
-def _selected_fields(info: GraphQLResolveInfo[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+def _selected_fields(
+    info: GraphQLResolveInfo[Any],
+) -> Iterator[tuple[FieldNode, dict[str, Any]]]:
     """Each field selected on the resolved field's object type (through fragments, @skip and
     @include applied), with its arguments as graphql-core will coerce them (defaults filled)."""
     object_type = get_named_type(info.return_type)
@@ -94,7 +165,7 @@ def _fields_in(
     variables: VariableValues,
     object_type: GraphQLObjectType,
     selection_set: SelectionSetNode,
-) -> Iterator[tuple[str, dict[str, Any]]]:
+) -> Iterator[tuple[FieldNode, dict[str, Any]]]:
     for selection in selection_set.selections:
         if not _included(variables, selection):
             continue
@@ -105,7 +176,7 @@ def _fields_in(
                     arguments = get_argument_values(field, selection, variables)
                 except GraphQLError:
                     continue
-                yield selection.name.value, arguments
+                yield selection, arguments
             continue
         if isinstance(selection, InlineFragmentNode):
             condition = selection.type_condition

@@ -54,15 +54,24 @@ def work_filter(year_from: int | None, year_to: int | None, types: list[str] | N
 
 
 def page_request(
-    researcher_id: str, first: int, after: str | None, order: WorkOrder, filter_spec: WorkFilter
+    researcher_id: str,
+    first: int,
+    after: str | None,
+    order: WorkOrder,
+    filter_spec: WorkFilter,
+    *,
+    author_names_only: bool,
 ) -> WorkPageRequest:
-    """The store's request for a page, from checked client arguments."""
+    """The store's request for a page, from checked client arguments and whether the
+    selection reads no more of its authors than ids, names and positions
+    (resolvers.lookahead.page_author_names_only)."""
     return WorkPageRequest(
         researcher_id=researcher_id,
         order=order,
         filter=filter_spec,
         after=decode_work_cursor(after, order) if after else None,
         first=page_size(first),
+        author_names_only=author_names_only,
     )
 
 
@@ -74,15 +83,21 @@ async def researcher_works(
     after: str | None,
     order: WorkOrder,
     filter_spec: WorkFilter,
+    author_names_only: bool,
 ) -> WorkListPage:
     """One page of a researcher's works after the cursor (a keyset position), in order."""
-    request = page_request(researcher_id, first, after, order, filter_spec)
+    request = page_request(
+        researcher_id, first, after, order, filter_spec, author_names_only=author_names_only
+    )
     page = await context.loaders.work_page.load(request)
     found_authorships = None
     if page.authors is not None:
-        authors = context.loaders.neighbours(Hop.AUTHORS_OF_WORK)
-        for (_, work), found in zip(page.works, page.authors, strict=True):
-            authors.prime(work.id, list(found))
+        # Authors read in full serve any other field asking for the same works' authors;
+        # names only serve this page's selection alone.
+        if page.authors_in_full:
+            authors = context.loaders.neighbours(Hop.AUTHORS_OF_WORK)
+            for (_, work), found in zip(page.works, page.authors, strict=True):
+                authors.prime(work.id, list(found))
         found_authorships = tuple(tuple(authorship_records(found)) for found in page.authors)
     return WorkListPage(
         works=tuple(record for _, record in page.works),

@@ -8,6 +8,7 @@ from graphstore.records import ClaimState, ResearcherRecord, ResearcherStatsReco
 from resolvers import accounts, profile
 from resolvers import works as work_resolvers
 from resolvers.context import RequestContext
+from resolvers.lookahead import page_author_names_only
 from resolvers.trust import Trust
 from schema.enums import ClaimStatus, TrustBand, VerificationLevel, WorkOrder
 from schema.institution import Affiliation, Institution
@@ -162,6 +163,9 @@ class Researcher(Node):
             after=after,
             order=order_by.to_value(),
             filter_spec=filter_spec,
+            author_names_only=page_author_names_only(
+                info._raw_info.fragments, info._raw_info.field_nodes
+            ),
         )
         return WorkConnection.from_page(page)
 

@@ -21,6 +21,11 @@ from researchgraph import neo4j_server
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SEED_WORKS = SHARED_DATA / "seed-profile" / "works.jsonl"
 SEED_RESEARCHER = "A925533110232"
+# The seed researcher's newest work, and a co-author of it. The seed data has no ORCIDs: a
+# test that gives this one an ORCID can tell an author read in full from one read by name.
+SEED_NEWEST_WORK = "W921788629796"
+SEED_CO_AUTHOR = "A976364520665"
+SEED_CO_AUTHOR_NAME = "Raphael Gontijo-Lopes"
 
 ENGINES = [
     pytest.param("embedded", id="embedded"),

@@ -7,10 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from graphql import FieldNode, FragmentDefinitionNode, OperationDefinitionNode, parse
 
 from graphstore.protocol import GraphStore
+from graphstore.records import AuthorRow
+from resolvers.lookahead import page_author_names_only
 from tests.api.conftest import GraphQLClient
-from tests.conftest import SEED_RESEARCHER
+from tests.conftest import (
+    SEED_CO_AUTHOR,
+    SEED_CO_AUTHOR_NAME,
+    SEED_NEWEST_WORK,
+    SEED_RESEARCHER,
+)
 
 PROFILE_SELECTION = """
 id name
@@ -66,6 +74,23 @@ CASES: dict[str, tuple[str, str, str, dict[str, Any]]] = {
         "",
         "stats { works } collaborators(minSharedWorks: 0) { sharedWorks }",
         "",
+        {},
+    ),
+    # A page's authors are read with names only when that is all the selection asks of them.
+    "page authors in full": (
+        "",
+        """works(first: 3) { nodes { id authors {
+             position institutions { id }
+             researcher { id name orcid bio openToCollaborate claimStatus trust { score } }
+           } } }""",
+        "",
+        {},
+    ),
+    "page authors by name and in full": (
+        "",
+        """names: works(first: 3) { edges { node { authors { researcher { id name } } } } }
+           full: works(first: 3) { nodes { ...Authors } }""",
+        "fragment Authors on Work { authors { researcher { ... on Researcher { orcid } } } }",
         {},
     ),
     "refused: cursor": ("", 'stats { works } works(after: "not-a-cursor") { totalCount }', "", {}),
@@ -139,3 +164,69 @@ async def test_a_profile_page_is_one_neo4j_query(client: GraphQLClient, store: G
     if store.engine == "neo4j":
         # Neo4j answers the three as subqueries of one query; LadybugDB runs them in turn.
         assert found["extensions"]["dbQueries"] == 1
+
+
+CO_AUTHOR_ORCID = "0000-0002-1825-0097"
+
+
+@pytest.mark.parametrize(
+    ("selection", "names_only"),
+    [
+        ("nodes { id authors { position researcher { id name __typename } } }", True),
+        ("edges { node { authors { researcher { id } } } } totalCount", True),
+        ("nodes { id title }", True),
+        ("nodes { authors { researcher { orcid } } }", False),
+        ("nodes { authors { institutions { id } } }", False),
+        ("nodes { authors { researcher { trust { score } } } }", False),
+        ("edges { node { ...A } }", False),
+        ("nodes { ... on Work { authors { researcher { ... on Researcher { bio } } } } }", False),
+        # Skipped or not, a field counts: the answer only errs towards reading in full.
+        ("nodes { authors { researcher { id bio @skip(if: true) } } }", False),
+    ],
+)
+def test_page_authors_are_read_by_name_only_when_nothing_else_is_asked(
+    selection: str, names_only: bool
+) -> None:
+    document = parse(
+        f"{{ researcher(id: 1) {{ works {{ {selection} }} }} }} "
+        "fragment A on Work { authors { institutions { name } } }"
+    )
+    operation, fragment = document.definitions
+    assert isinstance(operation, OperationDefinitionNode)
+    [researcher] = operation.selection_set.selections
+    assert isinstance(researcher, FieldNode)
+    assert researcher.selection_set is not None
+    [works] = researcher.selection_set.selections
+    assert isinstance(works, FieldNode)
+    assert isinstance(fragment, FragmentDefinitionNode)
+    assert page_author_names_only({"A": fragment}, [works]) is names_only
+
+
+async def test_a_page_by_name_and_whole_authors_answer_in_one_request(
+    client: GraphQLClient, store: GraphStore
+) -> None:
+    await store.upsert_authors(
+        [AuthorRow(id=SEED_CO_AUTHOR, name=SEED_CO_AUTHOR_NAME, orcid=CO_AUTHOR_ORCID)]
+    )
+    work_alone = """query ($work: ID!) {
+      work(id: $work) { authors { researcher { id orcid } } } }"""
+    expected = await client.data(work_alone, work=SEED_NEWEST_WORK)
+    assert {"id": SEED_CO_AUTHOR, "orcid": CO_AUTHOR_ORCID} in [
+        a["researcher"] for a in expected["work"]["authors"]
+    ]
+    # The page's authors by name, and the same work's authors in full, in one request.
+    both = """query ($id: ID!, $work: ID!) {
+      researcher(id: $id) { works(first: 3) { nodes { id authors { researcher { id name } } } } }
+      work(id: $work) { authors { researcher { id orcid } } } }"""
+    found = await client.data(both, id=SEED_RESEARCHER, work=SEED_NEWEST_WORK)
+    assert found["work"] == expected["work"]
+    [newest] = [w for w in found["researcher"]["works"]["nodes"] if w["id"] == SEED_NEWEST_WORK]
+    assert {"id": SEED_CO_AUTHOR, "name": SEED_CO_AUTHOR_NAME} in [
+        a["researcher"] for a in newest["authors"]
+    ]
+    # And a page whose selection asks for more reads its authors in full.
+    full = """query ($id: ID!) { researcher(id: $id) {
+      works(first: 3) { nodes { id authors { researcher { id orcid } } } } } }"""
+    page = await client.data(full, id=SEED_RESEARCHER)
+    [newest] = [w for w in page["researcher"]["works"]["nodes"] if w["id"] == SEED_NEWEST_WORK]
+    assert newest["authors"] == expected["work"]["authors"]
