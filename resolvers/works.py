@@ -75,20 +75,8 @@ def page_request(
     )
 
 
-async def researcher_works(
-    context: RequestContext,
-    researcher_id: str,
-    *,
-    first: int,
-    after: str | None,
-    order: WorkOrder,
-    filter_spec: WorkFilter,
-    author_names_only: bool,
-) -> WorkListPage:
+async def researcher_works(context: RequestContext, request: WorkPageRequest) -> WorkListPage:
     """One page of a researcher's works after the cursor (a keyset position), in order."""
-    request = page_request(
-        researcher_id, first, after, order, filter_spec, author_names_only=author_names_only
-    )
     page = await context.loaders.work_page.load(request)
     found_authorships = None
     if page.authors is not None:
@@ -101,7 +89,7 @@ async def researcher_works(
         found_authorships = tuple(tuple(authorship_records(found)) for found in page.authors)
     return WorkListPage(
         works=tuple(record for _, record in page.works),
-        cursors=tuple(encode_work_cursor(order, at) for at, _ in page.works),
+        cursors=tuple(encode_work_cursor(request.order, at) for at, _ in page.works),
         has_next_page=page.has_next_page,
         total=page.total,
         authorships=found_authorships,

@@ -156,17 +156,17 @@ class Researcher(Node):
     ) -> WorkConnection:
         given = filter or WorkFilter()
         filter_spec = work_resolvers.work_filter(given.year_from, given.year_to, given.types)
-        page = await work_resolvers.researcher_works(
-            info.context,
+        request = work_resolvers.page_request(
             self.record.id,
-            first=first,
-            after=after,
-            order=order_by.to_value(),
-            filter_spec=filter_spec,
+            first,
+            after,
+            order_by.to_value(),
+            filter_spec,
             author_names_only=page_author_names_only(
                 info._raw_info.fragments, info._raw_info.field_nodes
             ),
         )
+        page = await work_resolvers.researcher_works(info.context, request)
         return WorkConnection.from_page(page)
 
 

@@ -6,7 +6,7 @@ from graphstore.importer import import_openalex
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorRow, WorkFilter, WorkOrder
 from resolvers.context import RequestContext
-from resolvers.works import authorships, researcher_works
+from resolvers.works import authorships, page_request, researcher_works
 from tests.conftest import (
     SEED_CO_AUTHOR,
     SEED_CO_AUTHOR_NAME,
@@ -37,15 +37,10 @@ async def test_authors_read_by_name_do_not_stand_in_for_whole_ones(store: GraphS
     orcid = "0000-0002-1825-0097"
     await store.upsert_authors([AuthorRow(SEED_CO_AUTHOR, SEED_CO_AUTHOR_NAME, orcid=orcid)])
     context = RequestContext(store=store)
-    page = await researcher_works(
-        context,
-        SEED_RESEARCHER,
-        first=3,
-        after=None,
-        order=WorkOrder.NEWEST,
-        filter_spec=WorkFilter(),
-        author_names_only=True,
+    request = page_request(
+        SEED_RESEARCHER, 3, None, WorkOrder.NEWEST, WorkFilter(), author_names_only=True
     )
+    page = await researcher_works(context, request)
     assert page.works[0].id == SEED_NEWEST_WORK
     if store.engine == "neo4j":
         # Neo4j reads a page's authors with it (by name here); LadybugDB loads them per work.
