@@ -179,7 +179,7 @@ _SORT_TITLE = "CASE WHEN coalesce(w.title, '') = '' THEN w.id ELSE w.title END"
 # The work's id and author count, the same for all its authors, come once with the work.
 # _page_authors unpacks them in this order. When every request of a read takes names only
 # (WorkPageRequest.author_names_only: a profile page's authors), the other values are nulls,
-# which Neo4j does not read: 11% of its CPU for the hub's profile (bench/README.md).
+# which Neo4j does not read: 8% of its CPU for the hub's profile (bench/README.md).
 _PAGE_AUTHOR_VALUES = (
     "a.id, a.name, a.orcid, a.bio, a.openToCollaborate, a.claimStatus, a.orcidVerified, "
     "e.position, e.institutions"
@@ -590,9 +590,9 @@ def _work_page(request: WorkPageRequest, row: Row, authors_in_full: bool) -> Wor
 
 
 def _page_authors(work: Row) -> tuple[Neighbour, ...]:
-    """A page work's authors, from their lists of values (_PAGE_AUTHOR_VALUES or NAMES): the
+    """A page work's authors, from their lists of values (_PAGE_AUTHOR_VALUES or _NAMES): the
     Neighbours neighbour_from_row makes of the same hop's rows, without a map per author to
-    build and copy (which cost more than the rest of a hub's page, bench/README.md)."""
+    build and copy (most of what building a hub's page cost, bench/README.md)."""
     weight = coauthor_weight(work["authorCount"])
     return tuple(
         Neighbour(
