@@ -6,6 +6,7 @@ from enum import Enum
 
 import strawberry
 
+from graphstore.records import ClaimState
 from graphstore.records import WorkOrder as WorkOrderValue
 
 
@@ -22,6 +23,15 @@ class ClaimStatus(Enum):
     UNCLAIMED = "UNCLAIMED"
     PENDING = "PENDING"
     CLAIMED = "CLAIMED"
+
+    @classmethod
+    def of(cls, state: ClaimState) -> ClaimStatus:
+        """The GraphQL status for the store's claim state."""
+        return _CLAIM_STATUSES[state]
+
+
+# By the store's state: calling the enum costs a microsecond per researcher, hundreds a page.
+_CLAIM_STATUSES = {state: ClaimStatus(state.value) for state in ClaimState}
 
 
 @strawberry.enum(description="Orders of a works list; ties are broken by title, then id.")

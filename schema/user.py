@@ -161,7 +161,7 @@ class Claim:
     def from_record(cls, record: ClaimRecord) -> Claim:
         """The GraphQL view of a claim."""
         return cls(
-            status=ClaimStatus(record.status.value),
+            status=ClaimStatus.of(record.status),
             created_at=record.created_at,
             approved_at=record.approved_at,
             record=record,
