@@ -102,12 +102,14 @@ RETURN count(node) AS n
 
 # The profile walk aggregated where the data is: one row per researcher instead of one per
 # co-authorship (thousands for a hub). Same figures and order as graphstore.profile_summary.
-# Collaborators: a work's weight is read once, not once per co-author, and only those kept
-# (at least $minShared works) are sorted, top $top alone (a hub has 1,117 co-authors, 275 of
-# them close): Neo4j's CPU for the hub's summary 10.3-11.6 -> 5.9-7.8 ms (bench/README.md).
-_PROFILE_SUMMARIES = """
+# One subquery per part of the summary, named, so what each costs can be measured apart
+# (summary_part_queries, bench/run.py's scale phase).
+_SUMMARY_HEAD = """
 UNWIND $ids AS rid
 OPTIONAL MATCH (r:Researcher {id: rid}) USING INDEX r:Researcher(id)
+"""
+_SUMMARY_PARTS = {
+    "works, citations, h-index": """
 CALL (r) {
   MATCH (r)-[:AUTHORED]->(w:Work)
   WITH coalesce(w.citedByCount, 0) AS cited ORDER BY cited DESC
@@ -115,6 +117,8 @@ CALL (r) {
   RETURN size(cites) AS works, reduce(total = 0, c IN cites | total + c) AS citations,
          size([i IN range(0, size(cites) - 1) WHERE cites[i] >= i + 1]) AS hIndex
 }
+""",
+    "topics": """
 CALL (r) {
   MATCH (r)-[:AUTHORED]->(w:Work)-[:HAS_TOPIC]->(t:Topic)
   WITH t, count(DISTINCT w) AS shared
@@ -122,6 +126,11 @@ CALL (r) {
   RETURN count(t) AS topicCount,
          collect({id: t.id, name: t.name, level: t.level, works: shared})[..$top] AS topics
 }
+""",
+    # A work's weight is read once, not once per co-author, and only those kept (at least
+    # $minShared works) are sorted, top $top alone (a hub has 1,117 co-authors, 275 of them
+    # close): Neo4j's CPU for the hub's summary 10.3-11.6 -> 5.9-7.8 ms (bench/README.md).
+    "collaborators": """
 CALL (r) {
   MATCH (r)-[:AUTHORED]->(w:Work)
   WITH r, w, CASE WHEN w.authorCount > 1 THEN 1.0 / (w.authorCount - 1) ELSE 1.0 END AS weight
@@ -144,10 +153,14 @@ CALL (r) {
   }
   RETURN collaboratorCount, closeCount, collaborators
 }
+""",
+    "followers": """
 CALL (r) {
   OPTIONAL MATCH (u:User)-[:FOLLOWS]->(r)
   RETURN count(u) AS followers
 }
+""",
+    "affiliations from authorships": """
 CALL (r) {
   MATCH (r)-[e:AUTHORED]->(w:Work)
   UNWIND e.institutions AS iid
@@ -156,14 +169,23 @@ CALL (r) {
   RETURN collect({id: i.id, name: i.name, country: i.country, type: i.type, ror: i.ror,
                   years: years}) AS fromAuthorships
 }
+""",
+    "affiliations from author records": """
 CALL (r) {
   MATCH (r)-[a:AFFILIATED_WITH]->(i:Institution)
   RETURN collect({id: i.id, name: i.name, country: i.country, type: i.type, ror: i.ror,
                   years: a.years}) AS fromRecords
 }
+""",
+}
+_PROFILE_SUMMARIES = (
+    _SUMMARY_HEAD
+    + "".join(_SUMMARY_PARTS.values())
+    + """
 RETURN rid, works, citations, hIndex, topicCount, topics, collaboratorCount, closeCount,
        collaborators, followers, fromAuthorships, fromRecords
 """
+)
 
 # Keyset pages ordered, filtered and cut in Cypher: the filtered total (counting the works
 # before the cursor too) from one walk, the page from another that keeps only what follows
@@ -306,6 +328,20 @@ def side_by_side(queries: dict[str, str]) -> str:
         f"CALL () {{\n{collected(query, name)}\n}}\n" for name, query in queries.items()
     )
     return f"{calls}RETURN {', '.join(queries)}"
+
+
+def profile_read_parts(read: ProfileRead) -> dict[str, tuple[str, dict[str, Any]]]:
+    """What ``Neo4jStore.profile_read`` asks Neo4j in one query, part by part: each part a
+    query of its own with its parameters, for measuring what each costs (bench/run.py)."""
+    ids = list(read.researcher_ids)
+    parts = {"researcher": (cypher.RESEARCHERS_BY_ID, {"ids": ids})}
+    if read.summary is not None:
+        params = _summary_parameters(ids, read.summary)
+        for name, part in _SUMMARY_PARTS.items():
+            parts[name] = (f"{_SUMMARY_HEAD}{part}RETURN rid", params)
+    if read.pages:
+        parts["works page"] = (_pages_query(read.pages)[0], _pages_parameters(read.pages))
+    return parts
 
 
 class Neo4jStore(AccountCypher, CypherStore):

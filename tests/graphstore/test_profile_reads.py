@@ -6,11 +6,14 @@ both must give what a plain reading of the imported rows gives.
 
 from __future__ import annotations
 
+import os
 import random
 from collections import defaultdict
 
+import neo4j
 import pytest
 
+from graphstore.neo4j_store import Neo4jStore, profile_read_parts
 from graphstore.protocol import GraphStore, ProfileRead
 from graphstore.records import (
     AuthorshipRow,
@@ -227,3 +230,34 @@ async def test_profile_read_of_researchers_that_do_not_exist(store: GraphStore) 
         ProfileRead(("A404", "A405"), SummaryOptions(min_shared=1, top=3), (page,))
     )
     assert (result.researchers, result.summaries, result.pages) == ([None, None], None, [])
+
+
+@pytest.mark.neo4j
+async def test_neo4j_profile_read_parts_each_run_alone(neo4j_uri: str) -> None:
+    """The parts bench/run.py measures one by one: every one of the profile read's."""
+    user, password = os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD")
+    store = Neo4jStore(neo4j_uri, user, password)
+    try:
+        await store.apply_schema()
+        await store.clear()
+        await store.upsert_works(graph(seed=5))
+        page = WorkPageRequest("A3", WorkOrder.NEWEST, WorkFilter(), None, first=2)
+        parts = profile_read_parts(ProfileRead(("A3",), SummaryOptions(2, 3), (page,)))
+        assert list(parts) == [
+            "researcher",
+            "works, citations, h-index",
+            "topics",
+            "collaborators",
+            "followers",
+            "affiliations from authorships",
+            "affiliations from author records",
+            "works page",
+        ]
+        auth = (user, password or "") if user else None
+        async with neo4j.AsyncGraphDatabase.driver(neo4j_uri, auth=auth) as driver:
+            for query, params in parts.values():
+                records, _, _ = await driver.execute_query(query, params)
+                assert len(records) == 1
+        assert profile_read_parts(ProfileRead(("A3",), None, ())).keys() == {"researcher"}
+    finally:
+        await store.close()
