@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from graphql import DocumentNode, GraphQLSyntaxError, OperationType, parse
+from graphql import (
+    DocumentNode,
+    GraphQLSyntaxError,
+    OperationDefinitionNode,
+    OperationType,
+    get_operation_ast,
+    parse,
+)
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -45,6 +52,8 @@ PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
+# The document has no operation that operationName picks out (Apollo Server's code for it).
+OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE"
 _VALIDATION_CODES = {GRAPHQL_PARSE_FAILED, "GRAPHQL_VALIDATION_FAILED"}
 
 
@@ -112,7 +121,7 @@ class GraphQLEndpoint:
                     406, f"accept {APPLICATION_JSON} or {GRAPHQL_RESPONSE_JSON}", NOT_ACCEPTABLE
                 )
             params = await self._params(request)
-            operation = params.operation_name or "anonymous"
+            operation = self._metrics.operation_label(params.operation_name)
             response = await self._execute(request, params, media_type)
         except _Refused as refused:
             self._metrics.requests.labels(operation=operation, outcome="refused").inc()
@@ -138,7 +147,7 @@ class GraphQLEndpoint:
                 raise _Refused(
                     415, f"send the request as {APPLICATION_JSON}", UNSUPPORTED_MEDIA_TYPE
                 )
-            raw = _decode_json(await self._body(request), "body")
+            raw = _decode_json(await self._body(request), "the body")
         else:
             raise _Refused(405, "use GET or POST", METHOD_NOT_ALLOWED, {"allow": "GET, POST"})
         if isinstance(raw, list):
@@ -184,10 +193,16 @@ class GraphQLEndpoint:
             return self._refused_document(str(error), error.code, media_type, params)
         except GraphQLSyntaxError as error:
             return self._refused_document(error.message, GRAPHQL_PARSE_FAILED, media_type, params)
+        operation = get_operation_ast(document, params.operation_name)
+        if operation is None:
+            return self._refused_document(
+                _no_operation(document, params.operation_name),
+                OPERATION_RESOLUTION_FAILURE,
+                media_type,
+                params,
+            )
         is_get = request.method == "GET"
-        if is_get and any(
-            getattr(d, "operation", None) is OperationType.MUTATION for d in document.definitions
-        ):
+        if is_get and operation.operation is OperationType.MUTATION:
             raise _Refused(
                 405, "mutations must be sent with POST", METHOD_NOT_ALLOWED, {"allow": "POST"}
             )
@@ -224,7 +239,7 @@ class GraphQLEndpoint:
             ) from error
         except TimeoutError:
             self._metrics.requests.labels(
-                operation=params.operation_name or "anonymous", outcome="timeout"
+                operation=self._metrics.operation_label(params.operation_name), outcome="timeout"
             ).inc()
             self._metrics.errors.labels(code=TIMEOUT).inc()
             return _json(
@@ -252,7 +267,7 @@ class GraphQLEndpoint:
         not_executed = result.data is None and errors and codes <= _VALIDATION_CODES
         outcome = "refused" if not_executed else ("error" if errors else "ok")
         self._metrics.requests.labels(
-            operation=params.operation_name or "anonymous", outcome=outcome
+            operation=self._metrics.operation_label(params.operation_name), outcome=outcome
         ).inc()
         status = 400 if not_executed and media_type == GRAPHQL_RESPONSE_JSON else 200
         if not_executed:
@@ -270,7 +285,7 @@ class GraphQLEndpoint:
     ) -> Response:
         """A document refused before execution: 400 in graphql-response+json, 200 in json."""
         self._metrics.requests.labels(
-            operation=params.operation_name or "anonymous", outcome="refused"
+            operation=self._metrics.operation_label(params.operation_name), outcome="refused"
         ).inc()
         self._metrics.errors.labels(code=code).inc()
         status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
@@ -292,11 +307,24 @@ def _parsed(query: str, max_tokens: int) -> DocumentNode:
     return parse(query, max_tokens=max_tokens)
 
 
+def _no_operation(document: DocumentNode, operation_name: str | None) -> str:
+    """Why ``document`` has no operation to run under ``operation_name``."""
+    named = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if not named:
+        return "the document has no operation to run"
+    if operation_name is None:
+        return "the document has several operations: name the one to run in operationName"
+    shown = operation_name if len(operation_name) <= 100 else operation_name[:100] + "..."
+    return f"the document has no operation named {json.dumps(shown)}"
+
+
 def _decode_json(raw: bytes | str, what: str) -> Any:
+    """``raw`` decoded; orjson refuses what is not text (lone UTF-16 surrogates, which the
+    standard library lets through to fail deep in the store) as well as broken JSON."""
     try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise _Refused(400, f"the {what} is not valid JSON", BAD_REQUEST) from error
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise _Refused(400, f"{what} is not valid JSON: {error}", BAD_REQUEST) from error
 
 
 def _negotiate(accept: str | None) -> str | None:

@@ -16,6 +16,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "x-request-id"
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+_OPERATION_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
+# Operation names come from clients: past this many distinct ones (or a name that is not a
+# GraphQL name of at most 64 characters) requests count as "other", so a client cannot grow
+# the metrics, and the memory holding them, without bound.
+MAX_OPERATION_LABELS = 200
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 
@@ -53,6 +58,20 @@ class Metrics:
             buckets=(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500),
             registry=self.registry,
         )
+
+        self._operations: set[str] = set()
+
+    def operation_label(self, name: str | None) -> str:
+        """The metrics label of a request's operation name: "anonymous" when it has none,
+        "other" past MAX_OPERATION_LABELS distinct names or for a name GraphQL would refuse."""
+        if name is None:
+            return "anonymous"
+        if name in self._operations:
+            return name
+        if len(self._operations) >= MAX_OPERATION_LABELS or not _OPERATION_NAME.fullmatch(name):
+            return "other"
+        self._operations.add(name)
+        return name
 
     def observe_store_query(self, engine: str, seconds: float) -> None:
         """Record one store query."""

@@ -11,7 +11,12 @@ import httpx
 import pytest
 
 from graphstore.protocol import GraphStore
-from researchgraph.observability import REQUEST_ID_HEADER, JsonLogFormatter
+from researchgraph.observability import (
+    MAX_OPERATION_LABELS,
+    REQUEST_ID_HEADER,
+    JsonLogFormatter,
+    Metrics,
+)
 from tests.api.conftest import GraphQLClient
 
 PROFILE_SLICE = '{ researcher(id: "A925533110232") { name } }'
@@ -128,6 +133,63 @@ async def test_media_types_and_status_codes_follow_graphql_over_http(client: Gra
     assert executed.json()["data"]["researcher"]["name"] == "Ekin D. Cubuk"
 
 
+async def test_the_operation_to_run_must_be_named_when_it_is_not_the_only_one(
+    client: GraphQLClient, store: GraphStore
+) -> None:
+    two = (
+        'mutation Join { signUp(email: "two@example.org", password: "password123", name: "T") '
+        "{ user { id } } } query Look { __typename }"
+    )
+    before = await store.counts()
+    cases = [
+        ({"query": two}, "several operations: name the one to run in operationName"),
+        ({"query": two, "operationName": "Nope"}, 'no operation named "Nope"'),
+        ({"query": "query A { __typename }", "operationName": ""}, 'no operation named ""'),
+        ({"query": "fragment F on Query { __typename }"}, "no operation to run"),
+        ({"query": "type Foo { a: Int }"}, "no operation to run"),
+    ]
+    strict = "application/graphql-response+json"
+    for payload, message in cases:
+        for accept, status in (("application/json", 200), (strict, 400)):
+            response = await client.http.post("/graphql", json=payload, headers={"accept": accept})
+            assert response.status_code == status, (payload, response.text)
+            (error,) = response.json()["errors"]
+            assert error["extensions"]["code"] == "OPERATION_RESOLUTION_FAILURE"
+            assert message in error["message"]
+    assert await store.counts() == before  # the mutation did not run
+    picked = await client.http.post("/graphql", json={"query": two, "operationName": "Look"})
+    assert picked.json()["data"] == {"__typename": "Query"}
+    # Over GET, the operation picked is what counts: a query beside a mutation may run.
+    got = await client.http.get("/graphql", params={"query": two, "operationName": "Look"})
+    assert got.json()["data"] == {"__typename": "Query"}
+    refused = await client.http.get("/graphql", params={"query": two, "operationName": "Join"})
+    assert refused.status_code == 405
+    assert await store.counts() == before
+
+
+async def test_text_that_is_not_unicode_is_refused_as_bad_json(
+    client: GraphQLClient, store: GraphStore
+) -> None:
+    """A lone UTF-16 surrogate is no character: refused at the door, not deep in the store."""
+    query = 'mutation ($n: String!) { signUp(email: "s@example.org", password: "password123", '
+    query += "name: $n) { user { id } } }"
+    before = await store.counts()
+    # json.dumps writes the surrogate as the escape a client's JSON would carry: \ud800.
+    raw = json.dumps({"query": query, "variables": {"n": "x\ud800"}})
+    assert "\\ud800" in raw
+    response = await _post(client.http, raw.encode(), "application/json")
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert error["message"].startswith("the body is not valid JSON")
+    variables = await client.http.get(
+        "/graphql", params={"query": PROFILE_SLICE, "variables": json.dumps({"n": "\udfff"})}
+    )
+    assert variables.status_code == 400
+    assert variables.json()["errors"][0]["message"].startswith("variables is not valid JSON")
+    assert await store.counts() == before
+
+
 async def test_unexpected_errors_are_masked_and_logged_with_an_id(
     client: GraphQLClient,
     store: GraphStore,
@@ -171,6 +233,17 @@ async def test_request_ids_metrics_and_probes(client: GraphQLClient) -> None:
     assert 'dataloader_batch_size_count{loader="researcher"}' in metrics
     assert (await http.get("/healthz")).status_code == 200
     assert (await http.get("/readyz")).json() == {"status": "ready"}
+
+
+def test_operation_names_make_a_bounded_set_of_metric_labels() -> None:
+    metrics = Metrics()
+    assert metrics.operation_label(None) == "anonymous"
+    for bad in ("x" * 65, "two words", "Op-1", ""):
+        assert metrics.operation_label(bad) == "other"
+    names = [f"Op{i}" for i in range(MAX_OPERATION_LABELS + 3)]
+    labels = [metrics.operation_label(name) for name in names]
+    assert labels == names[:MAX_OPERATION_LABELS] + ["other"] * 3
+    assert metrics.operation_label("Op0") == "Op0"
 
 
 def test_log_lines_are_json_objects() -> None:
