@@ -135,10 +135,15 @@ class Researcher(Node):
             for c in records
         ]
 
+    # Nullable where the contract says Boolean!: a bad token fails this field, and a non-null
+    # field's error would null the whole researcher, public fields and all.
     @strawberry.field(
-        description="Whether the signed-in user follows this researcher; false when anonymous."
+        description=(
+            "Whether the signed-in user follows this researcher; false when anonymous; null, "
+            "with an UNAUTHENTICATED error, when the token is not valid."
+        )
     )
-    async def viewer_follows(self, info: strawberry.Info[RequestContext, None]) -> bool:
+    async def viewer_follows(self, info: strawberry.Info[RequestContext, None]) -> bool | None:
         return await accounts.viewer_follows(info.context, self.record.id)
 
     @strawberry.field(description="The researcher's works, one keyset page at a time.")

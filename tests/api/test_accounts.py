@@ -329,6 +329,18 @@ async def test_bad_tokens_are_unauthenticated(api: Api, make_user: MakeUser) -> 
         id=SEED_RESEARCHER,
     )
     assert body["data"] == {"researcher": {"name": "Ekin D. Cubuk"}, "viewer": None}
+    # Also beside a field of the researcher's own that depends on who is asking.
+    body = await api(PROFILE, authorization="Bearer not.a.token", id=SEED_RESEARCHER)
+    researcher = body["data"]["researcher"]
+    assert (researcher["claimStatus"], researcher["stats"], researcher["trust"]["score"]) == (
+        "UNCLAIMED",
+        {"followers": 0},
+        21,
+    )
+    assert researcher["viewerFollows"] is None
+    assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (["researcher", "viewerFollows"], "UNAUTHENTICATED")
+    ]
     assert await api.store.follower_counts([SEED_RESEARCHER]) == [0]
 
 
