@@ -61,7 +61,8 @@ def normalize_id(raw: str, expected: NodeLabel | None = None) -> str:
             )
         label = _LABEL_BY_PREFIX[text[0]]
     if expected is not None and label is not expected:
-        raise InvalidIdError(f"{text} is not the id of a {expected.value}")
+        article = "an" if expected.value[0] in "AEIOU" else "a"
+        raise InvalidIdError(f"{text} is not the id of {article} {expected.value}")
     return text
 
 

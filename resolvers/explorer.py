@@ -76,15 +76,19 @@ async def neighbourhood(
 async def path(
     context: RequestContext, raw_from: str, raw_to: str, max_depth: int
 ) -> SubgraphRecord | None:
-    """A shortest connection between two nodes, or None within ``max_depth`` hops."""
+    """A shortest connection between two nodes, or None within ``max_depth`` hops;
+    NOT_FOUND when either is not in the graph."""
     if not 1 <= max_depth <= MAX_PATH_DEPTH:
         raise bad_input(f"maxDepth: must be between 1 and {MAX_PATH_DEPTH}, got {max_depth}")
     start = client_id(raw_from, argument="from")
     goal = client_id(raw_to, argument="to")
     start_name = await node_name(context, start)
     goal_name = await node_name(context, goal)
-    if start_name is None or goal_name is None:
-        return None
+    # As explore's centre: a mistyped end says so rather than reading as "not connected".
+    if start_name is None:
+        raise ClientError(f"from: no node {start} in the graph", NOT_FOUND)
+    if goal_name is None:
+        raise ClientError(f"to: no node {goal} in the graph", NOT_FOUND)
     return await shortest_path(
         context.store.neighbours,
         (start, start_name),

@@ -89,7 +89,7 @@ class Query:
     @strawberry.field(
         name="path",
         description="A shortest connection between two nodes; null when none within maxDepth "
-        "(at most 6).",
+        "(at most 6); NOT_FOUND when either node is not in the graph.",
     )
     async def path(
         self,

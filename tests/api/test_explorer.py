@@ -91,6 +91,15 @@ async def test_path_between_coauthors_and_unconnected_nodes(client: GraphQLClien
     )["path"] is None
     body = await client(PATH, **{"from": "A976364520665", "to": "A913838009839", "maxDepth": 7})
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    for ends, message in (
+        ({"from": "A1", "to": "A913838009839"}, "from: no node A1 in the graph"),
+        ({"from": "A913838009839", "to": "W1"}, "to: no node W1 in the graph"),
+    ):
+        body = await client(PATH, **ends)
+        assert body["data"] == {"path": None}
+        assert [(e["message"], e["extensions"]["code"]) for e in body["errors"]] == [
+            (message, "NOT_FOUND")
+        ]
 
 
 async def test_hub_depth_three_is_cut_at_the_limit(

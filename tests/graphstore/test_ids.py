@@ -42,6 +42,8 @@ def test_normalize_checks_the_expected_kind() -> None:
     assert normalize_id("W1", NodeLabel.WORK) == "W1"
     with pytest.raises(InvalidIdError, match="not the id of a Researcher"):
         normalize_id("W1", NodeLabel.RESEARCHER)
+    with pytest.raises(InvalidIdError, match="not the id of an Institution"):
+        normalize_id("W1", NodeLabel.INSTITUTION)
 
 
 def test_label_of_reads_the_prefix() -> None:
