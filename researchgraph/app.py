@@ -164,7 +164,9 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         )
     return Starlette(
         routes=[
-            Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+            Route(
+                "/graphql", endpoint, methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+            ),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),

@@ -54,6 +54,7 @@ METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
 # The document has no operation that operationName picks out (Apollo Server's code for it).
 OPERATION_RESOLUTION_FAILURE = "OPERATION_RESOLUTION_FAILURE"
+_ALLOWED = "GET, POST"
 _VALIDATION_CODES = {GRAPHQL_PARSE_FAILED, "GRAPHQL_VALIDATION_FAILED"}
 
 
@@ -110,6 +111,8 @@ class GraphQLEndpoint:
 
     async def handle(self, request: Request) -> Response:
         """Answer one HTTP request to the GraphQL endpoint."""
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers={"allow": _ALLOWED})
         media_type = _negotiate(request.headers.get("accept"))
         if request.method == "GET" and _wants_html(request) and "query" not in request.query_params:
             return self._graphiql()
@@ -149,7 +152,7 @@ class GraphQLEndpoint:
                 )
             raw = _decode_json(await self._body(request), "the body")
         else:
-            raise _Refused(405, "use GET or POST", METHOD_NOT_ALLOWED, {"allow": "GET, POST"})
+            raise _Refused(405, "use GET or POST", METHOD_NOT_ALLOWED, {"allow": _ALLOWED})
         if isinstance(raw, list):
             raise _Refused(
                 400, "batched requests are not supported; send one at a time", BAD_REQUEST

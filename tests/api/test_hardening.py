@@ -112,6 +112,14 @@ async def test_http_level_refusals_carry_codes(client: GraphQLClient) -> None:
     for response, status, code in cases:
         assert response.status_code == status, response.text
         assert response.json()["errors"][0]["extensions"]["code"] == code
+    for method in ("PUT", "HEAD"):
+        assert (await http.request(method, "/graphql")).headers["allow"] == "GET, POST"
+    options = await http.options("/graphql")
+    assert (options.status_code, options.headers["allow"], options.content) == (
+        204,
+        "GET, POST",
+        b"",
+    )
 
 
 async def test_media_types_and_status_codes_follow_graphql_over_http(client: GraphQLClient) -> None:
