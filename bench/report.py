@@ -89,6 +89,8 @@ def _summary_notes(results: dict[str, Any]) -> list[str]:
                 f"{large['size']:,}): the larger graph's hub profile p50 is {ratio:.2f}x the "
                 f"smaller's, for a {large['size'] // small['size']}x larger graph."
             )
+        if "query_parts" in first and "query_parts" in last:
+            notes.append(_hub_parts_note(first, last))
     conference = results.get("conference", {})
     cpu = _hub_cpu(conference)
     if cpu:
@@ -101,6 +103,27 @@ def _summary_notes(results: dict[str, Any]) -> list[str]:
             "where the server's share goes."
         )
     return notes
+
+
+def _hub_parts_note(first: dict[str, Any], last: dict[str, Any]) -> str:
+    """What the part-by-part table says of the hub's profile query between two sizes."""
+    before, after = (run["query_parts"]["hub"]["parts"] for run in (first, last))
+    hits = [sum(p["db_hits"] for p in parts.values()) for parts in (before, after)]
+    largest = max(after, key=lambda name: after[name]["db_hits"])
+    return (
+        f"- What the profile shows for the hub rows (section 3, part by part): Neo4j's "
+        f"database hits for the hub's query are {hits[0]:,} at {first['size']:,} works and "
+        f"{hits[1]:,} at {last['size']:,} ({hits[1] / hits[0]:.2f}x, for "
+        f"{last['works_of']['hub'] / first['works_of']['hub']:.2f}x the hub's works); the "
+        f"largest part is {largest} ({after[largest]['db_hits'] / hits[1]:.0%} of them, "
+        f"{after[largest]['ms']:.1f} ms of {sum(p['ms'] for p in after.values()):.1f})"
+        + (
+            ", the walk over every co-authorship of the hub's works: materialised "
+            "collaboration (section 4) is what would take it off the request."
+            if largest == "collaborators"
+            else "."
+        )
+    )
 
 
 def _similar_hubs(runs: Sequence[dict[str, Any]]) -> tuple[Any, Any, float] | None:
@@ -631,6 +654,7 @@ def _scale_section(scale: dict[str, Any]) -> list[str]:
         rows,
     )
     out.append("")
+    out += _query_parts(scale["runs"])
     rows = []
     for run in scale["runs"]:
         http = _case(run["explorer"], via="http")
@@ -660,6 +684,46 @@ def _scale_section(scale: dict[str, Any]) -> list[str]:
     )
     out += ["", *_sizes(scale["runs"])]
     return [*out, ""]
+
+
+def _query_parts(runs: Sequence[dict[str, Any]]) -> list[str]:
+    """What each part of the profile query costs Neo4j, by researcher and graph size."""
+    runs = [run for run in runs if "query_parts" in run]
+    if not runs:
+        return []
+    out = [
+        "The profile query part by part (`graphstore.neo4j_store.profile_read_parts`: each "
+        "part run alone through the driver, after the figures above): Neo4j's database hits "
+        "(PROFILE; the same on every run) and Neo4j's own ms for the part (available "
+        "after + consumed after, the mean of 30 runs).",
+        "",
+    ]
+    for who in ("hub", "mid"):
+        headers = ["part"] + [
+            f"{run['size']:,} works: {who} ({run['works_of'][who]} works), db hits / ms"
+            for run in runs
+        ]
+        names = list(runs[0]["query_parts"][who]["parts"])
+        rows = [
+            [name]
+            + [
+                f"{part['db_hits']:,} / {part['ms']:.1f}"
+                for run in runs
+                for part in [run["query_parts"][who]["parts"][name]]
+            ]
+            for name in names
+        ]
+        rows.append(
+            ["all parts"]
+            + [
+                f"{sum(p['db_hits'] for p in parts.values()):,} / "
+                f"{sum(p['ms'] for p in parts.values()):.1f}"
+                for run in runs
+                for parts in [run["query_parts"][who]["parts"]]
+            ]
+        )
+        out += [*_table(headers, rows), ""]
+    return out
 
 
 def _request_cpu(case: dict[str, Any]) -> str:

@@ -51,7 +51,7 @@ from neo4j import AsyncGraphDatabase
 from graphstore.embedded_store import EmbeddedStore
 from graphstore.explore import explore
 from graphstore.importer import import_openalex
-from graphstore.neo4j_store import Neo4jStore
+from graphstore.neo4j_store import Neo4jStore, profile_read_parts
 from graphstore.protocol import GraphStore, ProfileRead, ProfileReadResult
 from graphstore.records import (
     CLOSE_COLLABORATION_WORKS,
@@ -785,6 +785,46 @@ async def _scale_side_by_side(
                 run["explorer"] = raw + http_cases
             finally:
                 await store.close()
+            log.info("scale %d: the profile query part by part", size)
+            run["query_parts"] = await _query_parts(uris[size], run["picks"])
+
+
+QUERY_PART_ROLES = ("hub", "mid")
+QUERY_PART_RUNS = 30
+
+
+def _db_hits(plan: dict[str, Any]) -> int:
+    """Database hits of a PROFILE plan, its operators' and their children's."""
+    return int(plan.get("dbHits", 0)) + sum(_db_hits(child) for child in plan.get("children", ()))
+
+
+async def _query_parts(uri: str, picks: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Each part of the profile query (graphstore.neo4j_store.profile_read_parts) run alone
+    for the hub and the mid researcher: Neo4j's database hits (PROFILE; they do not vary from
+    run to run) and its own time for the part (available after + consumed after), the mean
+    over QUERY_PART_RUNS runs: each is a difference of two whole-millisecond clock readings,
+    so their mean estimates the time without the truncation's bias, and without the round
+    trip and the client's share of the cores that a wall time carries."""
+    found: dict[str, dict[str, Any]] = {}
+    async with AsyncGraphDatabase.driver(uri, notifications_min_severity="OFF") as driver:
+        for who in QUERY_PART_ROLES:
+            parts: dict[str, Any] = {}
+            for name, (query, params) in profile_read_parts(_profile_read(picks[who])).items():
+                profiled = await driver.execute_query(f"PROFILE {query}", params)
+                for _ in range(5):
+                    await driver.execute_query(query, params, routing_="r")
+                server_ms = 0
+                for _ in range(QUERY_PART_RUNS):
+                    summary = (await driver.execute_query(query, params, routing_="r")).summary
+                    server_ms += (summary.result_available_after or 0) + (
+                        summary.result_consumed_after or 0
+                    )
+                parts[name] = {
+                    "db_hits": _db_hits(profiled.summary.profile or {}),
+                    "ms": server_ms / QUERY_PART_RUNS,
+                }
+            found[who] = {"id": picks[who], "parts": parts}
+    return found
 
 
 async def phase_scale(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
