@@ -10,9 +10,15 @@ import re
 from enum import StrEnum
 
 OPENALEX_URL_PREFIXES = ("https://openalex.org/", "http://openalex.org/")
-_SHORT_ID = re.compile(r"[AWTIS][1-9][0-9]{0,14}")
+# The longest numbers of ids the API takes, and so the importer too (graphstore.openalex):
+# OpenAlex's are 10 or 11 digits long today.
+ENTITY_NUMBER_DIGITS = 15
+TOPIC_LEVEL_NUMBER_DIGITS = 7
+_SHORT_ID = re.compile(rf"[AWTIS][1-9][0-9]{{0,{ENTITY_NUMBER_DIGITS - 1}}}")
 # Levels above topics in OpenAlex's hierarchy keep their path as id: numbers alone would collide.
-_TOPIC_LEVEL_ID = re.compile(r"(domains|fields|subfields)/[1-9][0-9]{0,6}")
+_TOPIC_LEVEL_ID = re.compile(
+    rf"(domains|fields|subfields)/[1-9][0-9]{{0,{TOPIC_LEVEL_NUMBER_DIGITS - 1}}}"
+)
 _MAX_ID_INPUT = 200
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from itertools import repeat
 from typing import Any
 
-from graphstore.ids import short_key
+from graphstore.ids import ENTITY_NUMBER_DIGITS, TOPIC_LEVEL_NUMBER_DIGITS, short_key
 from graphstore.records import (
     AffiliationRow,
     AuthorRow,
@@ -48,6 +48,10 @@ IMPORTED_ENTITIES = frozenset(
 counted, but the graph model has no node for them (a work's venue is a property)."""
 
 ImportRow = WorkRow | AuthorRow | InstitutionRow | TopicRow
+_NOTHING_STATED_NULL: frozenset[str] = frozenset()
+# Both engines store 64-bit integers: a larger one would fail its whole batch in the store.
+_MAX_STORED_INT = 2**63 - 1
+_LAST_YEAR = 9999
 
 
 class RecordError(ValueError):
@@ -59,7 +63,11 @@ def entity_of(record: Mapping[str, Any]) -> str:
     raw = record.get("id")
     if isinstance(raw, str):
         parts = raw.strip().rstrip("/").rsplit("/", 2)
-        if len(parts) >= 2 and parts[-2] in _LEVEL_BY_PATH and _is_number(parts[-1]):
+        if (
+            len(parts) >= 2
+            and parts[-2] in _LEVEL_BY_PATH
+            and _is_number(parts[-1], TOPIC_LEVEL_NUMBER_DIGITS)
+        ):
             return _LEVEL_BY_PATH[parts[-2]]
     key = short_key(raw)
     if key is None or isinstance(raw, int):
@@ -86,17 +94,21 @@ def import_row(entity: str, record: Mapping[str, Any]) -> ImportRow:
 def work_row(record: Mapping[str, Any]) -> WorkRow:
     """Map an OpenAlex Work record to the row GraphStore.upsert_works writes."""
     work_id = _entity_key(record.get("id"), "W")
-    title = _optional_str(record.get("title")) or _optional_str(record.get("display_name")) or ""
+    title = (
+        _optional_str(record.get("title"), "title")
+        or _optional_str(record.get("display_name"), "display_name")
+        or ""
+    )
     return WorkRow(
         id=work_id,
         title=title,
-        type=_optional_str(record.get("type")) or "unknown",
+        type=_optional_str(record.get("type"), "type") or "unknown",
         year=_optional_int(record.get("publication_year"), "publication_year"),
         venue=_venue(record.get("primary_location")),
         doi=_doi(record.get("doi")),
         abstract=abstract_text(record.get("abstract_inverted_index")),
         cited_by_count=_optional_int(record.get("cited_by_count"), "cited_by_count") or 0,
-        updated_date=_optional_str(record.get("updated_date")) or "",
+        updated_date=_optional_str(record.get("updated_date"), "updated_date") or "",
         authorships=_authorships(record.get("authorships")),
         topics=_topics(record.get("topics")),
         references=_references(record.get("referenced_works")),
@@ -120,21 +132,49 @@ def author_row(record: Mapping[str, Any]) -> AuthorRow:
         raise RecordError("display_name_alternatives is not a list of strings")
     affiliations = record.get("affiliations")
     last_known = record.get("last_known_institutions")
+    orcid = _orcid(record.get("orcid"))
+    works_count = _optional_int(record.get("works_count"), "works_count")
+    cited_by_count = _optional_int(record.get("cited_by_count"), "cited_by_count")
+    h_index = _optional_int(stats.get("h_index"), "h_index") if stats else None
+    i10_index = _optional_int(stats.get("i10_index"), "i10_index") if stats else None
+    given = record.keys() | (stats.keys() if stats else set())
+    values = {
+        "orcid": orcid,
+        "works_count": works_count,
+        "cited_by_count": cited_by_count,
+        "h_index": h_index,
+        "i10_index": i10_index,
+    }
+    # A list given as null says "none": an empty tuple, which replaces what is stored.
     return AuthorRow(
         id=author_id,
-        name=_optional_str(record.get("display_name")) or author_id,
-        updated_date=_optional_str(record.get("updated_date")) or "",
-        orcid=_orcid(record.get("orcid")),
-        name_alternatives=None if alternatives is None else tuple(dict.fromkeys(alternatives)),
-        works_count=_optional_int(record.get("works_count"), "works_count"),
-        cited_by_count=_optional_int(record.get("cited_by_count"), "cited_by_count"),
-        h_index=_optional_int(stats.get("h_index"), "h_index") if stats else None,
-        i10_index=_optional_int(stats.get("i10_index"), "i10_index") if stats else None,
-        affiliations=None if affiliations is None else _affiliations(affiliations),
-        last_known_institutions=None
-        if last_known is None
-        else _institutions(last_known, "last_known_institutions"),
+        name=_optional_str(record.get("display_name"), "display_name") or author_id,
+        updated_date=_optional_str(record.get("updated_date"), "updated_date") or "",
+        orcid=orcid,
+        name_alternatives=tuple(dict.fromkeys(alternatives))
+        if alternatives is not None
+        else _empty_if_given(record, "display_name_alternatives"),
+        works_count=works_count,
+        cited_by_count=cited_by_count,
+        h_index=h_index,
+        i10_index=i10_index,
+        affiliations=_affiliations(affiliations)
+        if affiliations is not None
+        else _empty_if_given(record, "affiliations"),
+        last_known_institutions=_institutions(last_known, "last_known_institutions")
+        if last_known is not None
+        else _empty_if_given(record, "last_known_institutions"),
+        # AuthorRow's fields share their names with OpenAlex's keys.
+        stated_null=frozenset(
+            name for name, value in values.items() if value is None and name in given
+        ),
     )
+
+
+def _empty_if_given(record: Mapping[str, Any], key: str) -> tuple[()] | None:
+    """An empty tuple when the record gives ``key`` as null (it says: none), None when it
+    leaves the key out (it does not say)."""
+    return () if key in record else None
 
 
 def institution_row(record: Mapping[str, Any]) -> InstitutionRow:
@@ -149,10 +189,12 @@ def topic_row(record: Mapping[str, Any]) -> TopicRow:
     topic_id = _entity_key(record.get("id"), "T")
     return TopicRow(
         topic=TopicLevelRow(
-            id=topic_id, name=_optional_str(record.get("display_name")) or topic_id, level="topic"
+            id=topic_id,
+            name=_optional_str(record.get("display_name"), "display_name") or topic_id,
+            level="topic",
         ),
         ancestors=_ancestors(record, _HIERARCHY),
-        updated_date=_optional_str(record.get("updated_date")) or "",
+        updated_date=_optional_str(record.get("updated_date"), "updated_date") or "",
     )
 
 
@@ -164,7 +206,7 @@ def hierarchy_row(level: str, record: Mapping[str, Any]) -> TopicRow:
     return TopicRow(
         topic=node,
         ancestors=_ancestors(record, _HIERARCHY[_HIERARCHY.index(level) + 1 :]),
-        updated_date=_optional_str(record.get("updated_date")) or "",
+        updated_date=_optional_str(record.get("updated_date"), "updated_date") or "",
     )
 
 
@@ -201,8 +243,10 @@ def _sparse_abstract(inverted_index: dict[Any, list[Any]]) -> str | None:
     return " ".join([placed[p] for p in sorted(placed) if p >= 0]) or None
 
 
-def _is_number(text: str) -> bool:
-    return text.isascii() and text.isdigit() and text[:1] != "0"
+def _is_number(text: str, digits: int = ENTITY_NUMBER_DIGITS) -> bool:
+    """Whether ``text`` is an id's number as the API takes it: no leading 0, at most
+    ``digits`` long (an id the API could not look up is no id)."""
+    return text.isascii() and text.isdigit() and text[:1] != "0" and len(text) <= digits
 
 
 def _key(raw: str) -> str:
@@ -226,11 +270,11 @@ def _optional_key(raw: object, prefix: str) -> str | None:
     return prefix + key[1:]
 
 
-def _optional_str(value: object) -> str | None:
+def _optional_str(value: object, name: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise RecordError(f"expected a string, got {type(value).__name__}")
+        raise RecordError(f"{name} is not a string but {type(value).__name__}")
     return value.strip() or None
 
 
@@ -239,11 +283,13 @@ def _optional_int(value: object, name: str) -> int | None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise RecordError(f"{name} is not a non-negative integer")
+    if value > _MAX_STORED_INT:
+        raise RecordError(f"{name} is larger than a stored integer can be")
     return value
 
 
 def _doi(value: object) -> str | None:
-    doi = _optional_str(value)
+    doi = _optional_str(value, "doi")
     if doi is None:
         return None
     lowered = doi.lower()
@@ -259,7 +305,7 @@ def _venue(location: object) -> str | None:
     source = location.get("source")
     if not isinstance(source, dict):
         return None
-    return _optional_str(source.get("display_name"))
+    return _optional_str(source.get("display_name"), "display_name")
 
 
 def _authorships(raw: object) -> tuple[AuthorshipRow, ...]:
@@ -280,9 +326,8 @@ def _authorships(raw: object) -> tuple[AuthorshipRow, ...]:
         if author_id in seen:
             continue  # The same author twice on one work: keep the first position.
         seen.add(author_id)
-        name = _optional_str(author.get("display_name")) or _optional_str(
-            entry.get("raw_author_name")
-        )
+        name = _optional_str(author.get("display_name"), "an author's display_name")
+        name = name or _optional_str(entry.get("raw_author_name"), "raw_author_name")
         institutions = entry.get("institutions")
         rows.append(
             AuthorshipRow(
@@ -297,7 +342,7 @@ def _authorships(raw: object) -> tuple[AuthorshipRow, ...]:
 
 
 def _orcid(value: object) -> str | None:
-    orcid = _optional_str(value)
+    orcid = _optional_str(value, "orcid")
     if orcid is None:
         return None
     return orcid.rstrip("/").rsplit("/", 1)[-1]
@@ -325,13 +370,23 @@ def _institution(entry: object, *, strict: bool) -> InstitutionRow | None:
         if strict:
             raise RecordError(f"missing or malformed I-id: {str(entry.get('id'))[:80]!r}")
         return None
+    ror = _optional_str(entry.get("ror"), "ror")
+    country = _optional_str(entry.get("country_code"), "country_code")
+    kind = _optional_str(entry.get("type"), "type")
+    stated_null = _NOTHING_STATED_NULL
+    if strict:  # A record of its own; one named on a work only fills in (writes.py).
+        given = {"ror": ("ror", ror), "country": ("country_code", country), "type": ("type", kind)}
+        stated_null = frozenset(
+            name for name, (source, value) in given.items() if value is None and source in entry
+        )
     return InstitutionRow(
         id=key,
-        name=_optional_str(entry.get("display_name")) or key,
-        ror=_optional_str(entry.get("ror")),
-        country=_optional_str(entry.get("country_code")),
-        type=_optional_str(entry.get("type")),
-        updated_date=_optional_str(entry.get("updated_date")) or "",
+        name=_optional_str(entry.get("display_name"), "display_name") or key,
+        ror=ror,
+        country=country,
+        type=kind,
+        updated_date=_optional_str(entry.get("updated_date"), "updated_date") or "",
+        stated_null=stated_null,
     )
 
 
@@ -347,9 +402,9 @@ def _affiliations(raw: object) -> tuple[AffiliationRow, ...]:
             continue
         years = entry.get("years") or []
         if not isinstance(years, list) or not all(
-            isinstance(y, int) and not isinstance(y, bool) for y in years
+            isinstance(y, int) and not isinstance(y, bool) and 0 <= y <= _LAST_YEAR for y in years
         ):
-            raise RecordError("affiliation years are not a list of integers")
+            raise RecordError("affiliation years are not a list of years")
         known = rows.get(institution.id)
         merged = set(years) | set(known.years if known else ())
         rows[institution.id] = AffiliationRow(institution, tuple(sorted(merged)))
@@ -369,14 +424,16 @@ def _topics(raw: object) -> tuple[WorkTopicRow, ...]:
         if key is None:
             continue
         score = entry.get("score")
+        if score is not None and (not isinstance(score, int | float) or isinstance(score, bool)):
+            raise RecordError("a topic's score is not a number")
         rows.append(
             WorkTopicRow(
                 topic=TopicLevelRow(
-                    id=key, name=_optional_str(entry.get("display_name")) or key, level="topic"
+                    id=key,
+                    name=_optional_str(entry.get("display_name"), "display_name") or key,
+                    level="topic",
                 ),
-                score=float(score)
-                if isinstance(score, int | float) and not isinstance(score, bool)
-                else 0.0,
+                score=0.0 if score is None else float(score),
                 ancestors=_ancestors(entry, _HIERARCHY),
             )
         )
@@ -392,11 +449,11 @@ def _hierarchy_level(raw: object, level: str) -> TopicLevelRow | None:
     if not isinstance(raw, Mapping):
         return None
     number = short_key(raw.get("id"))
-    if number is None or not _is_number(number):
+    if number is None or not _is_number(number, TOPIC_LEVEL_NUMBER_DIGITS):
         return None
     return TopicLevelRow(
         id=f"{level}s/{number}",
-        name=_optional_str(raw.get("display_name")) or f"{level} {number}",
+        name=_optional_str(raw.get("display_name"), "display_name") or f"{level} {number}",
         level=level,
     )
 

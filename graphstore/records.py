@@ -167,7 +167,11 @@ class AffiliationRecord(msgspec.Struct, frozen=True):
 
 
 class InstitutionRow(msgspec.Struct, frozen=True):
-    """An institution: a record of its own (``updated_date`` set) or one named on a work."""
+    """An institution: a record of its own (``updated_date`` set) or one named on a work.
+
+    ``stated_null`` names the fields (``ror``, ``country``, ``type``) a record of its own gives
+    as null: a newer record clears them, where a field it leaves out keeps the stored value.
+    """
 
     id: str
     name: str
@@ -175,6 +179,7 @@ class InstitutionRow(msgspec.Struct, frozen=True):
     country: str | None = None
     type: str | None = None
     updated_date: str = ""
+    stated_null: frozenset[str] = frozenset()
 
 
 class AuthorshipRow(msgspec.Struct, frozen=True):
@@ -226,7 +231,8 @@ class AffiliationRow(msgspec.Struct, frozen=True):
 class AuthorRow(msgspec.Struct, frozen=True):
     """An OpenAlex Author record: what it says about a researcher.
 
-    None means the record does not say (a partial record): the stored value stays. When
+    None means the record does not say (a partial record): the stored value stays, unless the
+    field is in ``stated_null``, the fields the record gives as null, which it clears. When
     ``affiliations`` is a tuple, it replaces the researcher's AFFILIATED_WITH edges.
     """
 
@@ -241,6 +247,7 @@ class AuthorRow(msgspec.Struct, frozen=True):
     i10_index: int | None = None
     affiliations: tuple[AffiliationRow, ...] | None = None
     last_known_institutions: tuple[InstitutionRow, ...] | None = None
+    stated_null: frozenset[str] = frozenset()
 
 
 class TopicRow(msgspec.Struct, frozen=True):

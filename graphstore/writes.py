@@ -162,6 +162,13 @@ MATCH (:Researcher {id: rid})-[e:AFFILIATED_WITH]->(:Institution)
 DELETE e
 """
 
+# A Topic record that names its parent replaces the one stored (OpenAlex moved the topic).
+DELETE_TOPIC_PARENTS = """
+UNWIND $ids AS tid
+MATCH (:Topic {id: tid})-[e:PART_OF]->(:Topic)
+DELETE e
+"""
+
 
 def upsert_works_statement(dialect: Dialect) -> str:
     """MERGE each work and set every property from its row."""
@@ -200,18 +207,29 @@ CREATE (w)-[:HAS_TOPIC {{score: {dialect.typed("row.score", "DOUBLE")}}}]->(t)
 """
 
 
+def _stated(property_: str, value: str) -> str:
+    """``value`` when the row gives one; null when the record gave the field as null
+    (``row.cleared``'s flag); else the stored value. ``= true``: LadybugDB fails a CASE
+    whose condition is a bare boolean parameter (bad_function_call, on 0.22)."""
+    return (
+        f"CASE WHEN row.cleared.{property_} = true THEN NULL "
+        f"ELSE coalesce({value}, r.{property_}) END"
+    )
+
+
 def upsert_authors_statement(dialect: Dialect) -> str:
-    """Set what Author records say; a property a record leaves out (null) keeps its value."""
+    """Set what Author records say; a property a record leaves out keeps its value, one it
+    gives as null is cleared."""
     t = dialect.typed
     return f"""
 UNWIND $rows AS row
 MERGE (r:Researcher {{id: row.id}})
-SET r.name = row.name, r.orcid = coalesce(row.orcid, r.orcid),
+SET r.name = row.name, r.orcid = {_stated("orcid", "row.orcid")},
     r.nameAlternatives = coalesce({t("row.nameAlternatives", "STRING[]")}, r.nameAlternatives),
-    r.worksCount = coalesce({t("row.worksCount", "INT64")}, r.worksCount),
-    r.citedByCount = coalesce({t("row.citedByCount", "INT64")}, r.citedByCount),
-    r.hIndex = coalesce({t("row.hIndex", "INT64")}, r.hIndex),
-    r.i10Index = coalesce({t("row.i10Index", "INT64")}, r.i10Index),
+    r.worksCount = {_stated("worksCount", t("row.worksCount", "INT64"))},
+    r.citedByCount = {_stated("citedByCount", t("row.citedByCount", "INT64"))},
+    r.hIndex = {_stated("hIndex", t("row.hIndex", "INT64"))},
+    r.i10Index = {_stated("i10Index", t("row.i10Index", "INT64"))},
     r.lastKnownInstitutions = coalesce(
         {t("row.lastKnownInstitutions", "STRING[]")}, r.lastKnownInstitutions),
     r.updatedDate = row.updatedDate
@@ -232,8 +250,11 @@ CREATE (r)-[:AFFILIATED_WITH {{years: {dialect.typed("row.years", "INT64[]")}}}]
 UPSERT_INSTITUTIONS = """
 UNWIND $rows AS row
 MERGE (i:Institution {id: row.id})
-SET i.name = row.name, i.ror = coalesce(row.ror, i.ror),
-    i.country = coalesce(row.country, i.country), i.type = coalesce(row.type, i.type),
+SET i.name = row.name,
+    i.ror = CASE WHEN row.cleared.ror = true THEN NULL ELSE coalesce(row.ror, i.ror) END,
+    i.country = CASE WHEN row.cleared.country = true THEN NULL
+                ELSE coalesce(row.country, i.country) END,
+    i.type = CASE WHEN row.cleared.type = true THEN NULL ELSE coalesce(row.type, i.type) END,
     i.updatedDate = row.updatedDate
 """
 
@@ -483,6 +504,16 @@ def _topic_statements(
     return statements
 
 
+# The scalar fields an Author record may clear, and their property names.
+_AUTHOR_FIELDS = {
+    "orcid": "orcid",
+    "works_count": "worksCount",
+    "cited_by_count": "citedByCount",
+    "h_index": "hIndex",
+    "i10_index": "i10Index",
+}
+
+
 def author_upsert_plan(
     dialect: Dialect, authors: Sequence[AuthorRow]
 ) -> tuple[list[Statement], WriteSummary]:
@@ -522,6 +553,9 @@ def author_upsert_plan(
                 "i10Index": author.i10_index,
                 "lastKnownInstitutions": last_known,
                 "updatedDate": author.updated_date,
+                "cleared": {
+                    name: field in author.stated_null for field, name in _AUTHOR_FIELDS.items()
+                },
             }
         )
     statements: list[Statement] = [(upsert_authors_statement(dialect), {"rows": rows})]
@@ -548,6 +582,7 @@ def institution_upsert_plan(
             "country": i.country,
             "type": i.type,
             "updatedDate": i.updated_date,
+            "cleared": {name: name in i.stated_null for name in ("ror", "country", "type")},
         }
         for i in institutions
     ]
@@ -574,6 +609,9 @@ def topic_upsert_plan(topics: Sequence[TopicRow]) -> tuple[list[Statement], Writ
         for child, parent in itertools.pairwise(chain):
             parents[(child.id, parent.id)] = None
     statements: list[Statement] = [(UPSERT_TOPIC_RECORDS, {"rows": records})]
+    reparented = [t.topic.id for t in topics if t.ancestors]
+    if reparented:
+        statements.append((DELETE_TOPIC_PARENTS, {"ids": reparented}))
     statements.extend(_topic_statements(ancestors.values(), parents))
     return statements, WriteSummary(topic_records=len(records))
 

@@ -296,3 +296,120 @@ async def test_openalex_small_records_field_by_field(store: GraphStore) -> None:
         "US",
         "education",
     )
+
+
+def jsonl(path: Path, *lines: dict[str, Any]) -> Path:
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+async def test_a_newer_record_clears_what_it_gives_as_null_and_keeps_what_it_leaves_out(
+    writer: GraphStore, tmp_path: Path
+) -> None:
+    store = writer
+    author = {
+        "id": "https://openalex.org/A1",
+        "display_name": "Ada",
+        "orcid": "https://orcid.org/0000-0001-2345-6789",
+        "works_count": 7,
+        "summary_stats": {"h_index": 3, "i10_index": 1},
+        "display_name_alternatives": ["A. L."],
+        "updated_date": "2024-01-01",
+    }
+    institution = {
+        "id": "https://openalex.org/I1",
+        "display_name": "Uni",
+        "ror": "https://ror.org/01",
+        "country_code": "GB",
+        "type": "education",
+        "updated_date": "2024-01-01",
+    }
+    await import_openalex(store, [jsonl(tmp_path / "old.jsonl", author, institution)])
+    newer_author = {
+        "id": "A1",
+        "display_name": "Ada",
+        "orcid": None,
+        "summary_stats": {"h_index": None},
+        "display_name_alternatives": None,
+        "updated_date": "2024-06-01",
+    }
+    newer_institution = {
+        "id": "I1",
+        "display_name": "Uni",
+        "ror": None,
+        "updated_date": "2024-06-01",
+    }
+    report = await import_openalex(
+        store, [jsonl(tmp_path / "new.jsonl", newer_author, newer_institution)]
+    )
+    assert report.skipped == 0
+    (researcher,) = await read(
+        store,
+        "MATCH (r:Researcher {id: 'A1'}) RETURN r.orcid AS orcid, r.worksCount AS works, "
+        "r.hIndex AS h, r.i10Index AS i10, r.nameAlternatives AS alternatives",
+    )
+    # Given as null: cleared; left out (works_count, i10_index): kept.
+    assert researcher == {"orcid": None, "works": 7, "h": None, "i10": 1, "alternatives": []}
+    (stored,) = await read(
+        store,
+        "MATCH (i:Institution {id: 'I1'}) RETURN i.ror AS ror, i.country AS country, "
+        "i.type AS type",
+    )
+    assert stored == {"ror": None, "country": "GB", "type": "education"}
+
+
+async def test_a_newer_topic_record_moves_the_topic_to_its_new_parent(
+    writer: GraphStore, tmp_path: Path
+) -> None:
+    store = writer
+
+    def topic(subfield: int, updated: str) -> dict[str, Any]:
+        return {
+            "id": "https://openalex.org/T11",
+            "display_name": "Topic",
+            "subfield": {"id": f"https://openalex.org/subfields/{subfield}", "display_name": "S"},
+            "field": {"id": 17, "display_name": "F"},
+            "domain": {"id": 3, "display_name": "D"},
+            "updated_date": updated,
+        }
+
+    await import_openalex(store, [jsonl(tmp_path / "old.jsonl", topic(1707, "2024-01-01"))])
+    await import_openalex(store, [jsonl(tmp_path / "new.jsonl", topic(1702, "2024-06-01"))])
+    parents = await read(
+        store, "MATCH (:Topic {id: 'T11'})-[:PART_OF]->(p:Topic) RETURN p.id AS id"
+    )
+    assert parents == [{"id": "subfields/1702"}]
+    # An older record does not move it back.
+    await import_openalex(store, [jsonl(tmp_path / "older.jsonl", topic(1707, "2023-01-01"))])
+    assert await read(
+        store, "MATCH (:Topic {id: 'T11'})-[:PART_OF]->(p:Topic) RETURN p.id AS id"
+    ) == [{"id": "subfields/1702"}]
+
+
+async def test_values_the_store_cannot_hold_are_bad_records_not_failed_batches(
+    writer: GraphStore, tmp_path: Path
+) -> None:
+    store = writer
+    good = [
+        {"id": f"https://openalex.org/W{n}", "title": f"Work {n}", "updated_date": "2024-01-01"}
+        for n in range(1, 6)
+    ]
+    bad: list[dict[str, Any]] = [
+        {"id": "W90", "cited_by_count": 2**63},
+        {"id": "W91", "publication_year": 2**63},
+        {"id": "W92", "topics": [{"id": "T1", "score": "high"}]},
+        {"id": "W1234567890123456", "title": "an id too long for the API to look up"},
+        {"id": "W93", "title": 5},
+    ]
+    path = jsonl(tmp_path / "mixed.jsonl", *good[:3], *bad, *good[3:])
+    report = await import_openalex(store, [path], batch_size=100)
+    assert report.written.works == len(good)
+    assert (await store.counts()).nodes["Work"] == len(good)
+    assert report.skipped == len(bad)
+    assert [p.split(": ", 1)[1] for p in report.problems] == [
+        "cited_by_count is larger than a stored integer can be",
+        "publication_year is larger than a stored integer can be",
+        "a topic's score is not a number",
+        "unrecognised OpenAlex id 'W1234567890123456'",
+        "title is not a string but int",
+    ]
