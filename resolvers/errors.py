@@ -22,6 +22,10 @@ class ClientError(GraphQLError):
         super().__init__(message, extensions={"code": code})
 
 
+# An empty kinds list would read as "every kind" to some and "no kind" to others: refused.
+NO_KINDS = "kinds: name at least one kind, or leave kinds out for every kind"
+
+
 def bad_input(message: str) -> ClientError:
     """The request's arguments cannot be used as given."""
     return ClientError(message, BAD_USER_INPUT)

@@ -17,7 +17,7 @@ from graphstore.explore import (
 from graphstore.ids import NodeLabel, label_of
 from graphstore.traversal import Hop, Neighbour
 from resolvers.context import RequestContext
-from resolvers.errors import NOT_FOUND, ClientError, bad_input
+from resolvers.errors import NO_KINDS, NOT_FOUND, ClientError, bad_input
 from resolvers.lookups import client_id
 
 # A path search gives up after this long, well inside any request deadline.
@@ -66,6 +66,8 @@ async def neighbourhood(
 ) -> SubgraphRecord:
     """The neighbourhood of a node, as the explorer draws it."""
     _checked(depth, limit)
+    if kinds is not None and not kinds:
+        raise bad_input(NO_KINDS)
     center = client_id(raw_center, argument="center")
     name = await node_name(context, center)
     if name is None:

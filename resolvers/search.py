@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from graphstore.records import InstitutionRecord, ResearcherRecord, TopicRecord, WorkRecord
 from resolvers.context import RequestContext
-from resolvers.errors import bad_input
+from resolvers.errors import NO_KINDS, bad_input
 from resolvers.works import page_size
 
 MAX_QUERY_CHARS = 10_000
@@ -62,6 +62,8 @@ async def search(
     """Nodes matching ``query`` (plain text; any syntax characters are searched for)."""
     if len(query) > MAX_QUERY_CHARS:
         raise bad_input(f"query: at most {MAX_QUERY_CHARS} characters")
+    if kinds is not None and not kinds:
+        raise bad_input(NO_KINDS)
     first = page_size(first)
     offset = _decode(after) + 1 if after else 0
     hits, total = await context.store.search(query, kinds, first, offset)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
 from tests.api.conftest import GraphQLClient
+from tests.conftest import SEED_RESEARCHER
 
 SEARCH = """
 query ($q: String!, $kinds: [NodeKind!], $first: Int, $after: String) {
@@ -116,3 +118,25 @@ async def test_typed_lookups_refuse_the_wrong_kind(client: GraphQLClient) -> Non
     body = await client('{ topic(id: "A925533110232") { id } institution(id: "I1") { id } }')
     assert body["data"] == {"topic": None, "institution": None}
     assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+
+
+async def test_an_empty_kinds_list_is_refused_wherever_kinds_filter(
+    client: GraphQLClient,
+) -> None:
+    """[] would mean "every kind" to some clients and "none" to others: each field says so."""
+    queries: list[tuple[str, dict[str, Any]]] = [
+        (SEARCH, {"q": "cubuk", "kinds": []}),
+        (
+            "query ($id: ID!) { explore(center: $id, kinds: []) { center } }",
+            {"id": SEED_RESEARCHER},
+        ),
+        (
+            "query ($id: ID!) { researcher(id: $id) { neighbourhood(kinds: []) { center } } }",
+            {"id": SEED_RESEARCHER},
+        ),
+    ]
+    for query, variables in queries:
+        body = await client(query, **variables)
+        assert [(e["message"], e["extensions"]["code"]) for e in body["errors"]] == [
+            ("kinds: name at least one kind, or leave kinds out for every kind", "BAD_USER_INPUT")
+        ]
