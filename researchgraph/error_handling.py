@@ -26,6 +26,14 @@ GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 
 
+# graphql-core gives up on a document whose fields would take too long to compare for
+# conflicts (1,000 copies of one field, say) with this bare message: say why.
+_VALIDATION_ABORTED = {
+    "Validation aborted.": "validation aborted: the document repeats or overlaps too many "
+    "fields to check; ask each field once"
+}
+
+
 def coded(error: GraphQLError, message: str, code: str, **extra: str) -> GraphQLError:
     """A copy of ``error`` (same location and path) with a safe message and a code."""
     return GraphQLError(
@@ -50,7 +58,7 @@ def classify(error: GraphQLError) -> GraphQLError:
             if error.message.startswith("Syntax Error")
             else (GRAPHQL_VALIDATION_FAILED)
         )
-        return coded(error, error.message, code)
+        return coded(error, _VALIDATION_ABORTED.get(error.message, error.message), code)
     if isinstance(original, StoreTimeoutError | TimeoutError):
         return coded(error, "the request took longer than its deadline", TIMEOUT)
     if isinstance(original, StoreUnavailableError):

@@ -63,6 +63,14 @@ async def test_expensive_or_broken_documents_are_refused_before_the_store(
     assert body.get("extensions", {}).get("dbQueries", 0) == 0
 
 
+async def test_a_document_too_repetitive_to_validate_says_why(client: GraphQLClient) -> None:
+    body = await client('{ researcher(id: "A925533110232") { ' + "name " * 1000 + "} }")
+    assert [e["message"] for e in body["errors"]] == [
+        "validation aborted: the document repeats or overlaps too many fields to check; "
+        "ask each field once"
+    ]
+
+
 async def test_variables_count_in_the_limits(client: GraphQLClient) -> None:
     query = (
         'query ($n: Int!) { researcher(id: "A925533110232") { works(first: $n) { totalCount } } }'
