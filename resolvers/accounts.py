@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -131,6 +132,9 @@ def _clean_name(raw: str) -> str:
     name = raw.strip()
     if not name or len(name) > MAX_NAME:
         raise bad_input(f"name: 1 to {MAX_NAME} characters")
+    # A name is one line of text: NUL, newlines and the other control characters are not.
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        raise bad_input("name: no control characters (tabs, new lines, NUL)")
     return name
 
 

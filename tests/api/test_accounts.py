@@ -278,6 +278,8 @@ async def test_sign_up_log_in_and_viewer(api: Api) -> None:
         ("ada@example.org", PASSWORD, "   "),
         ("ada@example.org", "x" * 1025, "Ada"),
         ("a" * 250 + "@example.org", PASSWORD, "Ada"),
+        ("ada@example.org", PASSWORD, "Ada\x00Lovelace"),
+        ("ada@example.org", PASSWORD, "Ada\nLovelace"),
     ],
 )
 async def test_sign_up_checks_its_input(api: Api, email: str, password: str, name: str) -> None:
