@@ -1,8 +1,9 @@
 """Streams OpenAlex records from files into a GraphStore, batch by batch.
 
 Memory stays bounded by the batch size: files are read line by line (JSON arrays are the
-exception, since they must be parsed whole). Reading and mapping the next batch (in a thread)
-overlaps with writing the previous one, so the database and the parser work at once.
+exception: their text is read whole, then parsed one element at a time). Reading and mapping
+the next batch (in a thread) overlaps with writing the previous one, so the database and the
+parser work at once.
 
 Bad records are skipped and reported as ``file:line: reason``. A batch the store refuses is
 split in halves and retried, down to single records, so every good record lands and only the
@@ -13,9 +14,12 @@ batches behind, and running the same import again finishes with the graph a clea
 from __future__ import annotations
 
 import asyncio
+import codecs
 import gzip
 import io
 import json
+import os
+import re
 import sys
 import time
 import zlib
@@ -63,6 +67,7 @@ class ImportReport:
     aborted: bool = False
     nodes_added: int | None = None
     edges_added: int | None = None
+    unapplied_merged_ids: list[Path] = field(default_factory=list)
 
     def summary_lines(self) -> list[str]:
         """A human summary of the run, one fact a line."""
@@ -82,9 +87,15 @@ class ImportReport:
             f"seconds: {self.seconds:.1f}",
         ]
         if self.nodes_added is not None and self.edges_added is not None:
-            lines.insert(3, f"graph: +{self.nodes_added} nodes, +{self.edges_added} edges")
+            lines.insert(3, f"graph: {self.nodes_added:+,} nodes, {self.edges_added:+,} edges")
         if not_imported:
             lines.insert(1, f"not in the graph model (counted only): {', '.join(not_imported)}")
+        if self.unapplied_merged_ids:
+            folders = ", ".join(str(p) for p in self.unapplied_merged_ids)
+            lines.append(
+                f"not applied: snapshot merged_ids ({folders}); ids OpenAlex merged into "
+                "others are not removed from the graph"
+            )
         if self.aborted:
             lines.append("stopped early: too many bad records (--max-errors)")
         return lines
@@ -94,28 +105,87 @@ class ImportAbortedError(Exception):
     """More bad records than --max-errors allows."""
 
 
-def input_files(paths: Sequence[Path]) -> list[Path]:
+class InputError(Exception):
+    """A path given to the import that cannot be read: nothing is imported."""
+
+
+@dataclass(frozen=True, slots=True)
+class InputFiles:
+    """The record files an import reads, and the snapshot merged_ids folders it leaves out."""
+
+    files: list[Path]
+    merged_ids: list[Path]
+
+
+def input_files(paths: Sequence[Path]) -> InputFiles:
     """The data files behind the given paths: files as given, folders searched in order.
 
-    A folder may be an OpenAlex snapshot (``<entity>/updated_date=YYYY-MM-DD/part_*.gz``);
-    its partitions are read oldest first so newer versions of a record win.
+    A folder holding ``updated_date=YYYY-MM-DD`` partitions is an OpenAlex snapshot: only its
+    ``<entity>/updated_date=*/part_*.gz`` files are read, oldest partition first so newer
+    versions of a record win. Any other folder gives its JSON Lines and JSON files (``.gz``
+    or not). Every file is checked to be readable before anything is imported.
     """
     files: list[Path] = []
+    merged_ids: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = [
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and (p.suffix in {".gz", ".jsonl", ".json"})
-                and "manifest" not in p.name
-            ]
-            files.extend(sorted(found, key=lambda p: (p.parent.name, p.name, str(p))))
+            found, merged = _folder_files(path)
+            if not found:
+                raise InputError(
+                    f"no record files (.jsonl, .json, .gz; or a snapshot's part_*.gz) "
+                    f"found under {path}"
+                )
+            files.extend(found)
+            merged_ids.extend(merged)
         elif path.is_file():
             files.append(path)
         else:
-            raise FileNotFoundError(f"no such file or folder: {path}")
-    return files
+            raise InputError(f"no such file or folder: {path}")
+    for file in files:
+        try:
+            with file.open("rb"):
+                pass
+        except OSError as error:
+            raise InputError(f"cannot read {file}: {error.strerror}") from error
+    return InputFiles(files, merged_ids)
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """A folder's record files, and the snapshot merged_ids folders under it."""
+    plain: list[Path] = []
+    partitions: list[Path] = []
+    merged_ids: list[Path] = []
+    for root, folders, names in os.walk(folder, onerror=_unreadable_folder):
+        here = Path(root)
+        if here.name == "merged_ids":
+            # CSV lists of ids merged into others: not records, and not applied.
+            merged_ids.append(here)
+            folders.clear()
+            continue
+        in_partition = here.name.startswith("updated_date=")
+        for name in names:
+            file = here / name
+            if not file.is_file():
+                continue
+            if in_partition and name.startswith("part_") and name.endswith(".gz"):
+                partitions.append(file)
+            elif _is_record_file(name):
+                plain.append(file)
+    # A snapshot's other files (manifests, notes) are not records.
+    found = partitions or plain
+    return sorted(found, key=lambda p: (p.parent.name, p.name, str(p))), merged_ids
+
+
+def _is_record_file(name: str) -> bool:
+    stem, suffix = os.path.splitext(name)
+    if suffix == ".gz":
+        # part_000.gz, works.jsonl.gz; not a .csv.gz or other compressed formats.
+        suffix = os.path.splitext(stem)[1] or ".jsonl"
+    return suffix in {".jsonl", ".json"} and "manifest" not in name
+
+
+def _unreadable_folder(error: OSError) -> None:
+    raise InputError(f"cannot read folder {error.filename}: {error.strerror}") from error
 
 
 class _Position:
@@ -131,7 +201,14 @@ class _Position:
 
 def read_records(path: Path, position: _Position | None = None) -> Iterator[SourceRecord]:
     """Yield the records of one file: JSON Lines (plain or gzip) or a JSON array."""
-    with path.open("rb") as raw:
+    try:
+        raw = path.open("rb")
+    except OSError as error:
+        # input_files found it readable: it changed since (a snapshot being synced, say).
+        yield SourceRecord(str(path), None, f"unreadable file ({error.strerror})")
+        return
+    with raw:
+        size = os.fstat(raw.fileno()).st_size
         if position is not None:
             position.file = raw
         try:
@@ -142,12 +219,16 @@ def read_records(path: Path, position: _Position | None = None) -> Iterator[Sour
                 yield from _read_stream(path, raw)
         finally:
             if position is not None:
-                position.done += path.stat().st_size
+                position.done += size
                 position.file = None
 
 
 def _read_stream(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
+    bom = codecs.BOM_UTF8
     try:
+        # A UTF-8 byte order mark (Windows tools write one) is not part of the JSON.
+        if stream.peek(len(bom)).startswith(bom):
+            stream.read(len(bom))
         first = stream.peek(64).lstrip()[:1]
     except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as error:
         yield SourceRecord(f"{path}:1", None, f"unreadable file ({error})")
@@ -195,20 +276,103 @@ def _encodable(record: dict[str, Any]) -> bool:
     return True
 
 
+class _ArrayStop(Exception):
+    """Where and why a JSON array file stops being one JSON array."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
+_NOT_JSON_WHITESPACE = re.compile(r"[^ \t\n\r]")
+_DECODER = json.JSONDecoder()
+
+
 def _read_array(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
+    """The records of a JSON array file. A file cut short, or broken midway, keeps the
+    records before the break, and the break is reported at its line."""
+    text, cut = _array_text(stream)
+    cut_line = _line(text, len(text))
     try:
-        data = json.load(stream)
-    except (json.JSONDecodeError, UnicodeDecodeError, EOFError, zlib.error, OSError) as error:
-        yield SourceRecord(f"{path}:1", None, f"malformed JSON array ({error})")
-        return
-    for index, record in enumerate(data if isinstance(data, list) else [], start=1):
-        where = f"{path}:[{index}]"
-        if not isinstance(record, dict):
-            yield SourceRecord(where, None, "not a JSON object")
-        elif not _encodable(record):
-            yield SourceRecord(where, None, "text with a lone surrogate (not Unicode)")
-        else:
-            yield SourceRecord(where, record)
+        for index, record in enumerate(_array_elements(text), start=1):
+            where = f"{path}:[{index}]"
+            if not isinstance(record, dict):
+                yield SourceRecord(where, None, "not a JSON object")
+            elif not _encodable(record):
+                yield SourceRecord(where, None, "text with a lone surrogate (not Unicode)")
+            else:
+                yield SourceRecord(where, record)
+    except _ArrayStop as stop:
+        # Text that ends early makes the parser stop at its end: report the first fault.
+        if cut is None or stop.line < cut_line:
+            reason = f"{stop.reason}; the rest of the file is not read"
+            yield SourceRecord(f"{path}:{stop.line}", None, reason)
+            return
+    if cut is not None:
+        yield SourceRecord(f"{path}:{cut_line}", None, cut)
+
+
+def _array_text(stream: BinaryStream) -> tuple[str, str | None]:
+    """A JSON array file's text, and why it ends early (a file cut short, bytes that are not
+    text) if it does: the text then is what came before."""
+    chunks: list[bytes] = []
+    cut: str | None = None
+    try:
+        # read1: a failing read loses only its own chunk.
+        while chunk := stream.read1(1 << 20):
+            chunks.append(chunk)
+    except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as error:
+        cut = f"truncated or corrupt file ({error})"
+    data = b"".join(chunks)
+    del chunks
+    # As json.load does: UTF-8, -16 or -32, and UTF-8-encoded lone surrogates decode (each
+    # record is checked for them).
+    encoding = json.detect_encoding(data)
+    try:
+        return data.decode(encoding, "surrogatepass"), cut
+    except UnicodeDecodeError as error:
+        text = data[: error.start].decode(encoding, "surrogatepass")
+        return text, f"not {encoding.upper()} text"
+
+
+def _array_elements(text: str) -> Iterator[Any]:
+    """The elements of the JSON array ``text`` holds, parsed one at a time; raises _ArrayStop
+    where the text stops being that array."""
+    index = _skip(text, 0)
+    if not text.startswith("[", index):
+        raise _ArrayStop(_line(text, index), "malformed JSON array (no '[' at its start)")
+    index = _skip(text, index + 1)
+    if not text.startswith("]", index):
+        while True:
+            try:
+                element, end = _DECODER.raw_decode(text, index)
+            except json.JSONDecodeError as error:
+                raise _ArrayStop(error.lineno, f"malformed JSON array ({error.msg})") from None
+            except RecursionError:
+                raise _ArrayStop(
+                    _line(text, index), "malformed JSON array (nested too deeply)"
+                ) from None
+            yield element
+            index = _skip(text, end)
+            if not text.startswith(",", index):
+                break
+            index = _skip(text, index + 1)
+        if not text.startswith("]", index):
+            raise _ArrayStop(_line(text, index), "malformed JSON array (expected ',' or ']')")
+    index = _skip(text, index + 1)
+    if index < len(text):
+        raise _ArrayStop(_line(text, index), "malformed JSON array (more data after its end)")
+
+
+def _skip(text: str, index: int) -> int:
+    """The index of the first non-whitespace character from ``index`` on."""
+    match = _NOT_JSON_WHITESPACE.search(text, index)
+    return match.start() if match is not None else len(text)
+
+
+def _line(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
 
 
 class Progress:
@@ -271,7 +435,7 @@ class Progress:
 
 def total_bytes(paths: Sequence[Path]) -> int:
     """The size of the input files behind ``paths``: the progress bar's 100 %."""
-    return sum(p.stat().st_size for p in input_files(paths))
+    return sum(p.stat().st_size for p in input_files(paths).files)
 
 
 @dataclass(slots=True)
@@ -361,7 +525,8 @@ async def import_openalex(
         raise ValueError("batch size must be at least 1")
     report = ImportReport()
     started = time.monotonic()
-    files = input_files(paths)
+    inputs = input_files(paths)
+    report.unapplied_merged_ids = inputs.merged_ids
 
     def problem(where: str, reason: str) -> None:
         report.skipped += 1
@@ -372,27 +537,32 @@ async def import_openalex(
         if report.skipped > max_errors:
             raise ImportAbortedError(f"more than {max_errors} bad records; stopped")
 
-    reader = _Reader(files, report, problem, progress)
+    def wrote(summary: WriteSummary) -> None:
+        # Counted as each transaction commits: a run stopped while a refused batch is being
+        # retried in halves still counts the halves that landed.
+        report.written += summary
+
+    reader = _Reader(inputs.files, report, problem, progress)
     before = await store.counts()
-    writing: asyncio.Task[WriteSummary] | None = None
+    writing: asyncio.Task[None] | None = None
     try:
         while True:
             # Read the next batch while the previous one is being written.
             batch = await asyncio.to_thread(reader.next_batch, batch_size)
             if writing is not None:
                 done, writing = writing, None
-                report.written += await done
+                await done
             if not len(batch):
                 break
-            writing = asyncio.create_task(_write_batch(store, batch, problem))
+            writing = asyncio.create_task(_write_batch(store, batch, problem, wrote))
     except ImportAbortedError:
         report.aborted = True
     finally:
         if writing is not None:
             # Stopped or interrupted: the transaction in flight ends, whole or not at all.
             await asyncio.wait([writing])
-            if not writing.cancelled() and writing.exception() is None:
-                report.written += writing.result()
+            if not writing.cancelled():
+                writing.exception()  # retrieved: the stop that is under way says why
         report.seconds = time.monotonic() - started
         if progress is not None:
             progress.close()
@@ -407,37 +577,40 @@ def _total(counts: GraphCounts, kind: str) -> int:
 
 
 async def _write_batch(
-    store: GraphStore, batch: _Batch, problem: Callable[[str, str], None]
-) -> WriteSummary:
+    store: GraphStore,
+    batch: _Batch,
+    problem: Callable[[str, str], None],
+    wrote: Callable[[WriteSummary], None],
+) -> None:
     # Institutions and topics before the works and authors that name them: their records
     # then set the names, and the works only fill in what is missing.
-    written = WriteSummary()
     if batch.institutions:
-        written += await _write_rows(store.upsert_institutions, batch.institutions, problem)
+        await _write_rows(store.upsert_institutions, batch.institutions, problem, wrote)
     if batch.topics:
-        written += await _write_rows(store.upsert_topics, batch.topics, problem)
+        await _write_rows(store.upsert_topics, batch.topics, problem, wrote)
     if batch.works:
-        written += await _write_rows(store.upsert_works, batch.works, problem)
+        await _write_rows(store.upsert_works, batch.works, problem, wrote)
     if batch.authors:
-        written += await _write_rows(store.upsert_authors, batch.authors, problem)
-    return written
+        await _write_rows(store.upsert_authors, batch.authors, problem, wrote)
 
 
 async def _write_rows(
     write: Callable[[Sequence[RowT]], Awaitable[WriteSummary]],
     rows: Sequence[tuple[str, RowT]],
     problem: Callable[[str, str], None],
-) -> WriteSummary:
+    wrote: Callable[[WriteSummary], None],
+) -> None:
     try:
-        return await write([row for _, row in rows])
+        wrote(await write([row for _, row in rows]))
+        return
     except StoreUnavailableError:
         raise
     except StoreError as error:
         if len(rows) == 1:
             problem(rows[0][0], f"rejected by the store ({error})")
-            return WriteSummary()
+            return
     # The batch failed as a whole: retry its halves, down to single records, so that only
     # the records the store refuses are lost.
     middle = len(rows) // 2
-    first = await _write_rows(write, rows[:middle], problem)
-    return first + await _write_rows(write, rows[middle:], problem)
+    await _write_rows(write, rows[:middle], problem, wrote)
+    await _write_rows(write, rows[middle:], problem, wrote)

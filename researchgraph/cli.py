@@ -15,6 +15,7 @@ from graphstore.accounts import RejectedWriteError
 from graphstore.importer import (
     DEFAULT_BATCH_SIZES,
     DEFAULT_MAX_ERRORS,
+    InputError,
     Progress,
     import_openalex,
     total_bytes,
@@ -129,7 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "users":
             return asyncio.run(_create_user(settings, args))
         return _run_import(settings, args)
-    except (SettingsError, StoreError, neo4j_server.Neo4jServerError, FileNotFoundError) as error:
+    except (
+        SettingsError,
+        StoreError,
+        neo4j_server.Neo4jServerError,
+        FileNotFoundError,
+        InputError,
+    ) as error:
         print(f"researchgraph: {error}", file=sys.stderr)
         return 2
 
@@ -202,6 +209,7 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
     if (args.batch_size is not None and args.batch_size < 1) or args.max_errors < 0:
         print("researchgraph: --batch-size must be >= 1 and --max-errors >= 0", file=sys.stderr)
         return 2
+    # Before the store opens: a path that cannot be read stops the run with nothing written.
     size = total_bytes(args.paths)
     # The import's reads name labels and types an empty Neo4j does not know yet; the
     # driver's warnings about that would bury the progress lines.

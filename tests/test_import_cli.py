@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -122,3 +123,57 @@ def test_too_many_bad_records_exit_1_with_a_summary(tmp_path: Path) -> None:
     assert "import stopped: more than 3 bad records" in result.stderr
     assert "skipped: 4 bad records" in result.stdout
     assert "stopped early" in result.stdout
+
+
+def test_folder_without_record_files_exits_2_before_writing(tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+
+    result = _import(folder, tmp_path / "db")
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"researchgraph: no record files (.jsonl, .json, .gz; or a snapshot's part_*.gz) "
+        f"found under {folder}"
+    )
+    assert not (tmp_path / "db").exists()
+
+
+@pytest.fixture
+def without_root_reads() -> list[str]:
+    """A command prefix under which file modes are obeyed: root reads every file whatever its
+    mode, so as root the command runs without the capabilities that let it."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root, and no setpriv to drop root's read permissions")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+
+
+@pytest.mark.parametrize("locked", ["file", "folder"])
+def test_unreadable_input_exits_2_before_writing(
+    tmp_path: Path, without_root_reads: list[str], locked: str
+) -> None:
+    data = tmp_path / "data"
+    (data / "sub").mkdir(parents=True)
+    good = conference_slice(data, 20)
+    target = data / "sub"
+    if locked == "file":
+        target = data / "sub" / "locked.jsonl"
+        target.write_bytes(good.read_bytes())
+    target.chmod(0)
+
+    result = subprocess.run(
+        [*without_root_reads, *COMMAND, str(data), "--data-dir", str(tmp_path / "db")],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 2, result.stderr
+    what = "" if locked == "file" else "folder "
+    assert result.stderr == f"researchgraph: cannot read {what}{target}: Permission denied\n"
+    assert not (tmp_path / "db").exists()

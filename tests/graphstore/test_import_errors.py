@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from graphstore.importer import Progress, import_openalex
+import pytest
+
+from graphstore.importer import InputError, Progress, import_openalex, read_records
 from graphstore.protocol import GraphStore, StoreError
 from graphstore.records import WorkRow, WriteSummary
 from tests.graphstore.test_import import conference_slice
@@ -144,6 +147,20 @@ async def test_failed_batch_is_retried_so_the_good_records_land(
     assert len(refusing.calls) == 13
 
 
+async def test_a_run_stopped_while_retrying_counts_what_landed(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    data = conference_slice(tmp_path, 64)
+    refused = json.loads(data.read_text().splitlines()[41])["id"].rsplit("/", 1)[-1]
+
+    report = await import_openalex(RefusingStore(store, refused), [data], max_errors=0)
+
+    assert report.aborted
+    assert report.problems == [f"{data}:42: rejected by the store (refused)"]
+    # The halves before the refused record landed, and the summary says so.
+    assert report.written.works == (await store.counts()).nodes["Work"] == 41
+
+
 def test_progress_lines_when_not_a_terminal() -> None:
     class Stream:
         def __init__(self) -> None:
@@ -166,3 +183,126 @@ def test_progress_lines_when_not_a_terminal() -> None:
     assert "import: 500 records" in stream.text
     assert "25% of the input" in stream.text
     assert "s left" in stream.text
+
+
+@pytest.mark.parametrize("manifest", [True, False], ids=["manifest", "no-manifest"])
+async def test_snapshot_reads_its_partitions_and_leaves_merged_ids_out(
+    store: GraphStore, tmp_path: Path, manifest: bool
+) -> None:
+    lines = conference_slice(tmp_path, 150).read_bytes().splitlines(keepends=True)
+    data = tmp_path / "openalex-snapshot" / "data"
+    for date, part in [("2024-01-01", lines[:100]), ("2024-02-01", lines[100:])]:
+        partition = data / "works" / f"updated_date={date}"
+        partition.mkdir(parents=True)
+        (partition / "part_000.gz").write_bytes(gzip.compress(b"".join(part)))
+    if manifest:
+        (data / "works" / "manifest").write_text('{"entries": [], "meta": {"record_count": 150}}')
+    for entity in ["works", "authors"]:
+        merged = data / "merged_ids" / entity
+        merged.mkdir(parents=True)
+        csv = b"merge_date,id,merge_into_id\n2024-01-15,W1,W2\n2024-01-15,W3,W4\n"
+        (merged / "2024-01-15.csv.gz").write_bytes(gzip.compress(csv))
+    (data.parent / "RELEASE_NOTES.txt").write_text("notes")
+
+    report = await import_openalex(store, [data.parent])
+
+    assert report.problems == []
+    assert report.records == {"work": 150}
+    assert (await store.counts()).nodes["Work"] == report.written.works == 150
+    assert report.summary_lines()[-1] == (
+        f"not applied: snapshot merged_ids ({data / 'merged_ids'}); "
+        "ids OpenAlex merged into others are not removed from the graph"
+    )
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz", ".json", ".json.gz"])
+async def test_byte_order_mark_is_ignored(store: GraphStore, tmp_path: Path, suffix: str) -> None:
+    lines = conference_slice(tmp_path, 20).read_bytes().splitlines()
+    text = b"\n".join(lines) if ".jsonl" in suffix else b"[" + b",\n".join(lines) + b"]"
+    data = tmp_path / f"bom{suffix}"
+    with_bom = codecs.BOM_UTF8 + text
+    data.write_bytes(gzip.compress(with_bom) if suffix.endswith(".gz") else with_bom)
+
+    report = await import_openalex(store, [data])
+
+    assert report.problems == []
+    assert (await store.counts()).nodes["Work"] == 20
+
+
+async def test_deeply_nested_array_element_is_a_bad_record(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    (good,) = conference_slice(tmp_path, 1).read_bytes().splitlines()
+    deep = b'{"id": "https://openalex.org/W1", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    data = tmp_path / "deep.json"
+    data.write_bytes(b"[\n" + good + b",\n" + deep + b"\n]\n")
+
+    report = await import_openalex(store, [data])
+
+    assert report.problems == [
+        f"{data}:3: malformed JSON array (nested too deeply); the rest of the file is not read"
+    ]
+    assert (await store.counts()).nodes["Work"] == 1
+
+
+async def test_truncated_array_keeps_the_records_before_the_cut(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    lines = conference_slice(tmp_path, 20).read_bytes().splitlines()
+    text = b"[\n" + b",\n".join(lines) + b"\n]\n"
+    cut = text.index(lines[14]) + len(lines[14]) // 2  # halfway through line 16
+    data = tmp_path / "cut.json"
+    data.write_bytes(text[:cut])
+
+    report = await import_openalex(store, [data])
+
+    (problem,) = report.problems
+    assert problem.startswith(f"{data}:16: malformed JSON array ("), problem
+    assert (await store.counts()).nodes["Work"] == 14
+
+
+async def test_truncated_gzip_array_keeps_the_records_before_the_cut(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    lines = conference_slice(tmp_path, 300).read_bytes().splitlines()
+    packed = gzip.compress(b"[\n" + b",\n".join(lines) + b"\n]\n")
+    data = tmp_path / "cut.json.gz"
+    data.write_bytes(packed[: len(packed) * 2 // 3])
+
+    report = await import_openalex(store, [data])
+
+    (problem,) = report.problems
+    where, reason = problem.split(": ", 1)
+    assert reason.startswith("truncated or corrupt file"), problem
+    imported = (await store.counts()).nodes["Work"]
+    assert 100 < imported < 300
+    # The cut is reported at the line it falls in: the one after the last imported record.
+    assert where == f"{data}:{imported + 2}"
+
+
+@pytest.mark.parametrize("contents", [[], ["notes.txt", "ids.csv.gz"]], ids=["empty", "no-records"])
+async def test_folder_without_record_files_is_an_error(
+    store: GraphStore, tmp_path: Path, contents: list[str]
+) -> None:
+    good = conference_slice(tmp_path, 10)
+    folder = tmp_path / "wrong-folder"
+    folder.mkdir()
+    for name in contents:
+        (folder / name).write_bytes(gzip.compress(b"a,b\n") if name.endswith(".gz") else b"x")
+
+    with pytest.raises(InputError, match=f"no record files .* found under {folder}$"):
+        await import_openalex(store, [good, folder])
+
+    assert sum((await store.counts()).nodes.values()) == 0
+
+
+def test_file_unreadable_when_its_turn_comes_is_reported(tmp_path: Path) -> None:
+    # A file checked readable can change before it is read (a snapshot being synced):
+    # here a folder stands where the file was.
+    gone = tmp_path / "part_000.jsonl"
+    gone.mkdir()
+
+    (source,) = read_records(gone)
+
+    assert (source.where, source.record) == (str(gone), None)
+    assert source.problem == "unreadable file (Is a directory)"
