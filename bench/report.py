@@ -99,8 +99,10 @@ def _summary_notes(results: dict[str, Any]) -> list[str]:
             "2-core machine every process shares the same cores, so requests/s at c=16 is "
             "bounded by the CPU a request costs all of them. The hub's full profile costs "
             f"{cpu['ours']:.0f} ms of CPU (server, Neo4j and load client), the peer's closest "
-            f"query {cpu['peer']:.0f} ms and the floor {cpu['floor']:.0f} ms. Section 4 shows "
-            "where the server's share goes."
+            f"query {cpu['peer']:.0f} ms and the floor {cpu['floor']:.0f} ms: ours "
+            f"{cpu['ours'] / cpu['floor']:.2f}x the floor's, the ratio the p50 at c=16 follows "
+            'from run to run (bench/README.md, "The profile goals across runs", has every '
+            "run). Section 4 shows where the server's share goes."
         )
     return notes
 
