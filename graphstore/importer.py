@@ -75,7 +75,7 @@ class ImportReport:
         written = self.written
         not_imported = sorted(set(self.records) - IMPORTED_ENTITIES)
         lines = [
-            f"records: {by_entity or 'none'}",
+            f"records read: {by_entity or 'none'}",
             f"written: {written.works} works, {written.authors} authors, "
             f"{written.institutions} institutions, {written.topic_records} topics",
             f"edges written: {written.authorships} authorships, {written.topics} topic links, "
@@ -200,7 +200,8 @@ class _Position:
 
 
 def read_records(path: Path, position: _Position | None = None) -> Iterator[SourceRecord]:
-    """Yield the records of one file: JSON Lines (plain or gzip) or a JSON array."""
+    """Yield the records of one file (plain or gzip): JSON Lines, a JSON array, or one JSON
+    object (a record, or a saved OpenAlex API page whose ``results`` are the records)."""
     try:
         raw = path.open("rb")
     except OSError as error:
@@ -229,12 +230,15 @@ def _read_stream(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
         # A UTF-8 byte order mark (Windows tools write one) is not part of the JSON.
         if stream.peek(len(bom)).startswith(bom):
             stream.read(len(bom))
-        first = stream.peek(64).lstrip()[:1]
+        head = stream.peek(4096).lstrip()
     except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as error:
         yield SourceRecord(f"{path}:1", None, f"unreadable file ({error})")
         return
-    if first == b"[":
+    if head[:1] == b"[":
         yield from _read_array(path, stream)
+    elif head.split(b"\n", 1)[0].strip() == b"{":
+        # A pretty-printed object (an API response saved to a file) is one JSON document.
+        yield from _read_document(path, stream)
     else:
         yield from _read_lines(path, stream)
 
@@ -259,12 +263,50 @@ def _read_lines(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
                 continue
             if not isinstance(record, dict):
                 yield SourceRecord(where, None, "not a JSON object")
-                continue
-            yield SourceRecord(where, record)
+            elif "id" not in record and isinstance(record.get("results"), list):
+                yield from _api_page(where, record["results"])
+            else:
+                yield SourceRecord(where, record)
     except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as error:
         yield SourceRecord(
             f"{path}:{line_number + 1}", None, f"truncated or corrupt file ({error})"
         )
+
+
+def _read_document(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
+    """A file holding one JSON object: a record, or a page of the OpenAlex API
+    (``{"meta": ..., "results": [...]}``), whose results are the records."""
+    text, cut = _array_text(stream)
+    where = f"{path}:1"
+    if cut is not None:
+        yield SourceRecord(where, None, cut)
+        return
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        yield SourceRecord(f"{path}:{error.lineno}", None, f"malformed JSON ({error.msg})")
+        return
+    except RecursionError:
+        yield SourceRecord(where, None, "malformed JSON (nested too deeply)")
+        return
+    if "id" not in document and isinstance(document.get("results"), list):
+        yield from _api_page(where, document["results"])
+    elif not _encodable(document):
+        yield SourceRecord(where, None, "text with a lone surrogate (not Unicode)")
+    else:
+        yield SourceRecord(where, document)
+
+
+def _api_page(where: str, results: list[Any]) -> Iterator[SourceRecord]:
+    """The records of an OpenAlex API page's ``results``, each reported as where[index]."""
+    for index, record in enumerate(results, start=1):
+        at = f"{where}:results[{index}]"
+        if not isinstance(record, dict):
+            yield SourceRecord(at, None, "not a JSON object")
+        elif not _encodable(record):
+            yield SourceRecord(at, None, "text with a lone surrogate (not Unicode)")
+        else:
+            yield SourceRecord(at, record)
 
 
 def _encodable(record: dict[str, Any]) -> bool:

@@ -229,6 +229,25 @@ async def test_byte_order_mark_is_ignored(store: GraphStore, tmp_path: Path, suf
     assert (await store.counts()).nodes["Work"] == 20
 
 
+async def test_saved_api_responses_are_read_as_their_records(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """A work as /works/W... answers it (pretty-printed), a page of /works?filter=... (its
+    results are the records), and such a page on one line of a JSON Lines file."""
+    records = [json.loads(line) for line in conference_slice(tmp_path, 7).read_text().splitlines()]
+    single = tmp_path / "work.json"
+    single.write_text(json.dumps(records[0], indent=2))
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"meta": {"count": 3}, "results": records[1:4]}, indent=2))
+    lines = tmp_path / "pages.jsonl"
+    lines.write_text(json.dumps({"meta": {"count": 3}, "results": [*records[4:], 5]}) + "\n")
+
+    report = await import_openalex(store, [single, page, lines])
+
+    assert report.problems == [f"{lines}:1:results[4]: not a JSON object"]
+    assert (await store.counts()).nodes["Work"] == report.written.works == 7
+
+
 async def test_deeply_nested_array_element_is_a_bad_record(
     store: GraphStore, tmp_path: Path
 ) -> None:
