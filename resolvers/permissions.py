@@ -3,6 +3,8 @@
 - ``SignedIn``: any signed-in user; otherwise UNAUTHENTICATED.
 - ``Administrator``: a user with the admin role; UNAUTHENTICATED, or FORBIDDEN.
 - ``OwnAccount``: on a User's private fields, that user and only them; FORBIDDEN.
+- ``OwnAccountOrAdministrator``: on a User's ORCID fields, that user or an administrator
+  (who verifies ORCIDs and reads what it verified); FORBIDDEN.
 - ``ResearcherClaimant``: the approved claimant of the researcher in the ``id`` argument;
   UNAUTHENTICATED, NOT_FOUND (no such researcher), or FORBIDDEN.
 - ``InvitationRecipient``: the approved claimant of the researcher that invitation ``id``
@@ -74,6 +76,18 @@ class OwnAccount(_Rule):
         record = getattr(source, "record", None)
         viewer = await auth.viewer(context)
         return isinstance(record, UserRecord) and viewer is not None and viewer.id == record.id
+
+
+class OwnAccountOrAdministrator(OwnAccount):
+    """The user whose account a User object shows, or an administrator."""
+
+    message = "only the user themself or an administrator may read this"
+
+    async def allows(self, source: Any, context: RequestContext, arguments: dict[str, Any]) -> bool:
+        if await super().allows(source, context, arguments):
+            return True
+        viewer = await auth.viewer(context)
+        return viewer is not None and viewer.is_admin
 
 
 class ResearcherClaimant(_Rule):

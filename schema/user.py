@@ -15,7 +15,7 @@ from graphstore.accounts import ClaimRecord, InvitationRecord, InvitationState, 
 from resolvers import accounts
 from resolvers.accounts import SignedIn
 from resolvers.context import RequestContext
-from resolvers.permissions import OwnAccount
+from resolvers.permissions import OwnAccount, OwnAccountOrAdministrator
 from schema.enums import ClaimStatus
 from schema.researcher import Researcher
 
@@ -58,12 +58,15 @@ class User:
     def is_admin(self) -> bool | None:
         return self.record.is_admin
 
-    @strawberry.field(permission_classes=[OwnAccount], description="The user's ORCID iD.")
+    @strawberry.field(
+        permission_classes=[OwnAccountOrAdministrator],
+        description="The user's ORCID iD (readable by the user and administrators).",
+    )
     def orcid(self) -> str | None:
         return self.record.orcid
 
     @strawberry.field(
-        permission_classes=[OwnAccount],
+        permission_classes=[OwnAccountOrAdministrator],
         description="Whether an administrator verified the ORCID iD (needed for L3).",
     )
     def orcid_verified(self) -> bool | None:
