@@ -291,22 +291,23 @@ def _read_document(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
         return
     if "id" not in document and isinstance(document.get("results"), list):
         yield from _api_page(where, document["results"])
-    elif not _encodable(document):
-        yield SourceRecord(where, None, "text with a lone surrogate (not Unicode)")
     else:
-        yield SourceRecord(where, document)
+        yield _parsed_record(where, document)
 
 
 def _api_page(where: str, results: list[Any]) -> Iterator[SourceRecord]:
     """The records of an OpenAlex API page's ``results``, each reported as where[index]."""
     for index, record in enumerate(results, start=1):
-        at = f"{where}:results[{index}]"
-        if not isinstance(record, dict):
-            yield SourceRecord(at, None, "not a JSON object")
-        elif not _encodable(record):
-            yield SourceRecord(at, None, "text with a lone surrogate (not Unicode)")
-        else:
-            yield SourceRecord(at, record)
+        yield _parsed_record(f"{where}:results[{index}]", record)
+
+
+def _parsed_record(where: str, value: Any) -> SourceRecord:
+    """A value parsed by the json module as a record, unless it is no object or not text."""
+    if not isinstance(value, dict):
+        return SourceRecord(where, None, "not a JSON object")
+    if not _encodable(value):
+        return SourceRecord(where, None, "text with a lone surrogate (not Unicode)")
+    return SourceRecord(where, value)
 
 
 def _encodable(record: dict[str, Any]) -> bool:
@@ -338,13 +339,7 @@ def _read_array(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
     cut_line = _line(text, len(text))
     try:
         for index, record in enumerate(_array_elements(text), start=1):
-            where = f"{path}:[{index}]"
-            if not isinstance(record, dict):
-                yield SourceRecord(where, None, "not a JSON object")
-            elif not _encodable(record):
-                yield SourceRecord(where, None, "text with a lone surrogate (not Unicode)")
-            else:
-                yield SourceRecord(where, record)
+            yield _parsed_record(f"{path}:[{index}]", record)
     except _ArrayStop as stop:
         # Text that ends early makes the parser stop at its end: report the first fault.
         if cut is None or stop.line < cut_line:
