@@ -103,7 +103,7 @@ RETURN count(node) AS n
 # The profile walk aggregated where the data is: one row per researcher instead of one per
 # co-authorship (thousands for a hub). Same figures and order as graphstore.profile_summary.
 # One subquery per part of the summary, named, so what each costs can be measured apart
-# (summary_part_queries, bench/run.py's scale phase).
+# (profile_read_parts, for bench/run.py's scale phase).
 _SUMMARY_HEAD = """
 UNWIND $ids AS rid
 OPTIONAL MATCH (r:Researcher {id: rid}) USING INDEX r:Researcher(id)

@@ -312,8 +312,7 @@ def _parsed(query: str, max_tokens: int) -> DocumentNode:
 
 def _no_operation(document: DocumentNode, operation_name: str | None) -> str:
     """Why ``document`` has no operation to run under ``operation_name``."""
-    named = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if not named:
+    if not any(isinstance(d, OperationDefinitionNode) for d in document.definitions):
         return "the document has no operation to run"
     if operation_name is None:
         return "the document has several operations: name the one to run in operationName"
