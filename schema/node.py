@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from graphstore.ids import NodeLabel
@@ -9,6 +11,14 @@ from resolvers import explorer
 from resolvers.context import RequestContext
 from schema.enums import NodeKind
 from schema.subgraph import Subgraph
+
+WalkedKinds = Annotated[
+    list[NodeKind] | None,
+    strawberry.argument(
+        description="Only these kinds of node are walked and returned (the centre always is); "
+        "left out, every kind; an empty list is refused."
+    ),
+]
 
 
 def node_labels(kinds: list[NodeKind] | None) -> list[NodeLabel] | None:
@@ -26,7 +36,7 @@ class Node:
         info: strawberry.Info[RequestContext, None],
         depth: int = 1,
         limit: int = 100,
-        kinds: list[NodeKind] | None = None,
+        kinds: WalkedKinds = None,
     ) -> Subgraph:
         record = await explorer.neighbourhood(
             info.context, str(self.id), depth, limit, node_labels(kinds)

@@ -14,7 +14,7 @@ from resolvers.permissions import Administrator
 from schema.connections import PageInfo
 from schema.enums import NodeKind
 from schema.institution import Institution
-from schema.node import Node, node_labels
+from schema.node import Node, WalkedKinds, node_labels
 from schema.researcher import Researcher
 from schema.subgraph import Subgraph
 from schema.topic import Topic
@@ -57,7 +57,13 @@ class Query:
         self,
         info: Info,
         query: str,
-        kinds: list[NodeKind] | None = None,
+        kinds: Annotated[
+            list[NodeKind] | None,
+            strawberry.argument(
+                description="Only nodes of these kinds; left out, every kind; an empty list "
+                "is refused."
+            ),
+        ] = None,
         first: int = 10,
         after: str | None = None,
     ) -> SearchConnection:
@@ -79,7 +85,7 @@ class Query:
         center: strawberry.ID,
         depth: int = 2,
         limit: int = 200,
-        kinds: list[NodeKind] | None = None,
+        kinds: WalkedKinds = None,
     ) -> Subgraph:
         record = await explorer.neighbourhood(
             info.context, str(center), depth, limit, node_labels(kinds)
