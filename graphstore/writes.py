@@ -207,13 +207,13 @@ CREATE (w)-[:HAS_TOPIC {{score: {dialect.typed("row.score", "DOUBLE")}}}]->(t)
 """
 
 
-def _stated(property_: str, value: str) -> str:
+def _stated(node: str, property_: str, value: str) -> str:
     """``value`` when the row gives one; null when the record gave the field as null
-    (``row.cleared``'s flag); else the stored value. ``= true``: LadybugDB fails a CASE
-    whose condition is a bare boolean parameter (bad_function_call, on 0.22)."""
+    (``row.cleared``'s flag); else ``node``'s stored value. ``= true``: LadybugDB fails a
+    CASE whose condition is a bare boolean parameter (bad_function_call, on 0.22)."""
     return (
         f"CASE WHEN row.cleared.{property_} = true THEN NULL "
-        f"ELSE coalesce({value}, r.{property_}) END"
+        f"ELSE coalesce({value}, {node}.{property_}) END"
     )
 
 
@@ -224,12 +224,12 @@ def upsert_authors_statement(dialect: Dialect) -> str:
     return f"""
 UNWIND $rows AS row
 MERGE (r:Researcher {{id: row.id}})
-SET r.name = row.name, r.orcid = {_stated("orcid", "row.orcid")},
+SET r.name = row.name, r.orcid = {_stated("r", "orcid", "row.orcid")},
     r.nameAlternatives = coalesce({t("row.nameAlternatives", "STRING[]")}, r.nameAlternatives),
-    r.worksCount = {_stated("worksCount", t("row.worksCount", "INT64"))},
-    r.citedByCount = {_stated("citedByCount", t("row.citedByCount", "INT64"))},
-    r.hIndex = {_stated("hIndex", t("row.hIndex", "INT64"))},
-    r.i10Index = {_stated("i10Index", t("row.i10Index", "INT64"))},
+    r.worksCount = {_stated("r", "worksCount", t("row.worksCount", "INT64"))},
+    r.citedByCount = {_stated("r", "citedByCount", t("row.citedByCount", "INT64"))},
+    r.hIndex = {_stated("r", "hIndex", t("row.hIndex", "INT64"))},
+    r.i10Index = {_stated("r", "i10Index", t("row.i10Index", "INT64"))},
     r.lastKnownInstitutions = coalesce(
         {t("row.lastKnownInstitutions", "STRING[]")}, r.lastKnownInstitutions),
     r.updatedDate = row.updatedDate
@@ -247,14 +247,12 @@ CREATE (r)-[:AFFILIATED_WITH {{years: {dialect.typed("row.years", "INT64[]")}}}]
 """
 
 
-UPSERT_INSTITUTIONS = """
+UPSERT_INSTITUTIONS = f"""
 UNWIND $rows AS row
-MERGE (i:Institution {id: row.id})
-SET i.name = row.name,
-    i.ror = CASE WHEN row.cleared.ror = true THEN NULL ELSE coalesce(row.ror, i.ror) END,
-    i.country = CASE WHEN row.cleared.country = true THEN NULL
-                ELSE coalesce(row.country, i.country) END,
-    i.type = CASE WHEN row.cleared.type = true THEN NULL ELSE coalesce(row.type, i.type) END,
+MERGE (i:Institution {{id: row.id}})
+SET i.name = row.name, i.ror = {_stated("i", "ror", "row.ror")},
+    i.country = {_stated("i", "country", "row.country")},
+    i.type = {_stated("i", "type", "row.type")},
     i.updatedDate = row.updatedDate
 """
 
