@@ -263,8 +263,8 @@ def _read_lines(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
                 continue
             if not isinstance(record, dict):
                 yield SourceRecord(where, None, "not a JSON object")
-            elif "id" not in record and isinstance(record.get("results"), list):
-                yield from _api_page(where, record["results"])
+            elif (results := _page_results(record)) is not None:
+                yield from _api_page(where, results)
             else:
                 yield SourceRecord(where, record)
     except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as error:
@@ -276,7 +276,7 @@ def _read_lines(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
 def _read_document(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
     """A file holding one JSON object: a record, or a page of the OpenAlex API
     (``{"meta": ..., "results": [...]}``), whose results are the records."""
-    text, cut = _array_text(stream)
+    text, cut = _whole_text(stream)
     where = f"{path}:1"
     if cut is not None:
         yield SourceRecord(where, None, cut)
@@ -289,10 +289,18 @@ def _read_document(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
     except RecursionError:
         yield SourceRecord(where, None, "malformed JSON (nested too deeply)")
         return
-    if "id" not in document and isinstance(document.get("results"), list):
-        yield from _api_page(where, document["results"])
+    if (results := _page_results(document)) is not None:
+        yield from _api_page(where, results)
     else:
         yield _parsed_record(where, document)
+
+
+def _page_results(value: dict[str, Any]) -> list[Any] | None:
+    """The ``results`` of an OpenAlex API page (an object without an id that lists them)."""
+    if "id" in value:  # every record has one: the usual answer, first
+        return None
+    results = value.get("results")
+    return results if isinstance(results, list) else None
 
 
 def _api_page(where: str, results: list[Any]) -> Iterator[SourceRecord]:
@@ -335,7 +343,7 @@ _DECODER = json.JSONDecoder()
 def _read_array(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
     """The records of a JSON array file. A file cut short, or broken midway, keeps the
     records before the break, and the break is reported at its line."""
-    text, cut = _array_text(stream)
+    text, cut = _whole_text(stream)
     cut_line = _line(text, len(text))
     try:
         for index, record in enumerate(_array_elements(text), start=1):
@@ -350,9 +358,9 @@ def _read_array(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
         yield SourceRecord(f"{path}:{cut_line}", None, cut)
 
 
-def _array_text(stream: BinaryStream) -> tuple[str, str | None]:
-    """A JSON array file's text, and why it ends early (a file cut short, bytes that are not
-    text) if it does: the text then is what came before."""
+def _whole_text(stream: BinaryStream) -> tuple[str, str | None]:
+    """The text of a file parsed whole (a JSON array or one object), and why it ends early (a
+    file cut short, bytes that are not text) if it does: the text then is what came before."""
     chunks: list[bytes] = []
     cut: str | None = None
     try:
