@@ -15,7 +15,8 @@ Phases (each starts and stops its own processes, all on 127.0.0.1):
   store queries per request, measured on the sizes in turn, and explorer depth 2.
 
 Results go to bench/results/results.json (merged by phase, so one phase can be rerun alone)
-and BENCHMARKS.md is rendered from it; every figure comes from a run of this script.
+and BENCHMARKS.md is rendered from it; every figure comes from a run of this script. Commit
+results.json with BENCHMARKS.md: a phase rerun on another machine merges into it.
 """
 
 from __future__ import annotations
