@@ -23,12 +23,13 @@ import re
 import sys
 import time
 import zlib
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import orjson
+from msgspec.structs import replace
 from tqdm import tqdm
 
 from graphstore.openalex import IMPORTED_ENTITIES, RecordError, entity_of, import_row
@@ -485,25 +486,92 @@ def total_bytes(paths: Sequence[Path]) -> int:
 
 @dataclass(slots=True)
 class _Batch:
-    """Rows read but not yet written, by entity, each with where it came from."""
+    """Rows read but not yet written, by entity, each with where it came from.
+
+    An institution named on works and Author records (not its own record) is filled in field
+    by field by the first mention the store writes that has the field, and the store writes a
+    batch's works before its authors. So that the input's order decides whatever the batch
+    size, ``named`` gathers each institution's fields from its mentions in the order read,
+    and ``settled`` gives every mention those values before the batch is written.
+    """
 
     works: list[tuple[str, WorkRow]] = field(default_factory=list)
     authors: list[tuple[str, AuthorRow]] = field(default_factory=list)
     institutions: list[tuple[str, InstitutionRow]] = field(default_factory=list)
     topics: list[tuple[str, TopicRow]] = field(default_factory=list)
+    named: dict[str, InstitutionRow] = field(default_factory=dict)
+    # Institutions whose mentions in this batch do not all agree.
+    differing: set[str] = field(default_factory=set)
 
     def __len__(self) -> int:
         return len(self.works) + len(self.authors) + len(self.institutions) + len(self.topics)
 
     def add(self, where: str, row: WorkRow | AuthorRow | InstitutionRow | TopicRow) -> None:
         if isinstance(row, WorkRow):
+            for authorship in row.authorships:
+                self._name(authorship.institutions)
             self.works.append((where, row))
         elif isinstance(row, AuthorRow):
+            # In the order the store reads them (graphstore.writes.author_upsert_plan).
+            self._name(row.last_known_institutions or ())
+            self._name(tuple(a.institution for a in row.affiliations or ()))
             self.authors.append((where, row))
         elif isinstance(row, InstitutionRow):
             self.institutions.append((where, row))
         else:
             self.topics.append((where, row))
+
+    def _name(self, institutions: tuple[InstitutionRow, ...]) -> None:
+        for institution in institutions:
+            known = self.named.setdefault(institution.id, institution)
+            if known != institution:
+                self.differing.add(institution.id)
+                self.named[institution.id] = replace(
+                    known,
+                    ror=known.ror if known.ror is not None else institution.ror,
+                    country=known.country if known.country is not None else institution.country,
+                    type=known.type if known.type is not None else institution.type,
+                )
+
+    def settled(self) -> _Batch:
+        """This batch with every institution mention carrying the values gathered in
+        ``named``: only the rows naming an institution whose mentions differ change."""
+        if not self.differing:
+            return self
+        self.works = [(where, self._work_settled(work)) for where, work in self.works]
+        self.authors = [(where, self._author_settled(author)) for where, author in self.authors]
+        self.differing.clear()
+        return self
+
+    def _settled(self, institutions: tuple[InstitutionRow, ...]) -> tuple[InstitutionRow, ...]:
+        return tuple(self.named[i.id] for i in institutions)
+
+    def _names_differing(self, institutions: Iterable[InstitutionRow]) -> bool:
+        differing = self.differing
+        return any(i.id in differing for i in institutions)
+
+    def _work_settled(self, work: WorkRow) -> WorkRow:
+        if not any(self._names_differing(a.institutions) for a in work.authorships):
+            return work
+        authorships = tuple(
+            replace(a, institutions=self._settled(a.institutions)) for a in work.authorships
+        )
+        return replace(work, authorships=authorships)
+
+    def _author_settled(self, author: AuthorRow) -> AuthorRow:
+        last_known = author.last_known_institutions
+        affiliations = author.affiliations
+        if not self._names_differing(last_known or ()) and not self._names_differing(
+            a.institution for a in affiliations or ()
+        ):
+            return author
+        return replace(
+            author,
+            last_known_institutions=None if last_known is None else self._settled(last_known),
+            affiliations=None
+            if affiliations is None
+            else tuple(replace(a, institution=self.named[a.institution.id]) for a in affiliations),
+        )
 
 
 class _Reader:
@@ -546,7 +614,7 @@ class _Reader:
                 break
         if self._progress is not None:
             self._progress.update(self._seen, self._position.bytes_read())
-        return batch
+        return batch.settled()
 
 
 async def import_openalex(

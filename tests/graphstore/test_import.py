@@ -413,3 +413,66 @@ async def test_values_the_store_cannot_hold_are_bad_records_not_failed_batches(
         "unrecognised OpenAlex id 'W1234567890123456'",
         "title is not a string but int",
     ]
+
+
+def _naming_work(institution: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": "W1",
+        "title": "A work",
+        "updated_date": "2024-01-01",
+        "authorships": [
+            {
+                "author": {"id": "A1", "display_name": "Ada"},
+                "author_position": "first",
+                "institutions": [institution],
+            }
+        ],
+    }
+
+
+def _naming_author(institution: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": "A2",
+        "display_name": "Bo",
+        "updated_date": "2024-01-01",
+        "last_known_institutions": [institution],
+    }
+
+
+UNI = {"id": "I1", "display_name": "Uni", "type": "education", "country_code": "GB"}
+UNI_LTD = {"id": "I1", "display_name": "Uni Ltd", "type": "company", "country_code": "GB"}
+UNI_UNTYPED = {"id": "I1", "display_name": "Uni"}
+
+
+@pytest.mark.parametrize(
+    ("records", "expected"),
+    [
+        pytest.param((_naming_work(UNI), _naming_author(UNI_LTD)), ("Uni", "education"), id="work"),
+        pytest.param(
+            (_naming_author(UNI_LTD), _naming_work(UNI)), ("Uni Ltd", "company"), id="author"
+        ),
+        # Field by field: what the first mention lacks, a later one fills in.
+        pytest.param(
+            (_naming_work(UNI_UNTYPED), _naming_author(UNI_LTD)), ("Uni", "company"), id="untyped"
+        ),
+    ],
+)
+async def test_an_institution_named_twice_keeps_its_first_values_whatever_the_batch_size(
+    writer: GraphStore,
+    tmp_path: Path,
+    records: tuple[dict[str, Any], ...],
+    expected: tuple[str, str],
+) -> None:
+    """Named on a work and on an Author record with different values: the first mention in
+    the file fills the institution in, one record a transaction or all in one (the store
+    writes a batch's works before its authors)."""
+    path = jsonl(tmp_path / "both.jsonl", *records)
+    for batch_size in (1, 100):
+        assert isinstance(writer, EmbeddedStore | Neo4jStore)
+        await writer.clear()
+        report = await import_openalex(writer, [path], batch_size=batch_size)
+        assert report.skipped == 0
+        (stored,) = await read(
+            writer, "MATCH (i:Institution {id: 'I1'}) RETURN i.name AS name, i.type AS type"
+        )
+        assert (stored["name"], stored["type"]) == expected, batch_size
