@@ -489,10 +489,11 @@ class _Batch:
     """Rows read but not yet written, by entity, each with where it came from.
 
     An institution named on works and Author records (not its own record) is filled in field
-    by field by the first mention the store writes that has the field, and the store writes a
-    batch's works before its authors. So that the input's order decides whatever the batch
-    size, ``named`` gathers each institution's fields from its mentions in the order read,
-    and ``settled`` gives every mention those values before the batch is written.
+    by field by the first mention the store writes that has the field; within a batch the
+    store takes each kind's first mention, and writes the works before the authors. So that
+    the input's order decides whatever the batch size, ``named`` gathers each institution's
+    fields from its mentions in the order read, and ``settled`` gives those values to every
+    mention of the institutions where the store would otherwise keep others (``unsettled``).
     """
 
     works: list[tuple[str, WorkRow]] = field(default_factory=list)
@@ -500,8 +501,8 @@ class _Batch:
     institutions: list[tuple[str, InstitutionRow]] = field(default_factory=list)
     topics: list[tuple[str, TopicRow]] = field(default_factory=list)
     named: dict[str, InstitutionRow] = field(default_factory=dict)
-    # Institutions whose mentions in this batch do not all agree.
-    differing: set[str] = field(default_factory=set)
+    first_named_by_author: set[str] = field(default_factory=set)
+    unsettled: set[str] = field(default_factory=set)
 
     def __len__(self) -> int:
         return len(self.works) + len(self.authors) + len(self.institutions) + len(self.topics)
@@ -509,49 +510,61 @@ class _Batch:
     def add(self, where: str, row: WorkRow | AuthorRow | InstitutionRow | TopicRow) -> None:
         if isinstance(row, WorkRow):
             for authorship in row.authorships:
-                self._name(authorship.institutions)
+                self._name(authorship.institutions, by_author=False)
             self.works.append((where, row))
         elif isinstance(row, AuthorRow):
             # In the order the store reads them (graphstore.writes.author_upsert_plan).
-            self._name(row.last_known_institutions or ())
-            self._name(tuple(a.institution for a in row.affiliations or ()))
+            self._name(row.last_known_institutions or (), by_author=True)
+            self._name(tuple(a.institution for a in row.affiliations or ()), by_author=True)
             self.authors.append((where, row))
         elif isinstance(row, InstitutionRow):
             self.institutions.append((where, row))
         else:
             self.topics.append((where, row))
 
-    def _name(self, institutions: tuple[InstitutionRow, ...]) -> None:
+    def _name(self, institutions: tuple[InstitutionRow, ...], *, by_author: bool) -> None:
         for institution in institutions:
-            known = self.named.setdefault(institution.id, institution)
-            if known != institution:
-                self.differing.add(institution.id)
-                self.named[institution.id] = replace(
-                    known,
-                    ror=known.ror if known.ror is not None else institution.ror,
-                    country=known.country if known.country is not None else institution.country,
-                    type=known.type if known.type is not None else institution.type,
-                )
+            iid = institution.id
+            known = self.named.setdefault(iid, institution)
+            if known is institution:
+                if by_author:
+                    self.first_named_by_author.add(iid)
+                continue
+            if known == institution:
+                continue
+            filled = replace(
+                known,
+                ror=known.ror if known.ror is not None else institution.ror,
+                country=known.country if known.country is not None else institution.country,
+                type=known.type if known.type is not None else institution.type,
+            )
+            if filled != known:
+                # A later mention fills in what the first lacked.
+                self.named[iid] = filled
+                self.unsettled.add(iid)
+            elif not by_author and iid in self.first_named_by_author:
+                # The store would write this work's mention before the first, an author's.
+                self.unsettled.add(iid)
 
     def settled(self) -> _Batch:
         """This batch with every institution mention carrying the values gathered in
-        ``named``: only the rows naming an institution whose mentions differ change."""
-        if not self.differing:
+        ``named``: only the rows naming an unsettled institution change."""
+        if not self.unsettled:
             return self
         self.works = [(where, self._work_settled(work)) for where, work in self.works]
         self.authors = [(where, self._author_settled(author)) for where, author in self.authors]
-        self.differing.clear()
+        self.unsettled.clear()
         return self
 
     def _settled(self, institutions: tuple[InstitutionRow, ...]) -> tuple[InstitutionRow, ...]:
         return tuple(self.named[i.id] for i in institutions)
 
-    def _names_differing(self, institutions: Iterable[InstitutionRow]) -> bool:
-        differing = self.differing
-        return any(i.id in differing for i in institutions)
+    def _names_unsettled(self, institutions: Iterable[InstitutionRow]) -> bool:
+        unsettled = self.unsettled
+        return any(i.id in unsettled for i in institutions)
 
     def _work_settled(self, work: WorkRow) -> WorkRow:
-        if not any(self._names_differing(a.institutions) for a in work.authorships):
+        if not any(self._names_unsettled(a.institutions) for a in work.authorships):
             return work
         authorships = tuple(
             replace(a, institutions=self._settled(a.institutions)) for a in work.authorships
@@ -561,7 +574,7 @@ class _Batch:
     def _author_settled(self, author: AuthorRow) -> AuthorRow:
         last_known = author.last_known_institutions
         affiliations = author.affiliations
-        if not self._names_differing(last_known or ()) and not self._names_differing(
+        if not self._names_unsettled(last_known or ()) and not self._names_unsettled(
             a.institution for a in affiliations or ()
         ):
             return author

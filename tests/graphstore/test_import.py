@@ -415,9 +415,9 @@ async def test_values_the_store_cannot_hold_are_bad_records_not_failed_batches(
     ]
 
 
-def _naming_work(institution: dict[str, Any]) -> dict[str, Any]:
+def _naming_work(institution: dict[str, Any], work_id: str = "W1") -> dict[str, Any]:
     return {
-        "id": "W1",
+        "id": work_id,
         "title": "A work",
         "updated_date": "2024-01-01",
         "authorships": [
@@ -454,6 +454,11 @@ UNI_UNTYPED = {"id": "I1", "display_name": "Uni"}
         # Field by field: what the first mention lacks, a later one fills in.
         pytest.param(
             (_naming_work(UNI_UNTYPED), _naming_author(UNI_LTD)), ("Uni", "company"), id="untyped"
+        ),
+        pytest.param(
+            (_naming_work(UNI_UNTYPED), _naming_work(UNI_LTD, "W2")),
+            ("Uni", "company"),
+            id="untyped-two-works",
         ),
     ],
 )
