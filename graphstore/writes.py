@@ -299,8 +299,16 @@ class WorkTables:
     references: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _filled_in(first: tuple[Any, ...], later: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A node named twice in a batch: the first mention's values, with what it lacks taken
+    from the later one, as the writes' fill-in would take it with one work a batch."""
+    return tuple(later[i] if value is None else value for i, value in enumerate(first))
+
+
 def work_tables(works: Iterable[WorkRow]) -> WorkTables:
-    """Flatten works into the rows of each node and edge table they touch."""
+    """Flatten works into the rows of each node and edge table they touch. A researcher or
+    topic named on several of them keeps its first values, field by field
+    (_filled_in); institutions come settled that way (importer._Batch)."""
     tables = WorkTables()
     researchers = tables.researchers
     institutions = tables.institutions
@@ -321,12 +329,10 @@ def work_tables(works: Iterable[WorkRow]) -> WorkTables:
             )
         )
         for authorship in work.authorships:
-            if authorship.researcher_id not in researchers:
-                researchers[authorship.researcher_id] = (
-                    authorship.researcher_id,
-                    authorship.name,
-                    authorship.orcid,
-                )
+            mention = (authorship.researcher_id, authorship.name, authorship.orcid)
+            known = researchers.setdefault(authorship.researcher_id, mention)
+            if known is not mention and None in known:
+                researchers[authorship.researcher_id] = _filled_in(known, mention)
             for institution in authorship.institutions:
                 if institution.id not in institutions:
                     institutions[institution.id] = _institution_tuple(institution)
@@ -341,8 +347,10 @@ def work_tables(works: Iterable[WorkRow]) -> WorkTables:
         for work_topic in work.topics:
             chain = (work_topic.topic, *work_topic.ancestors)
             for level in chain:
-                if level.id not in topics:
-                    topics[level.id] = (level.id, level.name, level.level)
+                named = (level.id, level.name, level.level)
+                known_topic = topics.setdefault(level.id, named)
+                if known_topic is not named and None in known_topic:
+                    topics[level.id] = _filled_in(known_topic, named)
             for child, parent in itertools.pairwise(chain):
                 tables.topic_parents[(child.id, parent.id)] = None
             tables.work_topics.append((work.id, work_topic.topic.id, work_topic.score))

@@ -481,3 +481,32 @@ async def test_an_institution_named_twice_keeps_its_first_values_whatever_the_ba
             writer, "MATCH (i:Institution {id: 'I1'}) RETURN i.name AS name, i.type AS type"
         )
         assert (stored["name"], stored["type"]) == expected, batch_size
+
+
+async def test_a_researcher_named_on_two_works_keeps_the_orcid_the_second_gives(
+    writer: GraphStore, tmp_path: Path
+) -> None:
+    """Field by field, whatever the batch size: the first work names the author without an
+    ORCID, the second with one."""
+    works = [
+        {
+            "id": work_id,
+            "title": "A work",
+            "updated_date": "2024-01-01",
+            "authorships": [
+                {
+                    "author": {"id": "A1", "display_name": "Ada", "orcid": orcid},
+                    "author_position": "first",
+                }
+            ],
+        }
+        for work_id, orcid in (("W1", None), ("W2", "https://orcid.org/0000-0002-1825-0097"))
+    ]
+    path = jsonl(tmp_path / "works.jsonl", *works)
+    for batch_size in (1, 100):
+        assert isinstance(writer, EmbeddedStore | Neo4jStore)
+        await writer.clear()
+        await import_openalex(writer, [path], batch_size=batch_size)
+        (researcher,) = await writer.researchers(["A1"])
+        assert researcher is not None
+        assert (researcher.name, researcher.orcid) == ("Ada", "0000-0002-1825-0097"), batch_size
