@@ -18,8 +18,12 @@ from graphstore.neo4j_store import Neo4jStore
 from graphstore.protocol import GraphStore
 from researchgraph import neo4j_server
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-SEED_WORKS = SHARED_DATA / "seed-profile" / "works.jsonl"
+ROOT = Path(__file__).resolve().parents[1]
+# The project's own test data (tests/data/README.md says where each file comes from).
+TEST_DATA = ROOT / "tests" / "data"
+# The example queries the README, GraphiQL's tabs and the benchmarks use.
+QUERIES = ROOT / "web" / "queries"
+SEED_WORKS = ROOT / "researchgraph" / "demo_data" / "seed-profile-works.jsonl"
 SEED_RESEARCHER = "A925533110232"
 # The seed researcher's newest work, and a co-author of it. The seed data has no ORCIDs: a
 # test that gives this one an ORCID can tell an author read in full from one read by name.

@@ -18,9 +18,8 @@ from resolvers.context import RequestContext
 from schema import build_schema
 from schema import schema as product_schema
 from schema.execution import PREFETCHED, PlainFieldExecutionContext, leaf_plans
-from tests.conftest import SEED_RESEARCHER, SEED_WORKS, SHARED_DATA
-
-QUERY_FILES = SHARED_DATA.parent / "docs" / "queries"
+from tests.conftest import QUERIES as QUERY_FILES
+from tests.conftest import SEED_RESEARCHER, SEED_WORKS
 
 
 @strawberry.enum

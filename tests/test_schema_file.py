@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 from schema import schema_sdl
-from tests.conftest import SHARED_DATA
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-CONTRACT = SHARED_DATA.parent / "docs" / "api-contract.graphql"
+CONTRACT = ROOT / "docs" / "api-contract.graphql"
 
 
 def test_schema_file_matches_the_code() -> None:

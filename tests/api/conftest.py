@@ -15,9 +15,9 @@ from graphstore.importer import import_openalex
 from graphstore.protocol import GraphStore
 from researchgraph.app import create_app
 from researchgraph.settings import Settings
-from tests.conftest import SEED_WORKS, SHARED_DATA
+from tests.conftest import SEED_WORKS
+from tests.graphstore.test_import import CONFERENCE_GRAPH
 
-CONFERENCE_GRAPH = SHARED_DATA / "conference-graph" / "works.jsonl.gz"
 HUB = "A989782488510"  # "Yang Liu", 356 works: the largest hub of conference-graph
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from graphstore.importer import import_openalex
 from graphstore.protocol import GraphStore
 from tests.api.conftest import HUB, GraphQLClient
-from tests.conftest import SEED_RESEARCHER, SHARED_DATA
+from tests.conftest import QUERIES, SEED_RESEARCHER
 
-EXPLORE = (SHARED_DATA.parent / "docs" / "queries" / "explorer.graphql").read_text()
+EXPLORE = (QUERIES / "explorer.graphql").read_text()
 
 
 async def test_depth_one_is_the_researcher_and_its_works(client: GraphQLClient) -> None:

@@ -8,9 +8,9 @@ from graphstore.importer import import_openalex
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorshipRow, WorkRow
 from tests.api.conftest import HUB, GraphQLClient
-from tests.conftest import SEED_RESEARCHER, SHARED_DATA
+from tests.conftest import QUERIES, SEED_RESEARCHER
 
-PROFILE = (SHARED_DATA.parent / "docs" / "queries" / "profile.graphql").read_text()
+PROFILE = (QUERIES / "profile.graphql").read_text()
 
 
 async def test_profile_page_of_the_seed_researcher(client: GraphQLClient) -> None:

@@ -24,10 +24,11 @@ from graphstore.neo4j_store import Neo4jStore
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorshipRow, WorkRow
 from graphstore.traversal import Hop
-from tests.conftest import SHARED_DATA
+from tests.conftest import TEST_DATA
 
-CONFERENCE_GRAPH = SHARED_DATA / "conference-graph" / "works.jsonl.gz"
-OPENALEX_SMALL = SHARED_DATA / "openalex-small"
+# The first 4,000 conference-graph works, then the rest of its largest hub's.
+CONFERENCE_GRAPH = TEST_DATA / "conference-graph" / "works.jsonl.gz"
+OPENALEX_SMALL = TEST_DATA / "openalex-small"
 
 
 @pytest.fixture(
@@ -60,13 +61,16 @@ def conference_slice(folder: Path, count: int, start: int = 0) -> Path:
     """The conference-graph records start..start+count as a JSON Lines file."""
     target = folder / f"conference-{start}-{count}.jsonl"
     with gzip.open(CONFERENCE_GRAPH, "rb") as source:
-        target.write_bytes(b"".join(itertools.islice(source, start, start + count)))
+        lines = list(itertools.islice(source, start, start + count))
+    assert len(lines) == count, f"the test data holds only {start + len(lines)} works"
+    target.write_bytes(b"".join(lines))
     return target
 
 
 def records(path: Path) -> Iterator[dict[str, Any]]:
-    """The JSON records of a JSON Lines or JSON array file."""
-    text = path.read_text(encoding="utf-8")
+    """The JSON records of a JSON Lines or JSON array file, gzipped or not."""
+    data = path.read_bytes()
+    text = (gzip.decompress(data) if path.suffix == ".gz" else data).decode("utf-8")
     if text.lstrip().startswith("["):
         yield from json.loads(text)
     else:
