@@ -8,7 +8,7 @@ RUN mkdir -p researchgraph/web && cd web && npm ci --no-audit --no-fund
 
 FROM python:3.11-slim
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py MANIFEST.in README.md ./
 COPY researchgraph ./researchgraph
 COPY schema ./schema
 COPY resolvers ./resolvers
