@@ -35,7 +35,6 @@ from researchgraph import neo4j_server
 
 ROOT = Path(__file__).resolve().parents[1]
 PEER_DIR = ROOT / "bench" / "peer"
-QUERIES = ROOT.parent / "shared" / "docs" / "queries"
 BENCH_PROCESS = "load client"
 """The role of this process (the load loop, and the floor's driver) in ``repeat(watch=...)``."""
 

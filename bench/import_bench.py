@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from harness import cpu_seconds, free_port  # noqa: E402
+from inputs import FULL_CONFERENCE_GRAPH, conference_graph  # noqa: E402
 
 from graphstore.embedded_store import EmbeddedStore  # noqa: E402
 from graphstore.importer import import_openalex  # noqa: E402
@@ -48,7 +49,6 @@ from graphstore.protocol import GraphStore  # noqa: E402
 from graphstore.text_search import NEO4J_FULLTEXT_INDEX  # noqa: E402
 from researchgraph import neo4j_server  # noqa: E402
 
-CONFERENCE_GRAPH = ROOT.parent / "shared" / "data" / "conference-graph" / "works.jsonl.gz"
 EXPECTED = {"Work": 104_368, "Researcher": 114_155, "AUTHORED": 477_787}
 
 
@@ -198,7 +198,7 @@ def main() -> None:
     """Run the benchmark for each engine and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default="embedded,neo4j")
-    parser.add_argument("--data", type=Path, default=CONFERENCE_GRAPH)
+    parser.add_argument("--data", type=Path, help="works file (default: bench/datasets.py)")
     parser.add_argument("--sample", type=int, default=1000, help="records in the naive run")
     parser.add_argument("--batch-size", type=int, help="default: the importer's per engine")
     parser.add_argument("--no-search-index", action="store_true")
@@ -209,6 +209,7 @@ def main() -> None:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--neo4j-pid", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.data = conference_graph(args.data)
     if args.child:
         print(json.dumps(asyncio.run(_measure(args))))
         return
@@ -228,7 +229,7 @@ def main() -> None:
         if server_dir is not None:
             neo4j_server.stop(server_dir)
     print(f"$ {' '.join([Path(sys.executable).name, *sys.argv])}")
-    _print(results, full=args.data == CONFERENCE_GRAPH)
+    _print(results, full=args.data == FULL_CONFERENCE_GRAPH)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-QUERIES = ROOT.parent / "shared" / "docs" / "queries"
+QUERIES = ROOT / "web" / "queries"
 SEED = "A925533110232"
 WORKLOAD = {
     "profile": ((QUERIES / "profile.graphql").read_text(), {"id": SEED}),

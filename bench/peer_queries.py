@@ -13,7 +13,7 @@ sides: the researcher and the newest 10 works with authors and the total.
 
 from __future__ import annotations
 
-from harness import QUERIES
+from inputs import QUERIES
 
 OUR_PROFILE = (QUERIES / "profile.graphql").read_text()
 OUR_EXPLORER = (QUERIES / "explorer.graphql").read_text()

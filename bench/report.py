@@ -360,7 +360,7 @@ def _profile_section(conference: dict[str, Any]) -> list[str]:
         ]
     profile = conference["profile"]
     out += [
-        "The query is `../shared/docs/queries/profile.graphql` (researcher, affiliations, stats, "
+        "The query is `web/queries/profile.graphql` (researcher, affiliations, stats, "
         "trust, topics, collaborators, newest 10 works with authors). Ours runs under uvicorn "
         "with `RESEARCHGRAPH_DEBUG=1` (server-side database time = `extensions.dbMillis`, the "
         "summed wall time of the request's store queries, which overlap when concurrent). The "
@@ -504,7 +504,7 @@ def _cpu_table(cases: Sequence[dict[str, Any]]) -> list[str]:
 def _explorer_section(results: dict[str, Any]) -> list[str]:
     out = ["## 2. Explorer: end to end over HTTP vs the raw store call", ""]
     out += [
-        "`../shared/docs/queries/explorer.graphql` over HTTP (uvicorn, one client) against "
+        "`web/queries/explorer.graphql` over HTTP (uvicorn, one client) against "
         "`graphstore.explore.explore(store.neighbours, ...)` called in the benchmark process "
         "on the same store (no GraphQL, no HTTP). The median researcher is the one at the "
         "authorship-weighted median of works per researcher (half of all authorships belong "

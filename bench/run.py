@@ -47,6 +47,7 @@ import pyprofile
 import report
 from harness import ROOT, Run
 from http_load import LoadClient
+from inputs import conference_graph
 from neo4j import AsyncGraphDatabase
 
 from graphstore.embedded_store import EmbeddedStore
@@ -64,7 +65,6 @@ from researchgraph import neo4j_server
 from resolvers.loaders import summary_options
 from resolvers.works import authorship_records
 
-CONFERENCE = ROOT.parent / "shared" / "data" / "conference-graph" / "works.jsonl.gz"
 RESULTS = ROOT / "bench" / "results"
 HUB = "A989782488510"  # 356 works
 SMALL = "A989136682205"  # 5 works
@@ -564,7 +564,7 @@ async def phase_conference(settings: Settings, args: argparse.Namespace) -> dict
             store = Neo4jStore(uri)
             try:
                 log.info("importing conference-graph into Neo4j")
-                imported = await _import_into(store, CONFERENCE, None, work)
+                imported = await _import_into(store, args.conference, None, work)
             finally:
                 await store.close()
             return await _conference_on(settings, uri, work, imported)
@@ -606,7 +606,7 @@ async def phase_ladybug(settings: Settings, args: argparse.Namespace) -> dict[st
         store = EmbeddedStore(work / "graph.lbdb")
         try:
             log.info("importing conference-graph into LadybugDB (budget %.0f s)", args.lbdb_budget)
-            imported = await _import_into(store, CONFERENCE, args.lbdb_budget, work, 10_000)
+            imported = await _import_into(store, args.conference, args.lbdb_budget, work, 10_000)
         finally:
             await store.close()
         # Measured on the database as a server would open it (checkpointed), not on the
@@ -907,8 +907,10 @@ def main() -> None:
         "--lbdb-budget", type=float, default=300, help="seconds for the LadybugDB import"
     )
     parser.add_argument("--neo4j-uri", help="use this loaded Neo4j for the conference phase")
+    parser.add_argument("--conference", type=Path, help="works file (default: bench/datasets.py)")
     parser.add_argument("--render", action="store_true", help="only re-render BENCHMARKS.md")
     args = parser.parse_args()
+    args.conference = conference_graph(args.conference)
     if args.sizes is None:
         args.sizes = "10000,100000" if args.quick else "10000,100000,1000000"
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
