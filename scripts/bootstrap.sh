@@ -8,9 +8,29 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 STAMP="$VENV/.installed${EXTRAS:+-$EXTRAS}"
-if [ ! -f "$STAMP" ] || [ "$ROOT/pyproject.toml" -nt "$STAMP" ]; then
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet -e "$ROOT${EXTRAS:+[$EXTRAS]}"
+if [ ! -f "$STAMP" ] || [ "$ROOT/pyproject.toml" -nt "$STAMP" ] || [ "$ROOT/setup.py" -nt "$STAMP" ]; then
+  echo "== installing into .venv (log: .venv/install.log)"
+  # pip's and setuptools' notices (the editable-install box) go to the log; a failure shows it.
+  if ! { "$VENV/bin/python" -m pip install --quiet --upgrade pip &&
+         "$VENV/bin/python" -m pip install --quiet -e "$ROOT${EXTRAS:+[$EXTRAS]}"; } \
+       >"$VENV/install.log" 2>&1; then
+    cat "$VENV/install.log" >&2
+    exit 1
+  fi
   touch "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"
+
+# The browser assets (GraphiQL, /explorer) from web/: `npm ci` (which builds) when the lock
+# file changed since the last install, otherwise only the build (esbuild, a few seconds).
+build_web_assets() {
+  if ! command -v npm >/dev/null; then
+    return 1
+  fi
+  if [ ! -f "$ROOT/web/node_modules/.package-lock.json" ] ||
+     [ "$ROOT/web/package-lock.json" -nt "$ROOT/web/node_modules/.package-lock.json" ]; then
+    (cd "$ROOT/web" && npm ci --no-audit --no-fund)
+  else
+    (cd "$ROOT/web" && npm run --silent build)
+  fi
+}
