@@ -13,7 +13,13 @@ from typing import Any
 from graphstore import cypher, writes
 from graphstore.ids import NodeLabel
 from graphstore.profile_summary import summarise
-from graphstore.protocol import GraphCounts, ProfileRead, ProfileReadResult
+from graphstore.protocol import (
+    GraphCounts,
+    ProfileRead,
+    ProfileReadResult,
+    SearchHit,
+    WorkPage,
+)
 from graphstore.records import (
     AffiliationRecord,
     AuthorRow,
@@ -29,9 +35,9 @@ from graphstore.records import (
     WorkRow,
     WriteSummary,
 )
-from graphstore.text_search import SearchDocument, SearchHit, documents_for_works
+from graphstore.text_search import SearchDocument, documents_for_works
 from graphstore.traversal import EdgeKind, Hop, HopSpec, Neighbour
-from graphstore.work_pages import WorkPage, page_positions
+from graphstore.work_pages import page_positions
 from graphstore.writes import Row, Statement
 
 NODE_LABELS = ("Researcher", "Work", "Topic", "Institution", "User")

@@ -23,13 +23,14 @@ from graphstore.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.cypher_store import CypherStore
 from graphstore.instrumentation import timed_query
 from graphstore.protocol import (
+    SearchHit,
     StoreError,
     StoreLockedError,
     StoreTimeoutError,
     StoreUnavailableError,
 )
 from graphstore.records import WorkRow, WriteSummary
-from graphstore.text_search import SearchDocument, SearchHit, SqliteTextIndex
+from graphstore.text_search import SearchDocument, SqliteTextIndex
 from graphstore.writes import Dialect, Row, Statement
 
 SCHEMA = (

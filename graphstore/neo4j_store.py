@@ -38,9 +38,11 @@ from graphstore.instrumentation import remaining_seconds, timed_query
 from graphstore.protocol import (
     ProfileRead,
     ProfileReadResult,
+    SearchHit,
     StoreError,
     StoreTimeoutError,
     StoreUnavailableError,
+    WorkPage,
 )
 from graphstore.records import (
     CLOSE_COLLABORATION_WORKS,
@@ -55,11 +57,10 @@ from graphstore.text_search import (
     NEO4J_FULLTEXT_INDEX,
     NEO4J_FULLTEXT_INDEXES,
     SearchDocument,
-    SearchHit,
     lucene_query,
 )
 from graphstore.traversal import EdgeKind, Neighbour
-from graphstore.work_pages import WorkPage, descending_value
+from graphstore.work_pages import descending_value
 from graphstore.writes import Dialect, Row, Statement
 
 SCHEMA = (

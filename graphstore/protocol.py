@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import msgspec
+
 from graphstore.accounts import AccountStore
 from graphstore.records import (
     AffiliationRecord,
@@ -22,13 +24,12 @@ from graphstore.records import (
     TopicRecord,
     TopicRow,
     WorkPageRequest,
+    WorkPosition,
     WorkRecord,
     WorkRow,
     WriteSummary,
 )
-from graphstore.text_search import SearchHit
 from graphstore.traversal import Hop, Neighbour
-from graphstore.work_pages import WorkPage
 
 
 class StoreError(Exception):
@@ -53,6 +54,31 @@ class GraphCounts:
 
     nodes: dict[str, int]
     edges: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One match: higher ``score`` is more relevant; scores only compare within one search."""
+
+    id: str
+    kind: str
+    score: float
+
+
+class WorkPage(msgspec.Struct, frozen=True):
+    """A page of works with their positions, whether more follow, and the filtered total.
+
+    ``authors``, where the engine fetched them with the page, are each work's AUTHORS_OF_WORK
+    neighbours (aligned with ``works``), so the page's author lists need no further query.
+    They are whole unless ``authors_in_full`` is False: then, as the request allowed
+    (``author_names_only``), only their ids, names and positions are the stored ones.
+    """
+
+    works: tuple[tuple[WorkPosition, WorkRecord], ...]
+    has_next_page: bool
+    total: int
+    authors: tuple[tuple[Neighbour, ...], ...] | None = None
+    authors_in_full: bool = True
 
 
 @dataclass(frozen=True, slots=True)

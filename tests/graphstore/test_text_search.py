@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from neo4j import GraphDatabase
 
+from graphstore.protocol import SearchHit
 from graphstore.text_search import (
     IN_MEMORY,
     NEO4J_FULLTEXT_INDEX,
     NEO4J_FULLTEXT_INDEXES,
     SearchDocument,
-    SearchHit,
     SqliteTextIndex,
     lucene_query,
     query_terms,
