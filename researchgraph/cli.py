@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from graphstore.accounts import RejectedWriteError
+from graphstore.account_records import RejectedWriteError
 from graphstore.importer import (
     DEFAULT_BATCH_SIZES,
     DEFAULT_MAX_ERRORS,

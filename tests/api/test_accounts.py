@@ -18,7 +18,7 @@ import httpx
 import jwt
 import pytest
 
-from graphstore.accounts import ADMIN_ROLE, NewUser, UserRecord
+from graphstore.account_records import ADMIN_ROLE, NewUser, UserRecord
 from graphstore.importer import import_openalex
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorshipRow, WorkRow

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from graphstore.accounts import (
+from graphstore.account_records import (
     ADMIN_ROLE,
     InvitationState,
     NewInvitation,
@@ -15,8 +15,8 @@ from graphstore.accounts import (
     ProfileEdit,
     RejectedWriteError,
     Rejection,
-    timestamp,
 )
+from graphstore.accounts import timestamp
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorshipRow, ClaimState, WorkRow
 
