@@ -41,11 +41,11 @@ sys.path.insert(0, str(ROOT))
 
 from harness import cpu_seconds, free_port  # noqa: E402
 
-from graphstore.embedded_store import EmbeddedStore  # noqa: E402
+from graphstore.engines.embedded_store import EmbeddedStore  # noqa: E402
+from graphstore.engines.neo4j_store import Neo4jStore  # noqa: E402
+from graphstore.engines.text_search import NEO4J_FULLTEXT_INDEX  # noqa: E402
 from graphstore.importer import import_openalex  # noqa: E402
-from graphstore.neo4j_store import Neo4jStore  # noqa: E402
 from graphstore.protocol import GraphStore  # noqa: E402
-from graphstore.text_search import NEO4J_FULLTEXT_INDEX  # noqa: E402
 from researchgraph import neo4j_server  # noqa: E402
 
 CONFERENCE_GRAPH = ROOT.parent / "shared" / "data" / "conference-graph" / "works.jsonl.gz"

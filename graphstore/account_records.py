@@ -3,7 +3,7 @@
 What crosses the store boundary for accounts: the records ``AccountStore``
 (graphstore.protocol) takes and returns, and ``RejectedWriteError`` with its ``Rejection``,
 which the resolvers turn into client errors. The Cypher behind them is
-graphstore.accounts.
+graphstore.engines.accounts.
 """
 
 from __future__ import annotations

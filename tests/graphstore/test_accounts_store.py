@@ -1,4 +1,5 @@
-"""Conformance: account writes and reads (graphstore.accounts) answer alike on both engines."""
+"""Conformance: account writes and reads (graphstore.engines.accounts) answer alike on both
+engines."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from graphstore.account_records import (
     RejectedWriteError,
     Rejection,
 )
-from graphstore.accounts import timestamp
+from graphstore.engines.accounts import timestamp
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorshipRow, ClaimState, WorkRow
 

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from neo4j import GraphDatabase
 
-from graphstore.protocol import SearchHit
-from graphstore.text_search import (
+from graphstore.engines.text_search import (
     IN_MEMORY,
     NEO4J_FULLTEXT_INDEX,
     NEO4J_FULLTEXT_INDEXES,
@@ -26,6 +25,7 @@ from graphstore.text_search import (
     lucene_query,
     query_terms,
 )
+from graphstore.protocol import SearchHit
 
 AUGMIX = "W921788629796"
 

@@ -1,7 +1,8 @@
 """Keyset pages of a researcher's works, ordered and filtered in Python.
 
 The embedded engine's way to answer ``GraphStore.work_pages`` from the walk's first hop;
-Neo4j orders, filters and cuts the page in Cypher (graphstore.neo4j_store) to the same answer.
+Neo4j orders, filters and cuts the page in Cypher (graphstore.engines.neo4j_store) to the same
+answer.
 """
 
 from __future__ import annotations

@@ -39,8 +39,8 @@ from graphstore.account_records import (
     Rejection,
     UserRecord,
 )
+from graphstore.engines.writes import Row
 from graphstore.records import ClaimState
-from graphstore.writes import Row
 
 
 class ConflictingWriteError(Exception):
