@@ -44,7 +44,7 @@ from harness import cpu_seconds, free_port  # noqa: E402
 from graphstore.engines.embedded_store import EmbeddedStore  # noqa: E402
 from graphstore.engines.neo4j_store import Neo4jStore  # noqa: E402
 from graphstore.engines.text_search import NEO4J_FULLTEXT_INDEX  # noqa: E402
-from graphstore.importer import import_openalex  # noqa: E402
+from graphstore.ingest.importer import import_openalex  # noqa: E402
 from graphstore.protocol import GraphStore  # noqa: E402
 from researchgraph import neo4j_server  # noqa: E402
 

@@ -52,7 +52,7 @@ from neo4j import AsyncGraphDatabase
 from graphstore.engines.embedded_store import EmbeddedStore
 from graphstore.engines.neo4j_store import Neo4jStore, profile_read_parts
 from graphstore.explore import explore
-from graphstore.importer import import_openalex
+from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore, ProfileRead, ProfileReadResult
 from graphstore.records import (
     CLOSE_COLLABORATION_WORKS,

@@ -1,1 +1,1 @@
-"""The property graph: records and the GraphStore protocol here, the engines in engines/."""
+"""The property graph: records and the GraphStore protocol here; engines/ and ingest/ beside."""

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from graphstore.account_records import RejectedWriteError
-from graphstore.importer import (
+from graphstore.ingest.importer import (
     DEFAULT_BATCH_SIZES,
     DEFAULT_MAX_ERRORS,
     InputError,

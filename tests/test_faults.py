@@ -11,7 +11,7 @@ import pytest
 
 from graphstore.engines.embedded_store import IN_MEMORY, EmbeddedStore
 from graphstore.engines.neo4j_store import Neo4jStore
-from graphstore.importer import import_openalex
+from graphstore.ingest.importer import import_openalex
 from researchgraph import neo4j_server
 from researchgraph.app import create_app
 from researchgraph.settings import Settings

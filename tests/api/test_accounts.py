@@ -19,7 +19,7 @@ import jwt
 import pytest
 
 from graphstore.account_records import ADMIN_ROLE, NewUser, UserRecord
-from graphstore.importer import import_openalex
+from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorshipRow, WorkRow
 from researchgraph.app import create_app

@@ -32,7 +32,7 @@ import orjson
 from msgspec.structs import replace
 from tqdm import tqdm
 
-from graphstore.openalex import IMPORTED_ENTITIES, RecordError, entity_of, import_row
+from graphstore.ingest.openalex import IMPORTED_ENTITIES, RecordError, entity_of, import_row
 from graphstore.protocol import GraphCounts, GraphStore, StoreError, StoreUnavailableError
 from graphstore.records import AuthorRow, InstitutionRow, TopicRow, WorkRow, WriteSummary
 
