@@ -42,11 +42,11 @@ sys.path.insert(0, str(ROOT))
 from harness import cpu_seconds, free_port  # noqa: E402
 from inputs import FULL_CONFERENCE_GRAPH, conference_graph  # noqa: E402
 
-from graphstore.embedded_store import EmbeddedStore  # noqa: E402
-from graphstore.importer import import_openalex  # noqa: E402
-from graphstore.neo4j_store import Neo4jStore  # noqa: E402
+from graphstore.engines.embedded_store import EmbeddedStore  # noqa: E402
+from graphstore.engines.neo4j_store import Neo4jStore  # noqa: E402
+from graphstore.engines.text_search import NEO4J_FULLTEXT_INDEX  # noqa: E402
+from graphstore.ingest.importer import import_openalex  # noqa: E402
 from graphstore.protocol import GraphStore  # noqa: E402
-from graphstore.text_search import NEO4J_FULLTEXT_INDEX  # noqa: E402
 from researchgraph import neo4j_server  # noqa: E402
 
 EXPECTED = {"Work": 104_368, "Researcher": 114_155, "AUTHORED": 477_787}

@@ -696,7 +696,7 @@ def _query_parts(runs: Sequence[dict[str, Any]]) -> list[str]:
     if not runs:
         return []
     out = [
-        "The profile query part by part (`graphstore.neo4j_store.profile_read_parts`: each "
+        "The profile query part by part (`graphstore.engines.neo4j_store.profile_read_parts`: each "
         "part run alone through the driver, after the figures above): Neo4j's database hits "
         "(PROFILE; the same on every run) and Neo4j's own ms for the part (available "
         "after + consumed after, the mean of 30 runs).",

@@ -50,10 +50,10 @@ from http_load import LoadClient
 from inputs import conference_graph
 from neo4j import AsyncGraphDatabase
 
-from graphstore.embedded_store import EmbeddedStore
+from graphstore.engines.embedded_store import EmbeddedStore
+from graphstore.engines.neo4j_store import Neo4jStore, profile_read_parts
 from graphstore.explore import explore
-from graphstore.importer import import_openalex
-from graphstore.neo4j_store import Neo4jStore, profile_read_parts
+from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore, ProfileRead, ProfileReadResult
 from graphstore.records import (
     CLOSE_COLLABORATION_WORKS,
@@ -800,7 +800,7 @@ def _db_hits(plan: dict[str, Any]) -> int:
 
 
 async def _query_parts(uri: str, picks: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """Each part of the profile query (graphstore.neo4j_store.profile_read_parts) run alone
+    """Each part of the profile query (graphstore.engines.neo4j_store.profile_read_parts) run alone
     for the hub and the mid researcher: Neo4j's database hits (PROFILE; they do not vary from
     run to run) and its own time for the part (available after + consumed after), the mean
     over QUERY_PART_RUNS runs: each is a difference of two whole-millisecond clock readings,

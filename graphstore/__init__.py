@@ -1,1 +1,1 @@
-"""The property graph: records, the GraphStore protocol, its two engines, and importers."""
+"""The property graph: records and the GraphStore protocol here; engines/ and ingest/ beside."""

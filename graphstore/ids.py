@@ -10,7 +10,7 @@ import re
 from enum import StrEnum
 
 OPENALEX_URL_PREFIXES = ("https://openalex.org/", "http://openalex.org/")
-# The longest numbers of ids the API takes, and so the importer too (graphstore.openalex):
+# The longest numbers of ids the API takes, and so the importer too (graphstore.ingest.openalex):
 # OpenAlex's are 10 or 11 digits long today.
 ENTITY_NUMBER_DIGITS = 15
 TOPIC_LEVEL_NUMBER_DIGITS = 7

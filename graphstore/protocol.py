@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from graphstore.accounts import AccountStore
+import msgspec
+
+from graphstore.account_records import (
+    ClaimRecord,
+    InvitationRecord,
+    NewInvitation,
+    NewUser,
+    ProfileEdit,
+    UserRecord,
+)
 from graphstore.records import (
     AffiliationRecord,
     AuthorRow,
@@ -22,13 +32,12 @@ from graphstore.records import (
     TopicRecord,
     TopicRow,
     WorkPageRequest,
+    WorkPosition,
     WorkRecord,
     WorkRow,
     WriteSummary,
 )
-from graphstore.text_search import SearchHit
 from graphstore.traversal import Hop, Neighbour
-from graphstore.work_pages import WorkPage
 
 
 class StoreError(Exception):
@@ -56,6 +65,31 @@ class GraphCounts:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One match: higher ``score`` is more relevant; scores only compare within one search."""
+
+    id: str
+    kind: str
+    score: float
+
+
+class WorkPage(msgspec.Struct, frozen=True):
+    """A page of works with their positions, whether more follow, and the filtered total.
+
+    ``authors``, where the engine fetched them with the page, are each work's AUTHORS_OF_WORK
+    neighbours (aligned with ``works``), so the page's author lists need no further query.
+    They are whole unless ``authors_in_full`` is False: then, as the request allowed
+    (``author_names_only``), only their ids, names and positions are the stored ones.
+    """
+
+    works: tuple[tuple[WorkPosition, WorkRecord], ...]
+    has_next_page: bool
+    total: int
+    authors: tuple[tuple[Neighbour, ...], ...] | None = None
+    authors_in_full: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class ProfileRead:
     """What a researcher's page reads together: the researchers, their summaries (when
     ``summary`` is given) and pages of their works."""
@@ -74,6 +108,80 @@ class ProfileReadResult:
     researchers: list[ResearcherRecord | None]
     summaries: list[ProfileSummary] | None
     pages: list[WorkPage]
+
+
+class AccountStore(Protocol):
+    """What the account resolvers need from a graph store."""
+
+    async def users(self, ids: Sequence[str]) -> list[UserRecord | None]:
+        """Accounts by id, None where absent."""
+
+    async def credentials(self, email: str) -> tuple[UserRecord, str] | None:
+        """The account with this (normalised) email and its password hash."""
+
+    async def create_user(self, user: NewUser, now: datetime) -> UserRecord:
+        """Create an account; EMAIL_TAKEN when the email has one."""
+
+    async def set_orcid(self, user_id: str, orcid: str, verified: bool) -> UserRecord:
+        """Record a user's ORCID and whether an administrator verified it.
+
+        Researchers the user has claimed (approved) get their ``orcidVerified`` recomputed.
+        """
+
+    async def follows(self, user_id: str, researcher_ids: Sequence[str]) -> list[bool]:
+        """Whether the user follows each researcher."""
+
+    async def followed(self, user_ids: Sequence[str]) -> list[list[str]]:
+        """Researcher ids each user follows, most recently followed first."""
+
+    async def follow(self, user_id: str, researcher_id: str, now: datetime) -> None:
+        """Follow a researcher; following twice is one follow."""
+
+    async def unfollow(self, user_id: str, researcher_id: str) -> None:
+        """Stop following a researcher; not following already is no error."""
+
+    async def claims_of_researchers(self, ids: Sequence[str]) -> list[ClaimRecord | None]:
+        """The claim on each researcher, None where there is none."""
+
+    async def claims_of_users(self, ids: Sequence[str]) -> list[list[ClaimRecord]]:
+        """Each user's claims, newest first."""
+
+    async def pending_claims(self, first: int) -> list[ClaimRecord]:
+        """Claims awaiting an administrator, oldest first."""
+
+    async def claim(self, user_id: str, researcher_id: str, now: datetime) -> ClaimRecord:
+        """Claim a researcher record (PENDING), or return the claim the user already has.
+
+        CLAIMED_BY_OTHER when someone else holds a claim on it, also when two claim at once.
+        """
+
+    async def approve_claim(self, researcher_id: str, now: datetime) -> ClaimRecord:
+        """Make the pending claim CLAIMED; the record's ORCID counts as verified when the
+        claimant's administrator-verified ORCID equals it."""
+
+    async def reject_claim(self, researcher_id: str) -> None:
+        """Remove the pending claim; the record is UNCLAIMED again."""
+
+    async def update_profile(self, user_id: str, researcher_id: str, edit: ProfileEdit) -> None:
+        """Change a researcher's bio and openness; NOT_CLAIMANT unless the user holds the
+        approved claim."""
+
+    async def invitations(self, ids: Sequence[str]) -> list[InvitationRecord | None]:
+        """Invitations by id, None where absent."""
+
+    async def received_invitations(self, user_ids: Sequence[str]) -> list[list[InvitationRecord]]:
+        """Invitations to the researchers each user has claimed (approved), newest first."""
+
+    async def create_invitation(
+        self, invitation: NewInvitation, now: datetime, since: datetime, limit: int
+    ) -> InvitationRecord:
+        """Invite a claimed, open researcher; RATE_LIMITED when the sender sent ``limit``
+        invitations after ``since``."""
+
+    async def answer_invitation(
+        self, user_id: str, invitation_id: str, accept: bool, now: datetime
+    ) -> InvitationRecord:
+        """Accept or decline a pending invitation to a researcher the user has claimed."""
 
 
 class GraphStore(AccountStore, Protocol):

@@ -21,7 +21,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
-from graphstore.importer import import_openalex
+from graphstore.ingest.importer import import_openalex
 from graphstore.instrumentation import observe_queries
 from graphstore.protocol import GraphStore, StoreError
 from researchgraph.debug import QueryCountExtension

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graphstore.embedded_store import EmbeddedStore
-from graphstore.neo4j_store import Neo4jStore
+from graphstore.engines.embedded_store import EmbeddedStore
+from graphstore.engines.neo4j_store import Neo4jStore
 from graphstore.protocol import GraphStore
 from researchgraph.settings import Settings
 

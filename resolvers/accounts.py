@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
-from graphstore.accounts import (
+from graphstore.account_records import (
     ADMIN_ROLE,
     ClaimRecord,
     InvitationRecord,

@@ -28,7 +28,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from graphstore.accounts import ClaimRecord, InvitationRecord, UserRecord
+from graphstore.account_records import ClaimRecord, InvitationRecord, UserRecord
 from graphstore.protocol import GraphStore
 from resolvers.errors import UNAUTHENTICATED, ClientError
 from resolvers.loaders import BatchLoader, LoaderGroup

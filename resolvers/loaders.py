@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 
-from graphstore.protocol import GraphStore, ProfileRead
+from graphstore.protocol import GraphStore, ProfileRead, WorkPage
 from graphstore.records import (
     InstitutionRecord,
     ProfileSummary,
@@ -26,7 +26,6 @@ from graphstore.records import (
     WorkRecord,
 )
 from graphstore.traversal import Hop, Neighbour
-from graphstore.work_pages import WorkPage
 
 # The longest topic or collaborator list a profile serves.
 PROFILE_LIST_LIMIT = 100

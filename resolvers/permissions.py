@@ -23,7 +23,7 @@ from typing import Any
 from strawberry import Info
 from strawberry.permission import BasePermission
 
-from graphstore.accounts import UserRecord
+from graphstore.account_records import UserRecord
 from graphstore.ids import NodeLabel
 from graphstore.records import ClaimState
 from resolvers import auth

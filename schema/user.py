@@ -11,7 +11,7 @@ from enum import Enum
 
 import strawberry
 
-from graphstore.accounts import ClaimRecord, InvitationRecord, InvitationState, UserRecord
+from graphstore.account_records import ClaimRecord, InvitationRecord, InvitationState, UserRecord
 from resolvers import accounts
 from resolvers.accounts import SignedIn
 from resolvers.context import RequestContext

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from graphstore.embedded_store import IN_MEMORY, EmbeddedStore
-from graphstore.neo4j_store import Neo4jStore
+from graphstore.engines.embedded_store import IN_MEMORY, EmbeddedStore
+from graphstore.engines.neo4j_store import Neo4jStore
 from graphstore.protocol import GraphStore
 from researchgraph import neo4j_server
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from graphstore.embedded_store import IN_MEMORY, EmbeddedStore
-from graphstore.importer import import_openalex
-from graphstore.neo4j_store import Neo4jStore
+from graphstore.engines.embedded_store import IN_MEMORY, EmbeddedStore
+from graphstore.engines.neo4j_store import Neo4jStore
+from graphstore.ingest.importer import import_openalex
 from researchgraph import neo4j_server
 from researchgraph.app import create_app
 from researchgraph.settings import Settings

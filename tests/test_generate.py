@@ -8,8 +8,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from graphstore.embedded_store import IN_MEMORY, EmbeddedStore
-from graphstore.importer import import_openalex
+from graphstore.engines.embedded_store import IN_MEMORY, EmbeddedStore
+from graphstore.ingest.importer import import_openalex
 from researchgraph.cli import main
 from researchgraph.generate import works, write_works
 

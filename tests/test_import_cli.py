@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from graphstore.embedded_store import EmbeddedStore
+from graphstore.engines.embedded_store import EmbeddedStore
 from graphstore.protocol import GraphCounts
 from tests.graphstore.test_import import conference_slice
 

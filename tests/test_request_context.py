@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphstore.importer import import_openalex
+from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorRow, WorkFilter, WorkOrder
 from resolvers.context import RequestContext

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from graphstore.importer import import_openalex
+from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore
 from researchgraph.app import create_app
 from researchgraph.settings import Settings

@@ -18,8 +18,8 @@ import httpx
 import jwt
 import pytest
 
-from graphstore.accounts import ADMIN_ROLE, NewUser, UserRecord
-from graphstore.importer import import_openalex
+from graphstore.account_records import ADMIN_ROLE, NewUser, UserRecord
+from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorshipRow, WorkRow
 from researchgraph.app import create_app

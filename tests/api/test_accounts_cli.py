@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graphstore.embedded_store import EmbeddedStore
+from graphstore.engines.embedded_store import EmbeddedStore
 from researchgraph import cli
 from researchgraph.settings import JWT_KEY_FILE, Settings, SettingsError
 

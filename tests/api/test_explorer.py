@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graphstore.importer import import_openalex
+from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore
 from tests.api.conftest import HUB, GraphQLClient
 from tests.conftest import QUERIES, SEED_RESEARCHER

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from graphstore.importer import import_openalex
+from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore
 from researchgraph.app import create_app, demo_data_file
 from researchgraph.settings import Settings

@@ -1,4 +1,5 @@
-"""Conformance: account writes and reads (graphstore.accounts) answer alike on both engines."""
+"""Conformance: account writes and reads (graphstore.engines.accounts) answer alike on both
+engines."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from graphstore.accounts import (
+from graphstore.account_records import (
     ADMIN_ROLE,
     InvitationState,
     NewInvitation,
@@ -15,8 +16,8 @@ from graphstore.accounts import (
     ProfileEdit,
     RejectedWriteError,
     Rejection,
-    timestamp,
 )
+from graphstore.engines.accounts import timestamp
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorshipRow, ClaimState, WorkRow
 

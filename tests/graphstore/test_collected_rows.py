@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graphstore import cypher
-from graphstore.neo4j_store import collected
+from graphstore.engines import cypher
+from graphstore.engines.neo4j_store import collected
 from graphstore.traversal import Hop
 
 

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from msgspec.structs import replace
 
-from graphstore.cypher_store import CypherStore
-from graphstore.embedded_store import IN_MEMORY, EmbeddedStore
-from graphstore.importer import import_openalex
-from graphstore.neo4j_store import Neo4jStore
+from graphstore.engines.cypher_store import CypherStore
+from graphstore.engines.embedded_store import IN_MEMORY, EmbeddedStore
+from graphstore.engines.neo4j_store import Neo4jStore
+from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorshipRow, WorkRow
 from graphstore.traversal import Hop

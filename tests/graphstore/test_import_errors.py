@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from graphstore.importer import InputError, Progress, import_openalex, read_records
+from graphstore.ingest.importer import InputError, Progress, import_openalex, read_records
 from graphstore.protocol import GraphStore, StoreError
 from graphstore.records import WorkRow, WriteSummary
 from tests.graphstore.test_import import conference_slice

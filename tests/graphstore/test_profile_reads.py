@@ -13,7 +13,7 @@ from collections import defaultdict
 import neo4j
 import pytest
 
-from graphstore.neo4j_store import Neo4jStore, profile_read_parts
+from graphstore.engines.neo4j_store import Neo4jStore, profile_read_parts
 from graphstore.protocol import GraphStore, ProfileRead
 from graphstore.records import (
     AuthorshipRow,

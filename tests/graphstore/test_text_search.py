@@ -16,16 +16,16 @@ from pathlib import Path
 import pytest
 from neo4j import GraphDatabase
 
-from graphstore.text_search import (
+from graphstore.engines.text_search import (
     IN_MEMORY,
     NEO4J_FULLTEXT_INDEX,
     NEO4J_FULLTEXT_INDEXES,
     SearchDocument,
-    SearchHit,
     SqliteTextIndex,
     lucene_query,
     query_terms,
 )
+from graphstore.protocol import SearchHit
 
 AUGMIX = "W921788629796"
 

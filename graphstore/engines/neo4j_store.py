@@ -22,9 +22,9 @@ from neo4j.exceptions import (
 )
 from neo4j.exceptions import ClientError as Neo4jClientError
 
-from graphstore import cypher
-from graphstore.accounts import AccountCypher, ConflictingWriteError, Step
-from graphstore.cypher_store import (
+from graphstore.engines import cypher
+from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
+from graphstore.engines.cypher_store import (
     CypherStore,
     coauthor_weight,
     merge_affiliations,
@@ -33,14 +33,24 @@ from graphstore.cypher_store import (
     topic_from_row,
     work_from_row,
 )
+from graphstore.engines.text_search import (
+    NEO4J_FULLTEXT_INDEX,
+    NEO4J_FULLTEXT_INDEXES,
+    SearchDocument,
+    lucene_query,
+)
+from graphstore.engines.work_pages import descending_value
+from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.ids import NodeLabel
 from graphstore.instrumentation import remaining_seconds, timed_query
 from graphstore.protocol import (
     ProfileRead,
     ProfileReadResult,
+    SearchHit,
     StoreError,
     StoreTimeoutError,
     StoreUnavailableError,
+    WorkPage,
 )
 from graphstore.records import (
     CLOSE_COLLABORATION_WORKS,
@@ -51,16 +61,7 @@ from graphstore.records import (
     WorkPageRequest,
     WorkPosition,
 )
-from graphstore.text_search import (
-    NEO4J_FULLTEXT_INDEX,
-    NEO4J_FULLTEXT_INDEXES,
-    SearchDocument,
-    SearchHit,
-    lucene_query,
-)
 from graphstore.traversal import EdgeKind, Neighbour
-from graphstore.work_pages import WorkPage, descending_value
-from graphstore.writes import Dialect, Row, Statement
 
 SCHEMA = (
     "CREATE CONSTRAINT researcher_id IF NOT EXISTS FOR (n:Researcher) REQUIRE n.id IS UNIQUE",
@@ -69,7 +70,7 @@ SCHEMA = (
     "CREATE CONSTRAINT institution_id IF NOT EXISTS FOR (n:Institution) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT user_id IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT user_email IF NOT EXISTS FOR (n:User) REQUIRE n.email IS UNIQUE",
-    # One claimant per researcher (graphstore.accounts), whatever the claim's status.
+    # One claimant per researcher (graphstore.engines.accounts), whatever the claim's status.
     "CREATE CONSTRAINT claimed_researcher IF NOT EXISTS "
     "FOR ()-[c:CLAIMED]-() REQUIRE c.researcherId IS UNIQUE",
     "CREATE CONSTRAINT invitation_id IF NOT EXISTS FOR (n:Invitation) REQUIRE n.id IS UNIQUE",
@@ -101,7 +102,7 @@ RETURN count(node) AS n
 
 
 # The profile walk aggregated where the data is: one row per researcher instead of one per
-# co-authorship (thousands for a hub). Same figures and order as graphstore.profile_summary.
+# co-authorship (thousands for a hub). Same figures and order as graphstore.engines.profile_summary.
 # One subquery per part of the summary, named, so what each costs can be measured apart
 # (profile_read_parts, for bench/run.py's scale phase).
 _SUMMARY_HEAD = """
@@ -191,7 +192,7 @@ RETURN rid, works, citations, hIndex, topicCount, topics, collaboratorCount, clo
 # before the cursor too) from one walk, the page from another that keeps only what follows
 # the cursor and sorts just the top $limit (the largest page + 1, for hasNextPage) of it.
 # ``rank`` folds the three orders into one descending sort
-# (graphstore.work_pages.descending_value); a missing title sorts as the id. Titles, the
+# (graphstore.engines.work_pages.descending_value); a missing title sorts as the id. Titles, the
 # tie-break, are read only for works whose rank can reach the page (at least the $limit-th
 # largest rank): reading every work's title to sort was a sixth of the page's Neo4j CPU for the
 # hub (bench/README.md). Only the page's works are read whole.
@@ -454,7 +455,7 @@ class Neo4jStore(AccountCypher, CypherStore):
     async def _read(self, query: str, params: dict[str, Any]) -> list[Row]:
         # One row holding every row as a map: the async driver costs about 60 microseconds per
         # record received (a task and a socket wait each), so 2,000 co-authorship rows took
-        # 140 ms where the one collected row takes 20 ms (graphstore/README.md).
+        # 140 ms where the one collected row takes 20 ms (graphstore/engines/README.md).
         rows = await self._run(collected(query), params, RoutingControl.READ)
         found: list[Row] = rows[0]["rows"]
         return found

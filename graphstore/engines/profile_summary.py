@@ -2,8 +2,8 @@
 
 The embedded engine's way to answer ``GraphStore.profile_summaries``: LadybugDB runs the three
 hop queries (works, their authors, their topics) and this module ranks and counts. Neo4j
-aggregates the same walk in Cypher instead (graphstore.neo4j_store), and the conformance tests
-hold both to the same answers.
+aggregates the same walk in Cypher instead (graphstore.engines.neo4j_store), and the
+conformance tests hold both to the same answers.
 """
 
 from __future__ import annotations

@@ -308,7 +308,7 @@ def _filled_in(first: tuple[Any, ...], later: tuple[Any, ...]) -> tuple[Any, ...
 def work_tables(works: Iterable[WorkRow]) -> WorkTables:
     """Flatten works into the rows of each node and edge table they touch. A researcher or
     topic named on several of them keeps its first values, field by field
-    (_filled_in); institutions come settled that way (importer._Batch)."""
+    (_filled_in); institutions come settled that way (ingest.importer._Batch)."""
     tables = WorkTables()
     researchers = tables.researchers
     institutions = tables.institutions

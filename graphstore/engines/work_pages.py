@@ -1,33 +1,16 @@
 """Keyset pages of a researcher's works, ordered and filtered in Python.
 
 The embedded engine's way to answer ``GraphStore.work_pages`` from the walk's first hop;
-Neo4j orders, filters and cuts the page in Cypher (graphstore.neo4j_store) to the same answer.
+Neo4j orders, filters and cuts the page in Cypher (graphstore.engines.neo4j_store) to the same
+answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import msgspec
-
-from graphstore.records import WorkFilter, WorkOrder, WorkPageRequest, WorkPosition, WorkRecord
+from graphstore.records import WorkFilter, WorkOrder, WorkPageRequest, WorkPosition
 from graphstore.traversal import Neighbour
-
-
-class WorkPage(msgspec.Struct, frozen=True):
-    """A page of works with their positions, whether more follow, and the filtered total.
-
-    ``authors``, where the engine fetched them with the page, are each work's AUTHORS_OF_WORK
-    neighbours (aligned with ``works``), so the page's author lists need no further query.
-    They are whole unless ``authors_in_full`` is False: then, as the request allowed
-    (``author_names_only``), only their ids, names and positions are the stored ones.
-    """
-
-    works: tuple[tuple[WorkPosition, WorkRecord], ...]
-    has_next_page: bool
-    total: int
-    authors: tuple[tuple[Neighbour, ...], ...] | None = None
-    authors_in_full: bool = True
 
 
 def keeps(work_filter: WorkFilter, work: Neighbour) -> bool:

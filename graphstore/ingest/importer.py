@@ -32,7 +32,7 @@ import orjson
 from msgspec.structs import replace
 from tqdm import tqdm
 
-from graphstore.openalex import IMPORTED_ENTITIES, RecordError, entity_of, import_row
+from graphstore.ingest.openalex import IMPORTED_ENTITIES, RecordError, entity_of, import_row
 from graphstore.protocol import GraphCounts, GraphStore, StoreError, StoreUnavailableError
 from graphstore.records import AuthorRow, InstitutionRow, TopicRow, WorkRow, WriteSummary
 
@@ -513,7 +513,7 @@ class _Batch:
                 self._name(authorship.institutions, by_author=False)
             self.works.append((where, row))
         elif isinstance(row, AuthorRow):
-            # In the order the store reads them (graphstore.writes.author_upsert_plan).
+            # In the order the store reads them (graphstore.engines.writes.author_upsert_plan).
             self._name(row.last_known_institutions or (), by_author=True)
             self._name(tuple(a.institution for a in row.affiliations or ()), by_author=True)
             self.authors.append((where, row))

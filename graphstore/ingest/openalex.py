@@ -374,7 +374,7 @@ def _institution(entry: object, *, strict: bool) -> InstitutionRow | None:
     country = _optional_str(entry.get("country_code"), "country_code")
     kind = _optional_str(entry.get("type"), "type")
     stated_null = _NOTHING_STATED_NULL
-    if strict:  # A record of its own; one named on a work only fills in (writes.py).
+    if strict:  # A record of its own; one named on a work only fills in (engines.writes).
         given = {"ror": ("ror", ror), "country": ("country_code", country), "type": ("type", kind)}
         stated_null = frozenset(
             name for name, (source, value) in given.items() if value is None and source in entry

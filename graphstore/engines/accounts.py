@@ -1,7 +1,8 @@
 """Accounts in the graph: users, follows, claims of author records, collaboration invitations.
 
-``AccountStore`` is the protocol the resolvers use; ``AccountCypher`` implements it once for
-both engines over two engine primitives, ``_read`` and ``_transact``.
+``AccountStore`` (graphstore.protocol) is the protocol the resolvers use, over the records of
+graphstore.account_records; ``AccountCypher`` implements it once for both engines over two
+engine primitives, ``_read`` and ``_transact``.
 
 Every write is one checked transaction (``Step``): a step's rows are checked as they come, and
 a failed check raises ``RejectedWriteError`` inside the transaction, so a rejected write leaves
@@ -25,122 +26,25 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
+from graphstore.account_records import (
+    ClaimRecord,
+    InvitationRecord,
+    InvitationState,
+    NewInvitation,
+    NewUser,
+    ProfileEdit,
+    RejectedWriteError,
+    Rejection,
+    UserRecord,
+)
+from graphstore.engines.writes import Row
 from graphstore.records import ClaimState
-from graphstore.writes import Row
-
-ADMIN_ROLE = "admin"
-
-
-class InvitationState(StrEnum):
-    """Where a collaboration invitation stands."""
-
-    PENDING = "PENDING"
-    ACCEPTED = "ACCEPTED"
-    DECLINED = "DECLINED"
-
-
-class Rejection(StrEnum):
-    """Why the graph refused an account write; the resolvers turn each into a client error."""
-
-    EMAIL_TAKEN = "EMAIL_TAKEN"
-    UNKNOWN_USER = "UNKNOWN_USER"
-    UNKNOWN_RESEARCHER = "UNKNOWN_RESEARCHER"
-    UNKNOWN_INVITATION = "UNKNOWN_INVITATION"
-    CLAIMED_BY_OTHER = "CLAIMED_BY_OTHER"
-    NO_PENDING_CLAIM = "NO_PENDING_CLAIM"
-    NOT_CLAIMANT = "NOT_CLAIMANT"
-    NOT_INVITABLE = "NOT_INVITABLE"
-    OWN_RECORD = "OWN_RECORD"
-    RATE_LIMITED = "RATE_LIMITED"
-    ALREADY_ANSWERED = "ALREADY_ANSWERED"
-
-
-class RejectedWriteError(Exception):
-    """An account write the graph refused; its transaction was rolled back."""
-
-    def __init__(self, reason: Rejection) -> None:
-        super().__init__(reason.value)
-        self.reason = reason
 
 
 class ConflictingWriteError(Exception):
     """A write broke a uniqueness guarantee (a constraint or a primary key) and was rolled back."""
-
-
-@dataclass(frozen=True, slots=True)
-class UserRecord:
-    """An account, without its password hash (see ``AccountStore.credentials``)."""
-
-    id: str
-    name: str
-    email: str
-    roles: tuple[str, ...]
-    orcid: str | None
-    orcid_verified: bool
-    created_at: str
-
-    @property
-    def is_admin(self) -> bool:
-        """Whether the account may approve claims and verify ORCIDs."""
-        return ADMIN_ROLE in self.roles
-
-
-@dataclass(frozen=True, slots=True)
-class NewUser:
-    """An account to create; the email is already normalised and the password hashed."""
-
-    id: str
-    name: str
-    email: str
-    password_hash: str
-    roles: tuple[str, ...] = ()
-    orcid: str | None = None
-    orcid_verified: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimRecord:
-    """A user's claim of a researcher record: PENDING until an administrator approves it."""
-
-    researcher_id: str
-    user_id: str
-    status: ClaimState
-    created_at: str
-    approved_at: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ProfileEdit:
-    """What a claimant changes on their record: None keeps a value, an empty bio removes it."""
-
-    bio: str | None = None
-    open_to_collaborate: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NewInvitation:
-    """An invitation to write; its sender and message are already checked."""
-
-    id: str
-    sender_id: str
-    researcher_id: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class InvitationRecord:
-    """A collaboration invitation from a user to a (claimed) researcher."""
-
-    id: str
-    sender_id: str
-    researcher_id: str
-    message: str
-    status: InvitationState
-    created_at: str
-    responded_at: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,80 +62,6 @@ class Step:
 def timestamp(moment: datetime) -> str:
     """Fixed-width UTC ISO 8601 text (``2024-05-01T12:00:00.000000Z``): sorts as it reads."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-class AccountStore(Protocol):
-    """What the account resolvers need from a graph store."""
-
-    async def users(self, ids: Sequence[str]) -> list[UserRecord | None]:
-        """Accounts by id, None where absent."""
-
-    async def credentials(self, email: str) -> tuple[UserRecord, str] | None:
-        """The account with this (normalised) email and its password hash."""
-
-    async def create_user(self, user: NewUser, now: datetime) -> UserRecord:
-        """Create an account; EMAIL_TAKEN when the email has one."""
-
-    async def set_orcid(self, user_id: str, orcid: str, verified: bool) -> UserRecord:
-        """Record a user's ORCID and whether an administrator verified it.
-
-        Researchers the user has claimed (approved) get their ``orcidVerified`` recomputed.
-        """
-
-    async def follows(self, user_id: str, researcher_ids: Sequence[str]) -> list[bool]:
-        """Whether the user follows each researcher."""
-
-    async def followed(self, user_ids: Sequence[str]) -> list[list[str]]:
-        """Researcher ids each user follows, most recently followed first."""
-
-    async def follow(self, user_id: str, researcher_id: str, now: datetime) -> None:
-        """Follow a researcher; following twice is one follow."""
-
-    async def unfollow(self, user_id: str, researcher_id: str) -> None:
-        """Stop following a researcher; not following already is no error."""
-
-    async def claims_of_researchers(self, ids: Sequence[str]) -> list[ClaimRecord | None]:
-        """The claim on each researcher, None where there is none."""
-
-    async def claims_of_users(self, ids: Sequence[str]) -> list[list[ClaimRecord]]:
-        """Each user's claims, newest first."""
-
-    async def pending_claims(self, first: int) -> list[ClaimRecord]:
-        """Claims awaiting an administrator, oldest first."""
-
-    async def claim(self, user_id: str, researcher_id: str, now: datetime) -> ClaimRecord:
-        """Claim a researcher record (PENDING), or return the claim the user already has.
-
-        CLAIMED_BY_OTHER when someone else holds a claim on it, also when two claim at once.
-        """
-
-    async def approve_claim(self, researcher_id: str, now: datetime) -> ClaimRecord:
-        """Make the pending claim CLAIMED; the record's ORCID counts as verified when the
-        claimant's administrator-verified ORCID equals it."""
-
-    async def reject_claim(self, researcher_id: str) -> None:
-        """Remove the pending claim; the record is UNCLAIMED again."""
-
-    async def update_profile(self, user_id: str, researcher_id: str, edit: ProfileEdit) -> None:
-        """Change a researcher's bio and openness; NOT_CLAIMANT unless the user holds the
-        approved claim."""
-
-    async def invitations(self, ids: Sequence[str]) -> list[InvitationRecord | None]:
-        """Invitations by id, None where absent."""
-
-    async def received_invitations(self, user_ids: Sequence[str]) -> list[list[InvitationRecord]]:
-        """Invitations to the researchers each user has claimed (approved), newest first."""
-
-    async def create_invitation(
-        self, invitation: NewInvitation, now: datetime, since: datetime, limit: int
-    ) -> InvitationRecord:
-        """Invite a claimed, open researcher; RATE_LIMITED when the sender sent ``limit``
-        invitations after ``since``."""
-
-    async def answer_invitation(
-        self, user_id: str, invitation_id: str, accept: bool, now: datetime
-    ) -> InvitationRecord:
-        """Accept or decline a pending invitation to a researcher the user has claimed."""
 
 
 # --- Cypher. Values are always parameters; the only text chosen at run time is a fixed

@@ -2,7 +2,7 @@
 
 LadybugDB allows one writer at a time, so writes go through one connection under a lock;
 reads share a small pool of connections. Its Cypher dialect differs from Neo4j's in a few
-places (typed tables, no ``type(r)``, bounded walks); see graphstore/README.md.
+places (typed tables, no ``type(r)``, bounded walks); see graphstore/engines/README.md.
 """
 
 from __future__ import annotations
@@ -18,19 +18,20 @@ from typing import Any
 
 import ladybug
 
-from graphstore import cypher, writes
-from graphstore.accounts import AccountCypher, ConflictingWriteError, Step
-from graphstore.cypher_store import CypherStore
+from graphstore.engines import cypher, writes
+from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
+from graphstore.engines.cypher_store import CypherStore
+from graphstore.engines.text_search import SearchDocument, SqliteTextIndex
+from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.instrumentation import timed_query
 from graphstore.protocol import (
+    SearchHit,
     StoreError,
     StoreLockedError,
     StoreTimeoutError,
     StoreUnavailableError,
 )
 from graphstore.records import WorkRow, WriteSummary
-from graphstore.text_search import SearchDocument, SearchHit, SqliteTextIndex
-from graphstore.writes import Dialect, Row, Statement
 
 SCHEMA = (
     "CREATE NODE TABLE IF NOT EXISTS Researcher(id STRING PRIMARY KEY, name STRING, "
@@ -59,7 +60,8 @@ SCHEMA = (
     "CREATE REL TABLE IF NOT EXISTS CITES_MISSING(FROM Work TO MissingWork)",
     "ALTER TABLE Researcher ADD IF NOT EXISTS lastKnownInstitutions STRING[]",
     "ALTER TABLE Topic ADD IF NOT EXISTS updatedDate STRING",
-    # Accounts (graphstore.accounts): invitations, and the newer columns of users and claims.
+    # Accounts (graphstore.engines.accounts): invitations, and the newer columns of users and
+    # claims.
     "ALTER TABLE User ADD IF NOT EXISTS lastInvitationAt STRING",
     "ALTER TABLE CLAIMED ADD IF NOT EXISTS researcherId STRING",
     "ALTER TABLE CLAIMED ADD IF NOT EXISTS approvedAt STRING",

@@ -24,6 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final
 
+from graphstore.protocol import SearchHit
 from graphstore.records import WorkRow
 
 __all__ = [
@@ -33,7 +34,6 @@ __all__ = [
     "SEARCH_KINDS",
     "QueryTerms",
     "SearchDocument",
-    "SearchHit",
     "SqliteTextIndex",
     "TextSearchUnavailableError",
     "documents_for_works",
@@ -80,15 +80,6 @@ class SearchDocument:
     def __post_init__(self) -> None:
         if self.kind not in SEARCH_KINDS:
             raise ValueError(f"unknown search kind {self.kind!r}; expected one of {SEARCH_KINDS}")
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    """One match: higher ``score`` is more relevant; scores only compare within one search."""
-
-    id: str
-    kind: str
-    score: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """What both engines share: the reads and the write plan, over an engine's way to run Cypher.
 
 An engine subclasses CypherStore and supplies ``_read`` and ``_write`` (its driver or
-connection, its transactions, its errors); the Cypher itself lives in graphstore.cypher.
+connection, its transactions, its errors); the Cypher itself lives in graphstore.engines.cypher.
 """
 
 from __future__ import annotations
@@ -10,10 +10,19 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from graphstore import cypher, writes
+from graphstore.engines import cypher, writes
+from graphstore.engines.profile_summary import summarise
+from graphstore.engines.text_search import SearchDocument, documents_for_works
+from graphstore.engines.work_pages import page_positions
+from graphstore.engines.writes import Row, Statement
 from graphstore.ids import NodeLabel
-from graphstore.profile_summary import summarise
-from graphstore.protocol import GraphCounts, ProfileRead, ProfileReadResult
+from graphstore.protocol import (
+    GraphCounts,
+    ProfileRead,
+    ProfileReadResult,
+    SearchHit,
+    WorkPage,
+)
 from graphstore.records import (
     AffiliationRecord,
     AuthorRow,
@@ -29,10 +38,7 @@ from graphstore.records import (
     WorkRow,
     WriteSummary,
 )
-from graphstore.text_search import SearchDocument, SearchHit, documents_for_works
 from graphstore.traversal import EdgeKind, Hop, HopSpec, Neighbour
-from graphstore.work_pages import WorkPage, page_positions
-from graphstore.writes import Row, Statement
 
 NODE_LABELS = ("Researcher", "Work", "Topic", "Institution", "User")
 EDGE_TYPES = ("AUTHORED", "HAS_TOPIC", "PART_OF", "AFFILIATED_WITH", "CITES", "FOLLOWS", "CLAIMED")
