@@ -2,14 +2,16 @@
 
 Both walk the graph level by level with ``GraphStore.neighbours`` (one store query per hop
 kind per level), so a profile page and the explorer share every edge definition and weight.
+A neighbourhood follows a ``Walk`` (graphstore.walk): its hops, its depth and its budget.
 
 Weights of returned nodes (higher is stronger; ties are broken by id):
-- researcher: the sum of the AUTHORED weights that reach it, 1 / (authors - 1) per work, so at
-  depth 2 from a researcher it is exactly Newman's collaboration strength with the centre;
-- topic: the sum of the HAS_TOPIC scores that reach it;
 - work: its citation count;
-- institution: the number of edges that reach it.
-The centre has weight 1. When the limit cuts a level, the strongest candidates survive.
+- any other node: the sum of the weights of the edges that reach it from the level before:
+  a researcher reached over AUTHORED at depth 2 from a researcher (or over COAUTHOR at
+  depth 1) weighs exactly Newman's collaboration strength with the centre; a topic, the
+  HAS_TOPIC scores (or the works shared, over CO_OCCURS); an institution, the authorships
+  naming it (and 1 for an Author record's affiliation).
+The centre has weight 1. The budget's rules are Walk's.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from graphstore.ids import NodeLabel, label_of
-from graphstore.traversal import EdgeKind, Hop, Neighbour, hops_from
+from graphstore.traversal import EdgeKind, Hop, Neighbour
+from graphstore.walk import VIEW_HOPS, View, Walk, fair_shares
 
 NeighbourFn = Callable[[Sequence[str], Hop], Awaitable[list[list[Neighbour]]]]
 
@@ -47,6 +50,7 @@ class GraphEdgeRecord:
     target: str
     kind: EdgeKind
     weight: float
+    count: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,73 +60,105 @@ class SubgraphRecord:
     nodes: tuple[GraphNodeRecord, ...]
     edges: tuple[GraphEdgeRecord, ...]
     truncated: bool
+    omitted: tuple[OmittedRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OmittedRecord:
+    """How many nodes of a kind a level reached but left out for the budget."""
+
+    hop: int
+    label: NodeLabel
+    count: int
+
+
+# Contracted edges are symmetric: one edge a pair, whichever end the walk came from.
+_SYMMETRIC = frozenset({EdgeKind.COAUTHOR, EdgeKind.CO_OCCURS})
 
 
 def _node_weight(label: NodeLabel, reaching: Sequence[Neighbour]) -> float:
     if label is NodeLabel.WORK:
         return reaching[0].node_weight
-    if label is NodeLabel.INSTITUTION:
-        return float(len(reaching))
     return round(sum(n.edge_weight for n in reaching), 9)
 
 
-async def explore(
-    neighbours: NeighbourFn,
-    center: str,
-    center_name: str,
-    depth: int,
-    limit: int,
-    kinds: Collection[NodeLabel] | None = None,
-) -> SubgraphRecord:
-    """The neighbourhood of ``center`` up to ``depth`` hops, at most ``limit`` nodes.
-
-    ``kinds`` limits the kinds of node visited and returned (the centre is always there).
-    """
-    allowed = set(kinds) if kinds else set(NodeLabel)
+async def explore(neighbours: NeighbourFn, walk: Walk, center_name: str) -> SubgraphRecord:
+    """The neighbourhood ``walk`` describes, at most ``walk.limit`` nodes."""
+    center = walk.center
     nodes: dict[str, GraphNodeRecord] = {
         center: GraphNodeRecord(center, label_of(center), center_name, 0, 1.0)
     }
     edges: dict[tuple[str, str, EdgeKind], GraphEdgeRecord] = {}
+    reached_edges: list[GraphEdgeRecord] = []
+    left_out: list[list[GraphNodeRecord]] = []
     frontier = [center]
-    truncated = False
-    for level in range(1, depth + 1):
+    for level in range(1, walk.depth + 1):
         if not frontier:
             break
-        reached = await _expand(neighbours, frontier, allowed)
+        reached = await _expand(neighbours, frontier, walk.hops)
+        reached_edges.extend(edge for _, edge in reached)
         candidates: dict[str, list[Neighbour]] = {}
         for neighbour, _ in reached:
             if neighbour.target not in nodes:
                 candidates.setdefault(neighbour.target, []).append(neighbour)
-        ranked = sorted(
-            (
-                GraphNodeRecord(
-                    node_id,
-                    found[0].label,
-                    found[0].name,
-                    level,
-                    _node_weight(found[0].label, found),
-                )
-                for node_id, found in candidates.items()
-            ),
-            key=lambda n: (-n.weight, n.id),
-        )
-        room = limit - len(nodes)
-        kept = ranked[:room]
+        ranked = _ranked(level, candidates)
+        room = -(-(walk.limit - len(nodes)) // (walk.depth - level + 1))
+        kept, rest = _kept(ranked, room)
         nodes.update((n.id, n) for n in kept)
-        for _, edge in reached:
-            if edge.source in nodes and edge.target in nodes:
-                edges[(edge.source, edge.target, edge.kind)] = edge
-        if len(ranked) > room:
-            truncated = True
-            break
+        left_out.append(rest)
         frontier = [n.id for n in kept]
+    # Budget no level could use: the strongest left out, nearest levels first.
+    omitted: list[OmittedRecord] = []
+    for level, rest in enumerate(left_out, start=1):
+        kept, rest = _kept(rest, walk.limit - len(nodes))
+        nodes.update((n.id, n) for n in kept)
+        counts: dict[NodeLabel, int] = {}
+        for node in rest:
+            counts[node.label] = counts.get(node.label, 0) + 1
+        omitted += [OmittedRecord(level, label, n) for label, n in sorted(counts.items())]
+    for edge in reached_edges:
+        if edge.source in nodes and edge.target in nodes:
+            edges[(edge.source, edge.target, edge.kind)] = edge
     return SubgraphRecord(
         center=center,
-        depth=depth,
+        depth=walk.depth,
         nodes=tuple(sorted(nodes.values(), key=lambda n: (n.hop, -n.weight, n.id))),
         edges=tuple(sorted(edges.values(), key=lambda e: (e.source, e.target, e.kind.value))),
-        truncated=truncated,
+        truncated=bool(omitted),
+        omitted=tuple(omitted),
     )
+
+
+def _ranked(level: int, candidates: dict[str, list[Neighbour]]) -> list[GraphNodeRecord]:
+    return sorted(
+        (
+            GraphNodeRecord(
+                node_id, found[0].label, found[0].name, level, _node_weight(found[0].label, found)
+            )
+            for node_id, found in candidates.items()
+        ),
+        key=lambda n: (-n.weight, n.id),
+    )
+
+
+def _kept(
+    ranked: Sequence[GraphNodeRecord], room: int
+) -> tuple[list[GraphNodeRecord], list[GraphNodeRecord]]:
+    """The nodes a level keeps within ``room``, its fair share per kind, strongest first;
+    and the rest, still strongest first."""
+    demands: dict[NodeLabel, int] = {}
+    for node in ranked:
+        demands[node.label] = demands.get(node.label, 0) + 1
+    shares = fair_shares(demands, max(room, 0))
+    kept: list[GraphNodeRecord] = []
+    rest: list[GraphNodeRecord] = []
+    for node in ranked:
+        if shares[node.label] > 0:
+            shares[node.label] -= 1
+            kept.append(node)
+        else:
+            rest.append(node)
+    return kept, rest
 
 
 @dataclass(slots=True)
@@ -154,7 +190,7 @@ async def shortest_path(
         _Side([start_id], {start_id: None}),
         _Side([goal_id], {goal_id: None}),
     )
-    everything = set(NodeLabel)
+    everything = VIEW_HOPS[View.FULL]
     for _ in range(max_depth):
         if deadline is not None and time.monotonic() > deadline:
             return None
@@ -219,29 +255,28 @@ def _path_subgraph(
 
 
 async def _expand(
-    neighbours: NeighbourFn, frontier: Sequence[str], allowed: set[NodeLabel]
+    neighbours: NeighbourFn, frontier: Sequence[str], hops: Collection[Hop]
 ) -> list[tuple[Neighbour, GraphEdgeRecord]]:
-    """Every neighbour of the frontier over the hops to allowed kinds, with its edge."""
+    """Every neighbour of the frontier over ``hops``, with its edge."""
     by_label: dict[NodeLabel, list[str]] = {}
     for node_id in frontier:
         by_label.setdefault(label_of(node_id), []).append(node_id)
-    hops = [
-        (hop, ids)
-        for label, ids in by_label.items()
-        for hop in hops_from(label)
-        if hop.spec.target in allowed
-    ]
-    results = await asyncio.gather(*(neighbours(ids, hop) for hop, ids in hops))
+    walked = [(hop, by_label[hop.spec.source]) for hop in hops if hop.spec.source in by_label]
+    results = await asyncio.gather(*(neighbours(ids, hop) for hop, ids in walked))
     reached: list[tuple[Neighbour, GraphEdgeRecord]] = []
-    for (hop, _), found_lists in zip(hops, results, strict=True):
+    for (hop, _), found_lists in zip(walked, results, strict=True):
         for found in found_lists:
             reached.extend((n, _edge(n, forward=hop.spec.forward)) for n in found)
     return reached
 
 
 def _edge(neighbour: Neighbour, *, forward: bool) -> GraphEdgeRecord:
-    """The edge a hop walked, in the relationship's own direction."""
+    """The edge a hop walked, in the relationship's own direction (a symmetric one from the
+    smaller id)."""
     source, target = (
         (neighbour.source, neighbour.target) if forward else (neighbour.target, neighbour.source)
     )
-    return GraphEdgeRecord(source, target, neighbour.edge, round(neighbour.edge_weight, 9))
+    if neighbour.edge in _SYMMETRIC and target < source:
+        source, target = target, source
+    weight = round(neighbour.edge_weight, 9)
+    return GraphEdgeRecord(source, target, neighbour.edge, weight, neighbour.paths)

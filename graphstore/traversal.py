@@ -1,14 +1,16 @@
-"""The one traversal primitive: expand a frontier of nodes by one typed hop.
+"""The hops a walk may take, as plain data: the allow-list the compiler turns into Cypher.
 
-A profile page and the explorer are the same walk at different depths. Collaborators are
-Researcher -AUTHORED-> Work <-AUTHORED- Researcher, a researcher's topics are
+A profile page and the explorer are the same walk at different depths (graphstore.walk).
+Collaborators are Researcher -AUTHORED-> Work <-AUTHORED- Researcher, a researcher's topics are
 Researcher -AUTHORED-> Work -HAS_TOPIC-> Topic, and the explorer walks the same hops from any
-node. Every hop is one store query for the whole frontier (``GraphStore.neighbours``).
-
-Weights, the same for the profile and the explorer:
+node. Every hop is one store query for the whole frontier (``GraphStore.neighbours``), printed
+from these specs by graphstore.engines.compiler, which also computes each edge's weight:
 - AUTHORED: 1 / (authors - 1), a work's share in Newman's collaboration strength (1 for a
-  single-author work); summed over the works two researchers share, it is their strength.
-- HAS_TOPIC: the topic's score for the work. PART_OF, CITES, AFFILIATED_WITH: 1.
+  single-author work); COAUTHOR: their sum over the works two researchers share, the strength;
+- HAS_TOPIC: the topic's score for the work (a researcher's topic: the works it tags);
+- CO_OCCURS: the works two topics share; AFFILIATED_WITH (authorships) and
+  FROM_INSTITUTION: the authorships that name the institution; PART_OF, CITES and
+  AFFILIATED_WITH (Author records): 1.
 """
 
 from __future__ import annotations
@@ -22,22 +24,45 @@ from graphstore.records import InstitutionRecord, ResearcherRecord, TopicRecord
 
 
 class EdgeKind(StrEnum):
-    """Relationship types of the graph. Cypher types come from here, never from input."""
+    """Edges a walk draws. The first five are relationship types of the graph (Cypher types
+    come from here, never from input); the others are drawn for walks that contract a path:
+    AFFILIATED_WITH also stands for a researcher's authorships at an institution,
+    FROM_INSTITUTION for a work's, COAUTHOR for works two researchers share, CO_OCCURS for
+    works two topics share."""
 
     AUTHORED = "AUTHORED"
     HAS_TOPIC = "HAS_TOPIC"
     PART_OF = "PART_OF"
     AFFILIATED_WITH = "AFFILIATED_WITH"
     CITES = "CITES"
+    FROM_INSTITUTION = "FROM_INSTITUTION"
+    COAUTHOR = "COAUTHOR"
+    CO_OCCURS = "CO_OCCURS"
+
+
+class HopShape(StrEnum):
+    """How a hop reaches its target: over one relationship, over two through a work (a
+    contracted hop: co-authors, co-occurring topics, a researcher's topics), or through the
+    institution ids an authorship (AUTHORED) lists."""
+
+    RELATIONSHIP = "RELATIONSHIP"
+    THROUGH_WORK = "THROUGH_WORK"
+    AUTHORSHIP_INSTITUTIONS = "AUTHORSHIP_INSTITUTIONS"
 
 
 class HopSpec(msgspec.Struct, frozen=True):
-    """One hop: from nodes of ``source`` over ``edge`` (forwards or backwards) to ``target``."""
+    """One hop: from nodes of ``source`` to nodes of ``target``, drawn as an ``edge``.
+
+    RELATIONSHIP hops walk the relationship ``edge`` forwards or backwards; the other shapes
+    say in ``shape`` which path they walk (the compiler in graphstore.engines has the
+    patterns).
+    """
 
     source: NodeLabel
     edge: EdgeKind
     target: NodeLabel
     forward: bool
+    shape: HopShape = HopShape.RELATIONSHIP
 
 
 class Hop(StrEnum):
@@ -53,6 +78,11 @@ class Hop(StrEnum):
     CITERS_OF_WORK = "CITERS_OF_WORK"
     INSTITUTIONS_OF_RESEARCHER = "INSTITUTIONS_OF_RESEARCHER"
     RESEARCHERS_OF_INSTITUTION = "RESEARCHERS_OF_INSTITUTION"
+    AUTHORSHIP_INSTITUTIONS_OF_RESEARCHER = "AUTHORSHIP_INSTITUTIONS_OF_RESEARCHER"
+    INSTITUTIONS_OF_WORK = "INSTITUTIONS_OF_WORK"
+    COAUTHORS_OF_RESEARCHER = "COAUTHORS_OF_RESEARCHER"
+    TOPICS_OF_RESEARCHER = "TOPICS_OF_RESEARCHER"
+    COOCCURRING_TOPICS = "COOCCURRING_TOPICS"
 
     @property
     def spec(self) -> HopSpec:
@@ -62,6 +92,8 @@ class Hop(StrEnum):
 
 _RESEARCHER, _WORK = NodeLabel.RESEARCHER, NodeLabel.WORK
 _TOPIC, _INSTITUTION = NodeLabel.TOPIC, NodeLabel.INSTITUTION
+_THROUGH_WORK = HopShape.THROUGH_WORK
+_AUTHORSHIPS = HopShape.AUTHORSHIP_INSTITUTIONS
 HOP_SPECS: dict[Hop, HopSpec] = {
     Hop.WORKS_OF_RESEARCHER: HopSpec(_RESEARCHER, EdgeKind.AUTHORED, _WORK, forward=True),
     Hop.AUTHORS_OF_WORK: HopSpec(_WORK, EdgeKind.AUTHORED, _RESEARCHER, forward=False),
@@ -77,12 +109,22 @@ HOP_SPECS: dict[Hop, HopSpec] = {
     Hop.RESEARCHERS_OF_INSTITUTION: HopSpec(
         _INSTITUTION, EdgeKind.AFFILIATED_WITH, _RESEARCHER, forward=False
     ),
+    Hop.AUTHORSHIP_INSTITUTIONS_OF_RESEARCHER: HopSpec(
+        _RESEARCHER, EdgeKind.AFFILIATED_WITH, _INSTITUTION, forward=True, shape=_AUTHORSHIPS
+    ),
+    Hop.INSTITUTIONS_OF_WORK: HopSpec(
+        _WORK, EdgeKind.FROM_INSTITUTION, _INSTITUTION, forward=True, shape=_AUTHORSHIPS
+    ),
+    Hop.COAUTHORS_OF_RESEARCHER: HopSpec(
+        _RESEARCHER, EdgeKind.COAUTHOR, _RESEARCHER, forward=True, shape=_THROUGH_WORK
+    ),
+    Hop.TOPICS_OF_RESEARCHER: HopSpec(
+        _RESEARCHER, EdgeKind.HAS_TOPIC, _TOPIC, forward=True, shape=_THROUGH_WORK
+    ),
+    Hop.COOCCURRING_TOPICS: HopSpec(
+        _TOPIC, EdgeKind.CO_OCCURS, _TOPIC, forward=True, shape=_THROUGH_WORK
+    ),
 }
-
-
-def hops_from(label: NodeLabel) -> tuple[Hop, ...]:
-    """Every hop that starts at nodes of this label."""
-    return tuple(hop for hop, spec in HOP_SPECS.items() if spec.source is label)
 
 
 class Neighbour(msgspec.Struct, frozen=True):
@@ -92,7 +134,8 @@ class Neighbour(msgspec.Struct, frozen=True):
     ``record`` is the target itself when it is small (researcher, topic, institution), so the
     walk needs no second look-up; works, whose abstracts are large, load by id. ``year`` and
     ``work_type`` (target works), ``position`` and ``institutions`` (authorships) are set where
-    the hop knows them.
+    the hop knows them; ``paths`` is how many paths a contracted hop stands for (the works two
+    co-authors share, the authorships naming an institution), with ``years`` their works'.
     """
 
     source: str
@@ -107,3 +150,5 @@ class Neighbour(msgspec.Struct, frozen=True):
     work_type: str | None = None
     position: int | None = None
     institutions: tuple[str, ...] = ()
+    paths: int = 1
+    years: tuple[int, ...] = ()

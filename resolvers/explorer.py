@@ -16,6 +16,7 @@ from graphstore.explore import (
 )
 from graphstore.ids import NodeLabel, label_of
 from graphstore.traversal import Hop, Neighbour
+from graphstore.walk import VIEW_KIND, View, Walk, view_hops
 from resolvers.context import RequestContext
 from resolvers.errors import NO_KINDS, NOT_FOUND, ClientError, bad_input
 from resolvers.lookups import client_id
@@ -63,16 +64,25 @@ async def neighbourhood(
     depth: int,
     limit: int,
     kinds: Sequence[NodeLabel] | None,
+    view: View = View.FULL,
 ) -> SubgraphRecord:
-    """The neighbourhood of a node, as the explorer draws it."""
+    """The neighbourhood of a node in a view of the graph, as the explorer draws it."""
     _checked(depth, limit)
     if kinds is not None and not kinds:
         raise bad_input(NO_KINDS)
+    if kinds is not None and view is not View.FULL:
+        raise bad_input(f"kinds: only the FULL view takes kinds; {view.value} walks one kind")
     center = client_id(raw_center, argument="center")
+    walked = VIEW_KIND.get(view)
+    if walked is not None and label_of(center) is not walked:
+        raise bad_input(
+            f"center: the {view.value} view walks {walked.value.lower()}s; {center} is not one"
+        )
     name = await node_name(context, center)
     if name is None:
         raise ClientError(f"center: no node {center} in the graph", NOT_FOUND)
-    return await explore(_via_loaders(context), center, name, depth, limit, kinds)
+    walk = Walk(center=center, depth=depth, limit=limit, hops=view_hops(view, kinds))
+    return await explore(_via_loaders(context), walk, name)
 
 
 async def path(

@@ -7,10 +7,11 @@ from typing import Annotated
 import strawberry
 
 from graphstore.ids import NodeLabel
+from graphstore.walk import View
 from resolvers import explorer
 from resolvers.context import RequestContext
 from schema.enums import NodeKind
-from schema.subgraph import Subgraph
+from schema.subgraph import ExploreView, Subgraph
 
 WalkedKinds = Annotated[
     list[NodeKind] | None,
@@ -26,6 +27,11 @@ def node_labels(kinds: list[NodeKind] | None) -> list[NodeLabel] | None:
     return [NodeLabel[kind.name] for kind in kinds] if kinds is not None else None
 
 
+def walk_view(view: ExploreView) -> View:
+    """The walk's view of a GraphQL view."""
+    return View[view.name]
+
+
 @strawberry.interface(description="An entity of the research graph, by its OpenAlex id.")
 class Node:
     id: strawberry.ID
@@ -37,8 +43,9 @@ class Node:
         depth: int = 1,
         limit: int = 100,
         kinds: WalkedKinds = None,
+        view: ExploreView = ExploreView.FULL,
     ) -> Subgraph:
         record = await explorer.neighbourhood(
-            info.context, str(self.id), depth, limit, node_labels(kinds)
+            info.context, str(self.id), depth, limit, node_labels(kinds), walk_view(view)
         )
         return Subgraph.from_record(record)

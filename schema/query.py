@@ -14,9 +14,9 @@ from resolvers.permissions import Administrator
 from schema.connections import PageInfo
 from schema.enums import NodeKind
 from schema.institution import Institution
-from schema.node import Node, WalkedKinds, node_labels
+from schema.node import Node, WalkedKinds, node_labels, walk_view
 from schema.researcher import Researcher
-from schema.subgraph import Subgraph
+from schema.subgraph import ExploreView, Subgraph
 from schema.topic import Topic
 from schema.user import Claim, User
 from schema.work import Work
@@ -77,7 +77,9 @@ class Query:
 
     @strawberry.field(
         description="The neighbourhood of any node at a chosen depth (1-3), at most `limit` "
-        "nodes (up to 2,000); the strongest neighbours survive a cut."
+        "nodes (up to 2,000), in one of the graph's views: every level is represented, each "
+        "level's share of the limit split fairly among the kinds it reaches, the strongest "
+        "surviving a cut (`omitted` says what was left out)."
     )
     async def explore(
         self,
@@ -86,9 +88,10 @@ class Query:
         depth: int = 2,
         limit: int = 200,
         kinds: WalkedKinds = None,
+        view: ExploreView = ExploreView.FULL,
     ) -> Subgraph:
         record = await explorer.neighbourhood(
-            info.context, str(center), depth, limit, node_labels(kinds)
+            info.context, str(center), depth, limit, node_labels(kinds), walk_view(view)
         )
         return Subgraph.from_record(record)
 

@@ -10,13 +10,33 @@ from graphstore.explore import SubgraphRecord
 from schema.enums import NodeKind
 
 
-@strawberry.enum(description="Relationship types of the graph.")
+@strawberry.enum(
+    description="Edges a subgraph draws: the graph's relationships, AFFILIATED_WITH also for "
+    "a researcher's authorships at an institution, FROM_INSTITUTION for a work's, and the "
+    "contracted edges of the views: COAUTHOR (works two researchers share) and CO_OCCURS "
+    "(works two topics tag)."
+)
 class EdgeKind(Enum):
     AUTHORED = "AUTHORED"
     HAS_TOPIC = "HAS_TOPIC"
     PART_OF = "PART_OF"
     AFFILIATED_WITH = "AFFILIATED_WITH"
     CITES = "CITES"
+    FROM_INSTITUTION = "FROM_INSTITUTION"
+    COAUTHOR = "COAUTHOR"
+    CO_OCCURS = "CO_OCCURS"
+
+
+@strawberry.enum(
+    description="Which graph explore walks: FULL, every kind of node; COAUTHORS, researchers "
+    "linked by shared works (edge weight: Newman strength); CITATIONS, works linked by "
+    "citations both ways; TOPICS, topics linked by the works they share."
+)
+class ExploreView(Enum):
+    FULL = "FULL"
+    COAUTHORS = "COAUTHORS"
+    CITATIONS = "CITATIONS"
+    TOPICS = "TOPICS"
 
 
 @strawberry.type(description="A node of a subgraph: its kind, label, distance and weight.")
@@ -34,6 +54,18 @@ class GraphEdge:
     target: strawberry.ID
     kind: EdgeKind
     weight: float
+    count: int = strawberry.field(
+        description="How many paths the edge stands for: the works shared (COAUTHOR, "
+        "CO_OCCURS), the authorships naming the institution (AFFILIATED_WITH from "
+        "authorships, FROM_INSTITUTION); 1 for a relationship of the graph."
+    )
+
+
+@strawberry.type(description="How many nodes of a kind a level reached but left out.")
+class Omitted:
+    hop: int
+    kind: NodeKind
+    count: int
 
 
 @strawberry.type(description="A neighbourhood or a path, ready to draw.")
@@ -43,6 +75,9 @@ class Subgraph:
     nodes: list[GraphNode]
     edges: list[GraphEdge]
     truncated: bool = strawberry.field(description="True when the limit cut the neighbourhood.")
+    omitted: list[Omitted] = strawberry.field(
+        description="What the limit left out, by hop and kind, of the nodes the walk reached."
+    )
 
     @classmethod
     def from_record(cls, record: SubgraphRecord) -> Subgraph:
@@ -66,8 +101,13 @@ class Subgraph:
                     target=strawberry.ID(e.target),
                     kind=EdgeKind[e.kind.value],
                     weight=e.weight,
+                    count=e.count,
                 )
                 for e in record.edges
             ],
             truncated=record.truncated,
+            omitted=[
+                Omitted(hop=o.hop, kind=NodeKind[o.label.name], count=o.count)
+                for o in record.omitted
+            ],
         )

@@ -1,7 +1,8 @@
 """What both engines share: the reads and the write plan, over an engine's way to run Cypher.
 
 An engine subclasses CypherStore and supplies ``_read`` and ``_write`` (its driver or
-connection, its transactions, its errors); the Cypher itself lives in graphstore.engines.cypher.
+connection, its transactions, its errors); the walk's Cypher comes from
+graphstore.engines.compiler, look-ups from graphstore.engines.cypher.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from graphstore.engines import cypher, writes
-from graphstore.engines.profile_summary import summarise
+from graphstore.engines.compiler import hop_query
 from graphstore.engines.text_search import SearchDocument, documents_for_works
 from graphstore.engines.work_pages import page_positions
 from graphstore.engines.writes import Row, Statement
@@ -27,18 +28,20 @@ from graphstore.records import (
     AffiliationRecord,
     AuthorRow,
     ClaimState,
+    CollaborationRecord,
     InstitutionRecord,
     InstitutionRow,
     ProfileSummary,
     ResearcherRecord,
     TopicRecord,
     TopicRow,
+    TopicShareRecord,
     WorkPageRequest,
     WorkRecord,
     WorkRow,
     WriteSummary,
 )
-from graphstore.traversal import EdgeKind, Hop, HopSpec, Neighbour
+from graphstore.traversal import Hop, HopSpec, Neighbour
 
 NODE_LABELS = ("Researcher", "Work", "Topic", "Institution", "User")
 EDGE_TYPES = ("AUTHORED", "HAS_TOPIC", "PART_OF", "AFFILIATED_WITH", "CITES", "FOLLOWS", "CLAIMED")
@@ -48,7 +51,6 @@ class CypherStore(ABC):
     """Reads and writes expressed in the Cypher both engines accept."""
 
     engine: str
-    index_hints: bool = False
     dialect: writes.Dialect
 
     @abstractmethod
@@ -104,43 +106,21 @@ class CypherStore(ABC):
         return [found.get(i) for i in ids]
 
     async def neighbours(self, ids: Sequence[str], hop: Hop) -> list[list[Neighbour]]:
-        rows = await self._read(
-            cypher.neighbours(hop, index_hint=self.index_hints), {"ids": list(ids)}
-        )
+        rows = await self._read(hop_query(hop, self.dialect).text(), {"ids": list(ids)})
         spec = hop.spec
         found: dict[str, list[Neighbour]] = {i: [] for i in ids}
         for row in rows:
-            found[row["source"]].append(neighbour_from_row(row, spec))
+            # LadybugDB's anchored form gives a source with nothing over the hop a null row.
+            if row["target"] is not None:
+                found[row["source"]].append(neighbour_from_row(row, spec))
         return [found[i] for i in ids]
 
+    @abstractmethod
     async def profile_summaries(
         self, ids: Sequence[str], *, min_shared: int, top: int
     ) -> list[ProfileSummary]:
-        """The walk's three hops, each one query for all of ``ids``, aggregated in Python,
-        with the followers and affiliations queries."""
-        followers = await self.follower_counts(ids)
-        affiliations = await self.affiliations(ids)
-        works = await self.neighbours(ids, Hop.WORKS_OF_RESEARCHER)
-        work_ids = sorted({w.target for found in works for w in found})
-        authors = await self.neighbours(work_ids, Hop.AUTHORS_OF_WORK)
-        topics = await self.neighbours(work_ids, Hop.TOPICS_OF_WORK)
-        authors_of = dict(zip(work_ids, authors, strict=True))
-        topics_of = dict(zip(work_ids, topics, strict=True))
-        return [
-            summarise(
-                researcher_id,
-                found,
-                [authors_of[w.target] for w in found],
-                [topics_of[w.target] for w in found],
-                followers=followed,
-                affiliations=known,
-                min_shared=min_shared,
-                top=top,
-            )
-            for researcher_id, found, followed, known in zip(
-                ids, works, followers, affiliations, strict=True
-            )
-        ]
+        """Each researcher's figures: the compiled summary (graphstore.engines.compiler),
+        run as the engine can (one query on Neo4j, anchored parts on LadybugDB)."""
 
     async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
         """The researchers' works by one hop query, paged in Python, then the pages' works."""
@@ -180,12 +160,12 @@ class CypherStore(ABC):
         return [counted.get(i, 0) for i in ids]
 
     async def affiliations(self, ids: Sequence[str]) -> list[list[AffiliationRecord]]:
-        params = {"ids": list(ids)}
-        rows: dict[str, list[Row]] = {i: [] for i in ids}
-        for query in (cypher.AUTHORSHIP_AFFILIATIONS, cypher.RECORD_AFFILIATIONS):
-            for row in await self._read(query, params):
-                rows[row["rid"]].append(row)
-        return [merge_affiliations(rows[i]) for i in ids]
+        """The institutions of each researcher's authorships and of its Author record."""
+        found: list[list[Row]] = [[] for _ in ids]
+        for hop in (Hop.AUTHORSHIP_INSTITUTIONS_OF_RESEARCHER, Hop.INSTITUTIONS_OF_RESEARCHER):
+            for rows, reached in zip(found, await self.neighbours(ids, hop), strict=True):
+                rows.extend(_affiliation_row(n) for n in reached)
+        return [merge_affiliations(rows) for rows in found]
 
     async def upsert_works(self, rows: Sequence[WorkRow]) -> WriteSummary:
         latest = writes.latest_versions(rows, _work_id)
@@ -326,19 +306,8 @@ def researcher_record(
     )
 
 
-def coauthor_weight(author_count: int | None) -> float:
-    """An authorship's weight towards each co-author: a work shared by many counts for less."""
-    authors = int(author_count or 1)
-    return 1.0 / (authors - 1) if authors > 1 else 1.0
-
-
 def neighbour_from_row(row: Row, spec: HopSpec) -> Neighbour:
-    if spec.edge is EdgeKind.AUTHORED:
-        edge_weight = coauthor_weight(row.get("authorCount"))
-    elif spec.edge is EdgeKind.HAS_TOPIC:
-        edge_weight = float(row.get("score") or 0.0)
-    else:
-        edge_weight = 1.0
+    """A hop's row as a Neighbour; the edge's weight is the one the compiled query computed."""
     year = row.get("year")
     position = row.get("position")
     target_row = {**row, "id": row["target"]}
@@ -349,19 +318,61 @@ def neighbour_from_row(row: Row, spec: HopSpec) -> Neighbour:
         record = topic_from_row(target_row)
     elif spec.target is NodeLabel.INSTITUTION:
         record = _institution(target_row)
+    paths = row.get("paths")
     return Neighbour(
         source=row["source"],
         target=row["target"],
         label=spec.target,
         name=row["name"] or row["target"],
         edge=spec.edge,
-        edge_weight=edge_weight,
+        edge_weight=float(row["weight"]),
         node_weight=float(row.get("citations") or 0),
         record=record,
         year=int(year) if year is not None else None,
         work_type=row.get("type") if spec.target is NodeLabel.WORK else None,
         position=int(position) if position is not None else None,
         institutions=tuple(row.get("institutions") or ()),
+        paths=int(paths) if paths is not None else 1,
+        years=tuple(sorted(int(y) for y in row.get("years") or () if y is not None)),
+    )
+
+
+def _affiliation_row(reached: Neighbour) -> Row:
+    """An institution a researcher reached, as merge_affiliations reads it."""
+    institution = reached.record
+    assert isinstance(institution, InstitutionRecord)
+    return {
+        "id": institution.id,
+        "name": institution.name,
+        "country": institution.country,
+        "type": institution.type,
+        "ror": institution.ror,
+        "years": reached.years,
+    }
+
+
+def summary_from_row(row: Row) -> ProfileSummary:
+    """A researcher's summary from the columns of the compiled summary's parts."""
+    return ProfileSummary(
+        works=int(row["works"]),
+        citations=int(row["citations"]),
+        h_index=int(row["hIndex"]),
+        topic_count=int(row["topicCount"]),
+        collaborator_count=int(row["collaboratorCount"]),
+        close_collaborator_count=int(row["closeCount"]),
+        followers=int(row["followers"]),
+        affiliations=tuple(merge_affiliations([*row["fromAuthorships"], *row["fromRecords"]])),
+        topics=tuple(
+            TopicShareRecord(topic=topic_from_row(t), works=int(t["works"])) for t in row["topics"]
+        ),
+        collaborators=tuple(
+            CollaborationRecord(
+                researcher=researcher_from_row(c),
+                shared_works=int(c["shared"]),
+                strength=float(c["strength"]),
+            )
+            for c in row["collaborators"]
+        ),
     )
 
 

@@ -20,7 +20,8 @@ import ladybug
 
 from graphstore.engines import cypher, writes
 from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
-from graphstore.engines.cypher_store import CypherStore
+from graphstore.engines.compiler import SummaryPart, summary_parameters, summary_parts
+from graphstore.engines.cypher_store import CypherStore, summary_from_row
 from graphstore.engines.text_search import SearchDocument, SqliteTextIndex
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.instrumentation import timed_query
@@ -31,7 +32,10 @@ from graphstore.protocol import (
     StoreTimeoutError,
     StoreUnavailableError,
 )
-from graphstore.records import WorkRow, WriteSummary
+from graphstore.records import ProfileSummary, WorkRow, WriteSummary
+
+# The compiled summary's parts, each a query anchored on one researcher (``$id``).
+_SUMMARY_PARTS = [part for group in summary_parts(Dialect.LADYBUG).values() for part in group]
 
 SCHEMA = (
     "CREATE NODE TABLE IF NOT EXISTS Researcher(id STRING PRIMARY KEY, name STRING, "
@@ -184,6 +188,23 @@ class EmbeddedStore(AccountCypher, CypherStore):
     ) -> tuple[list[SearchHit], int]:
         with timed_query(self.engine):
             return await asyncio.to_thread(self._search_index.search, query, kinds, first, offset)
+
+    async def profile_summaries(
+        self, ids: Sequence[str], *, min_shared: int, top: int
+    ) -> list[ProfileSummary]:
+        """Each researcher's summary from the compiled parts, each anchored on the researcher
+        (LadybugDB has no subqueries to run them as one), run side by side on the pool."""
+        options = summary_parameters(min_shared, top)
+        return list(await asyncio.gather(*(self._summary(i, options) for i in ids)))
+
+    async def _summary(self, researcher_id: str, options: dict[str, int]) -> ProfileSummary:
+        async def part_columns(part: SummaryPart) -> dict[str, Any]:
+            params = {"id": researcher_id} | {name: options[name] for name in part.params}
+            rows = await self._read(part.anchored.text(), params)
+            return {part.listing: rows} if part.listing else rows[0]
+
+        found = await asyncio.gather(*(part_columns(part) for part in _SUMMARY_PARTS))
+        return summary_from_row({k: v for columns in found for k, v in columns.items()})
 
     async def _index_documents(self, documents: Callable[[], Sequence[SearchDocument]]) -> None:
         # The index is a SQLite file beside the database, written after the graph commits;

@@ -24,13 +24,18 @@ from neo4j.exceptions import ClientError as Neo4jClientError
 
 from graphstore.engines import cypher
 from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
+from graphstore.engines.compiler import (
+    SUMMARY_HEAD,
+    coauthor_weight,
+    profile_summary_query,
+    summary_parameters,
+    summary_parts,
+)
 from graphstore.engines.cypher_store import (
     CypherStore,
-    coauthor_weight,
-    merge_affiliations,
     researcher_from_row,
     researcher_record,
-    topic_from_row,
+    summary_from_row,
     work_from_row,
 )
 from graphstore.engines.text_search import (
@@ -53,11 +58,7 @@ from graphstore.protocol import (
     WorkPage,
 )
 from graphstore.records import (
-    CLOSE_COLLABORATION_WORKS,
-    CollaborationRecord,
     ProfileSummary,
-    SummaryOptions,
-    TopicShareRecord,
     WorkPageRequest,
     WorkPosition,
 )
@@ -100,93 +101,6 @@ WHERE any(label IN labels(node) WHERE label IN $labels)
 RETURN count(node) AS n
 """
 
-
-# The profile walk aggregated where the data is: one row per researcher instead of one per
-# co-authorship (thousands for a hub). Same figures and order as graphstore.engines.profile_summary.
-# One subquery per part of the summary, named, so what each costs can be measured apart
-# (profile_read_parts, for bench/run.py's scale phase).
-_SUMMARY_HEAD = """
-UNWIND $ids AS rid
-OPTIONAL MATCH (r:Researcher {id: rid}) USING INDEX r:Researcher(id)
-"""
-_SUMMARY_PARTS = {
-    "works, citations, h-index": """
-CALL (r) {
-  MATCH (r)-[:AUTHORED]->(w:Work)
-  WITH coalesce(w.citedByCount, 0) AS cited ORDER BY cited DESC
-  WITH collect(cited) AS cites
-  RETURN size(cites) AS works, reduce(total = 0, c IN cites | total + c) AS citations,
-         size([i IN range(0, size(cites) - 1) WHERE cites[i] >= i + 1]) AS hIndex
-}
-""",
-    "topics": """
-CALL (r) {
-  MATCH (r)-[:AUTHORED]->(w:Work)-[:HAS_TOPIC]->(t:Topic)
-  WITH t, count(DISTINCT w) AS shared
-  ORDER BY shared DESC, coalesce(t.name, t.id), t.id
-  RETURN count(t) AS topicCount,
-         collect({id: t.id, name: t.name, level: t.level, works: shared})[..$top] AS topics
-}
-""",
-    # A work's weight is read once, not once per co-author, and only those kept (at least
-    # $minShared works) are sorted, top $top alone (a hub has 1,117 co-authors, 275 of them
-    # close): Neo4j's CPU for the hub's summary 10.3-11.6 -> 5.9-7.8 ms (bench/README.md).
-    "collaborators": """
-CALL (r) {
-  MATCH (r)-[:AUTHORED]->(w:Work)
-  WITH r, w, CASE WHEN w.authorCount > 1 THEN 1.0 / (w.authorCount - 1) ELSE 1.0 END AS weight
-  MATCH (w)<-[:AUTHORED]-(c:Researcher)
-  WHERE c <> r
-  WITH c, count(w) AS shared, sum(weight) AS strength
-  WITH count(c) AS collaboratorCount,
-       count(CASE WHEN shared >= $close THEN 1 END) AS closeCount,
-       collect(CASE WHEN shared >= $minShared THEN [c, shared, round(strength, 9)] END) AS kept
-  CALL (kept) {
-    UNWIND kept AS k
-    WITH k[0] AS c, k[1] AS shared, k[2] AS strength
-    ORDER BY strength DESC, shared DESC, coalesce(c.name, c.id), c.id
-    LIMIT $top
-    RETURN collect({
-      id: c.id, name: c.name, orcid: c.orcid, bio: c.bio,
-      openToCollaborate: c.openToCollaborate, claimStatus: c.claimStatus,
-      orcidVerified: c.orcidVerified, shared: shared, strength: strength
-    }) AS collaborators
-  }
-  RETURN collaboratorCount, closeCount, collaborators
-}
-""",
-    "followers": """
-CALL (r) {
-  OPTIONAL MATCH (u:User)-[:FOLLOWS]->(r)
-  RETURN count(u) AS followers
-}
-""",
-    "affiliations from authorships": """
-CALL (r) {
-  MATCH (r)-[e:AUTHORED]->(w:Work)
-  UNWIND e.institutions AS iid
-  MATCH (i:Institution {id: iid})
-  WITH i, collect(DISTINCT w.year) AS years
-  RETURN collect({id: i.id, name: i.name, country: i.country, type: i.type, ror: i.ror,
-                  years: years}) AS fromAuthorships
-}
-""",
-    "affiliations from author records": """
-CALL (r) {
-  MATCH (r)-[a:AFFILIATED_WITH]->(i:Institution)
-  RETURN collect({id: i.id, name: i.name, country: i.country, type: i.type, ror: i.ror,
-                  years: a.years}) AS fromRecords
-}
-""",
-}
-_PROFILE_SUMMARIES = (
-    _SUMMARY_HEAD
-    + "".join(_SUMMARY_PARTS.values())
-    + """
-RETURN rid, works, citations, hIndex, topicCount, topics, collaboratorCount, closeCount,
-       collaborators, followers, fromAuthorships, fromRecords
-"""
-)
 
 # Keyset pages ordered, filtered and cut in Cypher: the filtered total (counting the works
 # before the cursor too) from one walk, the page from another that keeps only what follows
@@ -254,7 +168,7 @@ CALL (req, ranked) {{
   RETURN collect({{
     index: index, id: w.id, title: w.title, type: w.type, year: w.year, venue: w.venue,
     doi: w.doi, abstract: w.abstract, citedByCount: w.citedByCount,
-    authorCount: w.authorCount, rank: c.rank, sortTitle: c.title,
+    authorWeight: {coauthor_weight("w")}, rank: c.rank, sortTitle: c.title,
     authors: [(w)<-[e:AUTHORED]-(a:Researcher) | [{author_values}]]
   }}) AS page
 }}
@@ -262,6 +176,8 @@ RETURN req.key AS key, total, page
 """
 
 
+# The profile's figures, every part a subquery of one query (graphstore.engines.compiler).
+_PROFILE_SUMMARIES = profile_summary_query().text()
 _WORK_PAGES = _work_pages_query(_PAGE_AUTHOR_VALUES)
 _WORK_PAGES_NAMES_ONLY = _work_pages_query(_PAGE_AUTHOR_NAMES)
 
@@ -335,11 +251,14 @@ def profile_read_parts(read: ProfileRead) -> dict[str, tuple[str, dict[str, Any]
     """What ``Neo4jStore.profile_read`` asks Neo4j in one query, part by part: each part a
     query of its own with its parameters, for measuring what each costs (bench/run.py)."""
     ids = list(read.researcher_ids)
-    parts = {"researcher": (cypher.RESEARCHERS_BY_ID, {"ids": ids})}
+    parts: dict[str, tuple[str, dict[str, Any]]] = {
+        "researcher": (cypher.RESEARCHERS_BY_ID, {"ids": ids})
+    }
     if read.summary is not None:
-        params = _summary_parameters(ids, read.summary)
-        for name, part in _SUMMARY_PARTS.items():
-            parts[name] = (f"{_SUMMARY_HEAD}{part}RETURN rid", params)
+        params = {"ids": ids, **summary_parameters(read.summary.min_shared, read.summary.top)}
+        for name, group in summary_parts(Dialect.NEO4J).items():
+            subqueries = "\n".join(part.subquery for part in group)
+            parts[name] = (f"{SUMMARY_HEAD}\n{subqueries}\nRETURN rid", params)
     if read.pages:
         parts["works page"] = (_pages_query(read.pages)[0], _pages_parameters(read.pages))
     return parts
@@ -349,7 +268,6 @@ class Neo4jStore(AccountCypher, CypherStore):
     """GraphStore on a Neo4j server (5.x), addressed by a bolt or neo4j URI."""
 
     engine = "neo4j"
-    index_hints = True
     dialect = Dialect.NEO4J
 
     def __init__(
@@ -415,8 +333,9 @@ class Neo4jStore(AccountCypher, CypherStore):
     async def profile_summaries(
         self, ids: Sequence[str], *, min_shared: int, top: int
     ) -> list[ProfileSummary]:
-        params = _summary_parameters(list(ids), SummaryOptions(min_shared=min_shared, top=top))
-        found = {row["rid"]: _summary(row) for row in await self._read(_PROFILE_SUMMARIES, params)}
+        params = {"ids": list(ids), **summary_parameters(min_shared, top)}
+        rows = await self._read(_PROFILE_SUMMARIES, params)
+        found = {row["rid"]: summary_from_row(row) for row in rows}
         return [found[i] for i in ids]
 
     async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
@@ -433,7 +352,7 @@ class Neo4jStore(AccountCypher, CypherStore):
         pages_in_full = True
         if read.summary is not None:
             queries["summaries"] = _PROFILE_SUMMARIES
-            params |= _summary_parameters(ids, read.summary)
+            params |= summary_parameters(read.summary.min_shared, read.summary.top)
         if read.pages:
             queries["pages"], pages_in_full = _pages_query(read.pages)
             params |= _pages_parameters(read.pages)
@@ -441,7 +360,7 @@ class Neo4jStore(AccountCypher, CypherStore):
         researchers = {r["id"]: researcher_from_row(r) for r in row["researchers"]}
         if not researchers:
             return ProfileReadResult(researchers=[None for _ in ids], summaries=None, pages=[])
-        summaries = {r["rid"]: _summary(r) for r in row.get("summaries", ())}
+        summaries = {r["rid"]: summary_from_row(r) for r in row.get("summaries", ())}
         pages = {r["key"]: r for r in row.get("pages", ())}
         return ProfileReadResult(
             researchers=[researchers.get(i) for i in ids],
@@ -536,40 +455,6 @@ class Neo4jStore(AccountCypher, CypherStore):
             raise
 
 
-def _summary(row: Row) -> ProfileSummary:
-    affiliations = merge_affiliations([*row["fromAuthorships"], *row["fromRecords"]])
-    return ProfileSummary(
-        works=int(row["works"]),
-        citations=int(row["citations"]),
-        h_index=int(row["hIndex"]),
-        topic_count=int(row["topicCount"]),
-        collaborator_count=int(row["collaboratorCount"]),
-        close_collaborator_count=int(row["closeCount"]),
-        followers=int(row["followers"]),
-        affiliations=tuple(affiliations),
-        topics=tuple(
-            TopicShareRecord(topic=topic_from_row(t), works=int(t["works"])) for t in row["topics"]
-        ),
-        collaborators=tuple(
-            CollaborationRecord(
-                researcher=researcher_from_row(c),
-                shared_works=int(c["shared"]),
-                strength=float(c["strength"]),
-            )
-            for c in row["collaborators"]
-        ),
-    )
-
-
-def _summary_parameters(ids: list[str], options: SummaryOptions) -> dict[str, Any]:
-    return {
-        "ids": ids,
-        "minShared": options.min_shared,
-        "top": options.top,
-        "close": CLOSE_COLLABORATION_WORKS,
-    }
-
-
 def _pages_parameters(requests: Sequence[WorkPageRequest]) -> dict[str, Any]:
     return {
         "requests": [_page_parameters(key, r) for key, r in enumerate(requests)],
@@ -630,7 +515,7 @@ def _page_authors(work: Row) -> tuple[Neighbour, ...]:
     """A page work's authors, from their lists of values (_PAGE_AUTHOR_VALUES or _NAMES): the
     Neighbours neighbour_from_row makes of the same hop's rows, without a map per author to
     build and copy (most of what building a hub's page cost, bench/README.md)."""
-    weight = coauthor_weight(work["authorCount"])
+    weight = float(work["authorWeight"])
     return tuple(
         Neighbour(
             source=work["id"],

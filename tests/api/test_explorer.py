@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore
 from tests.api.conftest import HUB, GraphQLClient
 from tests.conftest import QUERIES, SEED_RESEARCHER
+from tests.graphstore.test_import import OPENALEX_SMALL, key, records
 
 EXPLORE = (QUERIES / "explorer.graphql").read_text()
 
@@ -102,7 +104,7 @@ async def test_path_between_coauthors_and_unconnected_nodes(client: GraphQLClien
         ]
 
 
-async def test_hub_depth_three_is_cut_at_the_limit(
+async def test_hub_depth_three_keeps_every_level_within_the_limit(
     client: GraphQLClient, store: GraphStore, hub_works_file: Path
 ) -> None:
     await import_openalex(store, [hub_works_file])
@@ -110,9 +112,138 @@ async def test_hub_depth_three_is_cut_at_the_limit(
     graph = body["data"]["explore"]
     assert len(graph["nodes"]) == 500
     assert graph["truncated"] is True
-    # Hop 1 (356 works) fits; hop 2 is cut, so hop 3 is never walked: a bounded number of
-    # store queries (centre, then one per hop kind per level).
-    assert max(n["hop"] for n in graph["nodes"]) == 2
-    assert body["extensions"]["dbQueries"] <= 10
-    weights = [n["weight"] for n in graph["nodes"] if n["hop"] == 2]
-    assert weights == sorted(weights, reverse=True)
+    levels: dict[int, set[str]] = {}
+    for node in graph["nodes"]:
+        levels.setdefault(node["hop"], set()).add(node["kind"])
+    # The hub's 356 works do not spend the limit at hop 1: every level is there, and at hop 2
+    # people and topics both (works reached through topics cannot crowd them out at hop 3).
+    assert sorted(levels) == [0, 1, 2, 3]
+    assert {"RESEARCHER", "TOPIC"} <= levels[2]
+    assert len(levels[3]) >= 2
+    # What was left out, by hop and kind, adds up with what was kept to all that was reached.
+    omitted = {(o["hop"], o["kind"]): o["count"] for o in graph["omitted"]}
+    assert omitted[(1, "WORK")] > 0
+    assert all(count > 0 for count in omitted.values())
+    # Within a level and kind the strongest survive, so the kept ones come strongest first.
+    for hop, kinds in levels.items():
+        for kind in kinds:
+            weights = [n["weight"] for n in graph["nodes"] if (n["hop"], n["kind"]) == (hop, kind)]
+            assert weights == sorted(weights, reverse=True)
+    # A bounded number of store queries: the centre, then one per hop kind per level.
+    assert body["extensions"]["dbQueries"] <= 1 + 3 * 12
+
+
+async def test_hub_depth_two_within_the_default_limit_has_people_and_topics(
+    client: GraphQLClient, store: GraphStore, hub_works_file: Path
+) -> None:
+    await import_openalex(store, [hub_works_file])
+    graph = (await client.data(EXPLORE, center=HUB, depth=2, limit=200))["explore"]
+    assert len(graph["nodes"]) == 200
+    second = {n["kind"] for n in graph["nodes"] if n["hop"] == 2}
+    assert {"RESEARCHER", "TOPIC"} <= second
+    # Institutions come from the authorships' affiliations (no Author records imported).
+    assert any(n["kind"] == "INSTITUTION" for n in graph["nodes"])
+    hop_one_works = sum(1 for n in graph["nodes"] if n["hop"] == 1 and n["kind"] == "WORK")
+    left_out = {(o["hop"], o["kind"]): o["count"] for o in graph["omitted"]}
+    assert hop_one_works + left_out[(1, "WORK")] == 356
+
+
+async def test_the_coauthors_view_is_the_researcher_graph(client: GraphQLClient) -> None:
+    graph = (
+        await client.data(EXPLORE, center=SEED_RESEARCHER, depth=1, limit=200, view="COAUTHORS")
+    )["explore"]
+    collaborators = await client.data(
+        """{ researcher(id: "A925533110232") {
+             collaborators(first: 100) { strength sharedWorks researcher { id } } } }"""
+    )
+    expected = {
+        c["researcher"]["id"]: (c["strength"], c["sharedWorks"])
+        for c in collaborators["researcher"]["collaborators"]
+    }
+    assert {n["kind"] for n in graph["nodes"]} == {"RESEARCHER"}
+    assert {n["id"]: n["weight"] for n in graph["nodes"] if n["hop"] == 1} == {
+        i: strength for i, (strength, _) in expected.items()
+    }
+    assert {e["kind"] for e in graph["edges"]} == {"COAUTHOR"}
+    for edge in graph["edges"]:
+        other = edge["target"] if edge["source"] == SEED_RESEARCHER else edge["source"]
+        assert (edge["weight"], edge["count"]) == expected[other]
+    # Depth counts co-author steps: at 2, the co-authors' co-authors, edges between them too.
+    deeper = (
+        await client.data(EXPLORE, center=SEED_RESEARCHER, depth=2, limit=200, view="COAUTHORS")
+    )["explore"]
+    assert len(deeper["edges"]) > len(graph["edges"])
+    assert {n["kind"] for n in deeper["nodes"]} == {"RESEARCHER"}
+
+
+async def test_kinds_researcher_alone_meet_through_shared_works(client: GraphQLClient) -> None:
+    query = """query ($center: ID!) { explore(center: $center, depth: 1, kinds: [RESEARCHER]) {
+                 nodes { id kind } edges { kind } } }"""
+    graph = (await client.data(query, center=SEED_RESEARCHER))["explore"]
+    assert len(graph["nodes"]) > 1
+    assert {n["kind"] for n in graph["nodes"]} == {"RESEARCHER"}
+    assert {e["kind"] for e in graph["edges"]} == {"COAUTHOR"}
+
+
+async def test_the_topics_view_links_topics_through_shared_works(client: GraphQLClient) -> None:
+    topic = "T971241434907"
+    graph = (await client.data(EXPLORE, center=topic, depth=1, limit=200, view="TOPICS"))["explore"]
+    assert {n["kind"] for n in graph["nodes"]} == {"TOPIC"}
+    assert len(graph["nodes"]) > 1
+    assert all(e["kind"] == "CO_OCCURS" and e["count"] >= 1 for e in graph["edges"])
+
+
+async def test_the_citations_view_walks_references_and_citers(
+    client: GraphQLClient, store: GraphStore, tmp_path: Path
+) -> None:
+    works = [
+        {"id": "W1", "title": "cited", "referenced_works": []},
+        {"id": "W2", "title": "middle", "referenced_works": ["https://openalex.org/W1"]},
+        {"id": "W3", "title": "citing", "referenced_works": ["https://openalex.org/W2"]},
+    ]
+    data = tmp_path / "citations.jsonl"
+    data.write_text("".join(json.dumps(w) + "\n" for w in works))
+    await import_openalex(store, [data])
+    graph = (await client.data(EXPLORE, center="W2", depth=1, limit=200, view="CITATIONS"))[
+        "explore"
+    ]
+    assert sorted(n["id"] for n in graph["nodes"]) == ["W1", "W2", "W3"]
+    assert sorted((e["source"], e["target"], e["kind"]) for e in graph["edges"]) == [
+        ("W2", "W1", "CITES"),
+        ("W3", "W2", "CITES"),
+    ]
+
+
+async def test_institutions_stand_around_researchers_and_works_of_their_authorships(
+    client: GraphQLClient, store: GraphStore
+) -> None:
+    await import_openalex(store, [OPENALEX_SMALL / "academic-explorer" / "works.jsonl.gz"])
+    (work,) = [
+        w
+        for w in records(OPENALEX_SMALL / "academic-explorer" / "works.jsonl.gz")
+        if w["id"].endswith("W2741809807")
+    ]
+    authorship = next(a for a in work["authorships"] if a["institutions"])
+    researcher = key(authorship["author"]["id"])
+    institutions = {key(i["id"]) for i in authorship["institutions"]}
+    around = (await client.data(EXPLORE, center=researcher, depth=1, limit=200))["explore"]
+    found = {n["id"] for n in around["nodes"] if n["kind"] == "INSTITUTION"}
+    assert institutions <= found
+    assert any(
+        e["kind"] == "AFFILIATED_WITH" and e["source"] == researcher and e["target"] in found
+        for e in around["edges"]
+    )
+    of_work = (await client.data(EXPLORE, center="W2741809807", depth=1, limit=200))["explore"]
+    assert institutions <= {n["id"] for n in of_work["nodes"] if n["kind"] == "INSTITUTION"}
+    assert any(e["kind"] == "FROM_INSTITUTION" for e in of_work["edges"])
+
+
+async def test_a_view_is_refused_around_another_kind_and_with_kinds(client: GraphQLClient) -> None:
+    body = await client(EXPLORE, center="W921788629796", depth=1, limit=10, view="COAUTHORS")
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "walks researchers" in body["errors"][0]["message"]
+    body = await client(
+        """{ explore(center: "A925533110232", view: TOPICS, kinds: [TOPIC]) { depth } }"""
+    )
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert body["extensions"]["dbQueries"] == 0

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graphstore.engines import cypher
 from graphstore.engines.neo4j_store import collected
-from graphstore.traversal import Hop
 
 
 def test_columns_become_one_collected_list_keeping_order_and_limits() -> None:
@@ -36,8 +34,3 @@ def test_unaliased_expressions_and_writes_are_refused() -> None:
         collected("MATCH (n) RETURN n.id")
     with pytest.raises(ValueError, match="RETURN"):
         collected("MATCH (n) SET n.x = 1")
-
-
-@pytest.mark.parametrize("hop", list(Hop))
-def test_every_hop_query_can_be_collected(hop: Hop) -> None:
-    assert collected(cypher.neighbours(hop, index_hint=True)).endswith("AS rows")

@@ -1,0 +1,373 @@
+"""The compiler: hops and profile figures into anchored Cypher, for each engine.
+
+Every read of the graph's walk comes from here: a hop over a frontier (``hop_query``) and the
+figures of a researcher's profile (``profile_summary_query`` on Neo4j, ``profile_summary_parts``
+on LadybugDB), built from the hop specs of graphstore.traversal. So each figure (works,
+citations, h-index, topic shares, Newman strength, close collaborators, affiliations) and each
+edge weight has one definition, and the dialect differences live here and nowhere else:
+
+- LadybugDB plans a frontier joined to a pattern (``UNWIND $ids AS x MATCH (s {id: x})-[]->(t)``)
+  as a scan of the whole table; matching the frontier's nodes alone, then ``OPTIONAL MATCH``
+  from them, looks each id up in the primary key (200-400 ms against 2 ms for the hub's works,
+  bench/README.md). Neo4j gets an index hint instead, and the plain MATCH.
+- LadybugDB has no ``CALL`` subqueries, no list comprehensions, and ``collect`` after
+  ``ORDER BY`` does not keep the order: its profile figures are one anchored query per part,
+  its lists sorted with ``list_sort`` and filtered with ``list_filter``; Neo4j runs the parts
+  as subqueries of one query, one round trip.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from graphstore.engines.query import Column, ReadQuery, columns
+from graphstore.engines.writes import Dialect
+from graphstore.ids import NodeLabel
+from graphstore.records import CLOSE_COLLABORATION_WORKS
+from graphstore.traversal import EdgeKind, Hop, HopShape, HopSpec
+
+
+def coauthor_weight(work: str) -> str:
+    """An authorship's weight towards each co-author of ``work`` (Newman): a work shared by
+    many counts for less; a single-author work counts 1."""
+    return f"CASE WHEN {work}.authorCount > 1 THEN 1.0 / ({work}.authorCount - 1) ELSE 1.0 END"
+
+
+# What a hop returns of its target node: enough to build small records without a look-up.
+_TARGET_COLUMNS: dict[NodeLabel, tuple[Column, ...]] = {
+    NodeLabel.WORK: columns(
+        ("t.citedByCount", "citations"), ("t.year", "year"), ("t.type", "type")
+    ),
+    NodeLabel.RESEARCHER: columns(
+        ("t.orcid", "orcid"),
+        ("t.bio", "bio"),
+        ("t.openToCollaborate", "openToCollaborate"),
+        ("t.claimStatus", "claimStatus"),
+        ("t.orcidVerified", "orcidVerified"),
+    ),
+    NodeLabel.TOPIC: columns(("t.level", "level")),
+    NodeLabel.INSTITUTION: columns(("t.country", "country"), ("t.type", "type"), ("t.ror", "ror")),
+}
+
+
+class _Path(NamedTuple):
+    """A hop's path from a source node variable to ``t``.
+
+    ``pattern`` follows the source node (``-[e:AUTHORED]->(t:Work)``); ``then`` are clauses
+    after it (an UNWIND of authorship institutions); ``where`` a condition on the match.
+    ``grouped`` are aggregates over the paths reaching each target (a contracted hop);
+    ``per_edge`` the columns of a hop that returns one row per edge.
+    """
+
+    pattern: str
+    then: str
+    where: str
+    grouped: tuple[Column, ...]
+    per_edge: tuple[Column, ...]
+
+
+def _path(spec: HopSpec, source: str) -> _Path:
+    target = f"(t:{spec.target.value})"
+    if spec.shape is HopShape.RELATIONSHIP:
+        edge = spec.edge.value
+        arrow = f"-[e:{edge}]->" if spec.forward else f"<-[e:{edge}]-"
+        return _Path(f"{arrow}{target}", "", "", (), _edge_columns(spec, source))
+    if spec.shape is HopShape.AUTHORSHIP_INSTITUTIONS:
+        if spec.source is NodeLabel.RESEARCHER:
+            arrow, work = "-[e:AUTHORED]->(m:Work)", "m"
+        else:
+            arrow, work = "<-[e:AUTHORED]-(:Researcher)", source
+        then = f"UNWIND e.institutions AS iid\nMATCH {target.replace(')', ' {id: iid})')}"
+        grouped = columns(
+            ("count(*)", "paths"),
+            ("count(*)", "weight"),
+            (f"collect(DISTINCT {work}.year)", "years"),
+        )
+        return _Path(arrow, then, "", grouped, ())
+    # THROUGH_WORK: two hops through a work, contracted.
+    if spec.edge is EdgeKind.COAUTHOR:
+        pattern = f"-[:AUTHORED]->(m:Work)<-[:AUTHORED]-{target}"
+        weight = f"sum({coauthor_weight('m')})"
+    elif spec.edge is EdgeKind.CO_OCCURS:
+        pattern = f"<-[:HAS_TOPIC]-(m:Work)-[:HAS_TOPIC]->{target}"
+        weight = "count(m)"
+    else:  # a researcher's topics: the works of theirs each tags
+        pattern = f"-[:AUTHORED]->(m:Work)-[:HAS_TOPIC]->{target}"
+        weight = "count(m)"
+    where = f"t <> {source}" if spec.source is spec.target else ""
+    return _Path(pattern, "", where, columns(("count(m)", "paths"), (weight, "weight")), ())
+
+
+def _edge_columns(spec: HopSpec, source: str) -> tuple[Column, ...]:
+    if spec.edge is EdgeKind.AUTHORED:
+        work = "t" if spec.target is NodeLabel.WORK else source
+        return columns(
+            (coauthor_weight(work), "weight"),
+            ("e.position", "position"),
+            ("e.institutions", "institutions"),
+        )
+    if spec.edge is EdgeKind.HAS_TOPIC:
+        return columns(("coalesce(e.score, 0.0)", "weight"))
+    if spec.edge is EdgeKind.AFFILIATED_WITH:
+        return columns(("1.0", "weight"), ("e.years", "years"))
+    return columns(("1.0", "weight"))
+
+
+def _name(label: NodeLabel) -> Column:
+    return Column("t.title" if label is NodeLabel.WORK else "t.name", "name")
+
+
+def hop_query(hop: Hop, dialect: Dialect) -> ReadQuery:
+    """Rows of the hop from each id of the frontier ``$ids``: source, target, name, weight
+    and the target's columns, with the hop's own (position, paths, years, ...).
+
+    On LadybugDB an id with nothing over the hop gives one row whose target is null.
+    """
+    spec = hop.spec
+    label = spec.source.value
+    path = _path(spec, "s")
+    if dialect is Dialect.NEO4J:
+        head = f"UNWIND $ids AS sid\nMATCH (s:{label} {{id: sid}}) USING INDEX s:{label}(id)\nMATCH"
+    else:
+        head = f"UNWIND $ids AS sid\nMATCH (s:{label} {{id: sid}})\nOPTIONAL MATCH"
+    body = f"{head} (s){path.pattern}"
+    if path.where:
+        body += f"\nWHERE {path.where}"
+    if path.then:
+        body += f"\n{path.then}"
+    returned = (
+        Column("sid", "source"),
+        Column("t.id", "target"),
+        _name(spec.target),
+        *_TARGET_COLUMNS[spec.target],
+    )
+    if path.grouped:
+        body += f"\nWITH sid, t, {_as(path.grouped)}"
+        return ReadQuery(body, returned + columns(*(c.name for c in path.grouped)))
+    return ReadQuery(body, returned + path.per_edge)
+
+
+# ---------------------------------------------------------------------------------------------
+# A researcher's profile figures: aggregates of the depth-2 walk from it.
+
+
+def summary_parameters(min_shared: int, top: int) -> dict[str, int]:
+    """The parameters every summary query takes besides the researcher."""
+    return {"minShared": min_shared, "top": top, "close": CLOSE_COLLABORATION_WORKS}
+
+
+def _h_index(cites: str, dialect: Dialect) -> str:
+    """The h-index of a list of citation counts sorted in descending order: the number of
+    ranks i (from 1) whose i-th count is at least i."""
+    if dialect is Dialect.NEO4J:
+        return f"size([i IN range(0, size({cites}) - 1) WHERE {cites}[i] >= i + 1])"
+    return f"size(list_filter(range(1, size({cites})), i -> {cites}[i] >= i))"
+
+
+class _Ranked(NamedTuple):
+    """A part that groups a hop's paths by target: counts over every target, and the first
+    ``$top`` targets passing ``keep`` in ``order``, each as a map of the target's columns and
+    ``values`` (the list ``name``). ``count_params`` and ``keep_params`` are the parameters
+    the counts and ``keep`` take."""
+
+    hop: Hop
+    values: tuple[Column, ...]
+    order: str
+    name: str
+    counts: tuple[Column, ...]
+    count_params: tuple[str, ...] = ()
+    keep: str = ""
+    keep_params: tuple[str, ...] = ()
+
+
+_TOPICS = _Ranked(
+    Hop.TOPICS_OF_RESEARCHER,
+    columns(("paths", "works")),
+    "works DESC, coalesce(t.name, t.id), t.id",
+    "topics",
+    columns(("count(t)", "topicCount")),
+)
+_COLLABORATORS = _Ranked(
+    Hop.COAUTHORS_OF_RESEARCHER,
+    columns(("paths", "shared"), ("round(weight, 9)", "strength")),
+    "strength DESC, shared DESC, coalesce(t.name, t.id), t.id",
+    "collaborators",
+    columns(
+        ("count(t)", "collaboratorCount"),
+        ("count(CASE WHEN paths >= $close THEN 1 END)", "closeCount"),
+    ),
+    count_params=("close",),
+    keep="shared >= $minShared",
+    keep_params=("minShared",),
+)
+
+
+class SummaryPart(NamedTuple):
+    """One part of a researcher's summary: LadybugDB's query, anchored on ``$id`` and taking
+    ``params`` besides, and the text of Neo4j's subquery over ``r``, with the columns the
+    part gives. ``listing`` names the list whose items are the anchored query's rows; a part
+    without it gives one row of columns."""
+
+    names: tuple[str, ...]
+    anchored: ReadQuery
+    subquery: str
+    params: tuple[str, ...] = ()
+    listing: str | None = None
+
+
+def _anchor(dialect: Dialect, path: _Path, *, optional: bool = False) -> str:
+    """The walk of a part from the researcher: ``r`` bound by the caller on Neo4j, looked up
+    by ``$id`` on LadybugDB."""
+    if dialect is Dialect.NEO4J:
+        text = f"{'OPTIONAL MATCH' if optional else 'MATCH'} (r){path.pattern}"
+    elif optional:
+        text = f"MATCH (r:Researcher {{id: $id}})\nOPTIONAL MATCH (r){path.pattern}"
+    else:
+        text = f"MATCH (r:Researcher {{id: $id}}){path.pattern}"
+    if path.where:
+        text += f"\nWHERE {path.where}"
+    return text + (f"\n{path.then}" if path.then else "")
+
+
+def _grouped(dialect: Dialect, hop: Hop) -> str:
+    path = _path(hop.spec, "r")
+    if dialect is Dialect.NEO4J and hop.spec.edge is EdgeKind.COAUTHOR:
+        # Each work's weight read once, not once per co-author: Neo4j's CPU for the hub's
+        # summary 10.3-11.6 -> 5.9-7.8 ms (bench/README.md).
+        return (
+            f"MATCH (r)-[:AUTHORED]->(m:Work)\nWITH r, m, {coauthor_weight('m')} AS mw\n"
+            "MATCH (m)<-[:AUTHORED]-(t:Researcher)\nWHERE t <> r\n"
+            "WITH t, count(m) AS paths, sum(mw) AS weight"
+        )
+    return f"{_anchor(dialect, path)}\nWITH t, {_as(path.grouped)}"
+
+
+def _as(items: tuple[Column, ...]) -> str:
+    return ", ".join(f"{c.expression} AS {c.name}" for c in items)
+
+
+def _item(label: NodeLabel, values: tuple[Column, ...]) -> str:
+    """A map of a target's columns and ``values``."""
+    pairs = [("id", "t.id"), ("name", _name(label).expression)]
+    pairs += [(c.name, c.expression) for c in _TARGET_COLUMNS[label]]
+    pairs += [(c.name, c.expression) for c in values]
+    return "{" + ", ".join(f"{name}: {expression}" for name, expression in pairs) + "}"
+
+
+def _ranked_parts(dialect: Dialect, ranked: _Ranked) -> list[SummaryPart]:
+    label = ranked.hop.spec.target
+    grouped = f"{_grouped(dialect, ranked.hop)}\nWITH t, paths, {_as(ranked.values)}"
+    count_names = tuple(c.name for c in ranked.counts)
+    if dialect is Dialect.LADYBUG:
+        counts = ReadQuery(grouped, ranked.counts)
+        kept = grouped + (f"\nWHERE {ranked.keep}" if ranked.keep else "")
+        listed = ReadQuery(
+            kept,
+            (
+                Column("t.id", "id"),
+                _name(label),
+                *_TARGET_COLUMNS[label],
+                *columns(*(c.name for c in ranked.values)),
+            ),
+            tail=f"ORDER BY {ranked.order} LIMIT $top",
+        )
+        return [
+            SummaryPart(count_names, counts, "", ranked.count_params),
+            SummaryPart((ranked.name,), listed, "", (*ranked.keep_params, "top"), ranked.name),
+        ]
+    named = columns(*(c.name for c in ranked.values))
+    names = ", ".join(c.name for c in ranked.values)
+    keep = f"CASE WHEN {ranked.keep} THEN [t, {names}] END" if ranked.keep else f"[t, {names}]"
+    unpacked = ", ".join(f"k[{i + 1}] AS {c.name}" for i, c in enumerate(ranked.values))
+    subquery = (
+        f"CALL (r) {{\n{grouped}\nWITH {_as(ranked.counts)}, collect({keep}) AS kept\n"
+        f"CALL (kept) {{\n  UNWIND kept AS k\n  WITH k[0] AS t, {unpacked}\n"
+        f"  ORDER BY {ranked.order}\n  LIMIT $top\n"
+        f"  RETURN collect({_item(label, named)}) AS {ranked.name}\n}}\n"
+        f"RETURN {', '.join(count_names)}, {ranked.name}\n}}"
+    )
+    return [SummaryPart((*count_names, ranked.name), ReadQuery("", ()), subquery)]
+
+
+def _simple_part(dialect: Dialect, body: str, returns: tuple[Column, ...]) -> SummaryPart:
+    if dialect is Dialect.LADYBUG:
+        return SummaryPart(tuple(c.name for c in returns), ReadQuery(body, returns), "")
+    subquery = f"CALL (r) {{\n{body}\nRETURN {_as(returns)}\n}}"
+    return SummaryPart(tuple(c.name for c in returns), ReadQuery("", ()), subquery)
+
+
+def summary_parts(dialect: Dialect) -> dict[str, list[SummaryPart]]:
+    """Every part of a researcher's summary, by what it gives (profile_read_parts measures
+    each apart on Neo4j). Works, citations and the h-index come from the researcher's works;
+    topics and collaborators are grouped two-hop walks; affiliations come from the
+    institutions its authorships name and from Author records."""
+    works = _path(Hop.WORKS_OF_RESEARCHER.spec, "r")
+    cited = "coalesce(t.citedByCount, 0)"
+    if dialect is Dialect.NEO4J:
+        works_body = (
+            f"{_anchor(dialect, works)}\nWITH {cited} AS cited ORDER BY cited DESC\n"
+            "WITH collect(cited) AS cites, sum(cited) AS citations"
+        )
+    else:
+        works_body = (
+            f"{_anchor(dialect, works)}\n"
+            f"WITH list_sort(collect({cited}), 'DESC') AS cites, sum({cited}) AS citations"
+        )
+    followers = _Path("<-[:FOLLOWS]-(u:User)", "", "", (), ())
+    authorships = _path(Hop.AUTHORSHIP_INSTITUTIONS_OF_RESEARCHER.spec, "r")
+    records = _path(Hop.INSTITUTIONS_OF_RESEARCHER.spec, "r")
+    institution = NodeLabel.INSTITUTION
+    return {
+        "works, citations, h-index": [
+            _simple_part(
+                dialect,
+                works_body,
+                columns(
+                    ("size(cites)", "works"),
+                    ("coalesce(citations, 0)", "citations"),
+                    (_h_index("cites", dialect), "hIndex"),
+                ),
+            )
+        ],
+        "followers": [
+            _simple_part(
+                dialect,
+                _anchor(dialect, followers, optional=True),
+                columns(("count(u)", "followers")),
+            )
+        ],
+        "topics": _ranked_parts(dialect, _TOPICS),
+        "collaborators": _ranked_parts(dialect, _COLLABORATORS),
+        "affiliations from authorships": [
+            _simple_part(
+                dialect,
+                f"{_anchor(dialect, authorships)}\nWITH t, {_as(authorships.grouped)}",
+                columns((f"collect({_item(institution, columns('years'))})", "fromAuthorships")),
+            )
+        ],
+        "affiliations from author records": [
+            _simple_part(
+                dialect,
+                _anchor(dialect, records),
+                columns(
+                    (
+                        f"collect({_item(institution, columns(('e.years', 'years')))})",
+                        "fromRecords",
+                    )
+                ),
+            )
+        ],
+    }
+
+
+SUMMARY_HEAD = (
+    "UNWIND $ids AS rid\nOPTIONAL MATCH (r:Researcher {id: rid}) USING INDEX r:Researcher(id)"
+)
+
+
+def profile_summary_query() -> ReadQuery:
+    """Neo4j's summaries of the researchers ``$ids``: every part a subquery of one query, one
+    row per researcher."""
+    parts = [part for group in summary_parts(Dialect.NEO4J).values() for part in group]
+    body = SUMMARY_HEAD + "\n" + "\n".join(part.subquery for part in parts)
+    return ReadQuery(body, columns("rid", *(name for part in parts for name in part.names)))
