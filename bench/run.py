@@ -810,7 +810,8 @@ async def _query_parts(uri: str, picks: dict[str, str]) -> dict[str, dict[str, A
     async with AsyncGraphDatabase.driver(uri, notifications_min_severity="OFF") as driver:
         for who in QUERY_PART_ROLES:
             parts: dict[str, Any] = {}
-            for name, (query, params) in profile_read_parts(_profile_read(picks[who])).items():
+            for name, (part, params) in profile_read_parts(_profile_read(picks[who])).items():
+                query = part.text()
                 profiled = await driver.execute_query(f"PROFILE {query}", params)
                 for _ in range(5):
                     await driver.execute_query(query, params, routing_="r")

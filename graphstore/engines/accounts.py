@@ -39,6 +39,7 @@ from graphstore.account_records import (
     Rejection,
     UserRecord,
 )
+from graphstore.engines.query import ReadQuery, columns, listed
 from graphstore.engines.writes import Row
 from graphstore.records import ClaimState
 
@@ -66,20 +67,33 @@ def timestamp(moment: datetime) -> str:
 
 # --- Cypher. Values are always parameters; the only text chosen at run time is a fixed
 # fragment (the optional properties of a new user, the properties a profile edit sets).
+# Reads are ReadQuery (run through ``_read``); the statements of a checked transaction
+# (``Step``) are text.
 
-_USER_COLUMNS = """u.id AS id, u.name AS name, u.email AS email, u.roles AS roles,
-       u.orcid AS orcid, u.orcidVerified AS orcidVerified, u.createdAt AS createdAt"""
+_USER_COLUMNS = columns(
+    ("u.id", "id"),
+    ("u.name", "name"),
+    ("u.email", "email"),
+    ("u.roles", "roles"),
+    ("u.orcid", "orcid"),
+    ("u.orcidVerified", "orcidVerified"),
+    ("u.createdAt", "createdAt"),
+)
 
-USERS_BY_ID = f"""
+USERS_BY_ID = ReadQuery(
+    """
 UNWIND $ids AS uid
-MATCH (u:User {{id: uid}})
-RETURN {_USER_COLUMNS}
-"""
+MATCH (u:User {id: uid})
+""",
+    _USER_COLUMNS,
+)
 
-USER_BY_EMAIL = f"""
-MATCH (u:User {{email: $email}})
-RETURN {_USER_COLUMNS}, u.passwordHash AS passwordHash
-"""
+USER_BY_EMAIL = ReadQuery(
+    """
+MATCH (u:User {email: $email})
+""",
+    (*_USER_COLUMNS, *columns(("u.passwordHash", "passwordHash"))),
+)
 
 USER_WITH_EMAIL_EXISTS = "MATCH (u:User {email: $email}) RETURN u.id AS id"
 
@@ -110,17 +124,22 @@ WHERE c.status = 'CLAIMED'
 SET {_RECORD_ORCID_VERIFIED}
 """
 
-FOLLOWS = """
+FOLLOWS = ReadQuery(
+    """
 UNWIND $ids AS rid
 MATCH (:User {id: $uid})-[:FOLLOWS]->(r:Researcher {id: rid})
-RETURN DISTINCT rid
-"""
+""",
+    columns("rid"),
+    distinct=True,
+)
 
-FOLLOWED = """
+FOLLOWED = ReadQuery(
+    """
 UNWIND $ids AS uid
 MATCH (:User {id: uid})-[f:FOLLOWS]->(r:Researcher)
-RETURN uid, r.id AS rid, f.at AS at
-"""
+""",
+    columns("uid", ("r.id", "rid"), ("f.at", "at")),
+)
 
 RESEARCHER_EXISTS = "MATCH (r:Researcher {id: $rid}) RETURN r.id AS id"
 USER_EXISTS = "MATCH (u:User {id: $uid}) RETURN u.id AS id"
@@ -139,28 +158,38 @@ MATCH (:User {id: $uid})-[f:FOLLOWS]->(:Researcher {id: $rid})
 DELETE f
 """
 
-_CLAIM_COLUMNS = """r.id AS rid, u.id AS uid, c.status AS status, c.at AS at,
-       c.approvedAt AS approvedAt"""
+_CLAIM_COLUMNS = columns(
+    ("r.id", "rid"),
+    ("u.id", "uid"),
+    ("c.status", "status"),
+    ("c.at", "at"),
+    ("c.approvedAt", "approvedAt"),
+)
 
-CLAIMS_OF_RESEARCHERS = f"""
+CLAIMS_OF_RESEARCHERS = ReadQuery(
+    """
 UNWIND $ids AS rid
-MATCH (u:User)-[c:CLAIMED]->(r:Researcher {{id: rid}})
-RETURN {_CLAIM_COLUMNS}
-"""
+MATCH (u:User)-[c:CLAIMED]->(r:Researcher {id: rid})
+""",
+    _CLAIM_COLUMNS,
+)
 
-CLAIMS_OF_USERS = f"""
+CLAIMS_OF_USERS = ReadQuery(
+    """
 UNWIND $ids AS uid
-MATCH (u:User {{id: uid}})-[c:CLAIMED]->(r:Researcher)
-RETURN {_CLAIM_COLUMNS}
-"""
+MATCH (u:User {id: uid})-[c:CLAIMED]->(r:Researcher)
+""",
+    _CLAIM_COLUMNS,
+)
 
-PENDING_CLAIMS = f"""
+PENDING_CLAIMS = ReadQuery(
+    """
 MATCH (u:User)-[c:CLAIMED]->(r:Researcher)
 WHERE c.status = 'PENDING'
-RETURN {_CLAIM_COLUMNS}
-ORDER BY at, rid
-LIMIT $first
-"""
+""",
+    _CLAIM_COLUMNS,
+    tail="ORDER BY at, rid LIMIT $first",
+)
 
 CLAIM_COUNT = """
 MATCH (r:Researcher {id: $rid})
@@ -192,7 +221,7 @@ APPROVE_CLAIM = f"""
 MATCH (u:User)-[c:CLAIMED]->(r:Researcher {{id: $rid}})
 WHERE c.status = 'PENDING'
 SET c.status = 'CLAIMED', c.approvedAt = $at, r.claimStatus = 'CLAIMED', {_RECORD_ORCID_VERIFIED}
-RETURN {_CLAIM_COLUMNS}
+RETURN {listed(_CLAIM_COLUMNS)}
 """
 
 REJECT_CLAIM = """
@@ -211,21 +240,32 @@ _SET_BIO = "r.bio = $bio"
 _REMOVE_BIO = "r.bio = NULL"
 _SET_OPEN = "r.openToCollaborate = $open"
 
-_INVITATION_COLUMNS = """i.id AS id, s.id AS senderId, r.id AS researcherId, i.message AS message,
-       i.status AS status, i.createdAt AS createdAt, i.respondedAt AS respondedAt"""
+_INVITATION_COLUMNS = columns(
+    ("i.id", "id"),
+    ("s.id", "senderId"),
+    ("r.id", "researcherId"),
+    ("i.message", "message"),
+    ("i.status", "status"),
+    ("i.createdAt", "createdAt"),
+    ("i.respondedAt", "respondedAt"),
+)
 
-INVITATIONS_BY_ID = f"""
+INVITATIONS_BY_ID = ReadQuery(
+    """
 UNWIND $ids AS iid
-MATCH (s:User)-[:SENT]->(i:Invitation {{id: iid}})-[:INVITES]->(r:Researcher)
-RETURN {_INVITATION_COLUMNS}
-"""
+MATCH (s:User)-[:SENT]->(i:Invitation {id: iid})-[:INVITES]->(r:Researcher)
+""",
+    _INVITATION_COLUMNS,
+)
 
-RECEIVED_INVITATIONS = f"""
+RECEIVED_INVITATIONS = ReadQuery(
+    """
 UNWIND $ids AS uid
-MATCH (:User {{id: uid}})-[c:CLAIMED]->(r:Researcher)<-[:INVITES]-(i:Invitation)<-[:SENT]-(s:User)
+MATCH (:User {id: uid})-[c:CLAIMED]->(r:Researcher)<-[:INVITES]-(i:Invitation)<-[:SENT]-(s:User)
 WHERE c.status = 'CLAIMED'
-RETURN uid, {_INVITATION_COLUMNS}
-"""
+""",
+    (*columns("uid"), *_INVITATION_COLUMNS),
+)
 
 # The sender's node is written first: on Neo4j the lock that makes the daily count exact.
 LOCK_SENDER = """
@@ -287,7 +327,7 @@ class AccountCypher(ABC):
     """AccountStore in the Cypher both engines accept, over the engine's two primitives."""
 
     @abstractmethod
-    async def _read(self, query: str, params: dict[str, Any]) -> list[Row]:
+    async def _read(self, query: ReadQuery, params: dict[str, Any]) -> list[Row]:
         """Run a read query and return its rows as dicts."""
 
     @abstractmethod

@@ -18,6 +18,7 @@ edge weight has one definition, and the dialect differences live here and nowher
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 from graphstore.engines.query import Column, ReadQuery, columns
@@ -117,6 +118,7 @@ def _name(label: NodeLabel) -> Column:
     return Column("t.title" if label is NodeLabel.WORK else "t.name", "name")
 
 
+@functools.cache
 def hop_query(hop: Hop, dialect: Dialect) -> ReadQuery:
     """Rows of the hop from each id of the frontier ``$ids``: source, target, name, weight
     and the target's columns, with the hop's own (position, paths, years, ...).

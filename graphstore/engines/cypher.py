@@ -1,4 +1,4 @@
-"""Cypher text that both engines accept, built only from fixed fragments.
+"""Cypher that both engines accept, built only from fixed fragments.
 
 Values always travel as parameters; the only text chosen at run time is picked from the
 fragments below by enum members, never taken from input.
@@ -6,41 +6,73 @@ fragments below by enum members, never taken from input.
 
 from __future__ import annotations
 
+from graphstore.engines.query import ReadQuery, columns
+
 # claimStatus and orcidVerified are kept on the node by the claim mutations, so a researcher
 # reads as one node wherever it appears (look-up, co-author, author of a work).
-RESEARCHERS_BY_ID = """
+RESEARCHERS_BY_ID = ReadQuery(
+    """
 UNWIND $ids AS rid
 MATCH (r:Researcher {id: rid})
-RETURN r.id AS id, r.name AS name, r.orcid AS orcid, r.bio AS bio,
-       r.openToCollaborate AS openToCollaborate, r.claimStatus AS claimStatus,
-       r.orcidVerified AS orcidVerified
-"""
+""",
+    columns(
+        ("r.id", "id"),
+        ("r.name", "name"),
+        ("r.orcid", "orcid"),
+        ("r.bio", "bio"),
+        ("r.openToCollaborate", "openToCollaborate"),
+        ("r.claimStatus", "claimStatus"),
+        ("r.orcidVerified", "orcidVerified"),
+    ),
+)
 
-WORKS_BY_ID = """
+WORKS_BY_ID = ReadQuery(
+    """
 UNWIND $ids AS wid
 MATCH (w:Work {id: wid})
-RETURN w.id AS id, w.title AS title, w.type AS type, w.year AS year, w.venue AS venue,
-       w.doi AS doi, w.abstract AS abstract, w.citedByCount AS citedByCount
-"""
+""",
+    columns(
+        ("w.id", "id"),
+        ("w.title", "title"),
+        ("w.type", "type"),
+        ("w.year", "year"),
+        ("w.venue", "venue"),
+        ("w.doi", "doi"),
+        ("w.abstract", "abstract"),
+        ("w.citedByCount", "citedByCount"),
+    ),
+)
 
 
-TOPICS_BY_ID = """
+TOPICS_BY_ID = ReadQuery(
+    """
 UNWIND $ids AS tid
 MATCH (t:Topic {id: tid})
-RETURN t.id AS id, t.name AS name, t.level AS level
-"""
+""",
+    columns(("t.id", "id"), ("t.name", "name"), ("t.level", "level")),
+)
 
-INSTITUTIONS_BY_ID = """
+INSTITUTIONS_BY_ID = ReadQuery(
+    """
 UNWIND $ids AS iid
 MATCH (i:Institution {id: iid})
-RETURN i.id AS id, i.name AS name, i.country AS country, i.type AS type, i.ror AS ror
-"""
+""",
+    columns(
+        ("i.id", "id"),
+        ("i.name", "name"),
+        ("i.country", "country"),
+        ("i.type", "type"),
+        ("i.ror", "ror"),
+    ),
+)
 
 # The researchers first, then their followers: LadybugDB scans every FOLLOWS edge when the
 # frontier is joined to the pattern (graphstore.engines.compiler).
-FOLLOWER_COUNTS = """
+FOLLOWER_COUNTS = ReadQuery(
+    """
 UNWIND $ids AS rid
 MATCH (r:Researcher {id: rid})
 OPTIONAL MATCH (u:User)-[:FOLLOWS]->(r)
-RETURN rid, count(u) AS n
-"""
+""",
+    columns("rid", ("count(u)", "n")),
+)

@@ -13,6 +13,7 @@ from typing import Any
 
 from graphstore.engines import cypher, writes
 from graphstore.engines.compiler import hop_query
+from graphstore.engines.query import ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, documents_for_works
 from graphstore.engines.work_pages import page_positions
 from graphstore.engines.writes import Row, Statement
@@ -45,6 +46,14 @@ from graphstore.traversal import Hop, HopSpec, Neighbour
 
 NODE_LABELS = ("Researcher", "Work", "Topic", "Institution", "User")
 EDGE_TYPES = ("AUTHORED", "HAS_TOPIC", "PART_OF", "AFFILIATED_WITH", "CITES", "FOLLOWS", "CLAIMED")
+# One count query per label and per edge type, from the fixed lists above.
+_NODE_COUNTS = {
+    label: ReadQuery(f"MATCH (n:{label})", columns(("count(n)", "n"))) for label in NODE_LABELS
+}
+_EDGE_COUNTS = {
+    edge_type: ReadQuery(f"MATCH ()-[e:{edge_type}]->()", columns(("count(e)", "n")))
+    for edge_type in EDGE_TYPES
+}
 
 
 class CypherStore(ABC):
@@ -54,7 +63,7 @@ class CypherStore(ABC):
     dialect: writes.Dialect
 
     @abstractmethod
-    async def _read(self, query: str, params: dict[str, Any]) -> list[Row]:
+    async def _read(self, query: ReadQuery, params: dict[str, Any]) -> list[Row]:
         """Run a read query and return its rows as dicts."""
 
     @abstractmethod
@@ -76,12 +85,12 @@ class CypherStore(ABC):
 
     async def counts(self) -> GraphCounts:
         nodes = {}
-        for label in NODE_LABELS:
-            rows = await self._read(f"MATCH (n:{label}) RETURN count(n) AS n", {})
+        for label, query in _NODE_COUNTS.items():
+            rows = await self._read(query, {})
             nodes[label] = int(rows[0]["n"])
         edges = {}
-        for edge_type in EDGE_TYPES:
-            rows = await self._read(f"MATCH ()-[e:{edge_type}]->() RETURN count(e) AS n", {})
+        for edge_type, query in _EDGE_COUNTS.items():
+            rows = await self._read(query, {})
             edges[edge_type] = int(rows[0]["n"])
         return GraphCounts(nodes=nodes, edges=edges)
 
@@ -106,7 +115,7 @@ class CypherStore(ABC):
         return [found.get(i) for i in ids]
 
     async def neighbours(self, ids: Sequence[str], hop: Hop) -> list[list[Neighbour]]:
-        rows = await self._read(hop_query(hop, self.dialect).text(), {"ids": list(ids)})
+        rows = await self._read(hop_query(hop, self.dialect), {"ids": list(ids)})
         spec = hop.spec
         found: dict[str, list[Neighbour]] = {i: [] for i in ids}
         for row in rows:

@@ -22,6 +22,7 @@ from graphstore.engines import cypher, writes
 from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.engines.compiler import SummaryPart, summary_parameters, summary_parts
 from graphstore.engines.cypher_store import CypherStore, summary_from_row
+from graphstore.engines.query import ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, SqliteTextIndex
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.instrumentation import timed_query
@@ -83,21 +84,29 @@ COPY_MIN_WORKS = 100
 _COPY_NODES = "(header=false, auto_detect=false, parallel=false)"
 _COPY_EDGES = "(header=false, auto_detect=false)"
 
-KNOWN_RESEARCHERS = """
+PING = ReadQuery("", columns(("1", "ok")))
+
+KNOWN_RESEARCHERS = ReadQuery(
+    """
 UNWIND $ids AS rid
 MATCH (r:Researcher {id: rid})
-RETURN r.id AS id, r.name AS name, r.orcid AS orcid
-"""
-KNOWN_TOPIC_PARENTS = """
+""",
+    columns(("r.id", "id"), ("r.name", "name"), ("r.orcid", "orcid")),
+)
+KNOWN_TOPIC_PARENTS = ReadQuery(
+    """
 UNWIND $ids AS tid
 MATCH (:Topic {id: tid})-[:PART_OF]->(p:Topic)
-RETURN tid AS child, p.id AS parent
-"""
-CITED_BY = """
+""",
+    columns(("tid", "child"), ("p.id", "parent")),
+)
+CITED_BY = ReadQuery(
+    """
 UNWIND $ids AS wid
 MATCH (a:Work)-[:CITES]->(:Work {id: wid})
-RETURN a.id AS source, wid AS target
-"""
+""",
+    columns(("a.id", "source"), ("wid", "target")),
+)
 DELETE_WORKS = """
 UNWIND $ids AS wid
 MATCH (w:Work {id: wid})
@@ -119,11 +128,13 @@ UNWIND $rows AS row
 MATCH (t:Topic {{id: row.id}})
 {writes.FILL_IN_TOPIC}
 """
-KNOWN_MISSING_WORKS = """
+KNOWN_MISSING_WORKS = ReadQuery(
+    """
 UNWIND $ids AS wid
 MATCH (m:MissingWork {id: wid})
-RETURN m.id AS id
-"""
+""",
+    columns(("m.id", "id")),
+)
 
 IN_MEMORY = ":memory:"
 
@@ -166,7 +177,7 @@ class EmbeddedStore(AccountCypher, CypherStore):
         await self._write([(statement, {}) for statement in SCHEMA])
 
     async def ping(self) -> None:
-        await self._read("RETURN 1 AS ok", {})
+        await self._read(PING, {})
 
     async def close(self) -> None:
         if self._closed:
@@ -200,7 +211,7 @@ class EmbeddedStore(AccountCypher, CypherStore):
     async def _summary(self, researcher_id: str, options: dict[str, int]) -> ProfileSummary:
         async def part_columns(part: SummaryPart) -> dict[str, Any]:
             params = {"id": researcher_id} | {name: options[name] for name in part.params}
-            rows = await self._read(part.anchored.text(), params)
+            rows = await self._read(part.anchored, params)
             return {part.listing: rows} if part.listing else rows[0]
 
         found = await asyncio.gather(*(part_columns(part) for part in _SUMMARY_PARTS))
@@ -211,12 +222,12 @@ class EmbeddedStore(AccountCypher, CypherStore):
         # re-importing the same records rebuilds any document a crash left out.
         await asyncio.to_thread(self._search_index.upsert, documents())
 
-    async def _read(self, query: str, params: dict[str, Any]) -> list[Row]:
+    async def _read(self, query: ReadQuery, params: dict[str, Any]) -> list[Row]:
         if self._closed:
             raise StoreUnavailableError("the embedded database is closed")
         try:
             with timed_query(self.engine):
-                result = await self._readers.execute(query, params)
+                result = await self._readers.execute(query.text(), params)
                 return _rows(result)
         except RuntimeError as error:
             if "interrupted" in str(error).lower():
@@ -389,10 +400,10 @@ class _BulkWorks:
                 self._execute(copy, {})
         return writes.works_summary(tables, citations), fresh
 
-    def _query(self, query: str, ids: Sequence[str]) -> list[Row]:
+    def _query(self, query: ReadQuery, ids: Sequence[str]) -> list[Row]:
         if not ids:
             return []
-        return _rows(self._connection.execute(query, {"ids": list(ids)}))
+        return _rows(self._connection.execute(query.text(), {"ids": list(ids)}))
 
     def _execute(self, query: str, params: dict[str, Any]) -> None:
         self._connection.execute(query, params).close()
@@ -400,7 +411,7 @@ class _BulkWorks:
     def _fill_in(
         self,
         merge: str,
-        known_query: str,
+        known_query: ReadQuery,
         columns: Sequence[str],
         rows: dict[str, tuple[Any, ...]],
     ) -> list[tuple[Any, ...]]:

@@ -7,7 +7,6 @@ each upsert batch is one write transaction.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -38,6 +37,7 @@ from graphstore.engines.cypher_store import (
     summary_from_row,
     work_from_row,
 )
+from graphstore.engines.query import ReadQuery, columns
 from graphstore.engines.text_search import (
     NEO4J_FULLTEXT_INDEX,
     NEO4J_FULLTEXT_INDEXES,
@@ -87,19 +87,22 @@ _LABEL_KINDS = {
     "Topic": "topic",
     "Institution": "institution",
 }
-_SEARCH = f"""
+_SEARCH = ReadQuery(
+    f"""
 CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $query) YIELD node, score
 WITH node, score, [label IN labels(node) WHERE label IN $labels][0] AS label
 WHERE label IS NOT NULL
-RETURN node.id AS id, label, score
-ORDER BY score DESC, id
-SKIP $offset LIMIT $first
-"""
-_SEARCH_COUNT = f"""
+""",
+    columns(("node.id", "id"), "label", "score"),
+    tail="ORDER BY score DESC, id SKIP $offset LIMIT $first",
+)
+_SEARCH_COUNT = ReadQuery(
+    f"""
 CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $query) YIELD node
 WHERE any(label IN labels(node) WHERE label IN $labels)
-RETURN count(node) AS n
-"""
+""",
+    columns(("count(node)", "n")),
+)
 
 
 # Keyset pages ordered, filtered and cut in Cypher: the filtered total (counting the works
@@ -129,8 +132,9 @@ AND (req.types IS NULL OR w.type IN req.types)
 """
 
 
-def _work_pages_query(author_values: str) -> str:
-    return f"""
+def _work_pages_query(author_values: str) -> ReadQuery:
+    return ReadQuery(
+        f"""
 UNWIND $requests AS req
 OPTIONAL MATCH (r:Researcher {{id: req.researcher}}) USING INDEX r:Researcher(id)
 CALL (r, req) {{
@@ -172,93 +176,46 @@ CALL (req, ranked) {{
     authors: [(w)<-[e:AUTHORED]-(a:Researcher) | [{author_values}]]
   }}) AS page
 }}
-RETURN req.key AS key, total, page
-"""
+""",
+        columns(("req.key", "key"), "total", "page"),
+    )
 
 
 # The profile's figures, every part a subquery of one query (graphstore.engines.compiler).
-_PROFILE_SUMMARIES = profile_summary_query().text()
+_PROFILE_SUMMARIES = profile_summary_query()
 _WORK_PAGES = _work_pages_query(_PAGE_AUTHOR_VALUES)
 _WORK_PAGES_NAMES_ONLY = _work_pages_query(_PAGE_AUTHOR_NAMES)
 
 
-_TOP_LEVEL_CLAUSE = re.compile(r"\b(ORDER BY|SKIP|LIMIT)\b")
-_ALIASED = re.compile(r"^(?P<expression>.+?)\s+AS\s+(?P<name>\w+)$", re.DOTALL)
-_BARE_NAME = re.compile(r"^\w+$")
-
-
-def _top_level_split(text: str) -> list[str]:
-    """``text`` split at the commas outside brackets and quotes."""
-    parts: list[str] = []
-    depth, quote, start = 0, "", 0
-    for index, char in enumerate(text):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(text[start:index])
-            start = index + 1
-    parts.append(text[start:])
-    return [part.strip() for part in parts]
-
-
 @functools.lru_cache(maxsize=256)
-def collected(query: str, name: str = "rows") -> str:
-    """``query`` rewritten to return one row whose column ``name`` lists every row as a map.
-
-    The final ``RETURN a AS x, b AS y ORDER BY ...`` becomes ``WITH a AS x, b AS y ORDER BY
-    ... RETURN collect({x: x, y: y}) AS rows``, so order, DISTINCT, SKIP and LIMIT still
-    apply. Only our own fixed query text comes here; every column must be a name or aliased.
-    """
-    head, keyword, tail = query.rpartition("RETURN ")
-    if not keyword:
-        raise ValueError(f"not a read query with RETURN: {query!r}")
-    clause = _TOP_LEVEL_CLAUSE.search(tail)
-    columns_text, rest = (tail[: clause.start()], tail[clause.start() :]) if clause else (tail, "")
-    distinct = ""
-    if columns_text.startswith("DISTINCT "):
-        distinct, columns_text = "DISTINCT ", columns_text[len("DISTINCT ") :]
-    names = []
-    for column in _top_level_split(columns_text):
-        aliased = _ALIASED.match(column)
-        if aliased is not None:
-            names.append(aliased["name"])
-        elif _BARE_NAME.match(column):
-            names.append(column)
-        else:
-            raise ValueError(f"column {column!r} needs an alias in {query!r}")
-    row = ", ".join(f"{name}: {name}" for name in names)
-    projection = f"WITH {distinct}{columns_text.strip()} {rest.strip()}"
-    return f"{head}{projection} RETURN collect({{{row}}}) AS {name}"
+def _collected(query: ReadQuery, name: str = "rows") -> str:
+    """``query.collected(name)``, printed once: every Neo4j read prints it (a frozen
+    ReadQuery is hashable, and an equal one built again finds the same entry)."""
+    return query.collected(name)
 
 
-def side_by_side(queries: dict[str, str]) -> str:
-    """One query running each of ``queries`` (our fixed text) as a subquery: a single row
-    whose column ``name`` lists the rows of ``queries[name]`` as maps. Parameters are shared,
-    so the queries must agree on the ones they both use."""
+def side_by_side(queries: dict[str, ReadQuery]) -> str:
+    """One query running each of ``queries`` as a subquery: a single row whose column
+    ``name`` lists the rows of ``queries[name]`` as maps. Parameters are shared, so the
+    queries must agree on the ones they both use."""
     calls = "".join(
-        f"CALL () {{\n{collected(query, name)}\n}}\n" for name, query in queries.items()
+        f"CALL () {{\n{_collected(query, name)}\n}}\n" for name, query in queries.items()
     )
     return f"{calls}RETURN {', '.join(queries)}"
 
 
-def profile_read_parts(read: ProfileRead) -> dict[str, tuple[str, dict[str, Any]]]:
+def profile_read_parts(read: ProfileRead) -> dict[str, tuple[ReadQuery, dict[str, Any]]]:
     """What ``Neo4jStore.profile_read`` asks Neo4j in one query, part by part: each part a
     query of its own with its parameters, for measuring what each costs (bench/run.py)."""
     ids = list(read.researcher_ids)
-    parts: dict[str, tuple[str, dict[str, Any]]] = {
+    parts: dict[str, tuple[ReadQuery, dict[str, Any]]] = {
         "researcher": (cypher.RESEARCHERS_BY_ID, {"ids": ids})
     }
     if read.summary is not None:
         params = {"ids": ids, **summary_parameters(read.summary.min_shared, read.summary.top)}
         for name, group in summary_parts(Dialect.NEO4J).items():
             subqueries = "\n".join(part.subquery for part in group)
-            parts[name] = (f"{SUMMARY_HEAD}\n{subqueries}\nRETURN rid", params)
+            parts[name] = (ReadQuery(f"{SUMMARY_HEAD}\n{subqueries}", columns("rid")), params)
     if read.pages:
         parts["works page"] = (_pages_query(read.pages)[0], _pages_parameters(read.pages))
     return parts
@@ -347,7 +304,7 @@ class Neo4jStore(AccountCypher, CypherStore):
         """The three reads as subqueries of one query: one transaction and round trip instead
         of three, which is most of what a small profile costs the server and the driver."""
         ids = list(read.researcher_ids)
-        queries = {"researchers": cypher.RESEARCHERS_BY_ID}
+        queries: dict[str, ReadQuery] = {"researchers": cypher.RESEARCHERS_BY_ID}
         params: dict[str, Any] = {"ids": ids}
         pages_in_full = True
         if read.summary is not None:
@@ -371,11 +328,11 @@ class Neo4jStore(AccountCypher, CypherStore):
     async def _index_documents(self, documents: Callable[[], Sequence[SearchDocument]]) -> None:
         """Nothing to do: Neo4j's full-text index follows every committed write itself."""
 
-    async def _read(self, query: str, params: dict[str, Any]) -> list[Row]:
+    async def _read(self, query: ReadQuery, params: dict[str, Any]) -> list[Row]:
         # One row holding every row as a map: the async driver costs about 60 microseconds per
         # record received (a task and a socket wait each), so 2,000 co-authorship rows took
         # 140 ms where the one collected row takes 20 ms (graphstore/engines/README.md).
-        rows = await self._run(collected(query), params, RoutingControl.READ)
+        rows = await self._run(_collected(query), params, RoutingControl.READ)
         found: list[Row] = rows[0]["rows"]
         return found
 
@@ -482,7 +439,7 @@ def _page_parameters(key: int, request: WorkPageRequest) -> dict[str, Any]:
     }
 
 
-def _pages_query(requests: Sequence[WorkPageRequest]) -> tuple[str, bool]:
+def _pages_query(requests: Sequence[WorkPageRequest]) -> tuple[ReadQuery, bool]:
     """The page query for ``requests``, and whether it reads their authors in full."""
     if all(request.author_names_only for request in requests):
         return _WORK_PAGES_NAMES_ONLY, False

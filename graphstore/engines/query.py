@@ -24,6 +24,16 @@ def columns(*pairs: tuple[str, str] | str) -> tuple[Column, ...]:
     return tuple(Column(pair, pair) if isinstance(pair, str) else Column(*pair) for pair in pairs)
 
 
+def listed(returns: tuple[Column, ...]) -> str:
+    """The columns as a RETURN or WITH lists them: ``expression AS name``, or the bare name.
+    For write statements too, which return the same columns as a read but are never
+    collected."""
+    return ", ".join(
+        column.name if column.expression == column.name else f"{column.expression} AS {column.name}"
+        for column in returns
+    )
+
+
 class ReadQuery(msgspec.Struct, frozen=True):
     """``body`` RETURN [DISTINCT] ``returns`` ``tail``: ``body`` is every clause before the
     RETURN, ``tail`` what follows its columns (ORDER BY, SKIP, LIMIT; may name the columns)."""
@@ -40,7 +50,7 @@ class ReadQuery(msgspec.Struct, frozen=True):
 
     def text(self) -> str:
         """The query as Cypher, rows as they come."""
-        return f"{self.body.strip()}\n{self._projection('RETURN')}"
+        return self._printed(self._projection("RETURN"))
 
     def collected(self, name: str = "rows") -> str:
         """The query returning one row whose column ``name`` lists every row as a map.
@@ -49,16 +59,13 @@ class ReadQuery(msgspec.Struct, frozen=True):
         still apply) followed by ``RETURN collect({...}) AS name``.
         """
         row = ", ".join(f"{column}: {column}" for column in self.names)
-        return (
-            f"{self.body.strip()}\n{self._projection('WITH')}\nRETURN collect({{{row}}}) AS {name}"
-        )
+        return self._printed(self._projection("WITH"), f"RETURN collect({{{row}}}) AS {name}")
+
+    def _printed(self, *ending: str) -> str:
+        """The body (if any) and ``ending``, a line each."""
+        body = self.body.strip()
+        return "\n".join((body, *ending) if body else ending)
 
     def _projection(self, keyword: str) -> str:
         distinct = "DISTINCT " if self.distinct else ""
-        items = ", ".join(
-            column.name
-            if column.expression == column.name
-            else f"{column.expression} AS {column.name}"
-            for column in self.returns
-        )
-        return f"{keyword} {distinct}{items} {self.tail}".rstrip()
+        return f"{keyword} {distinct}{listed(self.returns)} {self.tail}".rstrip()

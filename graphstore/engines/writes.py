@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, TypeVar
 
+from graphstore.engines.query import ReadQuery, columns
 from graphstore.records import (
     AuthorRow,
     InstitutionRow,
@@ -45,41 +46,53 @@ class Dialect(Enum):
 
 
 # Reads that plan a batch. Each endpoint is looked up by primary key from UNWIND rows.
-WORK_UPDATED_DATES = """
+WORK_UPDATED_DATES = ReadQuery(
+    """
 UNWIND $ids AS wid
 MATCH (w:Work {id: wid})
-RETURN w.id AS id, w.updatedDate AS updatedDate
-"""
+""",
+    columns(("w.id", "id"), ("w.updatedDate", "updatedDate")),
+)
 
-EXISTING_WORKS = """
+EXISTING_WORKS = ReadQuery(
+    """
 UNWIND $ids AS wid
 MATCH (w:Work {id: wid})
-RETURN w.id AS id
-"""
+""",
+    columns(("w.id", "id")),
+)
 
-PENDING_CITATIONS = """
+PENDING_CITATIONS = ReadQuery(
+    """
 UNWIND $ids AS wid
 MATCH (a:Work)-[:CITES_MISSING]->(:MissingWork {id: wid})
-RETURN a.id AS source, wid AS target
-"""
+""",
+    columns(("a.id", "source"), ("wid", "target")),
+)
 
-RESEARCHER_UPDATED_DATES = """
+RESEARCHER_UPDATED_DATES = ReadQuery(
+    """
 UNWIND $ids AS rid
 MATCH (r:Researcher {id: rid})
-RETURN r.id AS id, r.updatedDate AS updatedDate
-"""
+""",
+    columns(("r.id", "id"), ("r.updatedDate", "updatedDate")),
+)
 
-INSTITUTION_UPDATED_DATES = """
+INSTITUTION_UPDATED_DATES = ReadQuery(
+    """
 UNWIND $ids AS iid
 MATCH (i:Institution {id: iid})
-RETURN i.id AS id, i.updatedDate AS updatedDate
-"""
+""",
+    columns(("i.id", "id"), ("i.updatedDate", "updatedDate")),
+)
 
-TOPIC_UPDATED_DATES = """
+TOPIC_UPDATED_DATES = ReadQuery(
+    """
 UNWIND $ids AS tid
 MATCH (t:Topic {id: tid})
-RETURN t.id AS id, t.updatedDate AS updatedDate
-"""
+""",
+    columns(("t.id", "id"), ("t.updatedDate", "updatedDate")),
+)
 
 # Writes. A re-issued work loses its authorships, topics and references first.
 DELETE_WORK_EDGES = (

@@ -20,6 +20,7 @@ from msgspec.structs import replace
 from graphstore.engines.cypher_store import CypherStore
 from graphstore.engines.embedded_store import IN_MEMORY, EmbeddedStore
 from graphstore.engines.neo4j_store import Neo4jStore
+from graphstore.engines.query import ReadQuery, columns
 from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorshipRow, WorkRow
@@ -81,7 +82,7 @@ def key(raw: str) -> str:
     return raw.rsplit("/", 1)[-1]
 
 
-async def read(store: GraphStore, query: str, **params: Any) -> list[dict[str, Any]]:
+async def read(store: GraphStore, query: ReadQuery, **params: Any) -> list[dict[str, Any]]:
     """A raw read, for properties the GraphStore protocol does not expose."""
     assert isinstance(store, CypherStore)
     return await store._read(query, params)
@@ -271,9 +272,19 @@ async def test_openalex_small_records_field_by_field(store: GraphStore) -> None:
     # An Author record enriches its researcher.
     (author,) = await read(
         store,
-        "MATCH (r:Researcher {id: $id}) RETURN r.name AS name, r.orcid AS orcid, "
-        "r.worksCount AS works, r.citedByCount AS cited, r.hIndex AS h, r.i10Index AS i10, "
-        "r.nameAlternatives AS alternatives, r.lastKnownInstitutions AS lastKnown",
+        ReadQuery(
+            "MATCH (r:Researcher {id: $id})",
+            columns(
+                ("r.name", "name"),
+                ("r.orcid", "orcid"),
+                ("r.worksCount", "works"),
+                ("r.citedByCount", "cited"),
+                ("r.hIndex", "h"),
+                ("r.i10Index", "i10"),
+                ("r.nameAlternatives", "alternatives"),
+                ("r.lastKnownInstitutions", "lastKnown"),
+            ),
+        ),
         id="A5000655873",
     )
     assert author == {
@@ -349,15 +360,25 @@ async def test_a_newer_record_clears_what_it_gives_as_null_and_keeps_what_it_lea
     assert report.skipped == 0
     (researcher,) = await read(
         store,
-        "MATCH (r:Researcher {id: 'A1'}) RETURN r.orcid AS orcid, r.worksCount AS works, "
-        "r.hIndex AS h, r.i10Index AS i10, r.nameAlternatives AS alternatives",
+        ReadQuery(
+            "MATCH (r:Researcher {id: 'A1'})",
+            columns(
+                ("r.orcid", "orcid"),
+                ("r.worksCount", "works"),
+                ("r.hIndex", "h"),
+                ("r.i10Index", "i10"),
+                ("r.nameAlternatives", "alternatives"),
+            ),
+        ),
     )
     # Given as null: cleared; left out (works_count, i10_index): kept.
     assert researcher == {"orcid": None, "works": 7, "h": None, "i10": 1, "alternatives": []}
     (stored,) = await read(
         store,
-        "MATCH (i:Institution {id: 'I1'}) RETURN i.ror AS ror, i.country AS country, "
-        "i.type AS type",
+        ReadQuery(
+            "MATCH (i:Institution {id: 'I1'})",
+            columns(("i.ror", "ror"), ("i.country", "country"), ("i.type", "type")),
+        ),
     )
     assert stored == {"ror": None, "country": "GB", "type": "education"}
 
@@ -379,15 +400,14 @@ async def test_a_newer_topic_record_moves_the_topic_to_its_new_parent(
 
     await import_openalex(store, [jsonl(tmp_path / "old.jsonl", topic(1707, "2024-01-01"))])
     await import_openalex(store, [jsonl(tmp_path / "new.jsonl", topic(1702, "2024-06-01"))])
-    parents = await read(
-        store, "MATCH (:Topic {id: 'T11'})-[:PART_OF]->(p:Topic) RETURN p.id AS id"
+    parents_of_t11 = ReadQuery(
+        "MATCH (:Topic {id: 'T11'})-[:PART_OF]->(p:Topic)", columns(("p.id", "id"))
     )
+    parents = await read(store, parents_of_t11)
     assert parents == [{"id": "subfields/1702"}]
     # An older record does not move it back.
     await import_openalex(store, [jsonl(tmp_path / "older.jsonl", topic(1707, "2023-01-01"))])
-    assert await read(
-        store, "MATCH (:Topic {id: 'T11'})-[:PART_OF]->(p:Topic) RETURN p.id AS id"
-    ) == [{"id": "subfields/1702"}]
+    assert await read(store, parents_of_t11) == [{"id": "subfields/1702"}]
 
 
 async def test_values_the_store_cannot_hold_are_bad_records_not_failed_batches(
@@ -482,7 +502,10 @@ async def test_an_institution_named_twice_keeps_its_first_values_whatever_the_ba
         report = await import_openalex(writer, [path], batch_size=batch_size)
         assert report.skipped == 0
         (stored,) = await read(
-            writer, "MATCH (i:Institution {id: 'I1'}) RETURN i.name AS name, i.type AS type"
+            writer,
+            ReadQuery(
+                "MATCH (i:Institution {id: 'I1'})", columns(("i.name", "name"), ("i.type", "type"))
+            ),
         )
         assert (stored["name"], stored["type"]) == expected, batch_size
 

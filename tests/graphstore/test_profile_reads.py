@@ -256,7 +256,7 @@ async def test_neo4j_profile_read_parts_each_run_alone(neo4j_uri: str) -> None:
         auth = (user, password or "") if user else None
         async with neo4j.AsyncGraphDatabase.driver(neo4j_uri, auth=auth) as driver:
             for query, params in parts.values():
-                records, _, _ = await driver.execute_query(query, params)
+                records, _, _ = await driver.execute_query(query.text(), params)
                 assert len(records) == 1
         assert profile_read_parts(ProfileRead(("A3",), None, ())).keys() == {"researcher"}
     finally:
