@@ -16,7 +16,6 @@ The centre has weight 1. The budget's rules are Walk's.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -25,7 +24,8 @@ from graphstore.ids import NodeLabel, label_of
 from graphstore.traversal import EdgeKind, Hop, Neighbour
 from graphstore.walk import VIEW_HOPS, View, Walk, fair_shares
 
-NeighbourFn = Callable[[Sequence[str], Hop], Awaitable[list[list[Neighbour]]]]
+# GraphStore.expand: several hops at once, each over its own frontier.
+ExpandFn = Callable[[Sequence[tuple[Hop, Sequence[str]]]], Awaitable[list[list[list[Neighbour]]]]]
 
 MAX_DEPTH = 3
 MAX_LIMIT = 2000
@@ -82,7 +82,7 @@ def _node_weight(label: NodeLabel, reaching: Sequence[Neighbour]) -> float:
     return round(sum(n.edge_weight for n in reaching), 9)
 
 
-async def explore(neighbours: NeighbourFn, walk: Walk, center_name: str) -> SubgraphRecord:
+async def explore(expand: ExpandFn, walk: Walk, center_name: str) -> SubgraphRecord:
     """The neighbourhood ``walk`` describes, at most ``walk.limit`` nodes."""
     center = walk.center
     nodes: dict[str, GraphNodeRecord] = {
@@ -95,7 +95,7 @@ async def explore(neighbours: NeighbourFn, walk: Walk, center_name: str) -> Subg
     for level in range(1, walk.depth + 1):
         if not frontier:
             break
-        reached = await _expand(neighbours, frontier, walk.hops)
+        reached = await _expand(expand, frontier, walk.hops)
         reached_edges.extend(edge for _, edge in reached)
         candidates: dict[str, list[Neighbour]] = {}
         for neighbour, _ in reached:
@@ -170,7 +170,7 @@ class _Side:
 
 
 async def shortest_path(
-    neighbours: NeighbourFn,
+    expand: ExpandFn,
     start: tuple[str, str],
     goal: tuple[str, str],
     max_depth: int,
@@ -198,7 +198,7 @@ async def shortest_path(
         side, other = sides[side_index], sides[1 - side_index]
         if not side.frontier:
             return None
-        reached = await _expand(neighbours, side.frontier, everything)
+        reached = await _expand(expand, side.frontier, everything)
         next_frontier: list[str] = []
         meeting: str | None = None
         for neighbour, edge in sorted(reached, key=lambda pair: (pair[0].target, pair[0].source)):
@@ -255,14 +255,14 @@ def _path_subgraph(
 
 
 async def _expand(
-    neighbours: NeighbourFn, frontier: Sequence[str], hops: Collection[Hop]
+    expand: ExpandFn, frontier: Sequence[str], hops: Collection[Hop]
 ) -> list[tuple[Neighbour, GraphEdgeRecord]]:
     """Every neighbour of the frontier over ``hops``, with its edge."""
     by_label: dict[NodeLabel, list[str]] = {}
     for node_id in frontier:
         by_label.setdefault(label_of(node_id), []).append(node_id)
     walked = [(hop, by_label[hop.spec.source]) for hop in hops if hop.spec.source in by_label]
-    results = await asyncio.gather(*(neighbours(ids, hop) for hop, ids in walked))
+    results = await expand(walked)
     reached: list[tuple[Neighbour, GraphEdgeRecord]] = []
     for (hop, _), found_lists in zip(walked, results, strict=True):
         for found in found_lists:

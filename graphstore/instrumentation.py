@@ -60,8 +60,9 @@ def tally_queries() -> Iterator[QueryTally]:
 
 
 @contextmanager
-def timed_query(engine: str) -> Iterator[None]:
-    """Wrap one database round trip so the current tally and the observers count it."""
+def timed_query(engine: str, queries: int = 1) -> Iterator[None]:
+    """Wrap one database round trip (of ``queries`` queries) so the current tally and the
+    observers count it."""
     started = time.perf_counter()
     try:
         yield
@@ -69,7 +70,7 @@ def timed_query(engine: str) -> Iterator[None]:
         seconds = time.perf_counter() - started
         tally = _current.get()
         if tally is not None:
-            tally.queries += 1
+            tally.queries += queries
             tally.millis += seconds * 1000.0
         for observer in _observers:
             observer(engine, seconds)

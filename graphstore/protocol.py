@@ -216,6 +216,12 @@ class GraphStore(AccountStore, Protocol):
     async def neighbours(self, ids: Sequence[str], hop: Hop) -> list[list[Neighbour]]:
         """The traversal primitive: every neighbour of each frontier node over one hop."""
 
+    async def expand(
+        self, steps: Sequence[tuple[Hop, Sequence[str]]]
+    ) -> list[list[list[Neighbour]]]:
+        """``neighbours`` for several hops at once, each over its own frontier (a level of a
+        walk), as the engine runs them best."""
+
     async def profile_summaries(
         self, ids: Sequence[str], *, min_shared: int, top: int
     ) -> list[ProfileSummary]:

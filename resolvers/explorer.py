@@ -1,4 +1,6 @@
-"""The explorer's resolvers: neighbourhoods and paths, through the per-request hop loaders."""
+"""The explorer's resolvers: neighbourhoods and paths, each level of a walk one call to the
+store's ``expand`` (no DataLoader: a walk's levels depend on each other, and a future per
+frontier node cost more than the level's queries)."""
 
 from __future__ import annotations
 
@@ -9,13 +11,11 @@ from graphstore.explore import (
     MAX_DEPTH,
     MAX_LIMIT,
     MAX_PATH_DEPTH,
-    NeighbourFn,
     SubgraphRecord,
     explore,
     shortest_path,
 )
 from graphstore.ids import NodeLabel, label_of
-from graphstore.traversal import Hop, Neighbour
 from graphstore.walk import VIEW_KIND, View, Walk, view_hops
 from resolvers.context import RequestContext
 from resolvers.errors import NO_KINDS, NOT_FOUND, ClientError, bad_input
@@ -49,15 +49,6 @@ async def node_name(context: RequestContext, node_id: str) -> str | None:
     return institution.name if institution else None
 
 
-def _via_loaders(context: RequestContext) -> NeighbourFn:
-    """The traversal primitive through this request's DataLoaders (batched and cached)."""
-
-    async def neighbours(ids: Sequence[str], hop: Hop) -> list[list[Neighbour]]:
-        return await context.loaders.neighbours(hop).load_many(ids)
-
-    return neighbours
-
-
 async def neighbourhood(
     context: RequestContext,
     raw_center: str,
@@ -82,7 +73,7 @@ async def neighbourhood(
     if name is None:
         raise ClientError(f"center: no node {center} in the graph", NOT_FOUND)
     walk = Walk(center=center, depth=depth, limit=limit, hops=view_hops(view, kinds))
-    return await explore(_via_loaders(context), walk, name)
+    return await explore(context.store.expand, walk, name)
 
 
 async def path(
@@ -102,7 +93,7 @@ async def path(
     if goal_name is None:
         raise ClientError(f"to: no node {goal} in the graph", NOT_FOUND)
     return await shortest_path(
-        context.store.neighbours,
+        context.store.expand,
         (start, start_name),
         (goal, goal_name),
         max_depth,

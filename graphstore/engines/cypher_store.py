@@ -7,6 +7,7 @@ graphstore.engines.compiler, look-ups from graphstore.engines.cypher.
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -116,13 +117,13 @@ class CypherStore(ABC):
 
     async def neighbours(self, ids: Sequence[str], hop: Hop) -> list[list[Neighbour]]:
         rows = await self._read(hop_query(hop, self.dialect), {"ids": list(ids)})
-        spec = hop.spec
-        found: dict[str, list[Neighbour]] = {i: [] for i in ids}
-        for row in rows:
-            # LadybugDB's anchored form gives a source with nothing over the hop a null row.
-            if row["target"] is not None:
-                found[row["source"]].append(neighbour_from_row(row, spec))
-        return [found[i] for i in ids]
+        return neighbours_from_rows(hop, ids, rows)
+
+    async def expand(
+        self, steps: Sequence[tuple[Hop, Sequence[str]]]
+    ) -> list[list[list[Neighbour]]]:
+        """Side by side: each hop a query of its own."""
+        return list(await asyncio.gather(*(self.neighbours(ids, hop) for hop, ids in steps)))
 
     @abstractmethod
     async def profile_summaries(
@@ -313,6 +314,19 @@ def researcher_record(
         claim_status=_CLAIM_STATES[claim_status or ClaimState.UNCLAIMED.value],
         orcid_verified=bool(orcid_verified),
     )
+
+
+def neighbours_from_rows(
+    hop: Hop, ids: Sequence[str], rows: Sequence[Row]
+) -> list[list[Neighbour]]:
+    """A hop query's rows as each frontier id's neighbours, aligned with ``ids``."""
+    spec = hop.spec
+    found: dict[str, list[Neighbour]] = {i: [] for i in ids}
+    for row in rows:
+        # LadybugDB's anchored form gives a source with nothing over the hop a null row.
+        if row["target"] is not None:
+            found[row["source"]].append(neighbour_from_row(row, spec))
+    return [found[i] for i in ids]
 
 
 def neighbour_from_row(row: Row, spec: HopSpec) -> Neighbour:
