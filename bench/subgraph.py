@@ -1,0 +1,154 @@
+"""The explorer floors' shared half: from the edges each level's hand-written queries found to
+the subgraph an ``explore`` response holds, and the comparison with our server's response.
+
+The rules are the API's (schema.graphql, ``Query.explore``; graphstore/explore.py): level by
+level from the centre, a level's new nodes ranked by weight (ties by id) and cut at ``limit``
+(the centre counts), the cut marking the subgraph truncated and ending the walk; the edges
+kept are those found whose two ends are kept. Weights: a researcher the sum of the weights of
+the edges that reach it (an authorship 1 / (authors - 1), so at depth 2 it is Newman's
+strength with the centre), a topic the sum of its HAS_TOPIC scores, a work its citations, an
+institution the number of edges that reach it. An edge's weight: an authorship's share as
+above, HAS_TOPIC its score, every other kind 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+# The institutions an authorship lists (AUTHORED.institutions) as edges of the walk: from the
+# researcher (beside AFFILIATED_WITH, which is where the profile's affiliations come from too)
+# and from the work. The API's EdgeKind has no member for the work's yet; the floor names it so.
+VIA_AUTHORSHIP_RESEARCHER = "AFFILIATED_WITH"
+VIA_AUTHORSHIP_WORK = "AUTHORSHIP_INSTITUTION"
+
+
+# A node one hop from a source and the edge walked: (source, target, target kind, target name,
+# edge kind, edge weight, target's own weight (a work's citations), whether the edge points from
+# source to target). Plain tuples: the hub's walk makes some 2,500 of them.
+Reached = tuple[str, str, str, str, str, float, float, bool]
+
+
+def authorship_weight(author_count: int | None) -> float:
+    """An authorship's share in its co-authors' collaboration strength."""
+    authors = int(author_count or 1)
+    return 1.0 / (authors - 1) if authors > 1 else 1.0
+
+
+def assemble(
+    center: str,
+    center_name: str,
+    limit: int,
+    levels: Iterable[Sequence[Reached]],
+) -> dict[str, Any]:
+    """The subgraph from each level's reached edges (``levels``, in order: a level cut by the
+    limit ends the walk before the next is asked for)."""
+    nodes: dict[str, tuple[str, str, str, int, float]] = {
+        center: (center, "RESEARCHER", center_name, 0, 1.0)
+    }
+    edges: dict[tuple[str, str, str], float] = {}
+    truncated = False
+    for level, reached in enumerate(levels, start=1):
+        # target -> [kind, name, summed edge weight, edges reaching it, own weight]
+        candidates: dict[str, list[Any]] = {}
+        for _, target, kind, name, _, edge_weight, node_weight, _ in reached:
+            if target in nodes:
+                continue
+            found = candidates.get(target)
+            if found is None:
+                candidates[target] = [kind, name, edge_weight, 1, node_weight]
+            else:
+                found[2] += edge_weight
+                found[3] += 1
+        ranked = sorted(
+            (
+                (
+                    -(
+                        own
+                        if kind == "WORK"
+                        else float(count)
+                        if kind == "INSTITUTION"
+                        else round(summed, 9)
+                    ),
+                    node_id,
+                    kind,
+                    name,
+                )
+                for node_id, (kind, name, summed, count, own) in candidates.items()
+            )
+        )
+        room = limit - len(nodes)
+        for weight, node_id, kind, name in ranked[:room]:
+            nodes[node_id] = (node_id, kind, name, level, -weight)
+        for source, target, _, _, edge, edge_weight, _, forward in reached:
+            if source in nodes and target in nodes:
+                key = (source, target, edge) if forward else (target, source, edge)
+                edges[key] = edge_weight
+        if len(ranked) > room:
+            truncated = True
+            break
+    return {
+        "center": center,
+        "nodes": sorted(nodes.values(), key=lambda n: (n[3], -n[4], n[0])),
+        "edges": sorted([(s, t, k, round(w, 9)) for (s, t, k), w in edges.items()]),
+        "truncated": truncated,
+    }
+
+
+def server_subgraph(body: dict[str, Any]) -> dict[str, Any]:
+    """Our server's ``explore`` response (web/queries/explorer.graphql) in the floor's shape."""
+    found = body["data"]["explore"]
+    return {
+        "center": found["center"],
+        "nodes": [(n["id"], n["kind"], n["label"], n["hop"], n["weight"]) for n in found["nodes"]],
+        "edges": [(e["source"], e["target"], e["kind"], e["weight"]) for e in found["edges"]],
+        "truncated": found["truncated"],
+    }
+
+
+def compare(ours: dict[str, Any], floor: dict[str, Any]) -> dict[str, Any]:
+    """Where two subgraphs differ: nodes and edges on one side only (a few of each), and
+    nodes whose kind, label, hop or weight differ (weights to 6 decimals)."""
+    our_nodes = {n[0]: n for n in ours["nodes"]}
+    floor_nodes = {n[0]: n for n in floor["nodes"]}
+    our_edges = {e[:3]: e[3] for e in ours["edges"]}
+    floor_edges = {e[:3]: e[3] for e in floor["edges"]}
+
+    def shown(node: tuple[Any, ...]) -> tuple[Any, ...]:
+        return (*node[:4], round(node[4], 6))
+
+    differing = [
+        (shown(our_nodes[i]), shown(floor_nodes[i]))
+        for i in sorted(our_nodes.keys() & floor_nodes.keys())
+        if shown(our_nodes[i]) != shown(floor_nodes[i])
+    ]
+    edge_weights = [
+        (key, our_edges[key], floor_edges[key])
+        for key in sorted(our_edges.keys() & floor_edges.keys())
+        if round(our_edges[key], 6) != round(floor_edges[key], 6)
+    ]
+    only_ours = sorted(our_nodes.keys() - floor_nodes.keys())
+    only_floor = sorted(floor_nodes.keys() - our_nodes.keys())
+    edges_only_ours = sorted(our_edges.keys() - floor_edges.keys())
+    edges_only_floor = sorted(floor_edges.keys() - our_edges.keys())
+    same = not (
+        only_ours
+        or only_floor
+        or edges_only_ours
+        or edges_only_floor
+        or differing
+        or edge_weights
+        or ours["truncated"] != floor["truncated"]
+    )
+    return {
+        "same": same,
+        "nodes": [len(ours["nodes"]), len(floor["nodes"])],
+        "edges": [len(ours["edges"]), len(floor["edges"])],
+        "truncated": [ours["truncated"], floor["truncated"]],
+        "nodes_only_ours": [len(only_ours), only_ours[:5]],
+        "nodes_only_floor": [len(only_floor), only_floor[:5]],
+        "edges_only_ours": [len(edges_only_ours), [list(e) for e in edges_only_ours[:5]]],
+        "edges_only_floor": [len(edges_only_floor), [list(e) for e in edges_only_floor[:5]]],
+        "nodes_differing": [len(differing), [list(map(list, d)) for d in differing[:5]]],
+        "edge_weights_differing": [len(edge_weights), [list(e) for e in edge_weights[:5]]],
+    }
