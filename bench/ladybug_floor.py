@@ -33,17 +33,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import ladybug
 from subgraph import (
-    VIA_AUTHORSHIP_RESEARCHER,
-    VIA_AUTHORSHIP_WORK,
-    Reached,
+    Neighbourhood,
     assemble,
     authorship_weight,
+    level_one_institutions,
+    levels,
+    listed_institutions,
 )
 
 PROFILE_WORKS_PAGE = 10
@@ -107,6 +108,10 @@ RETURN offset(id(w)), w.id, w.title, w.citedByCount, w.authorCount, e.institutio
 EXPLORE_AUTHORS = """
 MATCH (c:Researcher {id: $id})-[:AUTHORED]->(w:Work)<-[e:AUTHORED]-(t:Researcher)
 RETURN collect(offset(id(w))), collect(t.id), collect(t.name), collect(e.institutions)
+"""
+EXPLORE_AUTHORS_ONLY = """
+MATCH (c:Researcher {id: $id})-[:AUTHORED]->(w:Work)<-[:AUTHORED]-(t:Researcher)
+RETURN collect(offset(id(w))), collect(t.id), collect(t.name)
 """
 EXPLORE_TOPICS = """
 MATCH (c:Researcher {id: $id})-[:AUTHORED]->(w:Work)-[h:HAS_TOPIC]->(t:Topic)
@@ -311,22 +316,24 @@ class LadybugFloor:
     def explore(
         self, center: str, depth: int, limit: int, *, authorship_institutions: bool = True
     ) -> dict[str, Any]:
-        """The neighbourhood of a researcher to depth 1 or 2, at most ``limit`` nodes.
-
-        Hops: Researcher -AUTHORED-> Work, -AFFILIATED_WITH-> Institution and, with
-        ``authorship_institutions``, -> Institution through its authorships; from a work its
-        authors, topics, references and citers and, with ``authorship_institutions``, the
-        institutions its authorships list; from an institution its AFFILIATED_WITH researchers.
-        (From a topic, PART_OF both ways: the third level, not reached at depth 2.)
-        """
+        """The neighbourhood of a researcher to depth 1 or 2, at most ``limit`` nodes, over the
+        hops of bench/subgraph.py (with the authorships' institutions unless told not to).
+        Everything is fetched before the levels are cut: a limit that cuts level 1 would
+        have made the level-2 queries unnecessary (not so in the benchmark's cases)."""
         if depth not in (1, 2):
             raise ValueError("the floor explores to depth 1 or 2")
         anchor = {"id": center}
         found = self._rows(RESEARCHER, anchor)
         if not found:
             raise LookupError(f"no researcher {center}")
-        walk = _Walk(self, anchor, authorship_institutions)
-        return assemble(center, found[0][0] or center, limit, walk.levels(depth))
+        name = found[0][0] or center
+        fetched = _Fetch(self, anchor).neighbourhood(name, depth, authorship_institutions)
+        return assemble(
+            center,
+            name,
+            limit,
+            levels(center, fetched, depth, via_authorships=authorship_institutions),
+        )
 
     # -----------------------------------------------------------------------------------------
     # Plans
@@ -357,130 +364,52 @@ class LadybugFloor:
         return found
 
 
-class _Walk:
-    """The explorer's levels, each fetched when the walk asks for it."""
+class _Fetch:
+    """The explorer's queries around one researcher, in the shape ``subgraph.levels`` reads."""
 
-    def __init__(
-        self, floor: LadybugFloor, anchor: dict[str, str], authorship_institutions: bool
-    ) -> None:
+    def __init__(self, floor: LadybugFloor, anchor: dict[str, str]) -> None:
         self._rows = floor._rows
         self._anchor = anchor
-        self._via_authorships = authorship_institutions
 
-    def levels(self, depth: int) -> Iterator[list[Reached]]:
-        rows, anchor, center = self._rows, self._anchor, self._anchor["id"]
+    def neighbourhood(self, name: str, depth: int, via_authorships: bool) -> Neighbourhood:
+        rows, anchor = self._rows, self._anchor
         works = rows(EXPLORE_WORKS, anchor)
         work_ids = {offset: wid for offset, wid, *_ in works}
-        weights = {offset: authorship_weight(n) for offset, _, _, _, n, _ in works}
-        affiliated = rows(EXPLORE_AFFILIATED, anchor)
-        # The institutions the centre's authorships list (level 1) and, at depth 2, those its
-        # works' authorships list (level 2): their names in one look-up.
-        own: set[str] = set()
-        by_work: set[tuple[int, str]] = set()
-        authors: list[list[Any]] = [[], [], [], []]
-        if self._via_authorships:
-            own = {iid for *_, ids in works for iid in ids or ()}
+        found = Neighbourhood(
+            name=name,
+            works=[(wid, title, c, n, ids) for _, wid, title, c, n, ids in works],
+            affiliated=[(iid, iname) for iid, iname in rows(EXPLORE_AFFILIATED, anchor)],
+        )
         if depth > 1:
-            authors = rows(EXPLORE_AUTHORS, anchor)[0]
-            if self._via_authorships:
-                by_work = {
-                    (offset, iid)
-                    for offset, ids in zip(authors[0], authors[3], strict=True)
-                    for iid in ids or ()
-                }
-        listed = sorted(own | {iid for _, iid in by_work})
-        names = dict(rows(INSTITUTION_NAMES, {"ids": listed})) if listed else {}
-        names.update(affiliated)
-        own_known = sorted(iid for iid in own if iid in names)
-
-        first = [
-            (center, wid, "WORK", title or wid, "AUTHORED", weights[offset], float(c or 0), True)
-            for offset, wid, title, c, _, _ in works
-        ]
-        first += [
-            (center, iid, "INSTITUTION", iname or iid, "AFFILIATED_WITH", 1.0, 0.0, True)
-            for iid, iname in affiliated
-        ]
-        first += [
-            (
-                center,
-                iid,
-                "INSTITUTION",
-                names[iid] or iid,
-                VIA_AUTHORSHIP_RESEARCHER,
-                1.0,
-                0.0,
-                True,
-            )
-            for iid in own_known
-            if iid not in dict(affiliated)
-        ]
-        yield first
+            query = EXPLORE_AUTHORS if via_authorships else EXPLORE_AUTHORS_ONLY
+            authors = rows(query, anchor)[0]
+            authors[0] = [work_ids[offset] for offset in authors[0]]
+            found.authors = authors if via_authorships else [*authors, []]
+        if via_authorships:
+            # The institutions of level 1 and, at depth 2, of level 2: one look-up for both.
+            listed = sorted(listed_institutions(found, works_too=depth > 1))
+            if listed:
+                found.institution_names = dict(rows(INSTITUTION_NAMES, {"ids": listed}))
         if depth < 2:
-            return
-
-        second = [
-            (
-                work_ids[offset],
-                tid,
-                "RESEARCHER",
-                tname or tid,
-                "AUTHORED",
-                weights[offset],
-                0.0,
-                False,
-            )
-            for offset, tid, tname in zip(authors[0], authors[1], authors[2], strict=True)
-        ]
-        second += [
-            (
-                work_ids[offset],
-                iid,
-                "INSTITUTION",
-                names[iid] or iid,
-                VIA_AUTHORSHIP_WORK,
-                1.0,
-                0.0,
-                True,
-            )
-            for offset, iid in sorted(by_work)
-            if iid in names
-        ]
-        second += [
-            (
-                work_ids[offset],
-                tid,
-                "TOPIC",
-                tname or tid,
-                "HAS_TOPIC",
-                float(score or 0.0),
-                0.0,
-                True,
-            )
+            return found
+        found.topics = [
+            (work_ids[offset], tid, tname, score)
             for offset, tid, tname, score in rows(EXPLORE_TOPICS, anchor)
         ]
-        for query, forward in ((EXPLORE_REFERENCES, True), (EXPLORE_CITERS, False)):
-            second += [
-                (
-                    work_ids[offset],
-                    vid,
-                    "WORK",
-                    title or vid,
-                    "CITES",
-                    1.0,
-                    float(c or 0),
-                    forward,
-                )
-                for offset, vid, title, c in rows(query, anchor)
-            ]
-        level_one = dict(affiliated).keys() | set(own_known)
-        for iid in sorted(level_one):
+        found.references = [
+            (work_ids[offset], vid, title, c)
+            for offset, vid, title, c in rows(EXPLORE_REFERENCES, anchor)
+        ]
+        found.citers = [
+            (work_ids[offset], vid, title, c)
+            for offset, vid, title, c in rows(EXPLORE_CITERS, anchor)
+        ]
+        for iid in level_one_institutions(found, via_authorships=via_authorships):
             if rows(INSTITUTION_HAS_RESEARCHERS, {"id": iid}):
-                second += [
-                    (iid, tid, "RESEARCHER", tname or tid, "AFFILIATED_WITH", 1.0, 0.0, False)
-                    for tid, tname in rows(INSTITUTION_RESEARCHERS, {"id": iid})
+                found.institution_researchers += [
+                    (iid, tid, tname) for tid, tname in rows(INSTITUTION_RESEARCHERS, {"id": iid})
                 ]
-        yield second
+        return found
 
 
 # ---------------------------------------------------------------------------------------------

@@ -677,6 +677,7 @@ def _floor_plans(floor: LadybugFloor) -> list[dict[str, Any]]:
     calls = [
         *(("profile", "profile", {"researcher_id": rid}) for rid in LADYBUG_PROFILES.values()),
         ("explore", "explore", LADYBUG_EXPLORE),
+        ("explore", "explore", {**LADYBUG_EXPLORE, "authorship_institutions": False}),
     ]
     plans = floor.plans(calls)
     for plan in plans:

@@ -1,5 +1,12 @@
-"""The explorer floors' shared half: from the edges each level's hand-written queries found to
-the subgraph an ``explore`` response holds, and the comparison with our server's response.
+"""The explorer floors' shared half: from what the hand-written queries fetched around a
+researcher (``Neighbourhood``) to each level's edges (``levels``), to the subgraph an
+``explore`` response holds (``assemble``), and the comparison with our server's response.
+
+The hops from a researcher to depth 2: Researcher -AUTHORED-> Work, -AFFILIATED_WITH->
+Institution and (``via_authorships``) -> Institution through its authorships' institutions;
+from a work its authors (<-AUTHORED-), topics (-HAS_TOPIC->), references and citers (CITES
+both ways) and (``via_authorships``) the institutions its authorships list; from an
+institution its researchers (<-AFFILIATED_WITH-). (PART_OF, from a topic, is a third hop.)
 
 The rules are the API's (schema.graphql, ``Query.explore``; graphstore/explore.py): level by
 level from the centre, a level's new nodes ranked by weight (ties by id) and cut at ``limit``
@@ -13,7 +20,8 @@ above, HAS_TOPIC its score, every other kind 1.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 # The institutions an authorship lists (AUTHORED.institutions) as edges of the walk: from the
@@ -93,6 +101,114 @@ def assemble(
         "edges": sorted([(s, t, k, round(w, 9)) for (s, t, k), w in edges.items()]),
         "truncated": truncated,
     }
+
+
+@dataclass(slots=True)
+class Neighbourhood:
+    """What an explorer floor fetched around a researcher; works by id.
+
+    ``works``: (id, title, citations, author count, the institutions the centre's authorship
+    lists). ``affiliated``: the centre's AFFILIATED_WITH institutions (id, name).
+    ``institution_names``: every institution the authorships list that is in the graph.
+    ``authors`` (depth 2): every authorship of the works, the centre's included, as four
+    aligned lists: work ids, author ids, author names, and the institutions each lists (empty
+    lists when not asked). ``topics``: (work, topic, name, score); ``references`` and
+    ``citers``: (work, other work, its title, its citations). ``institution_researchers``:
+    (institution, researcher, name) of the level-1 institutions (``level_one_institutions``).
+    """
+
+    name: str
+    works: list[tuple[str, str | None, int | None, int | None, list[str] | None]]
+    affiliated: list[tuple[str, str | None]]
+    institution_names: dict[str, str | None] = field(default_factory=dict)
+    authors: list[list[Any]] = field(default_factory=lambda: [[], [], [], []])
+    topics: list[tuple[str, str, str | None, float | None]] = field(default_factory=list)
+    references: list[tuple[str, str, str | None, int | None]] = field(default_factory=list)
+    citers: list[tuple[str, str, str | None, int | None]] = field(default_factory=list)
+    institution_researchers: list[tuple[str, str, str | None]] = field(default_factory=list)
+
+
+def listed_institutions(found: Neighbourhood, *, works_too: bool) -> set[str]:
+    """The institutions the centre's authorships list and, with ``works_too``, those every
+    authorship of its works lists (what ``institution_names`` must name)."""
+    listed = {iid for *_, ids in found.works for iid in ids or ()}
+    if works_too:
+        listed.update(iid for ids in found.authors[3] for iid in ids or ())
+    return listed
+
+
+def level_one_institutions(found: Neighbourhood, *, via_authorships: bool) -> list[str]:
+    """The institutions one hop from the centre: AFFILIATED_WITH and, ``via_authorships``,
+    those its authorships list that are in the graph (``institution_names`` filled)."""
+    level_one = dict.fromkeys(iid for iid, _ in found.affiliated)
+    if via_authorships:
+        level_one.update(
+            (iid, None)
+            for iid in sorted(listed_institutions(found, works_too=False))
+            if iid in found.institution_names
+        )
+    return list(level_one)
+
+
+def levels(
+    center: str, found: Neighbourhood, depth: int, *, via_authorships: bool
+) -> Iterator[list[Reached]]:
+    """The walk's levels from what was fetched: depth 1, then depth 2 (see the module)."""
+    weights = {wid: authorship_weight(n) for wid, _, _, n, _ in found.works}
+    names = found.institution_names
+    affiliated = dict(found.affiliated)
+    first: list[Reached] = [
+        (center, wid, "WORK", title or wid, "AUTHORED", weights[wid], float(c or 0), True)
+        for wid, title, c, _, _ in found.works
+    ]
+    first += [
+        (center, iid, "INSTITUTION", iname or iid, "AFFILIATED_WITH", 1.0, 0.0, True)
+        for iid, iname in found.affiliated
+    ]
+    if via_authorships:
+        first += [
+            (
+                center,
+                iid,
+                "INSTITUTION",
+                names[iid] or iid,
+                VIA_AUTHORSHIP_RESEARCHER,
+                1.0,
+                0.0,
+                True,
+            )
+            for iid in sorted(listed_institutions(found, works_too=False))
+            if iid in names and iid not in affiliated
+        ]
+    yield first
+    if depth < 2:
+        return
+    work_ids, author_ids, author_names, listed = found.authors
+    second: list[Reached] = [
+        (wid, tid, "RESEARCHER", tname or tid, "AUTHORED", weights[wid], 0.0, False)
+        for wid, tid, tname in zip(work_ids, author_ids, author_names, strict=True)
+    ]
+    if via_authorships:
+        pairs = {(wid, iid) for wid, ids in zip(work_ids, listed, strict=True) for iid in ids or ()}
+        second += [
+            (wid, iid, "INSTITUTION", names[iid] or iid, VIA_AUTHORSHIP_WORK, 1.0, 0.0, True)
+            for wid, iid in sorted(pairs)
+            if iid in names
+        ]
+    second += [
+        (wid, tid, "TOPIC", tname or tid, "HAS_TOPIC", float(score or 0.0), 0.0, True)
+        for wid, tid, tname, score in found.topics
+    ]
+    for rows, forward in ((found.references, True), (found.citers, False)):
+        second += [
+            (wid, vid, "WORK", title or vid, "CITES", 1.0, float(c or 0), forward)
+            for wid, vid, title, c in rows
+        ]
+    second += [
+        (iid, tid, "RESEARCHER", tname or tid, "AFFILIATED_WITH", 1.0, 0.0, False)
+        for iid, tid, tname in found.institution_researchers
+    ]
+    yield second
 
 
 def server_subgraph(body: dict[str, Any]) -> dict[str, Any]:
