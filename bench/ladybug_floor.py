@@ -104,14 +104,16 @@ MATCH (c:Researcher {id: $id})-[e:AUTHORED]->(w:Work)
 RETURN offset(id(w)), w.id, w.title, w.citedByCount, w.authorCount, e.institutions
 """
 # Every authorship of the centre's works (the centre's own among them): the work, the author
-# and the institutions it lists.
+# and the institutions it lists. (collect() leaves out nulls: the lists stay aligned only
+# with none.)
 EXPLORE_AUTHORS = """
 MATCH (c:Researcher {id: $id})-[:AUTHORED]->(w:Work)<-[e:AUTHORED]-(t:Researcher)
-RETURN collect(offset(id(w))), collect(t.id), collect(t.name), collect(e.institutions)
+RETURN collect(offset(id(w))), collect(t.id), collect(coalesce(t.name, t.id)),
+       collect(coalesce(e.institutions, CAST([], "STRING[]")))
 """
 EXPLORE_AUTHORS_ONLY = """
 MATCH (c:Researcher {id: $id})-[:AUTHORED]->(w:Work)<-[:AUTHORED]-(t:Researcher)
-RETURN collect(offset(id(w))), collect(t.id), collect(t.name)
+RETURN collect(offset(id(w))), collect(t.id), collect(coalesce(t.name, t.id))
 """
 EXPLORE_TOPICS = """
 MATCH (c:Researcher {id: $id})-[:AUTHORED]->(w:Work)-[h:HAS_TOPIC]->(t:Topic)

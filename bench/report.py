@@ -517,13 +517,17 @@ def _cpu_table(cases: Sequence[dict[str, Any]]) -> list[str]:
 def _explorer_section(results: dict[str, Any]) -> list[str]:
     if "conference" not in results:
         return []
-    out = ["## 2. Explorer: end to end over HTTP vs the raw store call (Neo4j)", ""]
+    out = ["## 2. Explorer on Neo4j: over HTTP vs the raw store call and the floor", ""]
     out += [
         "`web/queries/explorer.graphql` over HTTP (uvicorn, one client) against "
         "`graphstore.explore.explore(store.neighbours, ...)` called in the benchmark process "
         "on the same store (no GraphQL, no HTTP). The median researcher is the one at the "
         "authorship-weighted median of works per researcher (half of all authorships belong "
-        "to researchers with at most that many works; the plain median is 1 work).",
+        "to researchers with at most that many works; the plain median is 1 work). The floor "
+        "(depth 2): the same neighbourhood by one hand-written query through the async driver "
+        "(`bench/floor.py`, `explore`), the subgraph's levels, weights and limit in Python; "
+        "in brackets the floor without the institutions the authorships list, which the "
+        "server does not walk today (its answer checked to be the server's).",
         "",
     ]
     rows = []
@@ -534,6 +538,12 @@ def _explorer_section(results: dict[str, Any]) -> list[str]:
             if case["via"] != "http":
                 continue
             raw = _case(data["explorer"], who=case["who"], depth=case["depth"], via="raw")
+            same = {"who": case["who"], "depth": case["depth"]}
+            floor = _case(data["explorer"], via="floor", **same)
+            server_hops = _case(data["explorer"], via="floor_server_hops", **same)
+            floor_text = _fig(floor["p50_ms"] if floor else None, 2)
+            if server_hops:
+                floor_text += f" ({_median(server_hops, 'p50_ms'):.2f})"
             rows.append(
                 (
                     engine,
@@ -543,6 +553,8 @@ def _explorer_section(results: dict[str, Any]) -> list[str]:
                     _fig(raw["p50_ms"] if raw else None),
                     _fig(case["p50_ms"]),
                     _x(_ratio(_median(case, "p50_ms"), _median(raw, "p50_ms"))),
+                    floor_text,
+                    _x(_ratio(_median(case, "p50_ms"), _median(floor, "p50_ms"))),
                     _fig(case.get("db_ms")),
                     ", ".join(str(n) for n in case.get("db_queries", [])),
                     f"{case.get('response_bytes', 0) / 1000:.0f} kB",
@@ -558,12 +570,31 @@ def _explorer_section(results: dict[str, Any]) -> list[str]:
             "raw store call p50 ms",
             "HTTP p50 ms",
             "HTTP / raw",
+            "floor p50 ms",
+            "HTTP / floor",
             "server DB ms",
             "DB queries",
             "response",
         ],
         rows,
     )
+    checks = [
+        f"- The floor on {case['who']}, depth {case['depth']} / {case['limit']}"
+        + (" (without the authorships' institutions)" if case["via"] == "floor_server_hops" else "")
+        + f": {case['nodes']:,} nodes / {case['edges']:,} edges; "
+        + (
+            "the same subgraph as ours (nodes, edges, hops and weights)."
+            if case["check"]["same"]
+            else f"ours {case['check']['nodes'][0]:,} / {case['check']['edges'][0]:,}, "
+            f"{case['check']['nodes_only_floor'][0]} nodes only the floor's, "
+            f"{case['check']['nodes_only_ours'][0]} only ours."
+        )
+        for data in (results["conference"],)
+        for case in data["explorer"]
+        if "check" in case
+    ]
+    if checks:
+        out += ["", *checks]
     return [*out, ""]
 
 

@@ -601,8 +601,81 @@ async def _conference_on(
             ) + await _explorer_cases(settings, None, ours, centers)
         finally:
             await store.close()
+        result["explorer"] += await _neo4j_explore_floor(settings, uri, ours, centers)
     result["pyinstrument"] = await _pyinstrument(settings, uri, work, HUB)
     return result
+
+
+async def _neo4j_explore_floor(
+    settings: Settings, uri: str, url: str, centers: dict[str, tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """The explorer's floor on Neo4j (bench/floor.py ``explore``, one query through the async
+    driver) for the depth-2 cases, with and without the authorships' institutions (which
+    the server does not walk today): each checked against our server's answer over HTTP,
+    then measured like the other explorer sides (one client)."""
+    cases = []
+    driver = AsyncGraphDatabase.driver(uri, notifications_min_severity="OFF")
+    try:
+        async with LoadClient() as http:
+            for who, (center, _) in centers.items():
+                for depth, limit in EXPLORER_CASES:
+                    if depth > 2:
+                        continue
+                    variables = {"center": center, "depth": depth, "limit": limit}
+                    body = await harness.post_graphql(http, url, q.OUR_EXPLORER, variables)
+                    ours = subgraph.server_subgraph(body)
+                    for via, authorships in (("floor", True), ("floor_server_hops", False)):
+                        found = await floor.explore(
+                            driver, center, depth, limit, via_authorships=authorships
+                        )
+                        check = subgraph.compare(ours, found)
+                        if via == "floor_server_hops" and not check["same"]:
+                            log.warning(
+                                "EXPLORE MISMATCH on Neo4j, %s depth %d: the floor without the "
+                                "authorships' institutions differs from our server (either may "
+                                "be wrong): %s",
+                                who,
+                                depth,
+                                json.dumps(check)[:2000],
+                            )
+
+                        async def call(
+                            run: Run,
+                            center: str = center,
+                            depth: int = depth,
+                            limit: int = limit,
+                            authorships: bool = authorships,
+                        ) -> None:
+                            await floor.explore(
+                                driver, center, depth, limit, via_authorships=authorships
+                            )
+
+                        log.info("explorer %s depth %d %s", who, depth, via)
+                        figures = await harness.repeat(
+                            call,
+                            1,
+                            settings.explorer_seconds,
+                            settings.reps,
+                            settings.warmup,
+                            min_calls=3,
+                        )
+                        cases.append(
+                            {
+                                "who": who,
+                                "center": center,
+                                "depth": depth,
+                                "limit": limit,
+                                "via": via,
+                                "nodes": len(found["nodes"]),
+                                "edges": len(found["edges"]),
+                                "truncated": found["truncated"],
+                                "check": check,
+                                **figures,
+                            }
+                        )
+    finally:
+        await driver.close()
+    return cases
 
 
 # ---------------------------------------------------------------------------------------------
