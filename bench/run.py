@@ -811,12 +811,17 @@ async def _ladybug_checks(http: LoadClient, url: str, floor: LadybugFloor) -> di
             len(found["edges"]),
             ", the same subgraph" if compared["same"] else "",
         )
-    if not checks["explore"]["floor"]["same"]:
-        log.warning(
-            "EXPLORE MISMATCH: our server's subgraph differs from the floor's (the server may be "
-            "the one that is wrong; the floor walks the authorships' institutions too): %s",
-            json.dumps(checks["explore"]["floor"])[:2000],
-        )
+    for variant, hops in (
+        ("floor", "with the institutions the authorships list (the hops asked of the walk)"),
+        ("floor_server_hops", "without them (the hops the server walks today)"),
+    ):
+        if not checks["explore"][variant]["same"]:
+            log.warning(
+                "EXPLORE MISMATCH: our server's subgraph differs from the floor's %s (either "
+                "may be wrong): %s",
+                hops,
+                json.dumps(checks["explore"][variant])[:2000],
+            )
     return checks
 
 
