@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from neo4j import AsyncDriver, RoutingControl
+from subgraph import Neighbourhood, assemble, levels
 
 PROFILE = """
 MATCH (r:Researcher {id: $id})
@@ -104,3 +105,141 @@ async def profile(driver: AsyncDriver, researcher_id: str) -> dict[str, Any]:
     row["hasNextPage"] = len(page) > 10
     row["affiliations"] = _affiliations(row)
     return row
+
+
+# ---------------------------------------------------------------------------------------------
+# The explorer's floor on Neo4j: explore(researcher, depth 1 or 2) in one query
+
+_EXPLORE_LEVEL_ONE = """
+MATCH (c:Researcher {id: $id})
+CALL (c) {
+  MATCH (c)-[e:AUTHORED]->(w:Work)
+  RETURN collect([w.id, w.title, w.citedByCount, w.authorCount, e.institutions]) AS works
+}
+CALL (c) {
+  MATCH (c)-[:AFFILIATED_WITH]->(i:Institution)
+  RETURN collect([i.id, i.name]) AS affiliated
+}
+"""
+# Every authorship of the centre's works, the centre's own among them (two MATCH clauses: one
+# pattern would keep the centre's edge from being walked twice), as aligned lists (collect()
+# leaves out nulls, hence the coalesce).
+_EXPLORE_AUTHORS = """
+CALL (c) {
+  MATCH (c)-[:AUTHORED]->(w:Work)
+  MATCH (w)<-[e:AUTHORED]-(t:Researcher)
+  RETURN collect(w.id) AS authorWorks, collect(t.id) AS authorIds,
+         collect(coalesce(t.name, t.id)) AS authorNames,
+         collect(INSTITUTIONS) AS authorInstitutions
+}
+CALL (c) {
+  MATCH (c)-[:AUTHORED]->(w:Work)-[h:HAS_TOPIC]->(t:Topic)
+  RETURN collect([w.id, t.id, t.name, h.score]) AS topics
+}
+CALL (c) {
+  MATCH (c)-[:AUTHORED]->(w:Work)-[:CITES]->(v:Work)
+  RETURN collect([w.id, v.id, v.title, v.citedByCount]) AS references
+}
+CALL (c) {
+  MATCH (c)-[:AUTHORED]->(w:Work)<-[:CITES]-(v:Work)
+  RETURN collect([w.id, v.id, v.title, v.citedByCount]) AS citers
+}
+CALL (c) {
+  MATCH (c)-[:AFFILIATED_WITH]->(i:Institution)<-[:AFFILIATED_WITH]-(t:Researcher)
+  RETURN collect([i.id, t.id, t.name]) AS affiliatedResearchers
+}
+"""
+# The institutions the authorships list (AUTHORSHIPS: the centre's, or at depth 2 every one
+# of its works'), and the researchers of those the centre's list.
+_EXPLORE_LISTED = """
+CALL (c) {
+  AUTHORSHIPS
+  UNWIND e.institutions AS iid
+  WITH DISTINCT iid
+  MATCH (i:Institution {id: iid})
+  RETURN collect([i.id, i.name]) AS institutionNames
+}
+"""
+_CENTRE_AUTHORSHIPS = "MATCH (c)-[e:AUTHORED]->(:Work)"
+_WORKS_AUTHORSHIPS = "MATCH (c)-[:AUTHORED]->(w:Work)\n  MATCH (w)<-[e:AUTHORED]-(:Researcher)"
+_EXPLORE_LISTED_RESEARCHERS = """
+CALL (c) {
+  MATCH (c)-[e:AUTHORED]->(:Work)
+  UNWIND e.institutions AS iid
+  WITH DISTINCT iid
+  MATCH (i:Institution {id: iid})<-[:AFFILIATED_WITH]-(t:Researcher)
+  RETURN collect([i.id, t.id, t.name]) AS listedResearchers
+}
+"""
+
+
+def explore_query(depth: int, *, via_authorships: bool) -> str:
+    """The floor's query for ``explore`` from a researcher: only the hops asked for."""
+    query = _EXPLORE_LEVEL_ONE
+    columns = ["c.name AS name", "works", "affiliated"]
+    if depth > 1:
+        query += _EXPLORE_AUTHORS.replace(
+            "INSTITUTIONS", "coalesce(e.institutions, [])" if via_authorships else "[]"
+        )
+        columns += [
+            "authorWorks",
+            "authorIds",
+            "authorNames",
+            "authorInstitutions",
+            "topics",
+            "references",
+            "citers",
+            "affiliatedResearchers",
+        ]
+    if via_authorships:
+        authorships = _WORKS_AUTHORSHIPS if depth > 1 else _CENTRE_AUTHORSHIPS
+        query += _EXPLORE_LISTED.replace("AUTHORSHIPS", authorships)
+        columns.append("institutionNames")
+        if depth > 1:
+            query += _EXPLORE_LISTED_RESEARCHERS
+            columns.append("listedResearchers")
+    return query + "RETURN " + ", ".join(columns)
+
+
+async def explore(
+    driver: AsyncDriver, center: str, depth: int, limit: int, *, via_authorships: bool = True
+) -> dict[str, Any]:
+    """The neighbourhood of a researcher to depth 1 or 2, at most ``limit`` nodes, as the
+    LadybugDB floor builds it (bench/subgraph.py), from one query."""
+    if depth not in (1, 2):
+        raise ValueError("the floor explores to depth 1 or 2")
+    records, _, _ = await driver.execute_query(
+        explore_query(depth, via_authorships=via_authorships),
+        {"id": center},
+        routing_=RoutingControl.READ,
+    )
+    if not records:
+        raise LookupError(f"no researcher {center}")
+    row = records[0]
+    found = Neighbourhood(
+        name=row["name"] or center,
+        works=[tuple(w) for w in row["works"]],
+        affiliated=[tuple(i) for i in row["affiliated"]],
+    )
+    if via_authorships:
+        found.institution_names = dict(row["institutionNames"])
+    if depth > 1:
+        found.authors = [
+            row["authorWorks"],
+            row["authorIds"],
+            row["authorNames"],
+            row["authorInstitutions"],
+        ]
+        found.topics = [tuple(t) for t in row["topics"]]
+        found.references = [tuple(r) for r in row["references"]]
+        found.citers = [tuple(r) for r in row["citers"]]
+        # Each level-1 institution's researchers once, whichever way it was reached.
+        affiliated = {iid for iid, _ in found.affiliated}
+        found.institution_researchers = [tuple(r) for r in row["affiliatedResearchers"]]
+        if via_authorships:
+            found.institution_researchers += [
+                tuple(r) for r in row["listedResearchers"] if r[0] not in affiliated
+            ]
+    return assemble(
+        center, found.name, limit, levels(center, found, depth, via_authorships=via_authorships)
+    )

@@ -209,6 +209,8 @@ def render(results: dict[str, Any]) -> str:
         sections += _where_time_goes(results["conference"])
     if "scale" in results:
         sections += _projection(results["scale"])
+    if "cases" in results.get("ladybug", {}):
+        sections += _ladybug_section(results["ladybug"])
     out += sections
     return "\n".join(out) + "\n"
 
@@ -325,20 +327,31 @@ def _goals(results: dict[str, Any]) -> list[str]:
                     f"{largest / rate / 60:.0f} min at the measured rate (projection)",
                 )
             )
-    for engine, phase in (("Neo4j", "conference"), ("LadybugDB", "ladybug")):
-        if phase not in results:
-            continue
+    if "conference" in results:
         for who in ("hub", "median"):
-            cases = results[phase]["explorer"]
+            cases = results["conference"]["explorer"]
             http = _case(cases, who=who, depth=2, via="http")
             raw = _case(cases, who=who, depth=2, via="raw")
             ratio = _ratio(_median(http, "p50_ms"), _median(raw, "p50_ms"))
             rows.append(
                 (
-                    f"Explorer depth 2 / limit 500, {engine}, {who}: HTTP vs raw store call",
+                    f"Explorer depth 2 / limit 500, Neo4j, {who}: HTTP vs raw store call",
                     "<= 3x",
                     _x(ratio),
                     _verdict(ratio, 3.0, at_least=False),
+                )
+            )
+    ladybug = results.get("ladybug")
+    if ladybug and "cases" in ladybug:
+        goal = ladybug.get("goal", 3.0)
+        for case, ours, floor in _ladybug_rows(ladybug):
+            ratio = _ratio(_median(ours, "p50_ms"), _median(floor, "p50_ms"))
+            rows.append(
+                (
+                    f"LadybugDB, {_ladybug_case_label(ladybug, case)}: HTTP p50 vs the floor",
+                    f"<= {goal:g}x",
+                    _x(ratio),
+                    _verdict(ratio, goal, at_least=False),
                 )
             )
     return _table(["goal", "target", "measured", "verdict"], rows)
@@ -502,38 +515,35 @@ def _cpu_table(cases: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def _explorer_section(results: dict[str, Any]) -> list[str]:
-    out = ["## 2. Explorer: end to end over HTTP vs the raw store call", ""]
+    if "conference" not in results:
+        return []
+    out = ["## 2. Explorer on Neo4j: over HTTP vs the raw store call and the floor", ""]
     out += [
         "`web/queries/explorer.graphql` over HTTP (uvicorn, one client) against "
         "`graphstore.explore.explore(store.neighbours, ...)` called in the benchmark process "
         "on the same store (no GraphQL, no HTTP). The median researcher is the one at the "
         "authorship-weighted median of works per researcher (half of all authorships belong "
-        "to researchers with at most that many works; the plain median is 1 work).",
+        "to researchers with at most that many works; the plain median is 1 work). The floor "
+        "(depth 2): the same neighbourhood by one hand-written query through the async driver "
+        "(`bench/floor.py`, `explore`), the subgraph's levels, weights and limit in Python; "
+        "in brackets the floor without the institutions the authorships list, which the "
+        "server does not walk today (its answer checked to be the server's).",
         "",
     ]
     rows = []
-    for engine, phase in (("Neo4j", "conference"), ("LadybugDB", "ladybug")):
-        if phase not in results:
-            continue
+    for engine, phase in (("Neo4j", "conference"),):
         data = results[phase]
         out.append(f"- {engine}: " + _run_line(data))
-        if phase == "ladybug":
-            imported = data["import"]
-            note = (
-                f"  LadybugDB import of conference-graph: {imported['works']:,} works in "
-                f"{imported['seconds']:.0f} s ({imported['works_per_second']:,.0f} works/s)"
-            )
-            if imported["partial"]:
-                note += (
-                    "; **the import hit its time budget, so LadybugDB holds a subset** "
-                    f"(the first {imported['works']:,} works of the file; the hub has "
-                    f"{data['hub_works']} works there)"
-                )
-            out.append(note + ".")
         for case in data["explorer"]:
             if case["via"] != "http":
                 continue
             raw = _case(data["explorer"], who=case["who"], depth=case["depth"], via="raw")
+            same = {"who": case["who"], "depth": case["depth"]}
+            floor = _case(data["explorer"], via="floor", **same)
+            server_hops = _case(data["explorer"], via="floor_server_hops", **same)
+            floor_text = _fig(floor["p50_ms"] if floor else None, 2)
+            if server_hops:
+                floor_text += f" ({_median(server_hops, 'p50_ms'):.2f})"
             rows.append(
                 (
                     engine,
@@ -543,6 +553,8 @@ def _explorer_section(results: dict[str, Any]) -> list[str]:
                     _fig(raw["p50_ms"] if raw else None),
                     _fig(case["p50_ms"]),
                     _x(_ratio(_median(case, "p50_ms"), _median(raw, "p50_ms"))),
+                    floor_text,
+                    _x(_ratio(_median(case, "p50_ms"), _median(floor, "p50_ms"))),
                     _fig(case.get("db_ms")),
                     ", ".join(str(n) for n in case.get("db_queries", [])),
                     f"{case.get('response_bytes', 0) / 1000:.0f} kB",
@@ -558,12 +570,31 @@ def _explorer_section(results: dict[str, Any]) -> list[str]:
             "raw store call p50 ms",
             "HTTP p50 ms",
             "HTTP / raw",
+            "floor p50 ms",
+            "HTTP / floor",
             "server DB ms",
             "DB queries",
             "response",
         ],
         rows,
     )
+    checks = [
+        f"- The floor on {case['who']}, depth {case['depth']} / {case['limit']}"
+        + (" (without the authorships' institutions)" if case["via"] == "floor_server_hops" else "")
+        + f": {case['nodes']:,} nodes / {case['edges']:,} edges; "
+        + (
+            "the same subgraph as ours (nodes, edges, hops and weights)."
+            if case["check"]["same"]
+            else f"ours {case['check']['nodes'][0]:,} / {case['check']['edges'][0]:,}, "
+            f"{case['check']['nodes_only_floor'][0]} nodes only the floor's, "
+            f"{case['check']['nodes_only_ours'][0]} only ours."
+        )
+        for data in (results["conference"],)
+        for case in data["explorer"]
+        if "check" in case
+    ]
+    if checks:
+        out += ["", *checks]
     return [*out, ""]
 
 
@@ -981,3 +1012,168 @@ def _projection(scale: dict[str, Any]) -> list[str]:
     out += ["", "Edge counts behind it:", ""]
     out += _table(["edge", "count (projected)"], [(k, f"{v:,}") for k, v in counts_edges.items()])
     return [*out, ""]
+
+
+# ---------------------------------------------------------------------------------------------
+# The embedded engine against its floor
+
+LADYBUG_SIDES = {
+    "ours": "Research Graph over HTTP",
+    "floor": "the floor",
+    "floor_server_hops": "the floor, without the authorships' institutions",
+}
+
+
+def _ladybug_case_label(ladybug: dict[str, Any], case: str) -> str:
+    kind, who = case.split(" ", 1)
+    if kind == "profile":
+        rid = ladybug["profiles"][who]
+        works = ladybug["checks"]["profile"].get(who, {}).get("works")
+        return f"ProfilePage, {who} ({rid}, {works} works)"
+    explore = ladybug["explore"]
+    return f"explore({who} {explore['center']}, depth {explore['depth']}, limit {explore['limit']})"
+
+
+def _ladybug_rows(
+    ladybug: dict[str, Any],
+) -> list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]]:
+    """Each case with our side's figures and the floor's."""
+    cases = ladybug["cases"]
+    names = list(dict.fromkeys(c["case"] for c in cases))
+    return [
+        (name, _case(cases, case=name, side="ours"), _case(cases, case=name, side="floor"))
+        for name in names
+    ]
+
+
+def _cpu(case: dict[str, Any] | None) -> str:
+    if not case or not case.get("cpu_ms_per_call"):
+        return "n/a"
+    return f"{sum(f['median'] for f in case['cpu_ms_per_call'].values()):.1f}"
+
+
+def _ladybug_section(ladybug: dict[str, Any]) -> list[str]:
+    goal = ladybug.get("goal", 3.0)
+    out = [
+        "## 6. The embedded engine (LadybugDB): our server against the floor",
+        "",
+        _run_line(ladybug),
+        "",
+        "This section alone: `.venv/bin/python bench/run.py --only ladybug` (`--quick` for "
+        "shorter repetitions).",
+        "",
+    ]
+    imported = ladybug["import"]
+    note = (
+        f"conference-graph imported into LadybugDB by our importer: {imported['works']:,} works "
+        f"in {imported['seconds']:.0f} s ({imported['works_per_second']:,.0f} works/s)"
+    )
+    if imported["partial"]:
+        note += (
+            "; **the import hit its time budget, so LadybugDB holds a subset** (the first "
+            f"{imported['works']:,} works of the file; the hub has {ladybug['hub_works']} works "
+            "there)"
+        )
+    out += [
+        note + ".",
+        "",
+        "Ours: `researchgraph serve --store embedded` under uvicorn, asked "
+        "`web/queries/profile.graphql` and `web/queries/explorer.graphql` over HTTP. The floor "
+        "(`bench/ladybug_floor.py`): the same data from a copy of the same database file, by "
+        "hand-written queries through `ladybug` in the benchmark process, each anchored on one "
+        "id, one after another on one connection, with what is cheap in Python (ranking, "
+        "h-index, trust, the subgraph's levels) done there. The explorer's floor walks the "
+        "institutions the authorships list too (from the centre and from its works); the "
+        "second floor row leaves them out, as the server's walk does today. One client, "
+        "sequential requests, the sides' runs in turn after a warm-up of each; CPU is the "
+        "milliseconds per call of every process involved (for the floor, the benchmark's own, "
+        "which runs the engine).",
+        "",
+    ]
+    rows = []
+    for case, ours, floor in _ladybug_rows(ladybug):
+        ratio = _ratio(_median(ours, "p50_ms"), _median(floor, "p50_ms"))
+        rows.append(
+            (
+                _ladybug_case_label(ladybug, case),
+                _fig(ours["p50_ms"] if ours else None),
+                _fig(floor["p50_ms"] if floor else None, 2),
+                _x(ratio),
+                f"<= {goal:g}x",
+                "yes" if ratio is not None and ratio <= goal else "**no**",
+                f"{_cpu(ours)} / {_cpu(floor)}",
+            )
+        )
+        other = _case(ladybug["cases"], case=case, side="floor_server_hops")
+        if other:
+            ratio = _ratio(_median(ours, "p50_ms"), _median(other, "p50_ms"))
+            rows.append(
+                (
+                    f"(same, against {LADYBUG_SIDES['floor_server_hops']})",
+                    _fig(ours["p50_ms"] if ours else None),
+                    _fig(other["p50_ms"], 2),
+                    _x(ratio),
+                    "",
+                    "",
+                    f"{_cpu(ours)} / {_cpu(other)}",
+                )
+            )
+    out += _table(
+        [
+            "case",
+            "ours p50 ms",
+            "floor p50 ms",
+            "ours / floor",
+            "goal",
+            "met?",
+            "CPU ms per call: ours / floor",
+        ],
+        rows,
+    )
+    out += ["", *_ladybug_checks(ladybug), ""]
+    return out
+
+
+def _ladybug_checks(ladybug: dict[str, Any]) -> list[str]:
+    checks = ladybug["checks"]
+    lines = []
+    for who, found in checks["profile"].items():
+        if found["same"]:
+            lines.append(
+                f"- ProfilePage, {who}: the floor's answer equals the server's, field by field."
+            )
+        else:
+            lines.append(
+                f"- ProfilePage, {who}: **the floor and the server differ** in "
+                f"{', '.join(found['differences'])} (see results.json; either side may be wrong)."
+            )
+    explore = checks["explore"]
+    for variant, compared in (
+        (k, v) for k, v in explore.items() if isinstance(v, dict) and "same" in v
+    ):
+        ours_nodes, floor_nodes = compared["nodes"]
+        ours_edges, floor_edges = compared["edges"]
+        verdict = (
+            "the same subgraph (nodes, edges, hops and weights)"
+            if compared["same"]
+            else f"**different**: {compared['nodes_only_floor'][0]} nodes and "
+            f"{compared['edges_only_floor'][0]} edges only the floor's, "
+            f"{compared['nodes_only_ours'][0]} and {compared['edges_only_ours'][0]} only ours"
+        )
+        lines.append(
+            f"- explore, {LADYBUG_SIDES[variant]}: ours {ours_nodes:,} nodes / {ours_edges:,} "
+            f"edges, the floor {floor_nodes:,} / {floor_edges:,}: {verdict}."
+        )
+    plans = ladybug.get("plans", [])
+    anchored = sum(1 for p in plans if p["anchored"])
+    lines.append(
+        f"- The floor's query plans (EXPLAIN): {anchored} of {len(plans)} queries look their "
+        "ids up by index (a hash-index scan on the anchor or primary-key look-ups) and scan "
+        "no node table except through a semi-join mask."
+    )
+    lines += [
+        f"  - **not anchored**: `{p['query']}` (scans {', '.join(p['full_scans']) or 'none'})"
+        for p in plans
+        if not p["anchored"]
+    ]
+    return lines

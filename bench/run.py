@@ -9,7 +9,10 @@ Phases (each starts and stops its own processes, all on 127.0.0.1):
   (ours, under uvicorn) against the floor (hand-written Cypher through the async driver) and
   the peer (@neo4j/graphql on Apollo Server, bench/peer/); the explorer over HTTP against the
   raw store call; a pyinstrument profile of the server under load.
-- ladybug: the explorer on LadybugDB (conference-graph imported into an embedded store).
+- ladybug: conference-graph imported into LadybugDB (the embedded store); our server over
+  HTTP against the floor (bench/ladybug_floor.py: hand-written anchored queries through
+  `ladybug` on a copy of the same database) for the profile query of three researchers and the
+  hub's explorer, depth 2; checks that the floor answers what the server answers.
 - scale: `researchgraph generate` at 10k, 100k and 1M works, each into a fresh Neo4j: import
   throughput and store file sizes; then the sizes' servers side by side: profile p50, CPU and
   store queries per request, measured on the sizes in turn, and explorer depth 2.
@@ -25,6 +28,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime
+import gc
 import gzip
 import json
 import logging
@@ -36,18 +40,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import floor
 import harness
+import ladybug_floor
 import peer_queries as q
 import pyprofile
 import report
+import subgraph
 from harness import ROOT, Run
 from http_load import LoadClient
 from inputs import conference_graph
+from ladybug_floor import LadybugFloor
 from neo4j import AsyncGraphDatabase
 
 from graphstore.engines.embedded_store import EmbeddedStore
@@ -62,11 +69,13 @@ from graphstore.records import (
     WorkPageRequest,
 )
 from researchgraph import neo4j_server
+from researchgraph.cli import GC_YOUNG_THRESHOLD
 from resolvers.loaders import summary_options
 from resolvers.works import authorship_records
 
 RESULTS = ROOT / "bench" / "results"
 HUB = "A989782488510"  # 356 works
+MID = "A909243731370"  # Ekin Dogus Cubuk, 24 works
 SMALL = "A989136682205"  # 5 works
 EXPLORER_CASES = ((2, 500), (3, 2000))
 
@@ -592,12 +601,90 @@ async def _conference_on(
             ) + await _explorer_cases(settings, None, ours, centers)
         finally:
             await store.close()
+        result["explorer"] += await _neo4j_explore_floor(settings, uri, ours, centers)
     result["pyinstrument"] = await _pyinstrument(settings, uri, work, HUB)
     return result
 
 
+async def _neo4j_explore_floor(
+    settings: Settings, uri: str, url: str, centers: dict[str, tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """The explorer's floor on Neo4j (bench/floor.py ``explore``, one query through the async
+    driver) for the depth-2 cases, with and without the authorships' institutions (which
+    the server does not walk today): each checked against our server's answer over HTTP,
+    then measured like the other explorer sides (one client)."""
+    cases = []
+    driver = AsyncGraphDatabase.driver(uri, notifications_min_severity="OFF")
+    try:
+        async with LoadClient() as http:
+            for who, (center, _) in centers.items():
+                for depth, limit in EXPLORER_CASES:
+                    if depth > 2:
+                        continue
+                    variables = {"center": center, "depth": depth, "limit": limit}
+                    body = await harness.post_graphql(http, url, q.OUR_EXPLORER, variables)
+                    ours = subgraph.server_subgraph(body)
+                    for via, authorships in (("floor", True), ("floor_server_hops", False)):
+                        found = await floor.explore(
+                            driver, center, depth, limit, via_authorships=authorships
+                        )
+                        check = subgraph.compare(ours, found)
+                        if via == "floor_server_hops" and not check["same"]:
+                            log.warning(
+                                "EXPLORE MISMATCH on Neo4j, %s depth %d: the floor without the "
+                                "authorships' institutions differs from our server (either may "
+                                "be wrong): %s",
+                                who,
+                                depth,
+                                json.dumps(check)[:2000],
+                            )
+
+                        async def call(
+                            run: Run,
+                            center: str = center,
+                            depth: int = depth,
+                            limit: int = limit,
+                            authorships: bool = authorships,
+                        ) -> None:
+                            await floor.explore(
+                                driver, center, depth, limit, via_authorships=authorships
+                            )
+
+                        log.info("explorer %s depth %d %s", who, depth, via)
+                        figures = await harness.repeat(
+                            call,
+                            1,
+                            settings.explorer_seconds,
+                            settings.reps,
+                            settings.warmup,
+                            min_calls=3,
+                        )
+                        cases.append(
+                            {
+                                "who": who,
+                                "center": center,
+                                "depth": depth,
+                                "limit": limit,
+                                "via": via,
+                                "nodes": len(found["nodes"]),
+                                "edges": len(found["edges"]),
+                                "truncated": found["truncated"],
+                                "check": check,
+                                **figures,
+                            }
+                        )
+    finally:
+        await driver.close()
+    return cases
+
+
 # ---------------------------------------------------------------------------------------------
-# Phase: the explorer on LadybugDB
+# Phase: LadybugDB, our server against the floor
+
+# The embedded engine's cases: each researcher's ProfilePage, and the hub's explorer.
+LADYBUG_PROFILES = {"hub": HUB, "mid": MID, "small": SMALL}
+LADYBUG_EXPLORE = {"center": HUB, "depth": 2, "limit": 2000}
+LADYBUG_GOAL = 3.0  # our p50 at most this many times the floor's
 
 
 async def phase_ladybug(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
@@ -609,36 +696,184 @@ async def phase_ladybug(settings: Settings, args: argparse.Namespace) -> dict[st
             imported = await _import_into(store, args.conference, args.lbdb_budget, work, 10_000)
         finally:
             await store.close()
-        # Measured on the database as a server would open it (checkpointed), not on the
-        # importing connection.
-        store = EmbeddedStore(work / "graph.lbdb")
-        try:
-            hub_works = len((await store.neighbours([HUB], _works_hop()))[0])
-            median = await _embedded_median(store)
-            centers = await _named(store, {"hub": HUB, "median": median})
-            raw = await _explorer_cases(settings, store, None, centers)
-        finally:
-            await store.close()
-        with harness.our_server(work / "ours.log", data_dir=work) as url:
-            http = await _explorer_cases(settings, None, url, centers)
-        return {"import": imported, "hub_works": hub_works, "explorer": raw + http}
+        return {"import": imported, **await ladybug_comparison(settings, work)}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _works_hop() -> Any:
-    from graphstore.traversal import Hop
+async def ladybug_comparison(settings: Settings, work: Path) -> dict[str, Any]:
+    """Our server over HTTP (on ``work``/graph.lbdb, closed and so checkpointed) against the
+    floor (bench/ladybug_floor.py) on a copy of the same file: a second process cannot open a
+    database the server has open for writing. Checks first (the floor answers what the
+    server answers, and its plans look ids up), then each case's two sides measured in turn."""
+    floor_dir = work / "floor"
+    floor_dir.mkdir(exist_ok=True)
+    shutil.copy(work / "graph.lbdb", floor_dir / "graph.lbdb")
+    floor = LadybugFloor(floor_dir / "graph.lbdb")
+    result: dict[str, Any] = {
+        "profiles": LADYBUG_PROFILES,
+        "explore": LADYBUG_EXPLORE,
+        "goal": LADYBUG_GOAL,
+    }
+    try:
+        result["plans"] = _floor_plans(floor)
+        with harness.our_server(work / "ours.log", data_dir=work) as url:
+            async with LoadClient() as http:
+                result["checks"] = await _ladybug_checks(http, url, floor)
+                with _serving_gc():
+                    result["cases"] = await _ladybug_cases(settings, http, url, floor)
+    finally:
+        floor.close()
+    hub = result["checks"]["profile"].get("hub", {})
+    result["hub_works"] = hub.get("works")
+    return result
 
-    return Hop.WORKS_OF_RESEARCHER
+
+@contextlib.contextmanager
+def _serving_gc() -> Iterator[None]:
+    """This process's garbage collector set as our server sets its own
+    (researchgraph.cli.tune_gc_for_serving: what exists frozen out of its reach, young
+    collections after 20,000 allocations): the floor runs in this process, and with CPython's
+    defaults the collector took 3 of the 7 ms the hub's explorer spends in Python."""
+    threshold = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
-async def _embedded_median(store: EmbeddedStore) -> str:
-    """The conference-graph median researcher chosen on Neo4j (same data), if imported."""
-    results = _load_results()
-    median = str(results.get("conference", {}).get("picks", {}).get("median") or SMALL)
-    if (await store.researchers([median]))[0] is None:
-        return SMALL
-    return median
+def _floor_plans(floor: LadybugFloor) -> list[dict[str, Any]]:
+    calls = [
+        *(("profile", "profile", {"researcher_id": rid}) for rid in LADYBUG_PROFILES.values()),
+        ("explore", "explore", LADYBUG_EXPLORE),
+        ("explore", "explore", {**LADYBUG_EXPLORE, "authorship_institutions": False}),
+    ]
+    plans = floor.plans(calls)
+    for plan in plans:
+        if not plan["anchored"]:
+            log.warning(
+                "FLOOR PLAN NOT ANCHORED (scans %s; index look-up %s): %s",
+                ", ".join(plan["full_scans"]) or "nothing",
+                plan["index_lookup"],
+                plan["query"],
+            )
+    log.info(
+        "floor plans: %d of %d queries anchored", sum(p["anchored"] for p in plans), len(plans)
+    )
+    return plans
+
+
+async def _ladybug_checks(http: LoadClient, url: str, floor: LadybugFloor) -> dict[str, Any]:
+    """The floor's answers against our server's. A difference is logged loudly and kept in
+    the results; it is not fatal: the server may be the one that is wrong."""
+    checks: dict[str, Any] = {"profile": {}, "explore": {}}
+    for who, rid in LADYBUG_PROFILES.items():
+        body = await harness.post_graphql(http, url, q.OUR_PROFILE, {"id": rid})
+        found = floor.profile(rid)
+        if found is None:
+            raise RuntimeError(f"no researcher {rid} in the LadybugDB graph")
+        differences = ladybug_floor.profile_differences(
+            ladybug_floor.server_profile_view(body), ladybug_floor.profile_view(found)
+        )
+        checks["profile"][who] = {
+            "id": rid,
+            "works": found["stats"]["works"],
+            "same": not differences,
+            "differences": differences,
+        }
+        if differences:
+            log.warning(
+                "PROFILE MISMATCH, %s (%s): the floor and our server differ in %s (the server "
+                "may be the one that is wrong): %s",
+                who,
+                rid,
+                ", ".join(differences),
+                json.dumps(differences)[:2000],
+            )
+    body = await harness.post_graphql(http, url, q.OUR_EXPLORER, LADYBUG_EXPLORE)
+    ours = subgraph.server_subgraph(body)
+    checks["explore"]["response_bytes"] = len(json.dumps(body))
+    for variant, via_authorships in (("floor", True), ("floor_server_hops", False)):
+        found = floor.explore(**LADYBUG_EXPLORE, authorship_institutions=via_authorships)
+        compared = subgraph.compare(ours, found)
+        checks["explore"][variant] = compared
+        log.info(
+            "explore %s: ours %d nodes / %d edges, %s %d / %d%s",
+            LADYBUG_EXPLORE,
+            len(ours["nodes"]),
+            len(ours["edges"]),
+            variant,
+            len(found["nodes"]),
+            len(found["edges"]),
+            ", the same subgraph" if compared["same"] else "",
+        )
+    for variant, hops in (
+        ("floor", "with the institutions the authorships list (the hops asked of the walk)"),
+        ("floor_server_hops", "without them (the hops the server walks today)"),
+    ):
+        if not checks["explore"][variant]["same"]:
+            log.warning(
+                "EXPLORE MISMATCH: our server's subgraph differs from the floor's %s (either "
+                "may be wrong): %s",
+                hops,
+                json.dumps(checks["explore"][variant])[:2000],
+            )
+    return checks
+
+
+async def _ladybug_cases(
+    settings: Settings, http: LoadClient, url: str, floor: LadybugFloor
+) -> list[dict[str, Any]]:
+    """Each case's sides measured in turn (``harness.interleaved``), one client, sequential
+    requests, after a warm-up of each. The floor runs in this process, one query after
+    another on one connection; its CPU is this process's."""
+    me = {harness.BENCH_PROCESS: os.getpid()}
+    served = dict(me)
+    server_pid = harness.pid_of(url)
+    if server_pid is not None:
+        served["server"] = server_pid
+    cases: list[dict[str, Any]] = []
+
+    async def measure(case: str, sides: dict[str, tuple[harness.Call, dict[str, int]]]) -> None:
+        log.info("ladybug %s: %s, in turn", case, ", ".join(sides))
+        by_side = await harness.interleaved(
+            sides, 1, settings.seconds, settings.reps, settings.warmup, min_calls=3
+        )
+        for side, figures in by_side.items():
+            cases.append({"case": case, "side": side, **figures})
+
+    for who, rid in LADYBUG_PROFILES.items():
+
+        async def profile_floor(run: Run, rid: str = rid) -> None:
+            floor.profile(rid)
+
+        await measure(
+            f"profile {who}",
+            {
+                "ours": (_graphql_call(http, url, q.OUR_PROFILE, {"id": rid}), served),
+                "floor": (profile_floor, me),
+            },
+        )
+
+    async def explore_floor(run: Run) -> None:
+        floor.explore(**LADYBUG_EXPLORE)
+
+    async def explore_floor_server_hops(run: Run) -> None:
+        floor.explore(**LADYBUG_EXPLORE, authorship_institutions=False)
+
+    await measure(
+        "explore hub",
+        {
+            "ours": (_graphql_call(http, url, q.OUR_EXPLORER, LADYBUG_EXPLORE), served),
+            "floor": (explore_floor, me),
+            "floor_server_hops": (explore_floor_server_hops, me),
+        },
+    )
+    return cases
 
 
 # ---------------------------------------------------------------------------------------------
