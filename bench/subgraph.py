@@ -20,15 +20,16 @@ above, HAS_TOPIC its score, every other kind 1.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 # The institutions an authorship lists (AUTHORED.institutions) as edges of the walk: from the
 # researcher (beside AFFILIATED_WITH, which is where the profile's affiliations come from too)
-# and from the work. The API's EdgeKind has no member for the work's yet; the floor names it so.
+# and from the work (the API's FROM_INSTITUTION), each weighing the authorships that list it.
 VIA_AUTHORSHIP_RESEARCHER = "AFFILIATED_WITH"
-VIA_AUTHORSHIP_WORK = "AUTHORSHIP_INSTITUTION"
+VIA_AUTHORSHIP_WORK = "FROM_INSTITUTION"
 
 
 # A node one hop from a source and the edge walked: (source, target, target kind, target name,
@@ -71,13 +72,7 @@ def assemble(
         ranked = sorted(
             (
                 (
-                    -(
-                        own
-                        if kind == "WORK"
-                        else float(count)
-                        if kind == "INSTITUTION"
-                        else round(summed, 9)
-                    ),
+                    -(own if kind == "WORK" else round(summed, 9)),
                     node_id,
                     kind,
                     name,
@@ -166,6 +161,7 @@ def levels(
         for iid, iname in found.affiliated
     ]
     if via_authorships:
+        authorships = Counter(iid for *_, ids in found.works for iid in ids or ())
         first += [
             (
                 center,
@@ -173,11 +169,11 @@ def levels(
                 "INSTITUTION",
                 names[iid] or iid,
                 VIA_AUTHORSHIP_RESEARCHER,
-                1.0,
+                float(authorships[iid]),
                 0.0,
                 True,
             )
-            for iid in sorted(listed_institutions(found, works_too=False))
+            for iid in sorted(authorships)
             if iid in names and iid not in affiliated
         ]
     yield first
@@ -189,10 +185,12 @@ def levels(
         for wid, tid, tname in zip(work_ids, author_ids, author_names, strict=True)
     ]
     if via_authorships:
-        pairs = {(wid, iid) for wid, ids in zip(work_ids, listed, strict=True) for iid in ids or ()}
+        pairs = Counter(
+            (wid, iid) for wid, ids in zip(work_ids, listed, strict=True) for iid in ids or ()
+        )
         second += [
-            (wid, iid, "INSTITUTION", names[iid] or iid, VIA_AUTHORSHIP_WORK, 1.0, 0.0, True)
-            for wid, iid in sorted(pairs)
+            (wid, iid, "INSTITUTION", names[iid] or iid, VIA_AUTHORSHIP_WORK, float(n), 0.0, True)
+            for (wid, iid), n in sorted(pairs.items())
             if iid in names
         ]
     second += [
