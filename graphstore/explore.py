@@ -22,10 +22,12 @@ from dataclasses import dataclass
 
 from graphstore.ids import NodeLabel, label_of
 from graphstore.traversal import EdgeKind, Hop, Neighbour
-from graphstore.walk import VIEW_HOPS, View, Walk, fair_shares
+from graphstore.walk import VIEW_HOPS, View, Walk, WalkStep, fair_shares
 
-# GraphStore.expand: several hops at once, each over its own frontier.
-ExpandFn = Callable[[Sequence[tuple[Hop, Sequence[str]]]], Awaitable[list[list[list[Neighbour]]]]]
+# GraphStore.expand: several hops at once from a walk's centre, each over its own frontier.
+ExpandFn = Callable[[str, Sequence[WalkStep]], Awaitable[list[list[list[Neighbour]]]]]
+# A frontier node, and the hop that reached it from the centre (level 1 only; else None).
+_Frontier = list[tuple[str, Hop | None]]
 
 MAX_DEPTH = 3
 MAX_LIMIT = 2000
@@ -91,22 +93,24 @@ async def explore(expand: ExpandFn, walk: Walk, center_name: str) -> SubgraphRec
     edges: dict[tuple[str, str, EdgeKind], GraphEdgeRecord] = {}
     reached_edges: list[GraphEdgeRecord] = []
     left_out: list[list[GraphNodeRecord]] = []
-    frontier = [center]
+    frontier: _Frontier = [(center, None)]
     for level in range(1, walk.depth + 1):
         if not frontier:
             break
-        reached = await _expand(expand, frontier, walk.hops)
-        reached_edges.extend(edge for _, edge in reached)
+        reached = await _expand(expand, center, frontier, walk.hops)
+        reached_edges.extend(edge for _, edge, _ in reached)
         candidates: dict[str, list[Neighbour]] = {}
-        for neighbour, _ in reached:
+        first_hop: dict[str, Hop] = {}
+        for neighbour, _, hop in reached:
             if neighbour.target not in nodes:
                 candidates.setdefault(neighbour.target, []).append(neighbour)
+                first_hop.setdefault(neighbour.target, hop)
         ranked = _ranked(level, candidates)
         room = -(-(walk.limit - len(nodes)) // (walk.depth - level + 1))
         kept, rest = _kept(ranked, room)
         nodes.update((n.id, n) for n in kept)
         left_out.append(rest)
-        frontier = [n.id for n in kept]
+        frontier = [(n.id, first_hop[n.id] if level == 1 else None) for n in kept]
     # Budget no level could use: the strongest left out, nearest levels first.
     omitted: list[OmittedRecord] = []
     for level, rest in enumerate(left_out, start=1):
@@ -198,10 +202,12 @@ async def shortest_path(
         side, other = sides[side_index], sides[1 - side_index]
         if not side.frontier:
             return None
-        reached = await _expand(expand, side.frontier, everything)
+        reached = await _expand(expand, start_id, [(n, None) for n in side.frontier], everything)
         next_frontier: list[str] = []
         meeting: str | None = None
-        for neighbour, edge in sorted(reached, key=lambda pair: (pair[0].target, pair[0].source)):
+        for neighbour, edge, _ in sorted(
+            reached, key=lambda found: (found[0].target, found[0].source)
+        ):
             node = neighbour.target
             if node in side.reached_by:
                 continue
@@ -255,18 +261,24 @@ def _path_subgraph(
 
 
 async def _expand(
-    expand: ExpandFn, frontier: Sequence[str], hops: Collection[Hop]
-) -> list[tuple[Neighbour, GraphEdgeRecord]]:
-    """Every neighbour of the frontier over ``hops``, with its edge."""
-    by_label: dict[NodeLabel, list[str]] = {}
-    for node_id in frontier:
-        by_label.setdefault(label_of(node_id), []).append(node_id)
-    walked = [(hop, by_label[hop.spec.source]) for hop in hops if hop.spec.source in by_label]
-    results = await expand(walked)
-    reached: list[tuple[Neighbour, GraphEdgeRecord]] = []
-    for (hop, _), found_lists in zip(walked, results, strict=True):
+    expand: ExpandFn, center: str, frontier: _Frontier, hops: Collection[Hop]
+) -> list[tuple[Neighbour, GraphEdgeRecord, Hop]]:
+    """Every neighbour of the frontier over ``hops``, with its edge and the hop walked."""
+    groups: dict[tuple[NodeLabel, Hop | None], list[str]] = {}
+    for node_id, via in frontier:
+        groups.setdefault((label_of(node_id), via), []).append(node_id)
+    steps = [
+        WalkStep(hop, tuple(ids), via)
+        for (label, via), ids in groups.items()
+        for hop in hops
+        if hop.spec.source is label
+    ]
+    results = await expand(center, steps)
+    reached: list[tuple[Neighbour, GraphEdgeRecord, Hop]] = []
+    for step, found_lists in zip(steps, results, strict=True):
+        forward = step.hop.spec.forward
         for found in found_lists:
-            reached.extend((n, _edge(n, forward=hop.spec.forward)) for n in found)
+            reached.extend((n, _edge(n, forward=forward), step.hop) for n in found)
     return reached
 
 

@@ -38,6 +38,7 @@ from graphstore.records import (
     WriteSummary,
 )
 from graphstore.traversal import Hop, Neighbour
+from graphstore.walk import WalkStep
 
 
 class StoreError(Exception):
@@ -216,11 +217,10 @@ class GraphStore(AccountStore, Protocol):
     async def neighbours(self, ids: Sequence[str], hop: Hop) -> list[list[Neighbour]]:
         """The traversal primitive: every neighbour of each frontier node over one hop."""
 
-    async def expand(
-        self, steps: Sequence[tuple[Hop, Sequence[str]]]
-    ) -> list[list[list[Neighbour]]]:
+    async def expand(self, center: str, steps: Sequence[WalkStep]) -> list[list[list[Neighbour]]]:
         """``neighbours`` for several hops at once, each over its own frontier (a level of a
-        walk), as the engine runs them best."""
+        walk from ``center``), as the engine runs them best; the neighbours may come without
+        their ``record`` and authorship details (a walk ranks and draws names and weights)."""
 
     async def profile_summaries(
         self, ids: Sequence[str], *, min_shared: int, top: int

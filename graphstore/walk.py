@@ -80,6 +80,16 @@ class Walk(msgspec.Struct, frozen=True):
     hops: tuple[Hop, ...]
 
 
+class WalkStep(msgspec.Struct, frozen=True):
+    """One hop of a walk's level, from the frontier ``ids``. ``via`` is the hop that led
+    from the walk's centre to every one of them, when one did (level 2), so an engine may
+    walk from the centre instead of looking the frontier up."""
+
+    hop: Hop
+    ids: tuple[str, ...]
+    via: Hop | None = None
+
+
 def view_hops(view: View, kinds: Collection[NodeLabel] | None) -> tuple[Hop, ...]:
     """The hops of ``view``; with ``kinds`` (FULL only), those that reach one of them, and,
     when works are left out, the contracted hops through works (researchers still meet

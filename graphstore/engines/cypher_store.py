@@ -44,6 +44,7 @@ from graphstore.records import (
     WriteSummary,
 )
 from graphstore.traversal import Hop, HopSpec, Neighbour
+from graphstore.walk import WalkStep
 
 NODE_LABELS = ("Researcher", "Work", "Topic", "Institution", "User")
 EDGE_TYPES = ("AUTHORED", "HAS_TOPIC", "PART_OF", "AFFILIATED_WITH", "CITES", "FOLLOWS", "CLAIMED")
@@ -119,11 +120,9 @@ class CypherStore(ABC):
         rows = await self._read(hop_query(hop, self.dialect), {"ids": list(ids)})
         return neighbours_from_rows(hop, ids, rows)
 
-    async def expand(
-        self, steps: Sequence[tuple[Hop, Sequence[str]]]
-    ) -> list[list[list[Neighbour]]]:
-        """Side by side: each hop a query of its own."""
-        return list(await asyncio.gather(*(self.neighbours(ids, hop) for hop, ids in steps)))
+    async def expand(self, center: str, steps: Sequence[WalkStep]) -> list[list[list[Neighbour]]]:
+        """Side by side: each hop a query of its own, over its frontier."""
+        return list(await asyncio.gather(*(self.neighbours(step.ids, step.hop) for step in steps)))
 
     @abstractmethod
     async def profile_summaries(
@@ -317,25 +316,28 @@ def researcher_record(
 
 
 def neighbours_from_rows(
-    hop: Hop, ids: Sequence[str], rows: Sequence[Row]
+    hop: Hop, ids: Sequence[str], rows: Sequence[Row], *, brief: bool = False
 ) -> list[list[Neighbour]]:
-    """A hop query's rows as each frontier id's neighbours, aligned with ``ids``."""
+    """A hop query's rows as each frontier id's neighbours, aligned with ``ids`` (``brief``:
+    the rows of a brief hop query, so no records)."""
     spec = hop.spec
     found: dict[str, list[Neighbour]] = {i: [] for i in ids}
     for row in rows:
         # LadybugDB's anchored form gives a source with nothing over the hop a null row.
         if row["target"] is not None:
-            found[row["source"]].append(neighbour_from_row(row, spec))
+            found[row["source"]].append(neighbour_from_row(row, spec, brief=brief))
     return [found[i] for i in ids]
 
 
-def neighbour_from_row(row: Row, spec: HopSpec) -> Neighbour:
+def neighbour_from_row(row: Row, spec: HopSpec, *, brief: bool = False) -> Neighbour:
     """A hop's row as a Neighbour; the edge's weight is the one the compiled query computed."""
     year = row.get("year")
     position = row.get("position")
     target_row = {**row, "id": row["target"]}
     record: ResearcherRecord | TopicRecord | InstitutionRecord | None = None
-    if spec.target is NodeLabel.RESEARCHER:
+    if brief:
+        record = None
+    elif spec.target is NodeLabel.RESEARCHER:
         record = researcher_from_row(target_row)
     elif spec.target is NodeLabel.TOPIC:
         record = topic_from_row(target_row)

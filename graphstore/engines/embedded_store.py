@@ -22,7 +22,12 @@ import ladybug
 
 from graphstore.engines import cypher, writes
 from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
-from graphstore.engines.compiler import hop_query, summary_parameters, summary_parts
+from graphstore.engines.compiler import (
+    anchors_on_center,
+    hop_query,
+    summary_parameters,
+    summary_parts,
+)
 from graphstore.engines.cypher_store import CypherStore, neighbours_from_rows, summary_from_row
 from graphstore.engines.query import ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, SqliteTextIndex
@@ -36,7 +41,8 @@ from graphstore.protocol import (
     StoreUnavailableError,
 )
 from graphstore.records import ProfileSummary, WorkRow, WriteSummary
-from graphstore.traversal import Hop, Neighbour
+from graphstore.traversal import Neighbour
+from graphstore.walk import WalkStep
 
 SCHEMA = (
     "CREATE NODE TABLE IF NOT EXISTS Researcher(id STRING PRIMARY KEY, name STRING, "
@@ -146,9 +152,7 @@ class EmbeddedStore(AccountCypher, CypherStore):
     dialect = Dialect.LADYBUG
     copy_min_works = COPY_MIN_WORKS
 
-    def __init__(
-        self, path: Path | str, *, read_connections: int = 4, query_timeout_seconds: float = 10.0
-    ) -> None:
+    def __init__(self, path: Path | str, *, read_connections: int = 4) -> None:
         location = str(path)
         if location != IN_MEMORY:
             Path(location).parent.mkdir(parents=True, exist_ok=True)
@@ -164,10 +168,14 @@ class EmbeddedStore(AccountCypher, CypherStore):
         self._search_index = SqliteTextIndex(
             IN_MEMORY if location == IN_MEMORY else f"{location}.search.sqlite"
         )
-        self._readers = ladybug.AsyncConnection(self._db, max_concurrent_queries=read_connections)
-        # LadybugDB's timeout is per connection, not per query: it caps every read at the
-        # request deadline, and cancelling a request interrupts its running query.
-        self._readers.set_query_timeout(int(query_timeout_seconds * 1000))
+        # One thread a query, and no query timeout: the reads are anchored look-ups, and
+        # spreading one over every core, or arming a timeout, cost more than the query (9 of
+        # a small profile's summary queries: 3.7 ms so, 8.5 with all threads, 9.2 with a
+        # timeout; bench/README.md). Requests run side by side on the pool instead, and a
+        # request past its deadline is cancelled, which interrupts its running query.
+        self._readers = ladybug.AsyncConnection(
+            self._db, max_concurrent_queries=read_connections, max_threads_per_query=1
+        )
         self._batches = ThreadPoolExecutor(read_connections, thread_name_prefix="lbdb-batch")
         self._writer = ladybug.Connection(self._db)
         self._write_lock = asyncio.Lock()
@@ -202,16 +210,20 @@ class EmbeddedStore(AccountCypher, CypherStore):
         with timed_query(self.engine):
             return await asyncio.to_thread(self._search_index.search, query, kinds, first, offset)
 
-    async def expand(
-        self, steps: Sequence[tuple[Hop, Sequence[str]]]
-    ) -> list[list[list[Neighbour]]]:
-        """One after the other in one trip to a worker thread: side by side, the queries of
-        a level only wait on each other for the two cores (bench/README.md)."""
-        reads = [(hop_query(hop, self.dialect), {"ids": list(ids)}) for hop, ids in steps]
+    async def expand(self, center: str, steps: Sequence[WalkStep]) -> list[list[list[Neighbour]]]:
+        """One after the other in one trip to a worker thread (side by side, the queries of a
+        level only wait on each other for the cores), from the centre where it can
+        (compiler.hop_query)."""
+        reads = []
+        for step in steps:
+            params: dict[str, Any] = {"ids": list(step.ids)}
+            if anchors_on_center(step.via, self.dialect):
+                params["center"] = center
+            reads.append((hop_query(step.hop, self.dialect, step.via, brief=True), params))
         results = await self._read_all(reads)
         return [
-            neighbours_from_rows(hop, ids, rows)
-            for (hop, ids), rows in zip(steps, results, strict=True)
+            neighbours_from_rows(step.hop, step.ids, rows, brief=True)
+            for step, rows in zip(steps, results, strict=True)
         ]
 
     async def profile_summaries(
