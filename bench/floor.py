@@ -130,7 +130,7 @@ CALL (c) {
   MATCH (w)<-[e:AUTHORED]-(t:Researcher)
   RETURN collect(w.id) AS authorWorks, collect(t.id) AS authorIds,
          collect(coalesce(t.name, t.id)) AS authorNames,
-         collect(INSTITUTIONS) AS authorInstitutions
+         collect(coalesce(e.institutions, [])) AS authorInstitutions
 }
 CALL (c) {
   MATCH (c)-[:AUTHORED]->(w:Work)-[h:HAS_TOPIC]->(t:Topic)
@@ -173,14 +173,12 @@ CALL (c) {
 """
 
 
-def explore_query(depth: int, *, via_authorships: bool) -> str:
-    """The floor's query for ``explore`` from a researcher: only the hops asked for."""
+def explore_query(depth: int) -> str:
+    """The floor's query for ``explore`` from a researcher: only the hops of ``depth``."""
     query = _EXPLORE_LEVEL_ONE
     columns = ["c.name AS name", "works", "affiliated"]
     if depth > 1:
-        query += _EXPLORE_AUTHORS.replace(
-            "INSTITUTIONS", "coalesce(e.institutions, [])" if via_authorships else "[]"
-        )
+        query += _EXPLORE_AUTHORS
         columns += [
             "authorWorks",
             "authorIds",
@@ -191,27 +189,22 @@ def explore_query(depth: int, *, via_authorships: bool) -> str:
             "citers",
             "affiliatedResearchers",
         ]
-    if via_authorships:
-        authorships = _WORKS_AUTHORSHIPS if depth > 1 else _CENTRE_AUTHORSHIPS
-        query += _EXPLORE_LISTED.replace("AUTHORSHIPS", authorships)
-        columns.append("institutionNames")
-        if depth > 1:
-            query += _EXPLORE_LISTED_RESEARCHERS
-            columns.append("listedResearchers")
+    authorships = _WORKS_AUTHORSHIPS if depth > 1 else _CENTRE_AUTHORSHIPS
+    query += _EXPLORE_LISTED.replace("AUTHORSHIPS", authorships)
+    columns.append("institutionNames")
+    if depth > 1:
+        query += _EXPLORE_LISTED_RESEARCHERS
+        columns.append("listedResearchers")
     return query + "RETURN " + ", ".join(columns)
 
 
-async def explore(
-    driver: AsyncDriver, center: str, depth: int, limit: int, *, via_authorships: bool = True
-) -> dict[str, Any]:
+async def explore(driver: AsyncDriver, center: str, depth: int, limit: int) -> dict[str, Any]:
     """The neighbourhood of a researcher to depth 1 or 2, at most ``limit`` nodes, as the
     LadybugDB floor builds it (bench/subgraph.py), from one query."""
     if depth not in (1, 2):
         raise ValueError("the floor explores to depth 1 or 2")
     records, _, _ = await driver.execute_query(
-        explore_query(depth, via_authorships=via_authorships),
-        {"id": center},
-        routing_=RoutingControl.READ,
+        explore_query(depth), {"id": center}, routing_=RoutingControl.READ
     )
     if not records:
         raise LookupError(f"no researcher {center}")
@@ -220,9 +213,8 @@ async def explore(
         name=row["name"] or center,
         works=[tuple(w) for w in row["works"]],
         affiliated=[tuple(i) for i in row["affiliated"]],
+        institution_names=dict(row["institutionNames"]),
     )
-    if via_authorships:
-        found.institution_names = dict(row["institutionNames"])
     if depth > 1:
         found.authors = [
             row["authorWorks"],
@@ -236,10 +228,7 @@ async def explore(
         # Each level-1 institution's researchers once, whichever way it was reached.
         affiliated = {iid for iid, _ in found.affiliated}
         found.institution_researchers = [tuple(r) for r in row["affiliatedResearchers"]]
-        if via_authorships:
-            found.institution_researchers += [
-                tuple(r) for r in row["listedResearchers"] if r[0] not in affiliated
-            ]
-    return assemble(
-        center, found.name, limit, levels(center, found, depth, via_authorships=via_authorships)
-    )
+        found.institution_researchers += [
+            tuple(r) for r in row["listedResearchers"] if r[0] not in affiliated
+        ]
+    return assemble(center, found.name, limit, levels(center, found, depth))

@@ -111,10 +111,6 @@ MATCH (c:Researcher {id: $id})-[:AUTHORED]->(w:Work)<-[e:AUTHORED]-(t:Researcher
 RETURN collect(offset(id(w))), collect(t.id), collect(coalesce(t.name, t.id)),
        collect(coalesce(e.institutions, CAST([], "STRING[]")))
 """
-EXPLORE_AUTHORS_ONLY = """
-MATCH (c:Researcher {id: $id})-[:AUTHORED]->(w:Work)<-[:AUTHORED]-(t:Researcher)
-RETURN collect(offset(id(w))), collect(t.id), collect(coalesce(t.name, t.id))
-"""
 EXPLORE_TOPICS = """
 MATCH (c:Researcher {id: $id})-[:AUTHORED]->(w:Work)-[h:HAS_TOPIC]->(t:Topic)
 RETURN offset(id(w)), t.id, t.name, h.score
@@ -315,13 +311,11 @@ class LadybugFloor:
     # -----------------------------------------------------------------------------------------
     # Explorer
 
-    def explore(
-        self, center: str, depth: int, limit: int, *, authorship_institutions: bool = True
-    ) -> dict[str, Any]:
+    def explore(self, center: str, depth: int, limit: int) -> dict[str, Any]:
         """The neighbourhood of a researcher to depth 1 or 2, at most ``limit`` nodes, over the
-        hops of bench/subgraph.py (with the authorships' institutions unless told not to).
-        Everything is fetched before the levels are cut: a limit that cuts level 1 would
-        have made the level-2 queries unnecessary (not so in the benchmark's cases)."""
+        hops of bench/subgraph.py (the authorships' institutions among them). Everything is
+        fetched before the levels are cut: a limit that cuts level 1 would have made the
+        level-2 queries unnecessary (not so in the benchmark's cases)."""
         if depth not in (1, 2):
             raise ValueError("the floor explores to depth 1 or 2")
         anchor = {"id": center}
@@ -329,13 +323,8 @@ class LadybugFloor:
         if not found:
             raise LookupError(f"no researcher {center}")
         name = found[0][0] or center
-        fetched = _Fetch(self, anchor).neighbourhood(name, depth, authorship_institutions)
-        return assemble(
-            center,
-            name,
-            limit,
-            levels(center, fetched, depth, via_authorships=authorship_institutions),
-        )
+        fetched = _Fetch(self, anchor).neighbourhood(name, depth)
+        return assemble(center, name, limit, levels(center, fetched, depth))
 
     # -----------------------------------------------------------------------------------------
     # Plans
@@ -373,7 +362,7 @@ class _Fetch:
         self._rows = floor._rows
         self._anchor = anchor
 
-    def neighbourhood(self, name: str, depth: int, via_authorships: bool) -> Neighbourhood:
+    def neighbourhood(self, name: str, depth: int) -> Neighbourhood:
         rows, anchor = self._rows, self._anchor
         works = rows(EXPLORE_WORKS, anchor)
         work_ids = {offset: wid for offset, wid, *_ in works}
@@ -383,15 +372,13 @@ class _Fetch:
             affiliated=[(iid, iname) for iid, iname in rows(EXPLORE_AFFILIATED, anchor)],
         )
         if depth > 1:
-            query = EXPLORE_AUTHORS if via_authorships else EXPLORE_AUTHORS_ONLY
-            authors = rows(query, anchor)[0]
+            authors = rows(EXPLORE_AUTHORS, anchor)[0]
             authors[0] = [work_ids[offset] for offset in authors[0]]
-            found.authors = authors if via_authorships else [*authors, []]
-        if via_authorships:
-            # The institutions of level 1 and, at depth 2, of level 2: one look-up for both.
-            listed = sorted(listed_institutions(found, works_too=depth > 1))
-            if listed:
-                found.institution_names = dict(rows(INSTITUTION_NAMES, {"ids": listed}))
+            found.authors = authors
+        # The institutions of level 1 and, at depth 2, of level 2: one look-up for both.
+        listed = sorted(listed_institutions(found, works_too=depth > 1))
+        if listed:
+            found.institution_names = dict(rows(INSTITUTION_NAMES, {"ids": listed}))
         if depth < 2:
             return found
         found.topics = [
@@ -406,7 +393,7 @@ class _Fetch:
             (work_ids[offset], vid, title, c)
             for offset, vid, title, c in rows(EXPLORE_CITERS, anchor)
         ]
-        for iid in level_one_institutions(found, via_authorships=via_authorships):
+        for iid in level_one_institutions(found):
             if rows(INSTITUTION_HAS_RESEARCHERS, {"id": iid}):
                 found.institution_researchers += [
                     (iid, tid, tname) for tid, tname in rows(INSTITUTION_RESEARCHERS, {"id": iid})

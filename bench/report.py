@@ -525,9 +525,8 @@ def _explorer_section(results: dict[str, Any]) -> list[str]:
         "authorship-weighted median of works per researcher (half of all authorships belong "
         "to researchers with at most that many works; the plain median is 1 work). The floor "
         "(depth 2): the same neighbourhood by one hand-written query through the async driver "
-        "(`bench/floor.py`, `explore`), the subgraph's levels, weights and limit in Python; "
-        "in brackets the floor without the institutions the authorships list, which the "
-        "server does not walk today (its answer checked to be the server's).",
+        "(`bench/floor.py`, `explore`), the subgraph's levels, weights and limit in Python, "
+        "the institutions the authorships list among its hops as among the server's.",
         "",
     ]
     rows = []
@@ -540,10 +539,6 @@ def _explorer_section(results: dict[str, Any]) -> list[str]:
             raw = _case(data["explorer"], who=case["who"], depth=case["depth"], via="raw")
             same = {"who": case["who"], "depth": case["depth"]}
             floor = _case(data["explorer"], via="floor", **same)
-            server_hops = _case(data["explorer"], via="floor_server_hops", **same)
-            floor_text = _fig(floor["p50_ms"] if floor else None, 2)
-            if server_hops:
-                floor_text += f" ({_median(server_hops, 'p50_ms'):.2f})"
             rows.append(
                 (
                     engine,
@@ -553,7 +548,7 @@ def _explorer_section(results: dict[str, Any]) -> list[str]:
                     _fig(raw["p50_ms"] if raw else None),
                     _fig(case["p50_ms"]),
                     _x(_ratio(_median(case, "p50_ms"), _median(raw, "p50_ms"))),
-                    floor_text,
+                    _fig(floor["p50_ms"] if floor else None, 2),
                     _x(_ratio(_median(case, "p50_ms"), _median(floor, "p50_ms"))),
                     _fig(case.get("db_ms")),
                     ", ".join(str(n) for n in case.get("db_queries", [])),
@@ -579,9 +574,8 @@ def _explorer_section(results: dict[str, Any]) -> list[str]:
         rows,
     )
     checks = [
-        f"- The floor on {case['who']}, depth {case['depth']} / {case['limit']}"
-        + (" (without the authorships' institutions)" if case["via"] == "floor_server_hops" else "")
-        + f": {case['nodes']:,} nodes / {case['edges']:,} edges; "
+        f"- The floor on {case['who']}, depth {case['depth']} / {case['limit']}: "
+        f"{case['nodes']:,} nodes / {case['edges']:,} edges; "
         + (
             "the same subgraph as ours (nodes, edges, hops and weights)."
             if case["check"]["same"]
@@ -591,7 +585,7 @@ def _explorer_section(results: dict[str, Any]) -> list[str]:
         )
         for data in (results["conference"],)
         for case in data["explorer"]
-        if "check" in case
+        if case["via"] == "floor" and "check" in case
     ]
     if checks:
         out += ["", *checks]
@@ -1020,7 +1014,6 @@ def _projection(scale: dict[str, Any]) -> list[str]:
 LADYBUG_SIDES = {
     "ours": "Research Graph over HTTP",
     "floor": "the floor",
-    "floor_server_hops": "the floor, without the authorships' institutions",
 }
 
 
@@ -1083,11 +1076,10 @@ def _ladybug_section(ladybug: dict[str, Any]) -> list[str]:
         "hand-written queries through `ladybug` in the benchmark process, each anchored on one "
         "id, one after another on one connection, with what is cheap in Python (ranking, "
         "h-index, trust, the subgraph's levels) done there. The explorer's floor walks the "
-        "institutions the authorships list too (from the centre and from its works); the "
-        "second floor row leaves them out, as the server's walk does today. One client, "
-        "sequential requests, the sides' runs in turn after a warm-up of each; CPU is the "
-        "milliseconds per call of every process involved (for the floor, the benchmark's own, "
-        "which runs the engine).",
+        "institutions the authorships list too (from the centre and from its works), as the "
+        "server does. One client, sequential requests, the sides' runs in turn after a "
+        "warm-up of each; CPU is the milliseconds per call of every process involved (for "
+        "the floor, the benchmark's own, which runs the engine).",
         "",
     ]
     rows = []
@@ -1104,20 +1096,6 @@ def _ladybug_section(ladybug: dict[str, Any]) -> list[str]:
                 f"{_cpu(ours)} / {_cpu(floor)}",
             )
         )
-        other = _case(ladybug["cases"], case=case, side="floor_server_hops")
-        if other:
-            ratio = _ratio(_median(ours, "p50_ms"), _median(other, "p50_ms"))
-            rows.append(
-                (
-                    f"(same, against {LADYBUG_SIDES['floor_server_hops']})",
-                    _fig(ours["p50_ms"] if ours else None),
-                    _fig(other["p50_ms"], 2),
-                    _x(ratio),
-                    "",
-                    "",
-                    f"{_cpu(ours)} / {_cpu(other)}",
-                )
-            )
     out += _table(
         [
             "case",
@@ -1147,10 +1125,8 @@ def _ladybug_checks(ladybug: dict[str, Any]) -> list[str]:
                 f"- ProfilePage, {who}: **the floor and the server differ** in "
                 f"{', '.join(found['differences'])} (see results.json; either side may be wrong)."
             )
-    explore = checks["explore"]
-    for variant, compared in (
-        (k, v) for k, v in explore.items() if isinstance(v, dict) and "same" in v
-    ):
+    compared = checks["explore"].get("floor")
+    if compared:
         ours_nodes, floor_nodes = compared["nodes"]
         ours_edges, floor_edges = compared["edges"]
         verdict = (
@@ -1161,7 +1137,7 @@ def _ladybug_checks(ladybug: dict[str, Any]) -> list[str]:
             f"{compared['nodes_only_ours'][0]} and {compared['edges_only_ours'][0]} only ours"
         )
         lines.append(
-            f"- explore, {LADYBUG_SIDES[variant]}: ours {ours_nodes:,} nodes / {ours_edges:,} "
+            f"- explore, {LADYBUG_SIDES['floor']}: ours {ours_nodes:,} nodes / {ours_edges:,} "
             f"edges, the floor {floor_nodes:,} / {floor_edges:,}: {verdict}."
         )
     plans = ladybug.get("plans", [])

@@ -610,9 +610,8 @@ async def _neo4j_explore_floor(
     settings: Settings, uri: str, url: str, centers: dict[str, tuple[str, str]]
 ) -> list[dict[str, Any]]:
     """The explorer's floor on Neo4j (bench/floor.py ``explore``, one query through the async
-    driver) for the depth-2 cases, with and without the authorships' institutions (which
-    the server does not walk today): each checked against our server's answer over HTTP,
-    then measured like the other explorer sides (one client)."""
+    driver) for the depth-2 cases: each checked against our server's answer over HTTP, then
+    measured like the other explorer sides (one client)."""
     cases = []
     driver = AsyncGraphDatabase.driver(uri, notifications_min_severity="OFF")
     try:
@@ -624,55 +623,45 @@ async def _neo4j_explore_floor(
                     variables = {"center": center, "depth": depth, "limit": limit}
                     body = await harness.post_graphql(http, url, q.OUR_EXPLORER, variables)
                     ours = subgraph.server_subgraph(body)
-                    for via, authorships in (("floor", True), ("floor_server_hops", False)):
-                        found = await floor.explore(
-                            driver, center, depth, limit, via_authorships=authorships
+                    found = await floor.explore(driver, center, depth, limit)
+                    check = subgraph.compare(ours, found)
+                    if not check["same"]:
+                        log.warning(
+                            "EXPLORE MISMATCH on Neo4j, %s depth %d: the floor differs from our "
+                            "server (either may be wrong): %s",
+                            who,
+                            depth,
+                            json.dumps(check)[:2000],
                         )
-                        check = subgraph.compare(ours, found)
-                        if via == "floor_server_hops" and not check["same"]:
-                            log.warning(
-                                "EXPLORE MISMATCH on Neo4j, %s depth %d: the floor without the "
-                                "authorships' institutions differs from our server (either may "
-                                "be wrong): %s",
-                                who,
-                                depth,
-                                json.dumps(check)[:2000],
-                            )
 
-                        async def call(
-                            run: Run,
-                            center: str = center,
-                            depth: int = depth,
-                            limit: int = limit,
-                            authorships: bool = authorships,
-                        ) -> None:
-                            await floor.explore(
-                                driver, center, depth, limit, via_authorships=authorships
-                            )
+                    async def call(
+                        run: Run, center: str = center, depth: int = depth, limit: int = limit
+                    ) -> None:
+                        await floor.explore(driver, center, depth, limit)
 
-                        log.info("explorer %s depth %d %s", who, depth, via)
-                        figures = await harness.repeat(
-                            call,
-                            1,
-                            settings.explorer_seconds,
-                            settings.reps,
-                            settings.warmup,
-                            min_calls=3,
-                        )
-                        cases.append(
-                            {
-                                "who": who,
-                                "center": center,
-                                "depth": depth,
-                                "limit": limit,
-                                "via": via,
-                                "nodes": len(found["nodes"]),
-                                "edges": len(found["edges"]),
-                                "truncated": found["truncated"],
-                                "check": check,
-                                **figures,
-                            }
-                        )
+                    log.info("explorer %s depth %d floor", who, depth)
+                    figures = await harness.repeat(
+                        call,
+                        1,
+                        settings.explorer_seconds,
+                        settings.reps,
+                        settings.warmup,
+                        min_calls=3,
+                    )
+                    cases.append(
+                        {
+                            "who": who,
+                            "center": center,
+                            "depth": depth,
+                            "limit": limit,
+                            "via": "floor",
+                            "nodes": len(found["nodes"]),
+                            "edges": len(found["edges"]),
+                            "truncated": found["truncated"],
+                            "check": check,
+                            **figures,
+                        }
+                    )
     finally:
         await driver.close()
     return cases
@@ -750,7 +739,6 @@ def _floor_plans(floor: LadybugFloor) -> list[dict[str, Any]]:
     calls = [
         *(("profile", "profile", {"researcher_id": rid}) for rid in LADYBUG_PROFILES.values()),
         ("explore", "explore", LADYBUG_EXPLORE),
-        ("explore", "explore", {**LADYBUG_EXPLORE, "authorship_institutions": False}),
     ]
     plans = floor.plans(calls)
     for plan in plans:
@@ -797,31 +785,24 @@ async def _ladybug_checks(http: LoadClient, url: str, floor: LadybugFloor) -> di
     body = await harness.post_graphql(http, url, q.OUR_EXPLORER, LADYBUG_EXPLORE)
     ours = subgraph.server_subgraph(body)
     checks["explore"]["response_bytes"] = len(json.dumps(body))
-    for variant, via_authorships in (("floor", True), ("floor_server_hops", False)):
-        found = floor.explore(**LADYBUG_EXPLORE, authorship_institutions=via_authorships)
-        compared = subgraph.compare(ours, found)
-        checks["explore"][variant] = compared
-        log.info(
-            "explore %s: ours %d nodes / %d edges, %s %d / %d%s",
-            LADYBUG_EXPLORE,
-            len(ours["nodes"]),
-            len(ours["edges"]),
-            variant,
-            len(found["nodes"]),
-            len(found["edges"]),
-            ", the same subgraph" if compared["same"] else "",
+    found = floor.explore(**LADYBUG_EXPLORE)
+    compared = subgraph.compare(ours, found)
+    checks["explore"]["floor"] = compared
+    log.info(
+        "explore %s: ours %d nodes / %d edges, floor %d / %d%s",
+        LADYBUG_EXPLORE,
+        len(ours["nodes"]),
+        len(ours["edges"]),
+        len(found["nodes"]),
+        len(found["edges"]),
+        ", the same subgraph" if compared["same"] else "",
+    )
+    if not compared["same"]:
+        log.warning(
+            "EXPLORE MISMATCH: our server's subgraph differs from the floor's (either may be "
+            "wrong): %s",
+            json.dumps(compared)[:2000],
         )
-    for variant, hops in (
-        ("floor", "with the institutions the authorships list (the hops asked of the walk)"),
-        ("floor_server_hops", "without them (the hops the server walks today)"),
-    ):
-        if not checks["explore"][variant]["same"]:
-            log.warning(
-                "EXPLORE MISMATCH: our server's subgraph differs from the floor's %s (either "
-                "may be wrong): %s",
-                hops,
-                json.dumps(checks["explore"][variant])[:2000],
-            )
     return checks
 
 
@@ -862,15 +843,11 @@ async def _ladybug_cases(
     async def explore_floor(run: Run) -> None:
         floor.explore(**LADYBUG_EXPLORE)
 
-    async def explore_floor_server_hops(run: Run) -> None:
-        floor.explore(**LADYBUG_EXPLORE, authorship_institutions=False)
-
     await measure(
         "explore hub",
         {
             "ours": (_graphql_call(http, url, q.OUR_EXPLORER, LADYBUG_EXPLORE), served),
             "floor": (explore_floor, me),
-            "floor_server_hops": (explore_floor_server_hops, me),
         },
     )
     return cases

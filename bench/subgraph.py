@@ -3,9 +3,9 @@ researcher (``Neighbourhood``) to each level's edges (``levels``), to the subgra
 ``explore`` response holds (``assemble``), and the comparison with our server's response.
 
 The hops from a researcher to depth 2: Researcher -AUTHORED-> Work, -AFFILIATED_WITH->
-Institution and (``via_authorships``) -> Institution through its authorships' institutions;
+Institution and -> Institution through its authorships' institutions (AFFILIATED_WITH too);
 from a work its authors (<-AUTHORED-), topics (-HAS_TOPIC->), references and citers (CITES
-both ways) and (``via_authorships``) the institutions its authorships list; from an
+both ways) and the institutions its authorships list (FROM_INSTITUTION); from an
 institution its researchers (<-AFFILIATED_WITH-). (PART_OF, from a topic, is a third hop.)
 
 The rules are the API's (schema.graphql, ``Query.explore``; graphstore/explore.py): level by
@@ -106,8 +106,8 @@ class Neighbourhood:
     lists). ``affiliated``: the centre's AFFILIATED_WITH institutions (id, name).
     ``institution_names``: every institution the authorships list that is in the graph.
     ``authors`` (depth 2): every authorship of the works, the centre's included, as four
-    aligned lists: work ids, author ids, author names, and the institutions each lists (empty
-    lists when not asked). ``topics``: (work, topic, name, score); ``references`` and
+    aligned lists: work ids, author ids, author names, and the institutions each lists.
+    ``topics``: (work, topic, name, score); ``references`` and
     ``citers``: (work, other work, its title, its citations). ``institution_researchers``:
     (institution, researcher, name) of the level-1 institutions (``level_one_institutions``).
     """
@@ -132,22 +132,19 @@ def listed_institutions(found: Neighbourhood, *, works_too: bool) -> set[str]:
     return listed
 
 
-def level_one_institutions(found: Neighbourhood, *, via_authorships: bool) -> list[str]:
-    """The institutions one hop from the centre: AFFILIATED_WITH and, ``via_authorships``,
-    those its authorships list that are in the graph (``institution_names`` filled)."""
+def level_one_institutions(found: Neighbourhood) -> list[str]:
+    """The institutions one hop from the centre: AFFILIATED_WITH and those its authorships
+    list that are in the graph (``institution_names`` filled)."""
     level_one = dict.fromkeys(iid for iid, _ in found.affiliated)
-    if via_authorships:
-        level_one.update(
-            (iid, None)
-            for iid in sorted(listed_institutions(found, works_too=False))
-            if iid in found.institution_names
-        )
+    level_one.update(
+        (iid, None)
+        for iid in sorted(listed_institutions(found, works_too=False))
+        if iid in found.institution_names
+    )
     return list(level_one)
 
 
-def levels(
-    center: str, found: Neighbourhood, depth: int, *, via_authorships: bool
-) -> Iterator[list[Reached]]:
+def levels(center: str, found: Neighbourhood, depth: int) -> Iterator[list[Reached]]:
     """The walk's levels from what was fetched: depth 1, then depth 2 (see the module)."""
     weights = {wid: authorship_weight(n) for wid, _, _, n, _ in found.works}
     names = found.institution_names
@@ -160,22 +157,21 @@ def levels(
         (center, iid, "INSTITUTION", iname or iid, "AFFILIATED_WITH", 1.0, 0.0, True)
         for iid, iname in found.affiliated
     ]
-    if via_authorships:
-        authorships = Counter(iid for *_, ids in found.works for iid in ids or ())
-        first += [
-            (
-                center,
-                iid,
-                "INSTITUTION",
-                names[iid] or iid,
-                VIA_AUTHORSHIP_RESEARCHER,
-                float(authorships[iid]),
-                0.0,
-                True,
-            )
-            for iid in sorted(authorships)
-            if iid in names and iid not in affiliated
-        ]
+    authorships = Counter(iid for *_, ids in found.works for iid in ids or ())
+    first += [
+        (
+            center,
+            iid,
+            "INSTITUTION",
+            names[iid] or iid,
+            VIA_AUTHORSHIP_RESEARCHER,
+            float(authorships[iid]),
+            0.0,
+            True,
+        )
+        for iid in sorted(authorships)
+        if iid in names and iid not in affiliated
+    ]
     yield first
     if depth < 2:
         return
@@ -184,15 +180,14 @@ def levels(
         (wid, tid, "RESEARCHER", tname or tid, "AUTHORED", weights[wid], 0.0, False)
         for wid, tid, tname in zip(work_ids, author_ids, author_names, strict=True)
     ]
-    if via_authorships:
-        pairs = Counter(
-            (wid, iid) for wid, ids in zip(work_ids, listed, strict=True) for iid in ids or ()
-        )
-        second += [
-            (wid, iid, "INSTITUTION", names[iid] or iid, VIA_AUTHORSHIP_WORK, float(n), 0.0, True)
-            for (wid, iid), n in sorted(pairs.items())
-            if iid in names
-        ]
+    pairs = Counter(
+        (wid, iid) for wid, ids in zip(work_ids, listed, strict=True) for iid in ids or ()
+    )
+    second += [
+        (wid, iid, "INSTITUTION", names[iid] or iid, VIA_AUTHORSHIP_WORK, float(n), 0.0, True)
+        for (wid, iid), n in sorted(pairs.items())
+        if iid in names
+    ]
     second += [
         (wid, tid, "TOPIC", tname or tid, "HAS_TOPIC", float(score or 0.0), 0.0, True)
         for wid, tid, tname, score in found.topics
