@@ -16,7 +16,6 @@ from graphstore.engines import cypher, writes
 from graphstore.engines.compiler import hop_query
 from graphstore.engines.query import ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, documents_for_works
-from graphstore.engines.work_pages import page_positions
 from graphstore.engines.writes import Row, Statement
 from graphstore.ids import NodeLabel
 from graphstore.protocol import (
@@ -131,37 +130,13 @@ class CypherStore(ABC):
         """Each researcher's figures: the compiled summary (graphstore.engines.compiler),
         run as the engine can (one query on Neo4j, anchored parts on LadybugDB)."""
 
+    @abstractmethod
     async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
-        """The researchers' works by one hop query, paged in Python, then the pages' works."""
-        researcher_ids = sorted({r.researcher_id for r in requests})
-        hops = await self.neighbours(researcher_ids, Hop.WORKS_OF_RESEARCHER)
-        works_of = dict(zip(researcher_ids, hops, strict=True))
-        cut = [page_positions(r, works_of[r.researcher_id]) for r in requests]
-        wanted = sorted({at.id for positions, _, _ in cut for at in positions})
-        records = dict(zip(wanted, await self.works(wanted), strict=True))
-        pages = []
-        for positions, has_next_page, total in cut:
-            found = tuple(
-                (at, record) for at in positions if (record := records[at.id]) is not None
-            )
-            pages.append(WorkPage(works=found, has_next_page=has_next_page, total=total))
-        return pages
+        """Keyset pages of researchers' works, each with the filtered total."""
 
+    @abstractmethod
     async def profile_read(self, read: ProfileRead) -> ProfileReadResult:
-        """The three reads one after the other: this engine has no round trip to save. When
-        no researcher is found, neither are figures or works to read."""
-        ids = read.researcher_ids
-        researchers = await self.researchers(ids)
-        if not any(researchers):
-            return ProfileReadResult(researchers=researchers, summaries=None, pages=[])
-        summary = read.summary
-        return ProfileReadResult(
-            researchers=researchers,
-            summaries=None
-            if summary is None
-            else await self.profile_summaries(ids, min_shared=summary.min_shared, top=summary.top),
-            pages=await self.work_pages(read.pages) if read.pages else [],
-        )
+        """A researcher look-up, its summary and its pages of works together."""
 
     async def follower_counts(self, ids: Sequence[str]) -> list[int]:
         rows = await self._read(cypher.FOLLOWER_COUNTS, {"ids": list(ids)})

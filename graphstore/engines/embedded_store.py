@@ -23,25 +23,42 @@ import ladybug
 from graphstore.engines import cypher, writes
 from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.engines.compiler import (
+    SummaryPart,
     anchors_on_center,
     hop_query,
     summary_parameters,
     summary_parts,
 )
-from graphstore.engines.cypher_store import CypherStore, neighbours_from_rows, summary_from_row
+from graphstore.engines.cypher_store import (
+    CypherStore,
+    neighbours_from_rows,
+    researcher_from_row,
+    summary_from_row,
+    work_from_row,
+)
 from graphstore.engines.query import ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, SqliteTextIndex
+from graphstore.engines.work_pages import page_positions
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.instrumentation import timed_query
 from graphstore.protocol import (
+    ProfileRead,
+    ProfileReadResult,
     SearchHit,
     StoreError,
     StoreLockedError,
     StoreTimeoutError,
     StoreUnavailableError,
+    WorkPage,
 )
-from graphstore.records import ProfileSummary, WorkRow, WriteSummary
-from graphstore.traversal import Neighbour
+from graphstore.records import (
+    ProfileSummary,
+    SummaryOptions,
+    WorkPageRequest,
+    WorkRow,
+    WriteSummary,
+)
+from graphstore.traversal import Hop, Neighbour
 from graphstore.walk import WalkStep
 
 SCHEMA = (
@@ -230,23 +247,78 @@ class EmbeddedStore(AccountCypher, CypherStore):
         self, ids: Sequence[str], *, min_shared: int, top: int
     ) -> list[ProfileSummary]:
         """Each researcher's summary from the compiled parts, each anchored on the researcher
-        (LadybugDB has no subqueries to run them as one), run side by side on the pool."""
-        options = summary_parameters(min_shared, top)
-        parts = [part for group in summary_parts(self.dialect, top).values() for part in group]
-        results = await self._read_all(
+        (LadybugDB has no subqueries to run them as one), in one trip to a worker thread."""
+        options = SummaryOptions(min_shared=min_shared, top=top)
+        reads = _summary_reads(ids, options)
+        return _summaries(ids, options, await self._read_all(reads))
+
+    async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
+        """The researchers' works by one hop query, paged in Python (work_pages.py), then the
+        pages' works and their authors."""
+        owners = sorted({r.researcher_id for r in requests})
+        (rows,) = await self._read_all([_works_of(owners)])
+        return await self._pages(requests, owners, rows)
+
+    async def profile_read(self, read: ProfileRead) -> ProfileReadResult:
+        """The researchers, their summaries and the works their pages cut from, in one trip
+        to a worker thread; then the pages' works with their authors in a second. When no
+        researcher is found, there are neither figures nor works."""
+        ids = list(read.researcher_ids)
+        reads: list[tuple[ReadQuery, dict[str, Any]]] = [(cypher.RESEARCHERS_BY_ID, {"ids": ids})]
+        if read.summary is not None:
+            reads += _summary_reads(ids, read.summary)
+        owners = sorted({r.researcher_id for r in read.pages})
+        if read.pages:
+            reads.append(_works_of(owners))
+        results = await self._read_all(reads)
+        found = {row["id"]: researcher_from_row(row) for row in results[0]}
+        researchers = [found.get(i) for i in ids]
+        if not found:
+            return ProfileReadResult(researchers=researchers, summaries=None, pages=[])
+        summaries = None
+        if read.summary is not None:
+            summaries = _summaries(ids, read.summary, results[1 : len(reads) - bool(read.pages)])
+        pages = await self._pages(read.pages, owners, results[-1]) if read.pages else []
+        return ProfileReadResult(researchers=researchers, summaries=summaries, pages=pages)
+
+    async def _pages(
+        self, requests: Sequence[WorkPageRequest], owners: Sequence[str], rows: Sequence[Row]
+    ) -> list[WorkPage]:
+        works_of = dict(
+            zip(owners, neighbours_from_rows(Hop.WORKS_OF_RESEARCHER, owners, rows), strict=True)
+        )
+        cut = [page_positions(r, works_of[r.researcher_id]) for r in requests]
+        wanted = sorted({at.id for positions, _, _ in cut for at in positions})
+        if not wanted:
+            return [WorkPage(works=(), has_next_page=False, total=total) for _, _, total in cut]
+        work_rows, author_rows = await self._read_all(
             [
-                (part.anchored, {"id": i} | {name: options[name] for name in part.params})
-                for i in ids
-                for part in parts
+                (cypher.WORKS_BY_ID, {"ids": wanted}),
+                (hop_query(Hop.AUTHORS_OF_WORK, self.dialect), {"ids": wanted}),
             ]
         )
-        summaries = []
-        for start in range(0, len(results), len(parts)):
-            found: dict[str, Any] = {}
-            for part, rows in zip(parts, results[start : start + len(parts)], strict=True):
-                found |= {part.listing: rows} if part.listing else rows[0]
-            summaries.append(summary_from_row(found))
-        return summaries
+        records = {row["id"]: work_from_row(row) for row in work_rows}
+        authors = dict(
+            zip(
+                wanted,
+                neighbours_from_rows(Hop.AUTHORS_OF_WORK, wanted, author_rows),
+                strict=True,
+            )
+        )
+        pages = []
+        for positions, has_next_page, total in cut:
+            works = tuple((at, records[at.id]) for at in positions if at.id in records)
+            pages.append(
+                WorkPage(
+                    works=works,
+                    has_next_page=has_next_page,
+                    total=total,
+                    authors=tuple(
+                        tuple(sorted(authors[at.id], key=_author_order)) for at, _ in works
+                    ),
+                )
+            )
+        return pages
 
     async def _index_documents(self, documents: Callable[[], Sequence[SearchDocument]]) -> None:
         # The index is a SQLite file beside the database, written after the graph commits;
@@ -521,6 +593,45 @@ def _read_error(error: RuntimeError) -> StoreError:
     if "interrupted" in str(error).lower():
         return StoreTimeoutError("the query ran past its timeout")
     return StoreError(f"embedded query failed: {error}")
+
+
+def _summary_reads(
+    ids: Sequence[str], options: SummaryOptions
+) -> list[tuple[ReadQuery, dict[str, Any]]]:
+    """Every part of each researcher's summary, researcher by researcher."""
+    values = summary_parameters(options.min_shared, options.top)
+    return [
+        (part.anchored, {"id": i} | {name: values[name] for name in part.params})
+        for i in ids
+        for part in _parts(options.top)
+    ]
+
+
+def _summaries(
+    ids: Sequence[str], options: SummaryOptions, results: Sequence[list[Row]]
+) -> list[ProfileSummary]:
+    """The summaries from the rows of _summary_reads."""
+    parts = _parts(options.top)
+    summaries = []
+    for start in range(0, len(ids) * len(parts), len(parts)):
+        found: dict[str, Any] = {}
+        for part, rows in zip(parts, results[start : start + len(parts)], strict=True):
+            found |= {part.listing: rows} if part.listing else rows[0]
+        summaries.append(summary_from_row(found))
+    return summaries
+
+
+def _parts(top: int) -> list[SummaryPart]:
+    return [part for group in summary_parts(Dialect.LADYBUG, top).values() for part in group]
+
+
+def _works_of(owners: Sequence[str]) -> tuple[ReadQuery, dict[str, Any]]:
+    return hop_query(Hop.WORKS_OF_RESEARCHER, Dialect.LADYBUG), {"ids": list(owners)}
+
+
+def _author_order(author: Neighbour) -> tuple[int, str]:
+    """A work's authors in the order of its author list."""
+    return (author.position if author.position is not None else 0, author.target)
 
 
 def _rows(result: Any) -> list[Row]:
