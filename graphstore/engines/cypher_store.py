@@ -308,16 +308,15 @@ def neighbour_from_row(row: Row, spec: HopSpec, *, brief: bool = False) -> Neigh
     """A hop's row as a Neighbour; the edge's weight is the one the compiled query computed."""
     year = row.get("year")
     position = row.get("position")
-    target_row = {**row, "id": row["target"]}
     record: ResearcherRecord | TopicRecord | InstitutionRecord | None = None
-    if brief:
-        record = None
-    elif spec.target is NodeLabel.RESEARCHER:
-        record = researcher_from_row(target_row)
-    elif spec.target is NodeLabel.TOPIC:
-        record = topic_from_row(target_row)
-    elif spec.target is NodeLabel.INSTITUTION:
-        record = _institution(target_row)
+    if not brief:
+        target_row = {**row, "id": row["target"]}
+        if spec.target is NodeLabel.RESEARCHER:
+            record = researcher_from_row(target_row)
+        elif spec.target is NodeLabel.TOPIC:
+            record = topic_from_row(target_row)
+        elif spec.target is NodeLabel.INSTITUTION:
+            record = _institution(target_row)
     paths = row.get("paths")
     return Neighbour(
         source=row["source"],

@@ -12,6 +12,14 @@ from tests.conftest import QUERIES, SEED_RESEARCHER
 from tests.graphstore.test_import import OPENALEX_SMALL, key, records
 
 EXPLORE = (QUERIES / "explorer.graphql").read_text()
+# A view's subgraph with what its edges stand for.
+VIEW = """
+query ($center: ID!, $depth: Int!, $view: ExploreView!) {
+  explore(center: $center, depth: $depth, limit: 200, view: $view) {
+    nodes { id kind label hop weight } edges { source target kind weight count }
+  }
+}
+"""
 
 
 async def test_depth_one_is_the_researcher_and_its_works(client: GraphQLClient) -> None:
@@ -149,9 +157,7 @@ async def test_hub_depth_two_within_the_default_limit_has_people_and_topics(
 
 
 async def test_the_coauthors_view_is_the_researcher_graph(client: GraphQLClient) -> None:
-    graph = (
-        await client.data(EXPLORE, center=SEED_RESEARCHER, depth=1, limit=200, view="COAUTHORS")
-    )["explore"]
+    graph = (await client.data(VIEW, center=SEED_RESEARCHER, depth=1, view="COAUTHORS"))["explore"]
     collaborators = await client.data(
         """{ researcher(id: "A925533110232") {
              collaborators(first: 100) { strength sharedWorks researcher { id } } } }"""
@@ -169,9 +175,7 @@ async def test_the_coauthors_view_is_the_researcher_graph(client: GraphQLClient)
         other = edge["target"] if edge["source"] == SEED_RESEARCHER else edge["source"]
         assert (edge["weight"], edge["count"]) == expected[other]
     # Depth counts co-author steps: at 2, the co-authors' co-authors, edges between them too.
-    deeper = (
-        await client.data(EXPLORE, center=SEED_RESEARCHER, depth=2, limit=200, view="COAUTHORS")
-    )["explore"]
+    deeper = (await client.data(VIEW, center=SEED_RESEARCHER, depth=2, view="COAUTHORS"))["explore"]
     assert len(deeper["edges"]) > len(graph["edges"])
     assert {n["kind"] for n in deeper["nodes"]} == {"RESEARCHER"}
 
@@ -187,7 +191,7 @@ async def test_kinds_researcher_alone_meet_through_shared_works(client: GraphQLC
 
 async def test_the_topics_view_links_topics_through_shared_works(client: GraphQLClient) -> None:
     topic = "T971241434907"
-    graph = (await client.data(EXPLORE, center=topic, depth=1, limit=200, view="TOPICS"))["explore"]
+    graph = (await client.data(VIEW, center=topic, depth=1, view="TOPICS"))["explore"]
     assert {n["kind"] for n in graph["nodes"]} == {"TOPIC"}
     assert len(graph["nodes"]) > 1
     assert all(e["kind"] == "CO_OCCURS" and e["count"] >= 1 for e in graph["edges"])
