@@ -258,6 +258,11 @@ def _anchor(dialect: Dialect, path: _Path, *, optional: bool = False) -> str:
         text = f"MATCH (r:Researcher {{id: $id}})\nOPTIONAL MATCH (r){path.pattern}"
     else:
         text = f"MATCH (r:Researcher {{id: $id}}){path.pattern}"
+        if path.per_edge:
+            # Join from the researcher: over an empty relationship table (AFFILIATED_WITH
+            # without Author records) the planner scans the other end's table instead
+            # (0.7 -> 0.05 ms a profile).
+            text += "\nHINT (r JOIN e) JOIN t"
     if path.where:
         text += f"\nWHERE {path.where}"
     return text + (f"\n{path.then}" if path.then else "")
