@@ -520,7 +520,7 @@ def _explorer_section(results: dict[str, Any]) -> list[str]:
     out = ["## 2. Explorer on Neo4j: over HTTP vs the raw store call and the floor", ""]
     out += [
         "`web/queries/explorer.graphql` over HTTP (uvicorn, one client) against "
-        "`graphstore.explore.explore(store.neighbours, ...)` called in the benchmark process "
+        "`graphstore.explore.explore(store.expand, walk, ...)` called in the benchmark process "
         "on the same store (no GraphQL, no HTTP). The median researcher is the one at the "
         "authorship-weighted median of works per researcher (half of all authorships belong "
         "to researchers with at most that many works; the plain median is 1 work). The floor "

@@ -68,6 +68,7 @@ from graphstore.records import (
     WorkOrder,
     WorkPageRequest,
 )
+from graphstore.walk import VIEW_HOPS, View, Walk
 from researchgraph import neo4j_server
 from researchgraph.cli import GC_YOUNG_THRESHOLD
 from resolvers.loaders import summary_options
@@ -534,10 +535,11 @@ async def _explorer_cases(
 def _raw_explore(
     store: GraphStore, center: str, name: str, depth: int, limit: int, shape: dict[str, Any]
 ) -> harness.Call:
-    """The raw store call: graphstore.explore.explore over store.neighbours."""
+    """The raw store call: graphstore.explore.explore over store.expand (the FULL view)."""
+    walk = Walk(center=center, depth=depth, limit=limit, hops=VIEW_HOPS[View.FULL])
 
     async def call(run: Run) -> None:
-        found = await explore(store.neighbours, center, name, depth, limit)
+        found = await explore(store.expand, walk, name)
         shape.update(nodes=len(found.nodes), edges=len(found.edges), truncated=found.truncated)
 
     return call

@@ -1,0 +1,188 @@
+"""LadybugDB query shapes side by side: the facts graphstore/engines/compiler.py is built on.
+
+    .venv/bin/python bench/ladybug_shapes.py                  # imports conference-graph first
+    .venv/bin/python bench/ladybug_shapes.py --db PATH/graph.lbdb
+
+Each row is the median of repeated runs on one connection, warm, in this process: the
+frontier joined to a pattern against the frontier looked up first and against a walk from the
+centre; a LIMIT given as a parameter against a printed one; a connection's threads and query
+timeout; a join order hint over an empty relationship table. The queries are the compiler's
+own where it has them, so a row measures what the server runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import ladybug
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from inputs import conference_graph  # noqa: E402
+
+from graphstore.engines.compiler import hop_query, summary_parameters, summary_parts  # noqa: E402
+from graphstore.engines.writes import Dialect  # noqa: E402
+from graphstore.traversal import Hop  # noqa: E402
+
+HUB = "A989782488510"  # 356 works
+SMALL = "A989136682205"  # 5 works
+LADYBUG = Dialect.LADYBUG
+
+
+def median_ms(run: Callable[[], Any], repeat: int = 30) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times[3:])
+
+
+def query(connection: Any, text: str, params: dict[str, Any]) -> Callable[[], Any]:
+    return lambda: connection.execute(text, params).get_all()
+
+
+def rows(db: Any) -> list[tuple[str, float]]:
+    one = ladybug.Connection(db)
+    one.set_max_threads_for_exec(1)
+    hub_works = [
+        r[0]
+        for r in one.execute(
+            hop_query(Hop.WORKS_OF_RESEARCHER, LADYBUG).text(), {"ids": [HUB]}
+        ).get_all()
+    ]
+    joined = (
+        "UNWIND $ids AS sid MATCH (s:Researcher {id: sid})-[e:AUTHORED]->(t:Work) "
+        "RETURN sid, t.id, t.title"
+    )
+    authors = Hop.AUTHORS_OF_WORK
+    citers = Hop.CITERS_OF_WORK
+    via = Hop.WORKS_OF_RESEARCHER
+    centre = {"ids": hub_works, "center": HUB}
+    found = [
+        (
+            "works of the hub: frontier joined to the pattern",
+            median_ms(query(one, joined, {"ids": [HUB]}), 5),
+        ),
+        (
+            "works of the hub: frontier looked up, then OPTIONAL MATCH",
+            median_ms(query(one, hop_query(via, LADYBUG).text(), {"ids": [HUB]})),
+        ),
+        (
+            "authors of the hub's 356 works: frontier looked up",
+            median_ms(
+                query(one, hop_query(authors, LADYBUG, brief=True).text(), {"ids": hub_works})
+            ),
+        ),
+        (
+            "authors of the hub's 356 works: walked from the hub",
+            median_ms(query(one, hop_query(authors, LADYBUG, via, brief=True).text(), centre)),
+        ),
+        (
+            "citers of the hub's 356 works (empty CITES): frontier looked up",
+            median_ms(
+                query(one, hop_query(citers, LADYBUG, brief=True).text(), {"ids": hub_works})
+            ),
+        ),
+        (
+            "citers of the hub's 356 works (empty CITES): walked from the hub",
+            median_ms(query(one, hop_query(citers, LADYBUG, via, brief=True).text(), centre)),
+        ),
+    ]
+    parts = [p for group in summary_parts(LADYBUG, 10).values() for p in group]
+    values = summary_parameters(2, 10)
+    listing = next(p for p in parts if p.listing == "collaborators")
+    printed = listing.anchored.text()
+    as_parameter = printed.replace("LIMIT 10", "LIMIT $top")
+    params = {"id": SMALL} | {n: values[n] for n in listing.params}
+    found += [
+        (
+            "small researcher's collaborators list, LIMIT printed",
+            median_ms(query(one, printed, params)),
+        ),
+        (
+            "small researcher's collaborators list, LIMIT as a parameter",
+            median_ms(query(one, as_parameter, params | {"top": 10})),
+        ),
+    ]
+
+    def summary_on(connection: Any) -> Callable[[], None]:
+        def run() -> None:
+            for part in parts:
+                connection.execute(
+                    part.anchored.text(), {"id": SMALL} | {n: values[n] for n in part.params}
+                ).get_all()
+
+        return run
+
+    every_thread = ladybug.Connection(db)
+    timed = ladybug.Connection(db)
+    timed.set_max_threads_for_exec(1)
+    timed.set_query_timeout(10_000)
+    found += [
+        (
+            f"small researcher's summary ({len(parts)} queries), one thread a query",
+            median_ms(summary_on(one)),
+        ),
+        (
+            f"small researcher's summary ({len(parts)} queries), every thread",
+            median_ms(summary_on(every_thread)),
+        ),
+        (
+            f"small researcher's summary ({len(parts)} queries), one thread, a timeout armed",
+            median_ms(summary_on(timed)),
+        ),
+    ]
+    records = next(p for p in parts if p.names == ("fromRecords",)).anchored.text()
+    unhinted = records.replace("\nHINT (r JOIN e) JOIN t", "")
+    found += [
+        (
+            "Author-record affiliations (empty AFFILIATED_WITH), join order hint",
+            median_ms(query(one, records, {"id": SMALL})),
+        ),
+        (
+            "Author-record affiliations (empty AFFILIATED_WITH), no hint",
+            median_ms(query(one, unhinted, {"id": SMALL})),
+        ),
+    ]
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="a LadybugDB file with conference-graph")
+    parser.add_argument("--conference", type=Path, help="works file (default: bench/inputs.py)")
+    args = parser.parse_args()
+    path = args.db
+    if path is None:
+        import asyncio
+
+        from graphstore.engines.embedded_store import EmbeddedStore
+        from graphstore.ingest.importer import import_openalex
+
+        path = Path(tempfile.mkdtemp(prefix="ladybug-shapes-")) / "graph.lbdb"
+
+        async def load() -> None:
+            store = EmbeddedStore(path)
+            await store.apply_schema()
+            await import_openalex(store, [conference_graph(args.conference)])
+            await store.close()
+
+        asyncio.run(load())
+    db = ladybug.Database(str(path), read_only=True)
+    print(f"$ {' '.join([Path(sys.executable).name, *sys.argv])}")
+    print("| shape | median ms |\n|---|---|")
+    for name, ms in rows(db):
+        print(f"| {name} | {ms:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
