@@ -231,4 +231,4 @@ async def explore(driver: AsyncDriver, center: str, depth: int, limit: int) -> d
         found.institution_researchers += [
             tuple(r) for r in row["listedResearchers"] if r[0] not in affiliated
         ]
-    return assemble(center, found.name, limit, levels(center, found, depth))
+    return assemble(center, found.name, limit, depth, levels(center, found, depth))

@@ -324,7 +324,7 @@ class LadybugFloor:
             raise LookupError(f"no researcher {center}")
         name = found[0][0] or center
         fetched = _Fetch(self, anchor).neighbourhood(name, depth)
-        return assemble(center, name, limit, levels(center, fetched, depth))
+        return assemble(center, name, limit, depth, levels(center, fetched, depth))
 
     # -----------------------------------------------------------------------------------------
     # Plans

@@ -8,14 +8,15 @@ from a work its authors (<-AUTHORED-), topics (-HAS_TOPIC->), references and cit
 both ways) and the institutions its authorships list (FROM_INSTITUTION); from an
 institution its researchers (<-AFFILIATED_WITH-). (PART_OF, from a topic, is a third hop.)
 
-The rules are the API's (schema.graphql, ``Query.explore``; graphstore/explore.py): level by
-level from the centre, a level's new nodes ranked by weight (ties by id) and cut at ``limit``
-(the centre counts), the cut marking the subgraph truncated and ending the walk; the edges
-kept are those found whose two ends are kept. Weights: a researcher the sum of the weights of
-the edges that reach it (an authorship 1 / (authors - 1), so at depth 2 it is Newman's
-strength with the centre), a topic the sum of its HAS_TOPIC scores, a work its citations, an
-institution the number of edges that reach it. An edge's weight: an authorship's share as
-above, HAS_TOPIC its score, every other kind 1.
+The rules are the API's (schema.graphql, ``Query.explore``; graphstore/walk.py), written
+again here from their description: level by level from the centre, a level's new nodes
+ranked by weight (ties by id) and kept within the level's share of ``limit`` (the centre
+counts), fairly among kinds (``assemble``); the edges kept are those found whose two ends are
+kept. Weights: a work its citations, any other node the sum of the weights of the edges that
+reach it (an authorship 1 / (authors - 1), so at depth 2 a researcher's is Newman's strength
+with the centre; a topic's HAS_TOPIC scores; an institution's, the authorships naming it).
+An edge's weight: an authorship's share as above, HAS_TOPIC its score, an authorship
+institution the authorships that list it, every other kind 1.
 """
 
 from __future__ import annotations
@@ -44,52 +45,100 @@ def authorship_weight(author_count: int | None) -> float:
     return 1.0 / (authors - 1) if authors > 1 else 1.0
 
 
+# Kinds in the API's order: the last places of a level's fair shares go in this order.
+KINDS = ("RESEARCHER", "WORK", "TOPIC", "INSTITUTION")
+
+
+def fair_shares(demands: dict[str, int], room: int) -> dict[str, int]:
+    """``room`` split evenly among the kinds a level reached, a kind that wants less than its
+    share leaving the rest to the others; the last places one each, in KINDS order."""
+    shares = dict.fromkeys(demands, 0)
+    left = max(room, 0)
+    wanting = [kind for kind in demands if demands[kind] > 0]
+    while wanting and left:
+        share = left // len(wanting)
+        if share == 0:
+            for kind in sorted(wanting, key=KINDS.index)[:left]:
+                shares[kind] += 1
+            break
+        for kind in list(wanting):
+            given = min(share, demands[kind] - shares[kind])
+            shares[kind] += given
+            left -= given
+            if shares[kind] == demands[kind]:
+                wanting.remove(kind)
+    return shares
+
+
+Node = tuple[str, str, str, int, float]  # id, kind, name, hop, weight
+
+
+def _kept(ranked: Sequence[Node], room: int) -> tuple[list[Node], list[Node]]:
+    demands: dict[str, int] = {}
+    for node in ranked:
+        demands[node[1]] = demands.get(node[1], 0) + 1
+    shares = fair_shares(demands, room)
+    kept, rest = [], []
+    for node in ranked:
+        if shares[node[1]] > 0:
+            shares[node[1]] -= 1
+            kept.append(node)
+        else:
+            rest.append(node)
+    return kept, rest
+
+
 def assemble(
     center: str,
     center_name: str,
     limit: int,
+    depth: int,
     levels: Iterable[Sequence[Reached]],
 ) -> dict[str, Any]:
-    """The subgraph from each level's reached edges (``levels``, in order: a level cut by the
-    limit ends the walk before the next is asked for)."""
-    nodes: dict[str, tuple[str, str, str, int, float]] = {
-        center: (center, "RESEARCHER", center_name, 0, 1.0)
-    }
-    edges: dict[tuple[str, str, str], float] = {}
-    truncated = False
+    """The subgraph from each level's reached edges (``levels``, in order), by the API's
+    budget: a level keeps at most the budget left divided by the levels left, split fairly
+    among the kinds it reached, the strongest of each kind first; only the nodes a level kept
+    are walked from at the next; budget no level used goes to the strongest left out,
+    nearest levels first."""
+    nodes: dict[str, Node] = {center: (center, "RESEARCHER", center_name, 0, 1.0)}
+    frontier = {center}
+    found_edges: list[tuple[tuple[str, str, str], float]] = []
+    left_out: list[list[Node]] = []
     for level, reached in enumerate(levels, start=1):
-        # target -> [kind, name, summed edge weight, edges reaching it, own weight]
+        if not frontier:
+            break
+        # target -> [kind, name, summed edge weight, own weight]
         candidates: dict[str, list[Any]] = {}
-        for _, target, kind, name, _, edge_weight, node_weight, _ in reached:
+        for source, target, kind, name, edge, edge_weight, node_weight, forward in reached:
+            if source not in frontier:
+                continue
+            key = (source, target, edge) if forward else (target, source, edge)
+            found_edges.append((key, edge_weight))
             if target in nodes:
                 continue
             found = candidates.get(target)
             if found is None:
-                candidates[target] = [kind, name, edge_weight, 1, node_weight]
+                candidates[target] = [kind, name, edge_weight, node_weight]
             else:
                 found[2] += edge_weight
-                found[3] += 1
         ranked = sorted(
             (
-                (
-                    -(own if kind == "WORK" else round(summed, 9)),
-                    node_id,
-                    kind,
-                    name,
-                )
-                for node_id, (kind, name, summed, count, own) in candidates.items()
-            )
+                (node_id, kind, name, level, own if kind == "WORK" else round(summed, 9))
+                for node_id, (kind, name, summed, own) in candidates.items()
+            ),
+            key=lambda node: (-node[4], node[0]),
         )
-        room = limit - len(nodes)
-        for weight, node_id, kind, name in ranked[:room]:
-            nodes[node_id] = (node_id, kind, name, level, -weight)
-        for source, target, _, _, edge, edge_weight, _, forward in reached:
-            if source in nodes and target in nodes:
-                key = (source, target, edge) if forward else (target, source, edge)
-                edges[key] = edge_weight
-        if len(ranked) > room:
-            truncated = True
-            break
+        room = -(-(limit - len(nodes)) // (depth - level + 1))
+        kept, rest = _kept(ranked, room)
+        nodes.update((node[0], node) for node in kept)
+        left_out.append(rest)
+        frontier = {node[0] for node in kept}
+    truncated = False
+    for rest in left_out:
+        kept, still_out = _kept(rest, limit - len(nodes))
+        nodes.update((node[0], node) for node in kept)
+        truncated = truncated or bool(still_out)
+    edges = {key: weight for key, weight in found_edges if key[0] in nodes and key[1] in nodes}
     return {
         "center": center,
         "nodes": sorted(nodes.values(), key=lambda n: (n[3], -n[4], n[0])),
