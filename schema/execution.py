@@ -21,12 +21,14 @@ read the same as before.
 
 from __future__ import annotations
 
+import enum
 import weakref
 from collections.abc import AsyncIterable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
 from graphql import (
+    GraphQLEnumType,
     GraphQLField,
     GraphQLList,
     GraphQLNonNull,
@@ -90,7 +92,35 @@ def leaf_plan(field: GraphQLField) -> LeafPlan | None:
     named = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
     if not is_leaf_type(named):
         return None
-    return LeafPlan(attribute, named.coerce_output_value, non_null)
+    return LeafPlan(attribute, output_coercion(named), non_null)
+
+
+def output_coercion(named: Any) -> Callable[[Any], Any]:
+    """The leaf type's output coercion; for an enum of Python members, a look-up of each
+    member's GraphQL name first (Strawberry's compares the value with every member's, a
+    microsecond on each of the thousands of nodes and edges a subgraph has)."""
+    members = getattr(named, "wrapped_cls", None)
+    if not (
+        isinstance(named, GraphQLEnumType)
+        and isinstance(members, type)
+        and issubclass(members, enum.Enum)
+    ):
+        return cast("Callable[[Any], Any]", named.coerce_output_value)
+    names = {
+        member: name
+        for name, value in named.values.items()
+        for member in members
+        if member.value == value.value
+    }
+    general = named.coerce_output_value
+
+    def coerce(value: Any) -> Any:
+        try:
+            return names[value]
+        except (KeyError, TypeError):
+            return general(value)
+
+    return coerce
 
 
 def leaf_plans(schema: GraphQLSchema) -> dict[tuple[str, str], LeafPlan]:
@@ -291,7 +321,7 @@ class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
         items: ObjectPlan | LeafPlan | None = None
         origin: type | None = None
         if is_leaf_type(named) and is_list:
-            items = LeafPlan(attribute, named.coerce_output_value, items_non_null)
+            items = LeafPlan(attribute, output_coercion(named), items_non_null)
         elif isinstance(named, GraphQLObjectType):
             definition = (named.extensions or {}).get(STRAWBERRY_DEFINITION)
             if not isinstance(definition, StrawberryObjectDefinition):
