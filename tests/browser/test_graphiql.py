@@ -32,7 +32,10 @@ def test_graphiql_runs_the_profile_query_with_the_network_cut_off(
     assert json.loads(profile["variables"]) == {"id": SEED_RESEARCHER}
     assert '"name": "Ekin D. Cubuk"' in profile["response"]
     explore = seen["explore"]
-    assert "query Explore($center: ID!, $depth: Int!, $limit: Int!)" in explore["query"]
+    assert (
+        "query Explore($center: ID!, $depth: Int!, $limit: Int!, $view: ExploreView = FULL)"
+        in explore["query"]
+    )
     assert json.loads(explore["variables"]) == {
         "center": SEED_RESEARCHER,
         "depth": 2,
