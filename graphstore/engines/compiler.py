@@ -1,8 +1,8 @@
 """The compiler: hops and profile figures into anchored Cypher, for each engine.
 
 Every read of the graph's walk comes from here: a hop over a frontier (``hop_query``) and the
-figures of a researcher's profile (``profile_summary_query`` on Neo4j, ``profile_summary_parts``
-on LadybugDB), built from the hop specs of graphstore.traversal. So each figure (works,
+figures of a researcher's profile (``summary_parts``, printed whole for Neo4j by
+``profile_summary_query``), built from the hop specs of graphstore.traversal. So each figure (works,
 citations, h-index, topic shares, Newman strength, close collaborators, affiliations) and each
 edge weight has one definition, and the dialect differences live here and nowhere else:
 
@@ -78,7 +78,7 @@ def _path(spec: HopSpec, source: str) -> _Path:
             arrow, work = "-[e:AUTHORED]->(m:Work)", "m"
         else:
             arrow, work = "<-[e:AUTHORED]-(:Researcher)", source
-        then = f"UNWIND e.institutions AS iid\nMATCH {target.replace(')', ' {id: iid})')}"
+        then = f"UNWIND e.institutions AS iid\nMATCH (t:{spec.target.value} {{id: iid}})"
         grouped = columns(
             ("count(*)", "paths"),
             ("count(*)", "weight"),
