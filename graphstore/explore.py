@@ -28,6 +28,8 @@ from graphstore.walk import VIEW_HOPS, View, Walk, WalkStep, fair_shares
 ExpandFn = Callable[[str, Sequence[WalkStep]], Awaitable[list[list[list[Neighbour]]]]]
 # A frontier node, and the hop that reached it from the centre (level 1 only; else None).
 _Frontier = list[tuple[str, Hop | None]]
+# A neighbour the walk reached, and the hop it walked.
+_Reached = tuple[Neighbour, Hop]
 
 MAX_DEPTH = 3
 MAX_LIMIT = 2000
@@ -91,17 +93,17 @@ async def explore(expand: ExpandFn, walk: Walk, center_name: str) -> SubgraphRec
         center: GraphNodeRecord(center, label_of(center), center_name, 0, 1.0)
     }
     edges: dict[tuple[str, str, EdgeKind], GraphEdgeRecord] = {}
-    reached_edges: list[GraphEdgeRecord] = []
+    walked: list[_Reached] = []
     left_out: list[list[GraphNodeRecord]] = []
     frontier: _Frontier = [(center, None)]
     for level in range(1, walk.depth + 1):
         if not frontier:
             break
         reached = await _expand(expand, center, frontier, walk.hops)
-        reached_edges.extend(edge for _, edge, _ in reached)
+        walked += reached
         candidates: dict[str, list[Neighbour]] = {}
         first_hop: dict[str, Hop] = {}
-        for neighbour, _, hop in reached:
+        for neighbour, hop in reached:
             if neighbour.target not in nodes:
                 candidates.setdefault(neighbour.target, []).append(neighbour)
                 first_hop.setdefault(neighbour.target, hop)
@@ -120,8 +122,10 @@ async def explore(expand: ExpandFn, walk: Walk, center_name: str) -> SubgraphRec
         for node in rest:
             counts[node.label] = counts.get(node.label, 0) + 1
         omitted += [OmittedRecord(level, label, n) for label, n in sorted(counts.items())]
-    for edge in reached_edges:
-        if edge.source in nodes and edge.target in nodes:
+    # Edges are made only for the walk's steps whose two ends were kept.
+    for neighbour, hop in walked:
+        if neighbour.source in nodes and neighbour.target in nodes:
+            edge = _edge(neighbour, forward=hop.spec.forward)
             edges[(edge.source, edge.target, edge.kind)] = edge
     return SubgraphRecord(
         center=center,
@@ -205,12 +209,11 @@ async def shortest_path(
         reached = await _expand(expand, start_id, [(n, None) for n in side.frontier], everything)
         next_frontier: list[str] = []
         meeting: str | None = None
-        for neighbour, edge, _ in sorted(
-            reached, key=lambda found: (found[0].target, found[0].source)
-        ):
+        for neighbour, hop in sorted(reached, key=lambda found: (found[0].target, found[0].source)):
             node = neighbour.target
             if node in side.reached_by:
                 continue
+            edge = _edge(neighbour, forward=hop.spec.forward)
             side.reached_by[node] = (neighbour.source, edge, neighbour.name)
             names.setdefault(node, neighbour.name)
             next_frontier.append(node)
@@ -262,8 +265,8 @@ def _path_subgraph(
 
 async def _expand(
     expand: ExpandFn, center: str, frontier: _Frontier, hops: Collection[Hop]
-) -> list[tuple[Neighbour, GraphEdgeRecord, Hop]]:
-    """Every neighbour of the frontier over ``hops``, with its edge and the hop walked."""
+) -> list[_Reached]:
+    """Every neighbour of the frontier over ``hops``, with the hop walked."""
     groups: dict[tuple[NodeLabel, Hop | None], list[str]] = {}
     for node_id, via in frontier:
         groups.setdefault((label_of(node_id), via), []).append(node_id)
@@ -274,11 +277,10 @@ async def _expand(
         if hop.spec.source is label
     ]
     results = await expand(center, steps)
-    reached: list[tuple[Neighbour, GraphEdgeRecord, Hop]] = []
+    reached: list[_Reached] = []
     for step, found_lists in zip(steps, results, strict=True):
-        forward = step.hop.spec.forward
         for found in found_lists:
-            reached.extend((n, _edge(n, forward=forward), step.hop) for n in found)
+            reached.extend((n, step.hop) for n in found)
     return reached
 
 

@@ -306,18 +306,28 @@ def neighbours_from_rows(
 
 def neighbour_from_row(row: Row, spec: HopSpec, *, brief: bool = False) -> Neighbour:
     """A hop's row as a Neighbour; the edge's weight is the one the compiled query computed."""
+    paths = row.get("paths")
+    if brief:
+        return Neighbour(
+            source=row["source"],
+            target=row["target"],
+            label=spec.target,
+            name=row["name"] or row["target"],
+            edge=spec.edge,
+            edge_weight=float(row["weight"]),
+            node_weight=float(row.get("citations") or 0),
+            paths=int(paths) if paths is not None else 1,
+        )
     year = row.get("year")
     position = row.get("position")
+    target_row = {**row, "id": row["target"]}
     record: ResearcherRecord | TopicRecord | InstitutionRecord | None = None
-    if not brief:
-        target_row = {**row, "id": row["target"]}
-        if spec.target is NodeLabel.RESEARCHER:
-            record = researcher_from_row(target_row)
-        elif spec.target is NodeLabel.TOPIC:
-            record = topic_from_row(target_row)
-        elif spec.target is NodeLabel.INSTITUTION:
-            record = _institution(target_row)
-    paths = row.get("paths")
+    if spec.target is NodeLabel.RESEARCHER:
+        record = researcher_from_row(target_row)
+    elif spec.target is NodeLabel.TOPIC:
+        record = topic_from_row(target_row)
+    elif spec.target is NodeLabel.INSTITUTION:
+        record = _institution(target_row)
     return Neighbour(
         source=row["source"],
         target=row["target"],
