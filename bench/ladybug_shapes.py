@@ -53,12 +53,10 @@ def query(connection: Any, text: str, params: dict[str, Any]) -> Callable[[], An
 def rows(db: Any) -> list[tuple[str, float]]:
     one = ladybug.Connection(db)
     one.set_max_threads_for_exec(1)
-    hub_works = [
-        r[0]
-        for r in one.execute(
-            hop_query(Hop.WORKS_OF_RESEARCHER, LADYBUG).text(), {"ids": [HUB]}
-        ).get_all()
-    ]
+    works_of_hub = hop_query(Hop.WORKS_OF_RESEARCHER, LADYBUG)
+    target = works_of_hub.names.index("target")
+    hub_works = [r[target] for r in one.execute(works_of_hub.text(), {"ids": [HUB]}).get_all()]
+    assert len(hub_works) == 356, "the hub's works are not in this graph"
     joined = (
         "UNWIND $ids AS sid MATCH (s:Researcher {id: sid})-[e:AUTHORED]->(t:Work) "
         "RETURN sid, t.id, t.title"

@@ -135,10 +135,11 @@ def hop_query(
 
     On LadybugDB an id with nothing over the hop gives one row whose target is null. When
     the walk reached the frontier from its centre ``$center`` over ``via``, a relationship
-    hop, LadybugDB walks from the centre instead, one pattern from its primary key (authors of
-    the hub's works 10.4 -> 5.7 ms; an empty relationship table, which sends the frontier
-    form to a scan, 15 -> 0.5 ms); the frontier is then a filter. ``brief`` rows hold only
-    what a walk ranks and draws: source, target, name, weight, paths and a work's citations.
+    hop, LadybugDB walks from the centre instead, one pattern from its primary key (over an
+    empty relationship table, which sends the frontier form to a scan: the citers of the
+    hub's works 15.6 -> 0.5 ms, bench/ladybug_shapes.py); the frontier is then a filter.
+    ``brief`` rows hold only what a walk ranks and draws: source, target, name, weight, paths
+    and a work's citations.
     """
     spec = hop.spec
     label = spec.source.value
@@ -261,7 +262,7 @@ def _anchor(dialect: Dialect, path: _Path, *, optional: bool = False) -> str:
         if path.per_edge:
             # Join from the researcher: over an empty relationship table (AFFILIATED_WITH
             # without Author records) the planner scans the other end's table instead
-            # (0.7 -> 0.05 ms a profile).
+            # (0.85 -> 0.10 ms, bench/ladybug_shapes.py).
             text += "\nHINT (r JOIN e) JOIN t"
     if path.where:
         text += f"\nWHERE {path.where}"
@@ -309,7 +310,7 @@ def _ranked_parts(dialect: Dialect, ranked: _Ranked, top: int) -> list[SummaryPa
                 *columns(*(c.name for c in ranked.values)),
             ),
             # A LIMIT given as a parameter makes LadybugDB plan the query again each time
-            # (2.4 ms of the 2.8 a small researcher's list took): the limit is printed, an
+            # (a small researcher's list 2.8 ms, 0.45 printed): the limit is printed, an
             # int (resolvers bound it to 10-100), one query text per list length.
             tail=f"ORDER BY {ranked.order} LIMIT {int(top)}",
         )

@@ -186,9 +186,9 @@ class EmbeddedStore(AccountCypher, CypherStore):
             IN_MEMORY if location == IN_MEMORY else f"{location}.search.sqlite"
         )
         # One thread a query, and no query timeout: the reads are anchored look-ups, and
-        # spreading one over every core, or arming a timeout, cost more than the query (9 of
-        # a small profile's summary queries: 3.7 ms so, 8.5 with all threads, 9.2 with a
-        # timeout; bench/README.md). Requests run side by side on the pool instead, and a
+        # spreading one over every core, or arming a timeout, cost more than the query (a
+        # small profile's 8 summary queries: 2.2 ms so, 5.9 on every thread, 6.6 with a
+        # timeout; bench/ladybug_shapes.py). Requests run side by side on the pool instead, and a
         # request past its deadline is cancelled, which interrupts its running query.
         self._readers = ladybug.AsyncConnection(
             self._db, max_concurrent_queries=read_connections, max_threads_per_query=1
