@@ -17,7 +17,9 @@ WalkedKinds = Annotated[
     list[NodeKind] | None,
     strawberry.argument(
         description="Only these kinds of node are walked and returned (the centre always is); "
-        "left out, every kind; an empty list is refused."
+        "left out, every kind; an empty list is refused. Without WORK, researchers still meet "
+        "through the works they share (COAUTHOR edges) and topics through the works they tag "
+        "(CO_OCCURS). The FULL view only."
     ),
 ]
 
