@@ -21,15 +21,10 @@ ASSETS = ROOT / "researchgraph" / "web" / "assets"
 def build_web_assets() -> None:
     """Builds researchgraph/web/assets from web/ with npm, or keeps a build already there
     when web/ is not (a Docker stage built them). No assets at all stops the build."""
-    npm = shutil.which("npm")
-    if (WEB / "package.json").is_file() and npm:
-        installed = WEB / "node_modules" / ".package-lock.json"
-        lock = WEB / "package-lock.json"
-        if not installed.is_file() or lock.stat().st_mtime > installed.stat().st_mtime:
-            # npm ci ends with the "prepare" script, which is the build.
-            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=WEB, check=True)
-        else:
-            subprocess.run([npm, "run", "--silent", "build"], cwd=WEB, check=True)
+    node = shutil.which("node")
+    if (WEB / "assets.mjs").is_file() and node and shutil.which("npm"):
+        # web/assets.mjs: npm ci when the lock file changed, else the build alone.
+        subprocess.run([node, "assets.mjs"], cwd=WEB, check=True)
     if not (ASSETS / "graphiql.html").is_file():
         raise SystemExit(
             "the wheel needs the browser assets: install Node.js 20 or later (with npm) so the "

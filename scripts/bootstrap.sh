@@ -21,16 +21,11 @@ if [ ! -f "$STAMP" ] || [ "$ROOT/pyproject.toml" -nt "$STAMP" ] || [ "$ROOT/setu
 fi
 export PATH="$VENV/bin:$PATH"
 
-# The browser assets (GraphiQL, /explorer) from web/: `npm ci` (which builds) when the lock
-# file changed since the last install, otherwise only the build (esbuild, a few seconds).
+# The browser assets (GraphiQL, /explorer) from web/ (web/assets.mjs: `npm ci` when the lock
+# file changed since the last install, otherwise only the build).
 build_web_assets() {
   if ! command -v npm >/dev/null; then
     return 1
   fi
-  if [ ! -f "$ROOT/web/node_modules/.package-lock.json" ] ||
-     [ "$ROOT/web/package-lock.json" -nt "$ROOT/web/node_modules/.package-lock.json" ]; then
-    (cd "$ROOT/web" && npm ci --no-audit --no-fund)
-  else
-    (cd "$ROOT/web" && npm run --silent build)
-  fi
+  node "$ROOT/web/assets.mjs"
 }
