@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from graphstore.engines import cypher, writes
 from graphstore.engines.compiler import hop_query
@@ -44,6 +44,8 @@ from graphstore.records import (
 )
 from graphstore.traversal import Hop, HopSpec, Neighbour
 from graphstore.walk import WalkStep
+
+T = TypeVar("T")
 
 NODE_LABELS = ("Researcher", "Work", "Topic", "Institution", "User")
 EDGE_TYPES = ("AUTHORED", "HAS_TOPIC", "PART_OF", "AFFILIATED_WITH", "CITES", "FOLLOWS", "CLAIMED")
@@ -97,23 +99,19 @@ class CypherStore(ABC):
 
     async def researchers(self, ids: Sequence[str]) -> list[ResearcherRecord | None]:
         rows = await self._read(cypher.RESEARCHERS_BY_ID, {"ids": list(ids)})
-        found = {row["id"]: researcher_from_row(row) for row in rows}
-        return [found.get(i) for i in ids]
+        return by_id(ids, rows, researcher_from_row)
 
     async def works(self, ids: Sequence[str]) -> list[WorkRecord | None]:
         rows = await self._read(cypher.WORKS_BY_ID, {"ids": list(ids)})
-        found = {row["id"]: work_from_row(row) for row in rows}
-        return [found.get(i) for i in ids]
+        return by_id(ids, rows, work_from_row)
 
     async def topics(self, ids: Sequence[str]) -> list[TopicRecord | None]:
         rows = await self._read(cypher.TOPICS_BY_ID, {"ids": list(ids)})
-        found = {row["id"]: topic_from_row(row) for row in rows}
-        return [found.get(i) for i in ids]
+        return by_id(ids, rows, topic_from_row)
 
     async def institutions(self, ids: Sequence[str]) -> list[InstitutionRecord | None]:
         rows = await self._read(cypher.INSTITUTIONS_BY_ID, {"ids": list(ids)})
-        found = {row["id"]: _institution(row) for row in rows}
-        return [found.get(i) for i in ids]
+        return by_id(ids, rows, _institution)
 
     async def neighbours(self, ids: Sequence[str], hop: Hop) -> list[list[Neighbour]]:
         rows = await self._read(hop_query(hop, self.dialect), {"ids": list(ids)})
@@ -288,6 +286,13 @@ def researcher_record(
         claim_status=_CLAIM_STATES[claim_status or ClaimState.UNCLAIMED.value],
         orcid_verified=bool(orcid_verified),
     )
+
+
+def by_id(ids: Sequence[str], rows: Iterable[Row], build: Callable[[Row], T]) -> list[T | None]:
+    """The records a look-up by id found, built from its rows and aligned with ``ids`` (None
+    where absent)."""
+    found = {row["id"]: build(row) for row in rows}
+    return [found.get(i) for i in ids]
 
 
 def neighbours_from_rows(

@@ -31,6 +31,7 @@ from graphstore.engines.compiler import (
 )
 from graphstore.engines.cypher_store import (
     CypherStore,
+    by_id,
     neighbours_from_rows,
     researcher_from_row,
     summary_from_row,
@@ -271,9 +272,8 @@ class EmbeddedStore(AccountCypher, CypherStore):
         if read.pages:
             reads.append(_works_of(owners))
         results = await self._read_all(reads)
-        found = {row["id"]: researcher_from_row(row) for row in results[0]}
-        researchers = [found.get(i) for i in ids]
-        if not found:
+        researchers = by_id(ids, results[0], researcher_from_row)
+        if not any(researchers):
             return ProfileReadResult(researchers=researchers, summaries=None, pages=[])
         summaries = None
         if read.summary is not None:

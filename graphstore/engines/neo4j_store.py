@@ -32,6 +32,7 @@ from graphstore.engines.compiler import (
 )
 from graphstore.engines.cypher_store import (
     CypherStore,
+    by_id,
     researcher_from_row,
     researcher_record,
     summary_from_row,
@@ -314,13 +315,13 @@ class Neo4jStore(AccountCypher, CypherStore):
             queries["pages"], pages_in_full = _pages_query(read.pages)
             params |= _pages_parameters(read.pages)
         row = (await self._run(side_by_side(queries), params, RoutingControl.READ))[0]
-        researchers = {r["id"]: researcher_from_row(r) for r in row["researchers"]}
-        if not researchers:
-            return ProfileReadResult(researchers=[None for _ in ids], summaries=None, pages=[])
+        researchers = by_id(ids, row["researchers"], researcher_from_row)
+        if not any(researchers):
+            return ProfileReadResult(researchers=researchers, summaries=None, pages=[])
         summaries = {r["rid"]: summary_from_row(r) for r in row.get("summaries", ())}
         pages = {r["key"]: r for r in row.get("pages", ())}
         return ProfileReadResult(
-            researchers=[researchers.get(i) for i in ids],
+            researchers=researchers,
             summaries=None if read.summary is None else [summaries[i] for i in ids],
             pages=[_work_page(r, pages[key], pages_in_full) for key, r in enumerate(read.pages)],
         )
