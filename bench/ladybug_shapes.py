@@ -5,8 +5,9 @@
 
 Each row is the median of repeated runs on one connection, warm, in this process: the
 frontier joined to a pattern against the frontier looked up first and against a walk from the
-centre; a LIMIT given as a parameter against a printed one; a connection's threads and query
-timeout; a join order hint over an empty relationship table. The queries are the compiler's
+centre; a short frontier's list form against one query anchored on each id; a LIMIT given as
+a parameter against a printed one; a connection's threads and query timeout; a join order
+hint over an empty relationship table. The queries are the compiler's
 own where it has them, so a row measures what the server runs.
 """
 
@@ -28,7 +29,12 @@ sys.path.insert(0, str(ROOT))
 
 from inputs import conference_graph  # noqa: E402
 
-from graphstore.engines.compiler import hop_query, summary_parameters, summary_parts  # noqa: E402
+from graphstore.engines.compiler import (  # noqa: E402
+    hop_query,
+    hop_reads,
+    summary_parameters,
+    summary_parts,
+)
 from graphstore.engines.writes import Dialect  # noqa: E402
 from graphstore.traversal import Hop  # noqa: E402
 
@@ -95,6 +101,32 @@ def rows(db: Any) -> list[tuple[str, float]]:
             median_ms(query(one, hop_query(citers, LADYBUG, via, brief=True).text(), centre)),
         ),
     ]
+    works_of = hop_reads(via, LADYBUG)
+    found += [
+        (
+            "a 5-work researcher's works: the list form, one id",
+            median_ms(query(one, works_of.each.text(), {"ids": [SMALL]})),
+        ),
+        (
+            "a 5-work researcher's works: anchored on the id",
+            median_ms(query(one, works_of.one.text(), {"id": SMALL})),
+        ),
+    ]
+    authors_of = hop_reads(authors, LADYBUG)
+    for n in (1, 5, 10, 50):
+        frontier = hub_works[:n]
+
+        def each_anchored(frontier: list[str] = frontier) -> None:
+            for work in frontier:
+                one.execute(authors_of.one.text(), {"id": work}).get_all()
+
+        found += [
+            (
+                f"authors of {n} works: the list form",
+                median_ms(query(one, authors_of.each.text(), {"ids": frontier})),
+            ),
+            (f"authors of {n} works: anchored on each", median_ms(each_anchored)),
+        ]
     parts = [p for group in summary_parts(LADYBUG, 10).values() for p in group]
     values = summary_parameters(2, 10)
     listing = next(p for p in parts if p.listing == "collaborators")

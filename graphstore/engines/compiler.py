@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
-from graphstore.engines.query import Column, ReadQuery, columns
+from graphstore.engines.query import Column, FromIds, ReadQuery, columns
 from graphstore.engines.writes import Dialect
 from graphstore.ids import NodeLabel
 from graphstore.records import CLOSE_COLLABORATION_WORKS
@@ -127,17 +127,34 @@ def anchors_on_center(via: Hop | None, dialect: Dialect) -> bool:
 
 
 @functools.cache
+def hop_reads(hop: Hop, dialect: Dialect, *, brief: bool = False) -> FromIds:
+    """The hop from each id of a frontier, in both forms: over the list (``$ids``) and
+    anchored on one id (``$id``)."""
+    return FromIds(
+        each=hop_query(hop, dialect, brief=brief),
+        one=hop_query(hop, dialect, brief=brief, single=True),
+    )
+
+
+@functools.cache
 def hop_query(
-    hop: Hop, dialect: Dialect, via: Hop | None = None, *, brief: bool = False
+    hop: Hop,
+    dialect: Dialect,
+    via: Hop | None = None,
+    *,
+    brief: bool = False,
+    single: bool = False,
 ) -> ReadQuery:
     """Rows of the hop from each id of the frontier ``$ids``: source, target, name, weight
-    and the target's columns, with the hop's own (position, paths, years, ...).
+    and the target's columns, with the hop's own (position, paths, years, ...). ``single``:
+    from the one id ``$id`` instead, a pattern anchored on it (no row when nothing is over
+    the hop).
 
-    On LadybugDB an id with nothing over the hop gives one row whose target is null. When
-    the walk reached the frontier from its centre ``$center`` over ``via``, a relationship
-    hop, LadybugDB walks from the centre instead, one pattern from its primary key (over an
-    empty relationship table, which sends the frontier form to a scan: the citers of the
-    hub's works 15.6 -> 0.5 ms, bench/ladybug_shapes.py); the frontier is then a filter.
+    On LadybugDB an id of ``$ids`` with nothing over the hop gives one row whose target is
+    null. When the walk reached the frontier from its centre ``$center`` over ``via``, a
+    relationship hop, LadybugDB walks from the centre instead, one pattern from its primary
+    key (over an empty relationship table the frontier form is planned as a scan: the citers
+    of the hub's works, bench/ladybug_shapes.py); the frontier is then a filter.
     ``brief`` rows hold only what a walk ranks and draws: source, target, name, weight, paths
     and a work's citations.
     """
@@ -153,6 +170,11 @@ def hop_query(
             f"\nWHERE s.id IN $ids"
         )
         body += f" AND {path.where}" if path.where else ""
+        source = "s.id"
+    elif single:
+        body = f"MATCH (s:{label} {{id: $id}}){path.pattern}"
+        if path.where:
+            body += f"\nWHERE {path.where}"
         source = "s.id"
     else:
         head = f"UNWIND $ids AS sid\nMATCH (s:{label} {{id: sid}})"

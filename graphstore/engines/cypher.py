@@ -6,15 +6,25 @@ fragments below by enum members, never taken from input.
 
 from __future__ import annotations
 
-from graphstore.engines.query import ReadQuery, columns
+from graphstore.engines.query import Column, FromIds, ReadQuery, columns
+from graphstore.ids import NodeLabel
+
+
+def look_up(label: NodeLabel, node: str, returns: tuple[Column, ...]) -> FromIds:
+    """The ``label`` nodes with the given ids, as ``node``, returning ``returns``."""
+    return FromIds(
+        each=ReadQuery(
+            f"UNWIND $ids AS {node}_id\nMATCH ({node}:{label.value} {{id: {node}_id}})", returns
+        ),
+        one=ReadQuery(f"MATCH ({node}:{label.value} {{id: $id}})", returns),
+    )
+
 
 # claimStatus and orcidVerified are kept on the node by the claim mutations, so a researcher
 # reads as one node wherever it appears (look-up, co-author, author of a work).
-RESEARCHERS_BY_ID = ReadQuery(
-    """
-UNWIND $ids AS rid
-MATCH (r:Researcher {id: rid})
-""",
+RESEARCHERS_BY_ID = look_up(
+    NodeLabel.RESEARCHER,
+    "r",
     columns(
         ("r.id", "id"),
         ("r.name", "name"),
@@ -26,11 +36,9 @@ MATCH (r:Researcher {id: rid})
     ),
 )
 
-WORKS_BY_ID = ReadQuery(
-    """
-UNWIND $ids AS wid
-MATCH (w:Work {id: wid})
-""",
+WORKS_BY_ID = look_up(
+    NodeLabel.WORK,
+    "w",
     columns(
         ("w.id", "id"),
         ("w.title", "title"),
@@ -44,19 +52,15 @@ MATCH (w:Work {id: wid})
 )
 
 
-TOPICS_BY_ID = ReadQuery(
-    """
-UNWIND $ids AS tid
-MATCH (t:Topic {id: tid})
-""",
+TOPICS_BY_ID = look_up(
+    NodeLabel.TOPIC,
+    "t",
     columns(("t.id", "id"), ("t.name", "name"), ("t.level", "level")),
 )
 
-INSTITUTIONS_BY_ID = ReadQuery(
-    """
-UNWIND $ids AS iid
-MATCH (i:Institution {id: iid})
-""",
+INSTITUTIONS_BY_ID = look_up(
+    NodeLabel.INSTITUTION,
+    "i",
     columns(
         ("i.id", "id"),
         ("i.name", "name"),

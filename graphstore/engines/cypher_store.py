@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from graphstore.engines import cypher, writes
-from graphstore.engines.compiler import hop_query
-from graphstore.engines.query import ReadQuery, columns
+from graphstore.engines.compiler import hop_reads
+from graphstore.engines.query import FromIds, ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, documents_for_works
 from graphstore.engines.writes import Row, Statement
 from graphstore.ids import NodeLabel
@@ -69,6 +69,12 @@ class CypherStore(ABC):
     async def _read(self, query: ReadQuery, params: dict[str, Any]) -> list[Row]:
         """Run a read query and return its rows as dicts."""
 
+    async def _read_from_ids(
+        self, query: FromIds, ids: Sequence[str], params: dict[str, Any] | None = None
+    ) -> list[Row]:
+        """Rows of a read from each of ``ids``: by default the list form, one query."""
+        return await self._read(query.each, {**(params or {}), "ids": list(ids)})
+
     @abstractmethod
     async def _write(self, statements: Sequence[Statement]) -> None:
         """Run the statements in order, in one transaction: all land or none."""
@@ -98,23 +104,23 @@ class CypherStore(ABC):
         return GraphCounts(nodes=nodes, edges=edges)
 
     async def researchers(self, ids: Sequence[str]) -> list[ResearcherRecord | None]:
-        rows = await self._read(cypher.RESEARCHERS_BY_ID, {"ids": list(ids)})
+        rows = await self._read_from_ids(cypher.RESEARCHERS_BY_ID, ids)
         return by_id(ids, rows, researcher_from_row)
 
     async def works(self, ids: Sequence[str]) -> list[WorkRecord | None]:
-        rows = await self._read(cypher.WORKS_BY_ID, {"ids": list(ids)})
+        rows = await self._read_from_ids(cypher.WORKS_BY_ID, ids)
         return by_id(ids, rows, work_from_row)
 
     async def topics(self, ids: Sequence[str]) -> list[TopicRecord | None]:
-        rows = await self._read(cypher.TOPICS_BY_ID, {"ids": list(ids)})
+        rows = await self._read_from_ids(cypher.TOPICS_BY_ID, ids)
         return by_id(ids, rows, topic_from_row)
 
     async def institutions(self, ids: Sequence[str]) -> list[InstitutionRecord | None]:
-        rows = await self._read(cypher.INSTITUTIONS_BY_ID, {"ids": list(ids)})
+        rows = await self._read_from_ids(cypher.INSTITUTIONS_BY_ID, ids)
         return by_id(ids, rows, _institution)
 
     async def neighbours(self, ids: Sequence[str], hop: Hop) -> list[list[Neighbour]]:
-        rows = await self._read(hop_query(hop, self.dialect), {"ids": list(ids)})
+        rows = await self._read_from_ids(hop_reads(hop, self.dialect), ids)
         return neighbours_from_rows(hop, ids, rows)
 
     async def expand(self, center: str, steps: Sequence[WalkStep]) -> list[list[list[Neighbour]]]:

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import ladybug
 
@@ -26,6 +26,7 @@ from graphstore.engines.compiler import (
     SummaryPart,
     anchors_on_center,
     hop_query,
+    hop_reads,
     summary_parameters,
     summary_parts,
 )
@@ -37,7 +38,7 @@ from graphstore.engines.cypher_store import (
     summary_from_row,
     work_from_row,
 )
-from graphstore.engines.query import ReadQuery, columns
+from graphstore.engines.query import FromIds, ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, SqliteTextIndex
 from graphstore.engines.work_pages import page_positions
 from graphstore.engines.writes import Dialect, Row, Statement
@@ -103,6 +104,8 @@ SCHEMA = (
 # Below this many works a batch goes through the statement plan: writing files and running
 # a dozen COPY statements costs more than it saves on a few rows.
 COPY_MIN_WORKS = 100
+# Up to this many ids, a read from each id runs anchored on each (_from_ids).
+ANCHORED_IDS_AT_MOST = 6
 # COPY options: no header and no dialect sniffing (it guesses wrong on names with commas).
 # Node files hold free text, whose quoted newlines the parallel CSV reader refuses.
 _COPY_NODES = "(header=false, auto_detect=false, parallel=false)"
@@ -234,10 +237,11 @@ class EmbeddedStore(AccountCypher, CypherStore):
         (compiler.hop_query)."""
         reads = []
         for step in steps:
-            params: dict[str, Any] = {"ids": list(step.ids)}
             if anchors_on_center(step.via, self.dialect):
-                params["center"] = center
-            reads.append((hop_query(step.hop, self.dialect, step.via, brief=True), params))
+                query = hop_query(step.hop, self.dialect, step.via, brief=True)
+                reads.append(_Read(query, ({"ids": list(step.ids), "center": center},)))
+            else:
+                reads.append(_from_ids(hop_reads(step.hop, self.dialect, brief=True), step.ids))
         results = await self._read_all(reads)
         return [
             neighbours_from_rows(step.hop, step.ids, rows, brief=True)
@@ -265,7 +269,7 @@ class EmbeddedStore(AccountCypher, CypherStore):
         to a worker thread; then the pages' works with their authors in a second. When no
         researcher is found, there are neither figures nor works."""
         ids = list(read.researcher_ids)
-        reads: list[tuple[ReadQuery, dict[str, Any]]] = [(cypher.RESEARCHERS_BY_ID, {"ids": ids})]
+        reads = [_from_ids(cypher.RESEARCHERS_BY_ID, ids)]
         if read.summary is not None:
             reads += _summary_reads(ids, read.summary)
         owners = sorted({r.researcher_id for r in read.pages})
@@ -293,8 +297,8 @@ class EmbeddedStore(AccountCypher, CypherStore):
             return [WorkPage(works=(), has_next_page=False, total=total) for _, _, total in cut]
         work_rows, author_rows = await self._read_all(
             [
-                (cypher.WORKS_BY_ID, {"ids": wanted}),
-                (hop_query(Hop.AUTHORS_OF_WORK, self.dialect), {"ids": wanted}),
+                _from_ids(cypher.WORKS_BY_ID, wanted),
+                _from_ids(hop_reads(Hop.AUTHORS_OF_WORK, self.dialect), wanted),
             ]
         )
         records = {row["id"]: work_from_row(row) for row in work_rows}
@@ -335,7 +339,13 @@ class EmbeddedStore(AccountCypher, CypherStore):
         except RuntimeError as error:
             raise _read_error(error) from error
 
-    async def _read_all(self, reads: Sequence[tuple[ReadQuery, dict[str, Any]]]) -> list[list[Row]]:
+    async def _read_from_ids(
+        self, query: FromIds, ids: Sequence[str], params: dict[str, Any] | None = None
+    ) -> list[Row]:
+        (rows,) = await self._read_all([_from_ids(query, ids, params)])
+        return rows
+
+    async def _read_all(self, reads: Sequence[_Read]) -> list[list[Row]]:
         """Reads one after the other on one pooled connection, in one trip to a worker
         thread: through AsyncConnection each costs 0.1-0.35 ms of its own, more than most
         anchored queries take (bench/README.md)."""
@@ -351,7 +361,7 @@ class EmbeddedStore(AccountCypher, CypherStore):
         # cancelled request stops waiting; a cancelled request interrupts the running query.
         running.add_done_callback(lambda _: self._readers.release_connection(connection))
         try:
-            with timed_query(self.engine, queries=len(reads)):
+            with timed_query(self.engine, queries=sum(len(read.runs) for read in reads)):
                 return await asyncio.wrap_future(running)
         except asyncio.CancelledError:
             connection.interrupt()
@@ -483,12 +493,12 @@ class _BulkWorks:
         )
         new_institutions = self._fill_in(
             FILL_IN_INSTITUTIONS,
-            cypher.INSTITUTIONS_BY_ID,
+            cypher.INSTITUTIONS_BY_ID.each,
             writes.INSTITUTION_COLUMNS,
             tables.institutions,
         )
         new_topics = self._fill_in(
-            FILL_IN_TOPICS, cypher.TOPICS_BY_ID, writes.TOPIC_COLUMNS, tables.topics
+            FILL_IN_TOPICS, cypher.TOPICS_BY_ID.each, writes.TOPIC_COLUMNS, tables.topics
         )
         children = list(dict.fromkeys(child for child, _ in tables.topic_parents))
         known_links = {
@@ -585,8 +595,32 @@ def _work_id(row: WorkRow) -> str:
 _text = functools.lru_cache(maxsize=1024)(ReadQuery.text)
 
 
-def _run_all(connection: Any, reads: Sequence[tuple[ReadQuery, dict[str, Any]]]) -> list[list[Row]]:
-    return [_rows(connection.execute(_text(query), params)) for query, params in reads]
+class _Read(NamedTuple):
+    """A read query run once per parameter set, its rows together."""
+
+    query: ReadQuery
+    runs: tuple[dict[str, Any], ...]
+
+
+def _from_ids(query: FromIds, ids: Sequence[str], params: dict[str, Any] | None = None) -> _Read:
+    """A read from each of ``ids``: anchored on each id while the list is short, where
+    LadybugDB's list form pays a fixed cost that many anchored queries do not reach
+    (bench/README.md)."""
+    given = params or {}
+    if len(ids) <= ANCHORED_IDS_AT_MOST:
+        return _Read(query.one, tuple({**given, "id": i} for i in ids))
+    return _Read(query.each, ({**given, "ids": list(ids)},))
+
+
+def _run_all(connection: Any, reads: Sequence[_Read]) -> list[list[Row]]:
+    results = []
+    for read in reads:
+        text = _text(read.query)
+        rows = []
+        for params in read.runs:
+            rows += _rows(connection.execute(text, params))
+        results.append(rows)
+    return results
 
 
 def _read_error(error: RuntimeError) -> StoreError:
@@ -595,13 +629,11 @@ def _read_error(error: RuntimeError) -> StoreError:
     return StoreError(f"embedded query failed: {error}")
 
 
-def _summary_reads(
-    ids: Sequence[str], options: SummaryOptions
-) -> list[tuple[ReadQuery, dict[str, Any]]]:
+def _summary_reads(ids: Sequence[str], options: SummaryOptions) -> list[_Read]:
     """Every part of each researcher's summary, researcher by researcher."""
     values = summary_parameters(options.min_shared, options.top)
     return [
-        (part.anchored, {"id": i} | {name: values[name] for name in part.params})
+        _Read(part.anchored, ({"id": i} | {name: values[name] for name in part.params},))
         for i in ids
         for part in _parts(options.top)
     ]
@@ -625,8 +657,8 @@ def _parts(top: int) -> list[SummaryPart]:
     return [part for group in summary_parts(Dialect.LADYBUG, top).values() for part in group]
 
 
-def _works_of(owners: Sequence[str]) -> tuple[ReadQuery, dict[str, Any]]:
-    return hop_query(Hop.WORKS_OF_RESEARCHER, Dialect.LADYBUG), {"ids": list(owners)}
+def _works_of(owners: Sequence[str]) -> _Read:
+    return _from_ids(hop_reads(Hop.WORKS_OF_RESEARCHER, Dialect.LADYBUG), owners)
 
 
 def _author_order(author: Neighbour) -> tuple[int, str]:

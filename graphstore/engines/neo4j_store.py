@@ -210,7 +210,7 @@ def profile_read_parts(read: ProfileRead) -> dict[str, tuple[ReadQuery, dict[str
     query of its own with its parameters, for measuring what each costs (bench/run.py)."""
     ids = list(read.researcher_ids)
     parts: dict[str, tuple[ReadQuery, dict[str, Any]]] = {
-        "researcher": (cypher.RESEARCHERS_BY_ID, {"ids": ids})
+        "researcher": (cypher.RESEARCHERS_BY_ID.each, {"ids": ids})
     }
     if read.summary is not None:
         params = {"ids": ids, **summary_parameters(read.summary.min_shared, read.summary.top)}
@@ -305,7 +305,7 @@ class Neo4jStore(AccountCypher, CypherStore):
         """The three reads as subqueries of one query: one transaction and round trip instead
         of three, which is most of what a small profile costs the server and the driver."""
         ids = list(read.researcher_ids)
-        queries: dict[str, ReadQuery] = {"researchers": cypher.RESEARCHERS_BY_ID}
+        queries: dict[str, ReadQuery] = {"researchers": cypher.RESEARCHERS_BY_ID.each}
         params: dict[str, Any] = {"ids": ids}
         pages_in_full = True
         if read.summary is not None:

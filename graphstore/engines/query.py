@@ -69,3 +69,12 @@ class ReadQuery(msgspec.Struct, frozen=True):
     def _projection(self, keyword: str) -> str:
         distinct = "DISTINCT " if self.distinct else ""
         return f"{keyword} {distinct}{listed(self.returns)} {self.tail}".rstrip()
+
+
+class FromIds(msgspec.Struct, frozen=True):
+    """A read that starts from each of a list of ids, in two forms returning the same columns:
+    ``each`` takes the whole list as ``$ids``, ``one`` a single id as ``$id`` (a pattern
+    anchored on it). An engine picks the form its planner serves best for the list's length."""
+
+    each: ReadQuery
+    one: ReadQuery
