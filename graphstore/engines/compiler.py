@@ -19,12 +19,13 @@ edge weight has one definition, and the dialect differences live here and nowher
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import NamedTuple
 
 from graphstore.engines.query import Column, FromIds, ReadQuery, columns
 from graphstore.engines.writes import Dialect
 from graphstore.ids import NodeLabel
-from graphstore.records import CLOSE_COLLABORATION_WORKS
+from graphstore.records import CLOSE_COLLABORATION_WORKS, WorkFilter, WorkOrder
 from graphstore.traversal import EdgeKind, Hop, HopShape, HopSpec
 
 
@@ -202,6 +203,125 @@ def hop_query(
     if brief:
         per_edge = tuple(c for c in per_edge if c.name == "weight")
     return ReadQuery(body, returned + per_edge)
+
+
+# ---------------------------------------------------------------------------------------------
+# Keyset pages of a researcher's works: the orders, the filter, the tie-break and the cursor,
+# defined once for both engines. ``rank`` folds the three orders into one descending sort
+# (descending_value); a missing title sorts as the id.
+
+SORT_TITLE = "CASE WHEN coalesce(w.title, '') = '' THEN w.id ELSE w.title END"
+_RANKS = {
+    WorkOrder.NEWEST: "coalesce(w.year, 0)",
+    WorkOrder.OLDEST: "-coalesce(w.year, 9999)",
+    WorkOrder.MOST_CITED: "coalesce(w.citedByCount, 0)",
+}
+
+
+def page_order(title: str, work_id: str) -> str:
+    """A page's order, rank then sort title then id, by the names its query gives them."""
+    return f"rank DESC, {title}, {work_id}"
+
+
+def descending_value(order: WorkOrder, sort_value: int) -> int:
+    """A work's sort value in an order (WorkPosition.sort_value) as its rank, the key every
+    order sorts descending: NEWEST and MOST_CITED as they are, OLDEST negated. It is its own
+    inverse."""
+    return -sort_value if order is WorkOrder.OLDEST else sort_value
+
+
+def work_rank_of(order: str) -> str:
+    """A work ``w``'s rank in the order named by the value ``order`` holds."""
+    cases = " ".join(f"WHEN '{o.value}' THEN {rank}" for o, rank in _RANKS.items())
+    return f"CASE {order} {cases} END"
+
+
+def work_filter(bound: Callable[[str], str], given: WorkFilter | None = None) -> str:
+    """Whether a work ``w`` passes a works filter whose bounds (yearFrom, yearTo, types) are
+    the values ``bound(name)`` names: each tested for null, or, when ``given`` is the filter
+    itself, only the bounds it sets ("" when none)."""
+    tests = (
+        ("yearFrom", "w.year >= {}", None if given is None else given.year_from),
+        ("yearTo", "w.year <= {}", None if given is None else given.year_to),
+        ("types", "w.type IN {}", None if given is None else given.types),
+    )
+    if given is None:
+        return "\nAND ".join(
+            f"({bound(name)} IS NULL OR {test.format(bound(name))})" for name, test, _ in tests
+        )
+    return " AND ".join(
+        test.format(bound(name)) for name, test, value in tests if value is not None
+    )
+
+
+def after_cursor(bound: Callable[[str], str], title: str) -> str:
+    """Whether a work ``w`` of rank ``rank`` and sort title ``title`` follows the cursor
+    whose rank, title and id are the values ``bound(name)`` names."""
+    rank, after_title, after_id = bound("rank"), bound("title"), bound("id")
+    return (
+        f"rank < {rank} OR (rank = {rank} AND ({title} > {after_title}"
+        f" OR ({title} = {after_title} AND w.id > {after_id})))"
+    )
+
+
+_PAGE_WORK_COLUMNS = columns(
+    ("w.id", "id"),
+    ("w.title", "title"),
+    ("w.type", "type"),
+    ("w.year", "year"),
+    ("w.venue", "venue"),
+    ("w.doi", "doi"),
+    ("w.abstract", "abstract"),
+    ("w.citedByCount", "citedByCount"),
+    "rank",
+    ("title", "sortTitle"),
+)
+
+
+@functools.cache
+def researcher_works_page(
+    order: WorkOrder, given: WorkFilter, after: bool, first: int
+) -> ReadQuery:
+    """LadybugDB: a page of the works of ``$researcher`` (``first`` + 1, to tell whether more
+    follow), after the cursor ``$afterRank``, ``$afterTitle``, ``$afterId`` when ``after``,
+    each with its authors: one row per authorship, the work's columns and the AUTHORS_OF_WORK
+    hop's. Anchored on the researcher, the order and the limit printed (a parameter would
+    have LadybugDB plan it again each time). Neo4j's page query (neo4j_store) is built from
+    the same orders, filter and cursor."""
+    body = "MATCH (r:Researcher {id: $researcher})-[:AUTHORED]->(w:Work)"
+    passes = work_filter(lambda name: f"${name}", given)
+    if passes:
+        body += f"\nWHERE {passes}"
+    body += f"\nWITH w, {_RANKS[order]} AS rank, {SORT_TITLE} AS title"
+    if after:
+        cursor = after_cursor(lambda name: f"$after{name.capitalize()}", "title")
+        body += f"\nWHERE {cursor}"
+    body += f"\nWITH w, rank, title ORDER BY {page_order('title', 'w.id')} LIMIT {first + 1}"
+    spec = Hop.AUTHORS_OF_WORK.spec
+    # Not OPTIONAL: every work on the page has the researcher among its authors.
+    body += f"\nMATCH (w){_path(spec, 'w').pattern}"
+    authors = (
+        Column("w.id", "source"),
+        Column("t.id", "target"),
+        _name(spec.target),
+        *_TARGET_COLUMNS[spec.target],
+        *_edge_columns(spec, "w"),
+    )
+    return ReadQuery(
+        body,
+        _PAGE_WORK_COLUMNS + authors,
+        tail=f"ORDER BY {page_order('sortTitle', 'id')}, position",
+    )
+
+
+@functools.cache
+def researcher_works_count(given: WorkFilter) -> ReadQuery:
+    """LadybugDB: how many works of ``$researcher`` pass the filter."""
+    body = "MATCH (r:Researcher {id: $researcher})-[:AUTHORED]->(w:Work)"
+    passes = work_filter(lambda name: f"${name}", given)
+    if passes:
+        body += f"\nWHERE {passes}"
+    return ReadQuery(body, columns(("count(w)", "total")))
 
 
 # ---------------------------------------------------------------------------------------------

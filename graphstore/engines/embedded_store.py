@@ -25,8 +25,11 @@ from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, St
 from graphstore.engines.compiler import (
     SummaryPart,
     anchors_on_center,
+    descending_value,
     hop_query,
     hop_reads,
+    researcher_works_count,
+    researcher_works_page,
     summary_parameters,
     summary_parts,
 )
@@ -40,7 +43,6 @@ from graphstore.engines.cypher_store import (
 )
 from graphstore.engines.query import FromIds, ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, SqliteTextIndex
-from graphstore.engines.work_pages import page_positions
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.instrumentation import timed_query
 from graphstore.protocol import (
@@ -57,6 +59,7 @@ from graphstore.records import (
     ProfileSummary,
     SummaryOptions,
     WorkPageRequest,
+    WorkPosition,
     WorkRow,
     WriteSummary,
 )
@@ -258,71 +261,28 @@ class EmbeddedStore(AccountCypher, CypherStore):
         return _summaries(ids, options, await self._read_all(reads))
 
     async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
-        """The researchers' works by one hop query, paged in Python (work_pages.py), then the
-        pages' works and their authors."""
-        owners = sorted({r.researcher_id for r in requests})
-        (rows,) = await self._read_all([_works_of(owners)])
-        return await self._pages(requests, owners, rows)
+        """Each page with its works' authors, and its filtered total: two queries anchored
+        on the researcher (compiler.researcher_works_page), in one trip to a worker thread."""
+        results = await self._read_all([read for r in requests for read in _page_reads(r)])
+        return _pages(requests, results)
 
     async def profile_read(self, read: ProfileRead) -> ProfileReadResult:
-        """The researchers, their summaries and the works their pages cut from, in one trip
-        to a worker thread; then the pages' works with their authors in a second. When no
-        researcher is found, there are neither figures nor works."""
+        """The researchers, their summaries and their pages of works, in one trip to a
+        worker thread. When no researcher is found, there are neither figures nor works."""
         ids = list(read.researcher_ids)
-        reads = [_from_ids(cypher.RESEARCHERS_BY_ID, ids)]
-        if read.summary is not None:
-            reads += _summary_reads(ids, read.summary)
-        owners = sorted({r.researcher_id for r in read.pages})
-        if read.pages:
-            reads.append(_works_of(owners))
-        results = await self._read_all(reads)
+        summary_reads = _summary_reads(ids, read.summary) if read.summary is not None else []
+        page_reads = [page_read for r in read.pages for page_read in _page_reads(r)]
+        results = await self._read_all(
+            [_from_ids(cypher.RESEARCHERS_BY_ID, ids), *summary_reads, *page_reads]
+        )
         researchers = by_id(ids, results[0], researcher_from_row)
         if not any(researchers):
             return ProfileReadResult(researchers=researchers, summaries=None, pages=[])
         summaries = None
         if read.summary is not None:
-            summaries = _summaries(ids, read.summary, results[1 : len(reads) - bool(read.pages)])
-        pages = await self._pages(read.pages, owners, results[-1]) if read.pages else []
+            summaries = _summaries(ids, read.summary, results[1 : 1 + len(summary_reads)])
+        pages = _pages(read.pages, results[1 + len(summary_reads) :])
         return ProfileReadResult(researchers=researchers, summaries=summaries, pages=pages)
-
-    async def _pages(
-        self, requests: Sequence[WorkPageRequest], owners: Sequence[str], rows: Sequence[Row]
-    ) -> list[WorkPage]:
-        works_of = dict(
-            zip(owners, neighbours_from_rows(Hop.WORKS_OF_RESEARCHER, owners, rows), strict=True)
-        )
-        cut = [page_positions(r, works_of[r.researcher_id]) for r in requests]
-        wanted = sorted({at.id for positions, _, _ in cut for at in positions})
-        if not wanted:
-            return [WorkPage(works=(), has_next_page=False, total=total) for _, _, total in cut]
-        work_rows, author_rows = await self._read_all(
-            [
-                _from_ids(cypher.WORKS_BY_ID, wanted),
-                _from_ids(hop_reads(Hop.AUTHORS_OF_WORK, self.dialect), wanted),
-            ]
-        )
-        records = {row["id"]: work_from_row(row) for row in work_rows}
-        authors = dict(
-            zip(
-                wanted,
-                neighbours_from_rows(Hop.AUTHORS_OF_WORK, wanted, author_rows),
-                strict=True,
-            )
-        )
-        pages = []
-        for positions, has_next_page, total in cut:
-            works = tuple((at, records[at.id]) for at in positions if at.id in records)
-            pages.append(
-                WorkPage(
-                    works=works,
-                    has_next_page=has_next_page,
-                    total=total,
-                    authors=tuple(
-                        tuple(sorted(authors[at.id], key=_author_order)) for at, _ in works
-                    ),
-                )
-            )
-        return pages
 
     async def _index_documents(self, documents: Callable[[], Sequence[SearchDocument]]) -> None:
         # The index is a SQLite file beside the database, written after the graph commits;
@@ -657,8 +617,65 @@ def _parts(top: int) -> list[SummaryPart]:
     return [part for group in summary_parts(Dialect.LADYBUG, top).values() for part in group]
 
 
-def _works_of(owners: Sequence[str]) -> _Read:
-    return _from_ids(hop_reads(Hop.WORKS_OF_RESEARCHER, Dialect.LADYBUG), owners)
+def _page_reads(request: WorkPageRequest) -> list[_Read]:
+    """A page of works (with their authors) and the filtered total, as _pages reads them."""
+    given = request.filter
+    bounds: dict[str, Any] = {"researcher": request.researcher_id}
+    if given.year_from is not None:
+        bounds["yearFrom"] = given.year_from
+    if given.year_to is not None:
+        bounds["yearTo"] = given.year_to
+    if given.types is not None:
+        bounds["types"] = list(given.types)
+    after = request.after
+    cursor = {}
+    if after is not None:
+        cursor = {
+            "afterRank": descending_value(request.order, after.sort_value),
+            "afterTitle": after.title,
+            "afterId": after.id,
+        }
+    page = researcher_works_page(request.order, given, after is not None, request.first)
+    return [
+        _Read(page, ({**bounds, **cursor},)),
+        _Read(researcher_works_count(given), (bounds,)),
+    ]
+
+
+def _pages(requests: Sequence[WorkPageRequest], results: Sequence[list[Row]]) -> list[WorkPage]:
+    """The pages from the rows of each request's _page_reads, in order."""
+    return [
+        _page(request, results[2 * at], results[2 * at + 1]) for at, request in enumerate(requests)
+    ]
+
+
+def _page(request: WorkPageRequest, rows: Sequence[Row], total: Sequence[Row]) -> WorkPage:
+    """A page from its rows (one per authorship, in page order) and its count's row."""
+    first_rows: dict[str, Row] = {}
+    for row in rows:
+        first_rows.setdefault(row["id"], row)
+    on_page = list(first_rows.values())[: request.first]
+    ids = [row["id"] for row in on_page]
+    kept = set(ids)
+    authors = neighbours_from_rows(
+        Hop.AUTHORS_OF_WORK, ids, [row for row in rows if row["id"] in kept]
+    )
+    return WorkPage(
+        works=tuple(
+            (
+                WorkPosition(
+                    sort_value=descending_value(request.order, int(row["rank"])),
+                    title=row["sortTitle"],
+                    id=row["id"],
+                ),
+                work_from_row(row),
+            )
+            for row in on_page
+        ),
+        has_next_page=len(first_rows) > request.first,
+        total=int(total[0]["total"]),
+        authors=tuple(tuple(sorted(found, key=_author_order)) for found in authors),
+    )
 
 
 def _author_order(author: Neighbour) -> tuple[int, str]:

@@ -24,11 +24,17 @@ from neo4j.exceptions import ClientError as Neo4jClientError
 from graphstore.engines import cypher
 from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.engines.compiler import (
+    SORT_TITLE,
     SUMMARY_HEAD,
+    after_cursor,
     coauthor_weight,
+    descending_value,
+    page_order,
     profile_summary_query,
     summary_parameters,
     summary_parts,
+    work_filter,
+    work_rank_of,
 )
 from graphstore.engines.cypher_store import (
     CypherStore,
@@ -45,7 +51,6 @@ from graphstore.engines.text_search import (
     SearchDocument,
     lucene_query,
 )
-from graphstore.engines.work_pages import descending_value
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.ids import NodeLabel
 from graphstore.instrumentation import remaining_seconds, timed_query
@@ -106,15 +111,13 @@ WHERE any(label IN labels(node) WHERE label IN $labels)
 )
 
 
-# Keyset pages ordered, filtered and cut in Cypher: the filtered total (counting the works
-# before the cursor too) from one walk, the page from another that keeps only what follows
-# the cursor and sorts just the top $limit (the largest page + 1, for hasNextPage) of it.
-# ``rank`` folds the three orders into one descending sort
-# (graphstore.engines.work_pages.descending_value); a missing title sorts as the id. Titles, the
-# tie-break, are read only for works whose rank can reach the page (at least the $limit-th
-# largest rank): reading every work's title to sort was a sixth of the page's Neo4j CPU for the
-# hub (bench/README.md). Only the page's works are read whole.
-_SORT_TITLE = "CASE WHEN coalesce(w.title, '') = '' THEN w.id ELSE w.title END"
+# Keyset pages ordered, filtered and cut in Cypher (the orders, filter and cursor are the
+# compiler's, as LadybugDB's page): the filtered total (counting the works before the cursor
+# too) from one walk, the page from another that keeps only what follows the cursor and sorts
+# just the top $limit (the largest page + 1, for hasNextPage) of it. Titles, the tie-break,
+# are read only for works whose rank can reach the page (at least the $limit-th largest
+# rank): reading every work's title to sort was a sixth of the page's Neo4j CPU for the hub
+# (bench/README.md). Only the page's works are read whole.
 # A page's authors come as lists of these values, not maps: a hub's first page has 68 of
 # them, and the keys of a map cost Neo4j writing and the driver decoding them every time.
 # The work's id and author count, the same for all its authors, come once with the work.
@@ -126,11 +129,7 @@ _PAGE_AUTHOR_VALUES = (
     "e.position, e.institutions"
 )
 _PAGE_AUTHOR_NAMES = "a.id, a.name, null, null, null, null, null, e.position, null"
-_WORK_FILTER = """
-(req.yearFrom IS NULL OR w.year >= req.yearFrom)
-AND (req.yearTo IS NULL OR w.year <= req.yearTo)
-AND (req.types IS NULL OR w.type IN req.types)
-"""
+_WORK_FILTER = work_filter(lambda name: f"req.{name}")
 
 
 def _work_pages_query(author_values: str) -> ReadQuery:
@@ -147,22 +146,15 @@ CALL (r, req) {{
 CALL (r, req) {{
   MATCH (r)-[:AUTHORED]->(w:Work)
   WHERE {_WORK_FILTER}
-  WITH w,
-       CASE req.order
-         WHEN 'NEWEST' THEN coalesce(w.year, 0)
-         WHEN 'OLDEST' THEN -coalesce(w.year, 9999)
-         ELSE coalesce(w.citedByCount, 0)
-       END AS rank
-  WHERE req.after IS NULL OR rank < req.after.rank
-    OR (rank = req.after.rank AND ({_SORT_TITLE} > req.after.title
-        OR ({_SORT_TITLE} = req.after.title AND w.id > req.after.id)))
+  WITH w, {work_rank_of("req.order")} AS rank
+  WHERE req.after IS NULL OR {after_cursor(lambda name: f"req.after.{name}", SORT_TITLE)}
   WITH w, rank ORDER BY rank DESC
   WITH collect([w, rank]) AS kept
   UNWIND kept AS k
   WITH k[0] AS w, k[1] AS rank, kept[$limit - 1][1] AS threshold
   WHERE threshold IS NULL OR rank >= threshold
-  WITH w, rank, {_SORT_TITLE} AS title
-  ORDER BY rank DESC, title, w.id
+  WITH w, rank, {SORT_TITLE} AS title
+  ORDER BY {page_order("title", "w.id")}
   LIMIT $limit
   RETURN collect({{w: w, rank: rank, title: title}}) AS ranked
 }}
