@@ -10,7 +10,8 @@ Three shortcuts take them, doing exactly what the general path would:
   (``LeafPlan``);
 - an object whose whole selection is plain fields, down to its leaves (an author's
   ``{ position researcher { id name } }``), is completed in one pass from a plan compiled once
-  per request and selection (``ObjectPlan``);
+  per selection (``ObjectPlan``): once per request when a directive of the operation takes a
+  variable (``@include(if: $x)``), else once per parsed operation (``OperationPlans``);
 - a resolver's list of such objects (a researcher's collaborators, topics, affiliations) is
   completed by the same plan, not item by item through graphql-core.
 
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from graphql import (
+    DirectiveNode,
     GraphQLEnumType,
     GraphQLField,
     GraphQLList,
@@ -36,9 +38,13 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLSchema,
+    OperationDefinitionNode,
+    VariableNode,
+    Visitor,
     is_leaf_type,
+    visit,
 )
-from graphql.execution.collect_fields import FieldDetailsList
+from graphql.execution.collect_fields import FieldDetailsList, FragmentDetails
 from graphql.pyutils import AwaitableOrValue, Path, Undefined, UndefinedType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
@@ -178,6 +184,50 @@ class ObjectPlan:
     fields: tuple[tuple[str, LeafPlan | NestedField | TypeName], ...]
 
 
+PlanKey = tuple[Any, tuple[int, ...]]
+
+
+@dataclass(slots=True)
+class OperationPlans:
+    """The object and list plans of one operation's selections, by return type and the ids
+    of the selection's field nodes. Each entry keeps its field nodes alive, so their ids
+    stay unique while it exists."""
+
+    objects: dict[PlanKey, tuple[FieldDetailsList, ObjectPlan | None]]
+    lists: dict[PlanKey, tuple[FieldDetailsList, NestedField | None]]
+
+
+class _VariableDirectives(Visitor):
+    found = False
+
+    def enter_directive(self, node: DirectiveNode, *_: Any) -> None:
+        if any(isinstance(argument.value, VariableNode) for argument in node.arguments or ()):
+            self.found = True
+
+
+# Per parsed operation (ParserCache keeps one per query text across requests); None for an
+# operation whose selections depend on its variables. An entry goes with its operation.
+_OPERATION_PLANS: dict[int, OperationPlans | None] = {}
+
+
+def operation_plans(
+    operation: OperationDefinitionNode, fragments: dict[str, FragmentDetails]
+) -> OperationPlans | None:
+    """The plans shared by every execution of ``operation``, or None when a directive in it
+    (or in the fragments it may spread) takes a variable: which fields are selected then
+    depends on each request's variables."""
+    key = id(operation)
+    if key in _OPERATION_PLANS:
+        return _OPERATION_PLANS[key]
+    directives = _VariableDirectives()
+    for node in (operation, *(fragment.definition for fragment in fragments.values())):
+        visit(node, directives)
+    plans = None if directives.found else OperationPlans({}, {})
+    _OPERATION_PLANS[key] = plans
+    weakref.finalize(operation, _OPERATION_PLANS.pop, key, None)
+    return plans
+
+
 class NotPlain(Exception):
     """A value the plan cannot complete as graphql-core would: the general path takes over."""
 
@@ -191,14 +241,8 @@ class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
         middleware = self.middleware_manager
         self._plain = not (middleware and middleware.middlewares)
         self._leaf_plans = plans_for(self.schema) if self._plain else {}
-        # Per request, as graphql-core's own sub-field cache: @include/@skip depend on the
-        # variables. The field list is kept alive with its plan so that its id stays unique.
-        self._object_plans: dict[
-            tuple[GraphQLObjectType, int], tuple[FieldDetailsList, ObjectPlan | None]
-        ] = {}
-        self._list_plans: dict[
-            tuple[GraphQLList[GraphQLOutputType], int], tuple[FieldDetailsList, NestedField | None]
-        ] = {}
+        # Per operation, or per request when @include/@skip take variables.
+        self._plans = operation_plans(self.operation, self.fragments) or OperationPlans({}, {})
 
     def execute_field(
         self,
@@ -264,23 +308,23 @@ class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _list_plan(
         self, return_type: GraphQLList[GraphQLOutputType], field_details_list: FieldDetailsList
     ) -> NestedField | None:
-        key = (return_type, id(field_details_list))
-        cached = self._list_plans.get(key)
+        key = (return_type, tuple(id(details.node) for details in field_details_list))
+        cached = self._plans.lists.get(key)
         if cached is None:
             plan = self._value_plan("", True, return_type, field_details_list)
             # Lists of scalars are cheap on the general path; objects are what it pays for.
             keep = plan if plan is not None and isinstance(plan.items, ObjectPlan) else None
-            cached = self._list_plans[key] = (field_details_list, keep)
+            cached = self._plans.lists[key] = (field_details_list, keep)
         return cached[1]
 
     def _object_plan(
         self, return_type: GraphQLObjectType, field_details_list: FieldDetailsList
     ) -> ObjectPlan | None:
-        key = (return_type, id(field_details_list))
-        cached = self._object_plans.get(key)
+        key = (return_type, tuple(id(details.node) for details in field_details_list))
+        cached = self._plans.objects.get(key)
         if cached is None:
             cached = (field_details_list, self._compile(return_type, field_details_list))
-            self._object_plans[key] = cached
+            self._plans.objects[key] = cached
         return cached[1]
 
     def _compile(

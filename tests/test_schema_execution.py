@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import strawberry
 from graphql import ExecutionResult
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionResult as StrawberryExecutionResult
 
@@ -148,6 +148,43 @@ def test_fast_paths_answer_like_the_general_path(query: str, variables: dict[str
     )
     expected = _outcome(plain.execute_sync(query, variable_values=variables))
     assert _outcome(fast.execute_sync(query, variable_values=variables)) == expected
+
+
+class Compiling(PlainFieldExecutionContext):
+    """Counts the selections compiled into plans."""
+
+    compiled = 0
+
+    def _compile(self, *args: Any, **kwargs: Any) -> Any:
+        Compiling.compiled += 1
+        return super()._compile(*args, **kwargs)
+
+
+def test_an_operation_is_planned_once_across_requests() -> None:
+    # ParserCache hands every request with the same text the same parsed operation.
+    fast = _schema(Compiling, lambda: ParserCache(maxsize=8))
+    plain = _schema(StrawberryGraphQLCoreExecutionContext)
+    query = QUERIES[0][0]
+    expected = _outcome(plain.execute_sync(query))
+    Compiling.compiled = 0
+    assert _outcome(fast.execute_sync(query)) == expected
+    first = Compiling.compiled
+    assert first > 0
+    assert _outcome(fast.execute_sync(query)) == expected
+    assert Compiling.compiled == first
+
+
+def test_selections_that_take_variables_are_planned_per_request() -> None:
+    fast = _schema(Compiling, lambda: ParserCache(maxsize=8))
+    plain = _schema(StrawberryGraphQLCoreExecutionContext)
+    query = QUERIES[3][0]
+    Compiling.compiled = 0
+    for on in (True, False, True, False):
+        expected = _outcome(plain.execute_sync(query, variable_values={"on": on}))
+        assert _outcome(fast.execute_sync(query, variable_values={"on": on})) == expected
+    once = Compiling.compiled
+    fast.execute_sync(query, variable_values={"on": True})
+    assert Compiling.compiled > once
 
 
 def test_plain_selections_complete_nested_objects_and_lists() -> None:
