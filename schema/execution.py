@@ -26,9 +26,12 @@ import enum
 import weakref
 from collections.abc import AsyncIterable, Callable, Iterable
 from dataclasses import dataclass
+from math import isfinite
 from typing import Any, cast
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
     DirectiveNode,
     GraphQLEnumType,
     GraphQLField,
@@ -42,6 +45,7 @@ from graphql import (
     VariableNode,
     Visitor,
     is_leaf_type,
+    specified_scalar_types,
     visit,
 )
 from graphql.execution.collect_fields import FieldDetailsList, FragmentDetails
@@ -55,11 +59,25 @@ STRAWBERRY_DEFINITION = "strawberry-definition"
 
 @dataclass(frozen=True, slots=True)
 class LeafPlan:
-    """How to complete one plain leaf field: the attribute to read and its coercion."""
+    """How to complete one plain leaf field: the attribute to read and its coercion.
+    ``unchanged``: the Python type whose values the coercion gives back as they are (str for
+    String and ID, bool, a finite float, a 32-bit int), completed without calling it."""
 
     attribute: str
     coerce: Callable[[Any], Any]
     non_null: bool
+    unchanged: type | None = None
+
+
+# The built-in scalars' output coercions return a value of these types unchanged (within
+# the bounds _coerced checks), by the scalar's name.
+_UNCHANGED: dict[str, type] = {
+    "String": str,
+    "ID": str,
+    "Boolean": bool,
+    "Float": float,
+    "Int": int,
+}
 
 
 def plain_attribute(field: GraphQLField) -> str | None:
@@ -98,7 +116,13 @@ def leaf_plan(field: GraphQLField) -> LeafPlan | None:
     named = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
     if not is_leaf_type(named):
         return None
-    return LeafPlan(attribute, output_coercion(named), non_null)
+    return LeafPlan(attribute, output_coercion(named), non_null, unchanged_type(named))
+
+
+def unchanged_type(named: Any) -> type | None:
+    """The Python type a built-in scalar's output coercion leaves as it is, else None."""
+    is_built_in = specified_scalar_types.get(named.name) is named
+    return _UNCHANGED[named.name] if is_built_in else None
 
 
 def output_coercion(named: Any) -> Callable[[Any], Any]:
@@ -365,7 +389,9 @@ class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
         items: ObjectPlan | LeafPlan | None = None
         origin: type | None = None
         if is_leaf_type(named) and is_list:
-            items = LeafPlan(attribute, output_coercion(named), items_non_null)
+            items = LeafPlan(
+                attribute, output_coercion(named), items_non_null, unchanged_type(named)
+            )
         elif isinstance(named, GraphQLObjectType):
             definition = (named.extensions or {}).get(STRAWBERRY_DEFINITION)
             if not isinstance(definition, StrawberryObjectDefinition):
@@ -451,6 +477,14 @@ def complete_leaf(plan: LeafPlan, source: Any) -> Any:
 def _coerced(plan: LeafPlan, value: Any) -> Any:
     """A non-null value coerced by the plan's type, or Undefined when it is missing, an
     exception, or refused."""
+    kind = value.__class__
+    if kind is plan.unchanged and (
+        kind is str
+        or kind is bool
+        or (kind is float and isfinite(value))
+        or (kind is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT)
+    ):
+        return value
     if value is Undefined or isinstance(value, Exception):
         return Undefined
     try:

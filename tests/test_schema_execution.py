@@ -100,6 +100,8 @@ class Query:
         return [
             _person(name=None),
             _person(count="not a number"),
+            _person(count=2**40),
+            _person(count=True),
             _person(friend=Pet(band=Band.LOW, nicknames=[])),
             _person(pets=bad_nicknames),
             _person(pets=[Pet(band="purple", nicknames=[])]),  # type: ignore[arg-type]
@@ -241,17 +243,22 @@ def test_errors_of_the_fast_paths_name_the_field() -> None:
     data, errors = _outcome(_schema(PlainFieldExecutionContext).execute_sync(QUERIES[-3][0]))
     assert data is not None
     # A wrong friend nulls the nullable friend only; the other errors null the person.
-    assert [person is None for person in data["broken"]] == [True, True, False, True, True]
+    # A boolean count is coerced to 1, as graphql-core coerces it.
+    expected_nulls = [True, True, True, False, False, True, True]
+    assert [person is None for person in data["broken"]] == expected_nulls
     assert [path for _, path in errors] == [
         ["broken", 0, "name"],
         ["broken", 1, "count"],
-        ["broken", 2, "friend"],
-        ["broken", 3, "pets", 0, "nicknames", 1],
-        ["broken", 4, "pets", 0, "band"],
+        ["broken", 2, "count"],
+        ["broken", 4, "friend"],
+        ["broken", 5, "pets", 0, "nicknames", 1],
+        ["broken", 6, "pets", 0, "band"],
     ]
     assert errors[0][0] == "Cannot return null for non-nullable field Person.name."
     assert "not a number" in errors[1][0]
-    assert "Expected value of type 'Person'" in errors[2][0]
+    assert "non 32-bit" in errors[2][0]
+    assert data["broken"][3]["count"] == 1
+    assert "Expected value of type 'Person'" in errors[3][0]
 
 
 def test_resolve_hooks_still_see_every_field() -> None:
