@@ -82,7 +82,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         error_codes_extension(lambda code: metrics.errors.labels(code=code).inc()),
         # Clients send the same few documents again and again: parsing and validating one
-        # cost ~13 ms (the profile query), far more than its database work. Both caches live
+        # cost far more than its database work (bench/README.md). Both caches live
         # across requests: ParserCache's at module level, the validation cache in this app.
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         validation_cache_by_text(DOCUMENT_CACHE_SIZE),

@@ -2,7 +2,7 @@
 
 A profile page resolves ~600 fields and most are read straight off a record (a work's title,
 an author's position and name). graphql-core builds a resolve-info object, a path, looks up
-arguments and walks the type wrappers for each of them; that is most of the ~7 us a field
+arguments and walks the type wrappers for each of them; that is most of what a field
 costs. A *plain* field is one whose Strawberry definition has no resolver and no extensions.
 Three shortcuts take them, doing exactly what the general path would:
 

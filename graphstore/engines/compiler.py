@@ -8,8 +8,8 @@ edge weight has one definition, and the dialect differences live here and nowher
 
 - LadybugDB plans a frontier joined to a pattern (``UNWIND $ids AS x MATCH (s {id: x})-[]->(t)``)
   as a scan of the whole table; matching the frontier's nodes alone, then ``OPTIONAL MATCH``
-  from them, looks each id up in the primary key (200-400 ms against 2 ms for the hub's works,
-  bench/README.md). Neo4j gets an index hint instead, and the plain MATCH.
+  from them, looks each id up in the primary key (bench/README.md has the figures). Neo4j
+  gets an index hint instead, and the plain MATCH.
 - LadybugDB has no ``CALL`` subqueries, no list comprehensions, and ``collect`` after
   ``ORDER BY`` does not keep the order: its profile figures are one anchored query per part,
   its lists sorted with ``list_sort`` and filtered with ``list_filter``; Neo4j runs the parts
@@ -404,7 +404,7 @@ def _anchor(dialect: Dialect, path: _Path, *, optional: bool = False) -> str:
         if path.per_edge:
             # Join from the researcher: over an empty relationship table (AFFILIATED_WITH
             # without Author records) the planner scans the other end's table instead
-            # (0.85 -> 0.10 ms, bench/ladybug_shapes.py).
+            # (bench/ladybug_shapes.py).
             text += "\nHINT (r JOIN e) JOIN t"
     if path.where:
         text += f"\nWHERE {path.where}"
@@ -414,8 +414,8 @@ def _anchor(dialect: Dialect, path: _Path, *, optional: bool = False) -> str:
 def _grouped(dialect: Dialect, hop: Hop) -> str:
     path = _path(hop.spec, "r")
     if dialect is Dialect.NEO4J and hop.spec.edge is EdgeKind.COAUTHOR:
-        # Each work's weight read once, not once per co-author: Neo4j's CPU for the hub's
-        # summary 10.3-11.6 -> 5.9-7.8 ms (bench/README.md).
+        # Each work's weight read once, not once per co-author: about half of Neo4j's CPU for
+        # the hub's summary (bench/README.md).
         return (
             f"MATCH (r)-[:AUTHORED]->(m:Work)\nWITH r, m, {coauthor_weight('m')} AS mw\n"
             "MATCH (m)<-[:AUTHORED]-(t:Researcher)\nWHERE t <> r\n"
@@ -452,8 +452,8 @@ def _ranked_parts(dialect: Dialect, ranked: _Ranked, top: int) -> list[SummaryPa
                 *columns(*(c.name for c in ranked.values)),
             ),
             # A LIMIT given as a parameter makes LadybugDB plan the query again each time
-            # (a small researcher's list 2.8 ms, 0.45 printed): the limit is printed, an
-            # int (resolvers bound it to 10-100), one query text per list length.
+            # (bench/ladybug_shapes.py): the limit is printed, an int (resolvers bound it
+            # to 10-100), one query text per list length.
             tail=f"ORDER BY {ranked.order} LIMIT {int(top)}",
         )
         return [

@@ -193,9 +193,8 @@ class EmbeddedStore(AccountCypher, CypherStore):
             IN_MEMORY if location == IN_MEMORY else f"{location}.search.sqlite"
         )
         # One thread a query, and no query timeout: the reads are anchored look-ups, and
-        # spreading one over every core, or arming a timeout, cost more than the query (a
-        # small profile's 8 summary queries: 2.2 ms so, 5.9 on every thread, 6.6 with a
-        # timeout; bench/ladybug_shapes.py). Requests run side by side on the pool instead, and a
+        # spreading one over every core, or arming a timeout, cost more than the query
+        # (bench/ladybug_shapes.py). Requests run side by side on the pool instead, and a
         # request past its deadline is cancelled, which interrupts its running query.
         self._readers = ladybug.AsyncConnection(
             self._db, max_concurrent_queries=read_connections, max_threads_per_query=1
@@ -307,8 +306,8 @@ class EmbeddedStore(AccountCypher, CypherStore):
 
     async def _read_all(self, reads: Sequence[_Read]) -> list[list[Row]]:
         """Reads one after the other on one pooled connection, in one trip to a worker
-        thread: through AsyncConnection each costs 0.1-0.35 ms of its own, more than most
-        anchored queries take (bench/README.md)."""
+        thread: through AsyncConnection each pays a cost of its own, more than most anchored
+        queries take (bench/README.md)."""
         if self._closed:
             raise StoreUnavailableError("the embedded database is closed")
         connection = self._readers.acquire_connection()

@@ -322,9 +322,9 @@ class Neo4jStore(AccountCypher, CypherStore):
         """Nothing to do: Neo4j's full-text index follows every committed write itself."""
 
     async def _read(self, query: ReadQuery, params: dict[str, Any]) -> list[Row]:
-        # One row holding every row as a map: the async driver costs about 60 microseconds per
-        # record received (a task and a socket wait each), so 2,000 co-authorship rows took
-        # 140 ms where the one collected row takes 20 ms (graphstore/engines/README.md).
+        # One row holding every row as a map: the async driver pays a task and a socket wait
+        # for each record received, so thousands of co-authorship rows cost far more than
+        # the one collected row (graphstore/engines/README.md).
         rows = await self._run(_collected(query), params, RoutingControl.READ)
         found: list[Row] = rows[0]["rows"]
         return found
@@ -395,7 +395,8 @@ class Neo4jStore(AccountCypher, CypherStore):
                     database_=self._database,
                 )
                 # Not Record.data(): it walks every nested value to convert graph types, which
-                # our reads never return (they return properties), and cost 11 ms a profile.
+                # our reads never return (they return properties): a profile's worth of
+                # needless work.
                 return [dict(zip(record.keys(), record, strict=True)) for record in records]
         except (ServiceUnavailable, SessionExpired, AuthError) as error:
             raise StoreUnavailableError(f"Neo4j is unavailable: {error}") from error
