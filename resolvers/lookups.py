@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql import GraphQLResolveInfo
+from strawberry.types import Info
 
 from graphstore.ids import InvalidIdError, NodeLabel, label_of, normalize_id
 from graphstore.records import InstitutionRecord, ResearcherRecord, TopicRecord, WorkRecord
@@ -23,7 +23,7 @@ def client_id(raw: str, expected: NodeLabel | None = None, argument: str = "id")
 
 
 async def researcher(
-    context: RequestContext, raw_id: str, info: GraphQLResolveInfo[Any] | None = None
+    context: RequestContext, raw_id: str, info: Info[Any, Any] | None = None
 ) -> ResearcherRecord | None:
     """The researcher with this id, None when the graph has none.
 

@@ -112,8 +112,8 @@ class Query:
 
     @strawberry.field(description="A researcher by OpenAlex id (A925533110232 or its URL).")
     async def researcher(self, info: Info, id: strawberry.ID) -> Researcher | None:
-        # The raw info carries the selection and variables the look-ahead reads.
-        record = await lookups.researcher(info.context, str(id), info._raw_info)
+        # The info carries the selection the look-ahead reads.
+        record = await lookups.researcher(info.context, str(id), info)
         return Researcher.from_record(record) if record else None
 
     @strawberry.field(description="A work by OpenAlex id (W... or its URL).")

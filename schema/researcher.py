@@ -163,9 +163,7 @@ class Researcher(Node):
             after,
             order_by.to_value(),
             filter_spec,
-            author_names_only=page_author_names_only(
-                info._raw_info.fragments, info._raw_info.field_nodes
-            ),
+            author_names_only=page_author_names_only(info.selected_fields),
         )
         page = await work_resolvers.researcher_works(info.context, request)
         return WorkConnection.from_page(page)
