@@ -45,6 +45,7 @@ from graphstore.engines.text_search import (
     SearchDocument,
     lucene_query,
 )
+from graphstore.engines.work_lists import ListCypher
 from graphstore.engines.work_pages import descending_value
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.ids import NodeLabel
@@ -77,6 +78,8 @@ SCHEMA = (
     "FOR ()-[c:CLAIMED]-() REQUIRE c.researcherId IS UNIQUE",
     "CREATE CONSTRAINT invitation_id IF NOT EXISTS FOR (n:Invitation) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX work_year IF NOT EXISTS FOR (n:Work) ON (n.year)",
+    # The analysts' lists of a venue's works (graphstore.engines.work_lists).
+    "CREATE INDEX work_venue IF NOT EXISTS FOR (n:Work) ON (n.venue)",
     # The import's: a reference to a work not in the graph waits on a MissingWork node.
     "CREATE CONSTRAINT missing_work_id IF NOT EXISTS FOR (n:MissingWork) REQUIRE n.id IS UNIQUE",
     *NEO4J_FULLTEXT_INDEXES,
@@ -222,7 +225,7 @@ def profile_read_parts(read: ProfileRead) -> dict[str, tuple[ReadQuery, dict[str
     return parts
 
 
-class Neo4jStore(AccountCypher, CypherStore):
+class Neo4jStore(AccountCypher, ListCypher, CypherStore):
     """GraphStore on a Neo4j server (5.x), addressed by a bolt or neo4j URI."""
 
     engine = "neo4j"
