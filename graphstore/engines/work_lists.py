@@ -98,10 +98,10 @@ class WorkSet(NamedTuple):
 
 
 def _node(variable: str, label: NodeLabel, parameter: str, dialect: Dialect) -> str:
-    """A MATCH of one node by id, through the id index on Neo4j."""
+    """A MATCH of one node by id, through a seek of the id index on Neo4j."""
     text = f"MATCH ({variable}:{label.value} {{id: ${parameter}}})"
     if dialect is Dialect.NEO4J:
-        text += f" USING INDEX {variable}:{label.value}(id)"
+        text += f" USING INDEX SEEK {variable}:{label.value}(id)"
     return text
 
 
