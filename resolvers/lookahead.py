@@ -64,9 +64,11 @@ def profile_plan(info: GraphQLResolveInfo[Any], researcher_id: str) -> ProfilePl
     for merged in works.values():
         names_only = page_author_names_only(info.fragments, [node for node, _ in merged])
         try:
-            pages.append(_works_page(researcher_id, merged[0][1], names_only))
+            page = _works_page(researcher_id, merged[0][1], names_only)
         except GraphQLError:
             continue
+        if page is not None:
+            pages.append(page)
     # One summary is fetched ahead (the first asked); a field asking another loads its own.
     summary = summaries[0] if summaries else None
     return ProfilePlan(researcher_id, summary, tuple(dict.fromkeys(pages)))
@@ -127,10 +129,17 @@ def _fields_of(
                 yield from _fields_of(fragments, fragment.selection_set)
 
 
+# Filter fields that send a researcher's works to the analysts' lists (resolvers.lists),
+# whose pages are not a profile's: their fields load them.
+_LIST_FILTERS = ("topic", "institution", "researcher", "venue")
+
+
 def _works_page(
     researcher_id: str, arguments: Mapping[str, Any], author_names_only: bool
-) -> WorkPageRequest:
+) -> WorkPageRequest | None:
     given = arguments["filter"] or {}
+    if any(given.get(name) is not None for name in _LIST_FILTERS):
+        return None
     return page_request(
         researcher_id,
         arguments["first"],
