@@ -345,7 +345,7 @@ def _researcher_part(
     kept = ""
     if request.scope.min_works is not None:
         params["minWorks"] = request.scope.min_works
-        kept = "\nWHERE works >= $minWorks"
+        kept = "\nWITH r, works, citations, years\nWHERE works >= $minWorks"
     count = ReadQuery(f"{members}{kept}", columns(("count(r)", "total")))
     body = f"{members}{kept}\nWITH r, works, citations, years, coalesce(r.name, r.id) AS sortName"
     if request.after is not None:

@@ -206,6 +206,13 @@ async def test_author_records_make_members_also_without_works_there(
     for researcher, years in recorded.items():
         assert years <= set(edges[researcher]["years"])
         assert edges[researcher]["works"] == by_works.get(researcher, 0)
+    query = """{ institution(id: "I161548249") {
+      researchers(filter: {minWorks: 1}, first: 100) { totalCount edges { node { id } } } } }"""
+    with_works = (await analyst.data(query))["institution"]["researchers"]
+    assert {e["node"]["id"] for e in with_works["edges"]} == {
+        r for r, e in edges.items() if e["works"] >= 1
+    }
+    assert with_works["totalCount"] < len(edges)
 
 
 async def test_works_of_a_year_across_the_graph(analyst: GraphQLClient) -> None:
