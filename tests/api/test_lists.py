@@ -21,6 +21,7 @@ from graphstore.protocol import GraphStore
 from researchgraph.app import create_app
 from researchgraph.settings import Settings
 from tests.api.conftest import GraphQLClient
+from tests.conftest import QUERIES, SEED_WORKS
 from tests.graphstore.test_import import CONFERENCE_GRAPH, OPENALEX_SMALL, key, records
 
 ACADEMIC_EXPLORER = OPENALEX_SMALL / "academic-explorer"
@@ -383,3 +384,14 @@ async def test_an_institution_named_only_in_authorships_has_a_neighbourhood(
     } == set(members.items())
     assert graph["researchers"]["totalCount"] == len(members)
     assert graph["works"]["totalCount"] == len(works)
+
+
+async def test_the_analysts_tab_answers_on_the_demo_data(client: GraphQLClient) -> None:
+    """GraphiQL's TopicAnalysis tab (web/queries/analyst.graphql) on the seed's field."""
+    data = await client.data((QUERIES / "analyst.graphql").read_text(), topic="fields/17")
+    seed = [w for w in records(SEED_WORKS) if "fields/17" in topic_ids(w)]
+    assert data["topic"]["works"]["totalCount"] == len(seed) > 0
+    assert sum(f["count"] for f in data["byYear"]) == len(seed)
+    assert data["byYear"][0]["count"] == max(Counter(w["publication_year"] for w in seed).values())
+    assert [a["level"] for a in data["topic"]["ancestors"]] == ["domain"]
+    assert data["topic"]["researchers"]["edges"][0]["works"] >= 1
