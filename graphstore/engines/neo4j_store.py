@@ -45,7 +45,7 @@ from graphstore.engines.text_search import (
     SearchDocument,
     lucene_query,
 )
-from graphstore.engines.work_lists import ListCypher
+from graphstore.engines.work_lists import ListCypher, sort_title, work_rank
 from graphstore.engines.work_pages import descending_value
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.ids import NodeLabel
@@ -61,6 +61,7 @@ from graphstore.protocol import (
 )
 from graphstore.records import (
     ProfileSummary,
+    WorkOrder,
     WorkPageRequest,
     WorkPosition,
 )
@@ -117,7 +118,7 @@ WHERE any(label IN labels(node) WHERE label IN $labels)
 # tie-break, are read only for works whose rank can reach the page (at least the $limit-th
 # largest rank): reading every work's title to sort was a sixth of the page's Neo4j CPU for the
 # hub (bench/README.md). Only the page's works are read whole.
-_SORT_TITLE = "CASE WHEN coalesce(w.title, '') = '' THEN w.id ELSE w.title END"
+_SORT_TITLE = sort_title("w")
 # A page's authors come as lists of these values, not maps: a hub's first page has 68 of
 # them, and the keys of a map cost Neo4j writing and the driver decoding them every time.
 # The work's id and author count, the same for all its authors, come once with the work.
@@ -152,9 +153,9 @@ CALL (r, req) {{
   WHERE {_WORK_FILTER}
   WITH w,
        CASE req.order
-         WHEN 'NEWEST' THEN coalesce(w.year, 0)
-         WHEN 'OLDEST' THEN -coalesce(w.year, 9999)
-         ELSE coalesce(w.citedByCount, 0)
+         WHEN 'NEWEST' THEN {work_rank(WorkOrder.NEWEST, "w")}
+         WHEN 'OLDEST' THEN {work_rank(WorkOrder.OLDEST, "w")}
+         ELSE {work_rank(WorkOrder.MOST_CITED, "w")}
        END AS rank
   WHERE req.after IS NULL OR rank < req.after.rank
     OR (rank = req.after.rank AND ({_SORT_TITLE} > req.after.title

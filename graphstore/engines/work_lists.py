@@ -75,14 +75,16 @@ _RESEARCHER_COLUMNS = columns(
 
 
 def sort_title(work: str) -> str:
-    """A work's title as lists sort it: a missing title sorts as the id."""
+    """A work's title as every list of works sorts it (a researcher's pages on Neo4j too): a
+    missing title sorts as the id."""
     return f"CASE WHEN coalesce({work}.title, '') = '' THEN {work}.id ELSE {work}.title END"
 
 
 def work_rank(order: WorkOrder, work: str) -> str:
-    """One key every order of works sorts descending (graphstore.engines.work_pages'
-    descending_value): the year (missing: 0) for NEWEST, minus the year (missing: 9999) for
-    OLDEST, the citations for MOST_CITED."""
+    """One key every order of works sorts descending, in Cypher (work_pages.descending_value
+    turns a position's sort value into it): the year (missing: 0) for NEWEST, minus the year
+    (missing: 9999) for OLDEST, the citations for MOST_CITED. A researcher's pages on Neo4j
+    use it too."""
     if order is WorkOrder.NEWEST:
         return f"coalesce({work}.year, 0)"
     if order is WorkOrder.OLDEST:
