@@ -21,6 +21,13 @@ from graphstore.account_records import (
     ProfileEdit,
     UserRecord,
 )
+from graphstore.lists import (
+    FacetCount,
+    ResearcherListRequest,
+    ResearcherPage,
+    WorkFacetRequest,
+    WorkListRequest,
+)
 from graphstore.records import (
     AffiliationRecord,
     AuthorRow,
@@ -234,6 +241,18 @@ class GraphStore(AccountStore, Protocol):
     async def profile_read(self, read: ProfileRead) -> ProfileReadResult:
         """``researchers``, ``profile_summaries`` and ``work_pages`` answered together: one
         database round trip where the engine can (Neo4j), the three calls where it cannot."""
+
+    async def work_lists(self, requests: Sequence[WorkListRequest]) -> list[WorkPage]:
+        """Keyset pages of the works of scopes (graphstore.lists), each with the list's total;
+        the pages come without their authors."""
+
+    async def researcher_lists(
+        self, requests: Sequence[ResearcherListRequest]
+    ) -> list[ResearcherPage]:
+        """Keyset pages of researchers lists (graphstore.lists), each with the list's total."""
+
+    async def work_facets(self, requests: Sequence[WorkFacetRequest]) -> list[list[FacetCount]]:
+        """The most frequent values of a facet among the works of each list, with counts."""
 
     async def follower_counts(self, ids: Sequence[str]) -> list[int]:
         """How many users follow each researcher."""

@@ -15,6 +15,13 @@ from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 
+from graphstore.lists import (
+    FacetCount,
+    ResearcherListRequest,
+    ResearcherPage,
+    WorkFacetRequest,
+    WorkListRequest,
+)
 from graphstore.protocol import GraphStore, ProfileRead, WorkPage
 from graphstore.records import (
     InstitutionRecord,
@@ -184,6 +191,15 @@ class Loaders:
         )
         self.profile: BatchLoader[ProfilePlan, ResearcherRecord | None] = self._group.make(
             "profile", self._read_profiles
+        )
+        self.work_list: BatchLoader[WorkListRequest, WorkPage] = self._group.make(
+            "work_list", store.work_lists
+        )
+        self.researcher_list: BatchLoader[ResearcherListRequest, ResearcherPage] = self._group.make(
+            "researcher_list", store.researcher_lists
+        )
+        self.work_facets: BatchLoader[WorkFacetRequest, list[FacetCount]] = self._group.make(
+            "work_facets", store.work_facets
         )
         self._neighbours: dict[Hop, BatchLoader[str, list[Neighbour]]] = {}
         self._summaries: dict[SummaryOptions, BatchLoader[str, ProfileSummary]] = {}

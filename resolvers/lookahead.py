@@ -60,9 +60,11 @@ def profile_plan(info: Info[Any, Any], researcher_id: str) -> ProfilePlan:
     for merged in works.values():
         try:
             arguments = _arguments(info, merged[0])
-            pages.append(_works_page(researcher_id, arguments, page_author_names_only(merged)))
+            page = _works_page(researcher_id, arguments, page_author_names_only(merged))
         except (GraphQLError, ValueError, TypeError, KeyError):
             continue
+        if page is not None:
+            pages.append(page)
     # One summary is fetched ahead (the first asked); a field asking another loads its own.
     summary = summaries[0] if summaries else None
     return ProfilePlan(researcher_id, summary, tuple(dict.fromkeys(pages)))
@@ -161,10 +163,17 @@ def _optional_int(value: Any) -> int | None:
     return None if value is None else _int(value)
 
 
+# Filter fields that send a researcher's works to the analysts' lists (resolvers.lists),
+# whose pages are not a profile's: their fields load them.
+_LIST_FILTERS = ("topic", "institution", "researcher", "venue")
+
+
 def _works_page(
     researcher_id: str, arguments: Mapping[str, Any], author_names_only: bool
-) -> WorkPageRequest:
+) -> WorkPageRequest | None:
     given = arguments["filter"] or {}
+    if any(given.get(name) is not None for name in _LIST_FILTERS):
+        return None
     types = given.get("types")
     # An enum comes as its name (a literal) or as the schema's member (a variable, a
     # default); the store's order has the same values.

@@ -60,6 +60,20 @@ async def topic_parent(context: RequestContext, topic_id: str) -> TopicRecord | 
     return await context.loaders.topic.load(min(p.target for p in parents))
 
 
+async def topic_ancestors(context: RequestContext, topic_id: str) -> list[TopicRecord]:
+    """The levels above a topic, nearest first, up to its domain (topic -> subfield -> field
+    -> domain): one parent look-up a level."""
+    chain: list[TopicRecord] = []
+    seen = {topic_id}
+    parent = await topic_parent(context, topic_id)
+    # The hierarchy is a tree of four levels; a cycle in bad data ends the chain.
+    while parent is not None and parent.id not in seen:
+        chain.append(parent)
+        seen.add(parent.id)
+        parent = await topic_parent(context, parent.id)
+    return chain
+
+
 async def topic_children(context: RequestContext, topic_id: str) -> list[TopicRecord]:
     """The hierarchy levels directly below a topic, by name."""
     children = await context.loaders.neighbours(Hop.CHILDREN_OF_TOPIC).load(topic_id)

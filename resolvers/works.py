@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from graphstore.protocol import WorkPage
 from graphstore.records import (
     AuthorshipRecord,
     InstitutionRecord,
@@ -25,7 +26,7 @@ MAX_PAGE_SIZE = 100
 
 @dataclass(frozen=True, slots=True)
 class WorkListPage:
-    """One page of a researcher's works, ready for a Relay connection."""
+    """One page of a list of works, ready for a Relay connection."""
 
     works: tuple[WorkRecord, ...]
     cursors: tuple[str, ...]
@@ -87,12 +88,21 @@ async def researcher_works(context: RequestContext, request: WorkPageRequest) ->
             for (_, work), found in zip(page.works, page.authors, strict=True):
                 authors.prime(work.id, list(found))
         found_authorships = tuple(tuple(authorship_records(found)) for found in page.authors)
+    return listed_works(request.order, page, found_authorships)
+
+
+def listed_works(
+    order: WorkOrder,
+    page: WorkPage,
+    authorships: tuple[tuple[AuthorshipRecord, ...], ...] | None = None,
+) -> WorkListPage:
+    """A store's page of works in ``order``, with each work's cursor."""
     return WorkListPage(
         works=tuple(record for _, record in page.works),
-        cursors=tuple(encode_work_cursor(request.order, at) for at, _ in page.works),
+        cursors=tuple(encode_work_cursor(order, at) for at, _ in page.works),
         has_next_page=page.has_next_page,
         total=page.total,
-        authorships=found_authorships,
+        authorships=authorships,
     )
 
 

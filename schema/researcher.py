@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from graphstore.lists import WorkScope
 from graphstore.records import ResearcherRecord, ResearcherStatsRecord
 from resolvers import accounts, profile
 from resolvers import works as work_resolvers
@@ -12,6 +13,7 @@ from resolvers.lookahead import page_author_names_only
 from resolvers.trust import Trust
 from schema.enums import ClaimStatus, TrustBand, VerificationLevel, WorkOrder
 from schema.institution import Affiliation, Institution
+from schema.lists import names_a_set, works_connection
 from schema.node import Node
 from schema.topic import Topic, TopicShare
 from schema.work import WorkConnection, WorkFilter
@@ -155,6 +157,10 @@ class Researcher(Node):
         order_by: WorkOrder = WorkOrder.NEWEST,
         filter: WorkFilter | None = None,
     ) -> WorkConnection:
+        if names_a_set(filter):
+            # Narrowed by a topic, institution or venue: the analysts' list of its works.
+            own = WorkScope(researcher=self.record.id)
+            return await works_connection(info, filter, order_by, first, after, own)
         given = filter or WorkFilter()
         filter_spec = work_resolvers.work_filter(given.year_from, given.year_to, given.types)
         request = work_resolvers.page_request(

@@ -102,11 +102,28 @@ class WorkEdge:
     node: Work
 
 
-@strawberry.input(description="Which works to keep: a year range and work types.")
+@strawberry.input(
+    description="Which works to keep: every condition given holds. The same filter for every "
+    "list of works (a researcher's, a topic's, an institution's, all works)."
+)
 class WorkFilter:
     year_from: int | None = None
     year_to: int | None = None
     types: list[str] | None = None
+    topic: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Works tagged with this topic or with a topic below it (a subfield's, "
+        "field's or domain's works are its topics').",
+    )
+    institution: strawberry.ID | None = strawberry.field(
+        default=None, description="Works one of whose authorships lists this institution."
+    )
+    researcher: strawberry.ID | None = strawberry.field(
+        default=None, description="Works this researcher authored."
+    )
+    venue: str | None = strawberry.field(
+        default=None, description="Works whose venue is exactly this name."
+    )
 
 
 @strawberry.type(description="A page of works.")

@@ -68,24 +68,36 @@ class _Path(NamedTuple):
     per_edge: tuple[Column, ...]
 
 
+def _authorship_groups(work: str) -> tuple[Column, ...]:
+    """An institution hop through authorships, per target: the authorships (paths and
+    weight) and the years of their works."""
+    return columns(
+        ("count(*)", "paths"), ("count(*)", "weight"), (f"collect(DISTINCT {work}.year)", "years")
+    )
+
+
 def _path(spec: HopSpec, source: str) -> _Path:
     target = f"(t:{spec.target.value})"
     if spec.shape is HopShape.RELATIONSHIP:
         edge = spec.edge.value
         arrow = f"-[e:{edge}]->" if spec.forward else f"<-[e:{edge}]-"
         return _Path(f"{arrow}{target}", "", "", (), _edge_columns(spec, source))
+    if spec.shape is HopShape.AUTHORSHIP_INSTITUTIONS and spec.source is NodeLabel.INSTITUTION:
+        # From an institution: the authors of its works whose own authorship lists it.
+        return _Path(
+            f"<-[:FROM_INSTITUTION]-(m:Work)<-[e:AUTHORED]-{target}",
+            "",
+            f"{source}.id IN e.institutions",
+            _authorship_groups("m"),
+            (),
+        )
     if spec.shape is HopShape.AUTHORSHIP_INSTITUTIONS:
         if spec.source is NodeLabel.RESEARCHER:
             arrow, work = "-[e:AUTHORED]->(m:Work)", "m"
         else:
             arrow, work = "<-[e:AUTHORED]-(:Researcher)", source
         then = f"UNWIND e.institutions AS iid\nMATCH (t:{spec.target.value} {{id: iid}})"
-        grouped = columns(
-            ("count(*)", "paths"),
-            ("count(*)", "weight"),
-            (f"collect(DISTINCT {work}.year)", "years"),
-        )
-        return _Path(arrow, then, "", grouped, ())
+        return _Path(arrow, then, "", _authorship_groups(work), ())
     # THROUGH_WORK: two hops through a work, contracted.
     if spec.edge is EdgeKind.COAUTHOR:
         pattern = f"-[:AUTHORED]->(m:Work)<-[:AUTHORED]-{target}"
@@ -112,6 +124,9 @@ def _edge_columns(spec: HopSpec, source: str) -> tuple[Column, ...]:
         return columns(("coalesce(e.score, 0.0)", "weight"))
     if spec.edge is EdgeKind.AFFILIATED_WITH:
         return columns(("1.0", "weight"), ("e.years", "years"))
+    if spec.edge is EdgeKind.FROM_INSTITUTION:
+        # As INSTITUTIONS_OF_WORK weighs the edge: the authorships listing the institution.
+        return columns(("e.authorships", "weight"), ("e.authorships", "paths"))
     return columns(("1.0", "weight"))
 
 
@@ -180,7 +195,9 @@ def hop_query(
     else:
         head = f"UNWIND $ids AS sid\nMATCH (s:{label} {{id: sid}})"
         if dialect is Dialect.NEO4J:
-            head += f" USING INDEX s:{label}(id)\nMATCH"
+            # A seek, not just the index: from an institution over FROM_INSTITUTION, Neo4j
+            # scanned the whole id index for each frontier id under the plain hint.
+            head += f" USING INDEX SEEK s:{label}(id)\nMATCH"
         else:
             head += "\nOPTIONAL MATCH"
         body = f"{head} (s){path.pattern}"
@@ -201,7 +218,7 @@ def hop_query(
         return ReadQuery(body, returned + columns(*(c.name for c in grouped)))
     per_edge = path.per_edge
     if brief:
-        per_edge = tuple(c for c in per_edge if c.name == "weight")
+        per_edge = tuple(c for c in per_edge if c.name in ("weight", "paths"))
     return ReadQuery(body, returned + per_edge)
 
 
@@ -254,13 +271,19 @@ def work_filter(bound: Callable[[str], str], given: WorkFilter | None = None) ->
     )
 
 
-def after_cursor(bound: Callable[[str], str], title: str) -> str:
-    """Whether a work ``w`` of rank ``rank`` and sort title ``title`` follows the cursor
-    whose rank, title and id are the values ``bound(name)`` names."""
-    rank, after_title, after_id = bound("rank"), bound("title"), bound("id")
+def work_rank(order: WorkOrder) -> str:
+    """A work ``w``'s rank in ``order``."""
+    return _RANKS[order]
+
+
+def after_cursor(bound: Callable[[str], str], rank: str, title: str, identifier: str) -> str:
+    """The keyset condition of a list sorted by ``rank`` descending, then ``title`` and
+    ``identifier`` ascending: what follows the cursor whose rank, title and id are the values
+    ``bound(name)`` names."""
+    after_rank, after_title, after_id = bound("rank"), bound("title"), bound("id")
     return (
-        f"rank < {rank} OR (rank = {rank} AND ({title} > {after_title}"
-        f" OR ({title} = {after_title} AND w.id > {after_id})))"
+        f"{rank} < {after_rank} OR ({rank} = {after_rank} AND ({title} > {after_title}"
+        f" OR ({title} = {after_title} AND {identifier} > {after_id})))"
     )
 
 
@@ -294,7 +317,7 @@ def researcher_works_page(
         body += f"\nWHERE {passes}"
     body += f"\nWITH w, {_RANKS[order]} AS rank, {SORT_TITLE} AS title"
     if after:
-        cursor = after_cursor(lambda name: f"$after{name.capitalize()}", "title")
+        cursor = after_cursor(lambda name: f"$after{name.capitalize()}", "rank", "title", "w.id")
         body += f"\nWHERE {cursor}"
     body += f"\nWITH w, rank, title ORDER BY {page_order('title', 'w.id')} LIMIT {first + 1}"
     spec = Hop.AUTHORS_OF_WORK.spec

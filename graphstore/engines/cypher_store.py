@@ -48,7 +48,16 @@ from graphstore.walk import WalkStep
 T = TypeVar("T")
 
 NODE_LABELS = ("Researcher", "Work", "Topic", "Institution", "User")
-EDGE_TYPES = ("AUTHORED", "HAS_TOPIC", "PART_OF", "AFFILIATED_WITH", "CITES", "FOLLOWS", "CLAIMED")
+EDGE_TYPES = (
+    "AUTHORED",
+    "HAS_TOPIC",
+    "PART_OF",
+    "AFFILIATED_WITH",
+    "CITES",
+    "FROM_INSTITUTION",
+    "FOLLOWS",
+    "CLAIMED",
+)
 # One count query per label and per edge type, from the fixed lists above.
 _NODE_COUNTS = {
     label: ReadQuery(f"MATCH (n:{label})", columns(("count(n)", "n"))) for label in NODE_LABELS

@@ -43,6 +43,7 @@ from graphstore.engines.cypher_store import (
 )
 from graphstore.engines.query import FromIds, ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, SqliteTextIndex
+from graphstore.engines.work_lists import ListCypher, Read
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.instrumentation import timed_query
 from graphstore.protocol import (
@@ -85,6 +86,7 @@ SCHEMA = (
     "CREATE REL TABLE IF NOT EXISTS PART_OF(FROM Topic TO Topic)",
     "CREATE REL TABLE IF NOT EXISTS AFFILIATED_WITH(FROM Researcher TO Institution, years INT64[])",
     "CREATE REL TABLE IF NOT EXISTS CITES(FROM Work TO Work)",
+    "CREATE REL TABLE IF NOT EXISTS FROM_INSTITUTION(FROM Work TO Institution, authorships INT64)",
     "CREATE REL TABLE IF NOT EXISTS FOLLOWS(FROM User TO Researcher, at STRING)",
     "CREATE REL TABLE IF NOT EXISTS CLAIMED(FROM User TO Researcher, status STRING, at STRING)",
     # The import's: a reference to a work not in the graph waits on a MissingWork node until
@@ -169,7 +171,7 @@ MATCH (m:MissingWork {id: wid})
 IN_MEMORY = ":memory:"
 
 
-class EmbeddedStore(AccountCypher, CypherStore):
+class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
     """GraphStore on a LadybugDB database: a directory path, or ``:memory:`` for tests."""
 
     engine = "embedded"
@@ -328,6 +330,10 @@ class EmbeddedStore(AccountCypher, CypherStore):
         except RuntimeError as error:
             raise _read_error(error) from error
 
+    async def _read_many(self, reads: Sequence[Read]) -> list[list[Row]]:
+        """The lists' reads in one trip to a worker thread (_read_all)."""
+        return await self._read_all([_Read(query, (params,)) for query, params in reads])
+
     async def _write(self, statements: Sequence[Statement]) -> None:
         if self._closed:
             raise StoreUnavailableError("the embedded database is closed")
@@ -482,6 +488,9 @@ class _BulkWorks:
                 [(r, w, p, f"[{','.join(i)}]") for r, w, p, i in tables.authorships],
             ),
             self._edges("HAS_TOPIC", tables.work_topics),
+            self._edges(
+                "FROM_INSTITUTION", [(w, i, n) for (w, i), n in tables.work_institutions.items()]
+            ),
             self._edges("CITES", citations.cites + citations.linked + cited_by),
             self._edges("CITES_MISSING", citations.pending),
         ]

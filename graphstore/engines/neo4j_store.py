@@ -51,6 +51,7 @@ from graphstore.engines.text_search import (
     SearchDocument,
     lucene_query,
 )
+from graphstore.engines.work_lists import ListCypher
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.ids import NodeLabel
 from graphstore.instrumentation import remaining_seconds, timed_query
@@ -82,6 +83,8 @@ SCHEMA = (
     "FOR ()-[c:CLAIMED]-() REQUIRE c.researcherId IS UNIQUE",
     "CREATE CONSTRAINT invitation_id IF NOT EXISTS FOR (n:Invitation) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX work_year IF NOT EXISTS FOR (n:Work) ON (n.year)",
+    # The analysts' lists of a venue's works (graphstore.engines.work_lists).
+    "CREATE INDEX work_venue IF NOT EXISTS FOR (n:Work) ON (n.venue)",
     # The import's: a reference to a work not in the graph waits on a MissingWork node.
     "CREATE CONSTRAINT missing_work_id IF NOT EXISTS FOR (n:MissingWork) REQUIRE n.id IS UNIQUE",
     *NEO4J_FULLTEXT_INDEXES,
@@ -130,6 +133,7 @@ _PAGE_AUTHOR_VALUES = (
 )
 _PAGE_AUTHOR_NAMES = "a.id, a.name, null, null, null, null, null, e.position, null"
 _WORK_FILTER = work_filter(lambda name: f"req.{name}")
+_AFTER_CURSOR = after_cursor(lambda name: f"req.after.{name}", "rank", SORT_TITLE, "w.id")
 
 
 def _work_pages_query(author_values: str) -> ReadQuery:
@@ -147,7 +151,7 @@ CALL (r, req) {{
   MATCH (r)-[:AUTHORED]->(w:Work)
   WHERE {_WORK_FILTER}
   WITH w, {work_rank_of("req.order")} AS rank
-  WHERE req.after IS NULL OR {after_cursor(lambda name: f"req.after.{name}", SORT_TITLE)}
+  WHERE req.after IS NULL OR {_AFTER_CURSOR}
   WITH w, rank ORDER BY rank DESC
   WITH collect([w, rank]) AS kept
   UNWIND kept AS k
@@ -214,7 +218,7 @@ def profile_read_parts(read: ProfileRead) -> dict[str, tuple[ReadQuery, dict[str
     return parts
 
 
-class Neo4jStore(AccountCypher, CypherStore):
+class Neo4jStore(AccountCypher, ListCypher, CypherStore):
     """GraphStore on a Neo4j server (5.x), addressed by a bolt or neo4j URI."""
 
     engine = "neo4j"

@@ -100,6 +100,7 @@ DELETE_WORK_EDGES = (
     "UNWIND $ids AS wid MATCH (:Work {id: wid})-[e:HAS_TOPIC]->(:Topic) DELETE e",
     "UNWIND $ids AS wid MATCH (:Work {id: wid})-[e:CITES]->(:Work) DELETE e",
     "UNWIND $ids AS wid MATCH (:Work {id: wid})-[e:CITES_MISSING]->(:MissingWork) DELETE e",
+    "UNWIND $ids AS wid MATCH (:Work {id: wid})-[e:FROM_INSTITUTION]->(:Institution) DELETE e",
 )
 
 DELETE_MISSING_WORKS = """
@@ -220,6 +221,18 @@ CREATE (w)-[:HAS_TOPIC {{score: {dialect.typed("row.score", "DOUBLE")}}}]->(t)
 """
 
 
+def create_work_institutions_statement(dialect: Dialect) -> str:
+    """Create FROM_INSTITUTION edges from work and institution ids, with how many of the
+    work's authorships list the institution."""
+    return f"""
+UNWIND $rows AS row
+MATCH (w:Work {{id: row.workId}})
+WITH w, row
+MATCH (i:Institution {{id: row.institutionId}})
+CREATE (w)-[:FROM_INSTITUTION {{authorships: {dialect.typed("row.authorships", "INT64")}}}]->(i)
+"""
+
+
 def _stated(node: str, property_: str, value: str) -> str:
     """``value`` when the row gives one; null when the record gave the field as null
     (``row.cleared``'s flag); else ``node``'s stored value. ``= true``: LadybugDB fails a
@@ -299,7 +312,9 @@ class WorkTables:
     """A batch of works flattened into table rows (tuples in the column orders above).
 
     ``references`` are (citing, cited) pairs in record order; which of them become CITES
-    edges depends on what the graph holds, so the plans decide that.
+    edges depends on what the graph holds, so the plans decide that. ``work_institutions``
+    counts, for each work and institution, the work's authorships that list the institution
+    (FROM_INSTITUTION edges: an institution's works are found from the institution).
     """
 
     works: list[tuple[Any, ...]] = field(default_factory=list)
@@ -310,6 +325,7 @@ class WorkTables:
     authorships: list[tuple[str, str, int, list[str]]] = field(default_factory=list)
     work_topics: list[tuple[str, str, float]] = field(default_factory=list)
     references: list[tuple[str, str]] = field(default_factory=list)
+    work_institutions: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def _filled_in(first: tuple[Any, ...], later: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -349,6 +365,8 @@ def work_tables(works: Iterable[WorkRow]) -> WorkTables:
             for institution in authorship.institutions:
                 if institution.id not in institutions:
                     institutions[institution.id] = _institution_tuple(institution)
+                listed = (work.id, institution.id)
+                tables.work_institutions[listed] = tables.work_institutions.get(listed, 0) + 1
             tables.authorships.append(
                 (
                     authorship.researcher_id,
@@ -485,6 +503,12 @@ def work_upsert_plan(
     if tables.work_topics:
         rows = [{"workId": w, "topicId": t, "score": s} for w, t, s in tables.work_topics]
         statements.append((create_work_topics_statement(dialect), {"rows": rows}))
+    if tables.work_institutions:
+        rows = [
+            {"workId": w, "institutionId": i, "authorships": n}
+            for (w, i), n in tables.work_institutions.items()
+        ]
+        statements.append((create_work_institutions_statement(dialect), {"rows": rows}))
     cites = citations.cites + citations.linked
     if cites:
         rows = [{"source": s, "target": t} for s, t in cites]
