@@ -176,6 +176,9 @@ class AccountLoaders:
         self.received_invitations: BatchLoader[str, list[InvitationRecord]] = group.make(
             "received_invitations", store.received_invitations
         )
+        self.sent_invitations: BatchLoader[str, list[InvitationRecord]] = group.make(
+            "sent_invitations", store.sent_invitations
+        )
 
     def clear(self) -> None:
         """Forget every cached value (see LoaderGroup.clear)."""

@@ -101,6 +101,18 @@ class User:
         records = await accounts.received_invitations(info.context, self.record.id, wanted, first)
         return [Invitation.from_record(r) for r in records]
 
+    @strawberry.field(
+        permission_classes=[OwnAccount],
+        description="Invitations the user has sent, newest first (up to 100); their `status` "
+        "and `respondedAt` give the answer once the invited researcher's claimant has answered.",
+    )
+    async def sent_invitations(
+        self, info: Info, status: InvitationStatus | None = None, first: int = 20
+    ) -> list[Invitation] | None:
+        wanted = status.to_value() if status is not None else None
+        records = await accounts.sent_invitations(info.context, self.record.id, wanted, first)
+        return [Invitation.from_record(r) for r in records]
+
 
 @strawberry.type(description="A bearer token and the account it signs in.")
 class AuthPayload:

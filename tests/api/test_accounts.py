@@ -220,6 +220,7 @@ mutation ($id: ID!, $accept: Boolean!) {
 }
 """
 INVITATIONS = "{ viewer { invitations { id message status from { id name } to { id } } } }"
+SENT_INVITATIONS = "{ viewer { sentInvitations { id status respondedAt to { id } } } }"
 
 
 async def claimed_by(api: Api, actor: Actor, admin: Actor, researcher: str) -> None:
@@ -601,6 +602,19 @@ async def test_invitations_rules_listing_and_answers(api: Api, make_user: MakeUs
     assert declined["respondToInvitation"]["status"] == "DECLINED"
     accepted = await api.data("{ viewer { invitations(status: ACCEPTED) { id } } }", ada)
     assert accepted == {"viewer": {"invitations": [{"id": sent["id"]}]}}
+
+    # Each sender lists what they sent, with the answer.
+    for sender, invitation, status in ((bob, sent, "ACCEPTED"), (cy, second, "DECLINED")):
+        listed = (await api.data(SENT_INVITATIONS, sender))["viewer"]["sentInvitations"]
+        assert [(i["id"], i["status"], i["to"]) for i in listed] == [
+            (invitation["id"], status, {"id": SEED_RESEARCHER})
+        ]
+        assert listed[0]["respondedAt"] is not None
+    assert (await api.data(SENT_INVITATIONS, ada))["viewer"]["sentInvitations"] == []
+    pending = "{ viewer { sentInvitations(status: PENDING) { id } } }"
+    assert await api.data(pending, bob) == {"viewer": {"sentInvitations": []}}
+    too_many = "{ viewer { sentInvitations(first: 101) { id } } }"
+    assert await api.code(too_many, bob) == "BAD_USER_INPUT"
 
     # Not open to collaborate: no invitations.
     await api.data(UPDATE_PROFILE, ada, id=SEED_RESEARCHER, open=False)

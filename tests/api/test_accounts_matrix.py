@@ -159,6 +159,36 @@ ROWS = [
         },
     ),
     Row(
+        "the viewer's sent invitations, and none of another's",
+        {"User.sentInvitations", "Invitation.from", "Invitation.to"},
+        """{ viewer {
+          sentInvitations { id status respondedAt to { id } }
+          invitations { from { id sentInvitations { id } } }
+        } }""",
+        {
+            "anonymous": ok(lambda d, w, n: d == {"viewer": None}),
+            "user": ok(
+                lambda d, w, n: (
+                    d["viewer"]["sentInvitations"]
+                    == [
+                        {
+                            "id": w.invitation,
+                            "status": "PENDING",
+                            "respondedAt": None,
+                            "to": {"id": SEED_RESEARCHER},
+                        }
+                    ]
+                )
+            ),
+            # The claimant sees who invited it, not what else they sent.
+            "claimant": fails("FORBIDDEN", at="sentInvitations"),
+            **{
+                a: ok(lambda d, w, n: d["viewer"] == {"sentInvitations": [], "invitations": []})
+                for a in ("other", "admin")
+            },
+        },
+    ),
+    Row(
         "the sender's email on an invitation",
         {"Invitation.from", "User.email"},
         "{ viewer { invitations { from { id email } } } }",
@@ -371,6 +401,26 @@ ROWS = [
         },
         lambda world, name: {"id": world.invitation},
         order=CLAIMANT_LAST,
+    ),
+    Row(
+        "the sender reads the answer",
+        {"User.sentInvitations"},
+        "{ viewer { sentInvitations(status: ACCEPTED) { id status respondedAt } } }",
+        {
+            "anonymous": ok(lambda d, w, n: d == {"viewer": None}),
+            "user": ok(
+                lambda d, w, n: (
+                    [(i["id"], i["status"]) for i in d["viewer"]["sentInvitations"]]
+                    == [(w.invitation, "ACCEPTED")]
+                    and d["viewer"]["sentInvitations"][0]["respondedAt"] is not None
+                )
+            ),
+            # Their invitations (the row "invite the seed researcher") are not answered.
+            **{
+                a: ok(lambda d, w, n: d["viewer"]["sentInvitations"] == [])
+                for a in ("claimant", "other", "admin")
+            },
+        },
     ),
 ]
 

@@ -227,6 +227,16 @@ async def test_invitations_rules_limit_and_answers(graph: GraphStore) -> None:
     unknown = graph.answer_invitation("u1", "nope", True, later)
     assert await _rejected(unknown) is Rejection.UNKNOWN_INVITATION
 
+    # The sender's list: the same invitations, newest first, each with its answer.
+    sent = await graph.sent_invitations(["u2", "u1", "u2"])
+    assert sent[0] == sent[2] == await graph.invitations(["inv3", "inv2", "inv1"])
+    assert [(i.status, i.responded_at) for i in sent[0]] == [
+        (InvitationState.PENDING, None),
+        (InvitationState.DECLINED, timestamp(later)),
+        (InvitationState.ACCEPTED, timestamp(later)),
+    ]
+    assert sent[1] == []
+
 
 async def test_concurrent_invitations_stop_at_the_limit(graph: GraphStore) -> None:
     await graph.claim("u1", "A1", NOW)
