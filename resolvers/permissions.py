@@ -5,6 +5,9 @@
 - ``OwnAccount``: on a User's private fields, that user and only them; FORBIDDEN.
 - ``OwnAccountOrAdministrator``: on a User's ORCID fields, that user or an administrator
   (who verifies ORCIDs and reads what it verified); FORBIDDEN.
+- ``OwnAccountOrClaimReviewer``: on a User's email, that user, or an administrator reading the
+  claimant of a pending claim (``pendingClaims { claimant }``), who may need to reach them
+  before approving; FORBIDDEN.
 - ``ResearcherClaimant``: the approved claimant of the researcher in the ``id`` argument;
   UNAUTHENTICATED, NOT_FOUND (no such researcher), or FORBIDDEN.
 - ``InvitationRecipient``: the approved claimant of the researcher that invitation ``id``
@@ -86,6 +89,21 @@ class OwnAccountOrAdministrator(OwnAccount):
     async def allows(self, source: Any, context: RequestContext, arguments: dict[str, Any]) -> bool:
         if await super().allows(source, context, arguments):
             return True
+        viewer = await auth.viewer(context)
+        return viewer is not None and viewer.is_admin
+
+
+class OwnAccountOrClaimReviewer(OwnAccount):
+    """The user whose account a User object shows, or an administrator when the object is
+    the claimant of a pending claim (its ``claim_under_review``)."""
+
+    message = "only the user themself, or an administrator reviewing their claim, may read this"
+
+    async def allows(self, source: Any, context: RequestContext, arguments: dict[str, Any]) -> bool:
+        if await super().allows(source, context, arguments):
+            return True
+        if not getattr(source, "claim_under_review", False):
+            return False
         viewer = await auth.viewer(context)
         return viewer is not None and viewer.is_admin
 

@@ -653,11 +653,7 @@ async def test_no_response_carries_a_hash_or_another_users_email(
         {"from": {"id": bob.id, "name": "Bob", "email": None}}
     ]
     assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
-    # The administrator reads who claims a record and whom an ORCID was verified for.
-    await api.data(CLAIM, bob, id=ORCID_RESEARCHER)
-    claims = await api("{ pendingClaims { claimant { name email } } }", admin)
-    assert claims["data"]["pendingClaims"] == [{"claimant": {"name": "Bob", "email": None}}]
-    assert [e["extensions"]["code"] for e in claims["errors"]] == ["FORBIDDEN"]
+    # The administrator reads whom an ORCID was verified for, not their email.
     verified = await api(
         "mutation ($u: ID!, $o: String!) { verifyOrcid(userId: $u, orcid: $o) { email } }",
         admin,
@@ -673,6 +669,30 @@ async def test_no_response_carries_a_hash_or_another_users_email(
         assert "passwordHash" not in text
         for email in emails - {asker}:
             assert email not in text, (asker, text)
+
+
+async def test_an_administrator_reads_a_pending_claimants_email_only_there(
+    api: Api, make_user: MakeUser
+) -> None:
+    bob, cy = await make_user("bob"), await make_user("cy")
+    admin = await make_user("root", admin=True)
+    await api.data(CLAIM, bob, id=ORCID_RESEARCHER)
+    claimant = "{ pendingClaims { researcher { id } claimant { name email } } }"
+    assert await api.data(claimant, admin) == {
+        "pendingClaims": [
+            {
+                "researcher": {"id": ORCID_RESEARCHER},
+                "claimant": {"name": "Bob", "email": bob.email},
+            }
+        ]
+    }
+    assert await api.code(claimant, cy) == "FORBIDDEN"
+    # Elsewhere Bob's email stays his, pending claim or not.
+    verify = "mutation ($u: ID!, $o: String!) { verifyOrcid(userId: $u, orcid: $o) { email } }"
+    assert await api.code(verify, admin, u=bob.id, o=ORCID) == "FORBIDDEN"
+    await api.data(APPROVE, admin, id=ORCID_RESEARCHER)
+    assert await api.data(claimant, admin) == {"pendingClaims": []}
+    assert await api.code(verify, admin, u=bob.id, o=ORCID) == "FORBIDDEN"
 
 
 async def test_schema_has_no_password_field(api: Api) -> None:
