@@ -14,7 +14,7 @@ from enum import Enum
 import strawberry
 
 from graphstore.account_records import ClaimRecord, InvitationRecord, InvitationState, UserRecord
-from resolvers import accounts
+from resolvers import accounts, auth
 from resolvers.accounts import SignedIn
 from resolvers.context import RequestContext
 from resolvers.permissions import OwnAccount, OwnAccountOrAdministrator, OwnAccountOrClaimReviewer
@@ -69,8 +69,8 @@ class User:
         permission_classes=[OwnAccount],
         description="Whether the user may approve claims and verify ORCIDs.",
     )
-    def is_admin(self) -> bool | None:
-        return self.record.is_admin
+    def is_admin(self, info: Info) -> bool | None:
+        return auth.is_administrator(info.context, self.record)
 
     @strawberry.field(
         permission_classes=[OwnAccountOrAdministrator],

@@ -695,6 +695,42 @@ async def test_an_administrator_reads_a_pending_claimants_email_only_there(
     assert await api.code(verify, admin, u=bob.id, o=ORCID) == "FORBIDDEN"
 
 
+async def test_administrators_named_by_email_at_start(api: Api, make_user: MakeUser) -> None:
+    """RESEARCHGRAPH_ADMIN_EMAILS: the accounts with those emails are administrators, those
+    there at start and those made later, for as long as the service runs with the list."""
+    ops, ada = await make_user("ops"), await make_user("ada")
+    listed = Settings.from_env(
+        {"RESEARCHGRAPH_ADMIN_EMAILS": " OPS@example.org, Boss@Example.org ,"}
+    )
+    assert listed.admin_emails == {"ops@example.org", "boss@example.org"}
+    settings = Settings(load_demo_data=False, jwt_secret=SECRET, admin_emails=listed.admin_emails)
+    transport = httpx.ASGITransport(app=create_app(settings, store=api.store))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        served = Api(http, api.store)
+        signed_up = await served.data(
+            SIGN_UP, email="boss@example.org", password=PASSWORD, name="Boss"
+        )
+        boss_id = signed_up["signUp"]["user"]["id"]
+        (boss_record,) = await api.store.users([boss_id])
+        assert boss_record is not None
+        boss = Actor(boss_record, token_for(boss_id))
+        for admin in (ops, boss):
+            assert (await served.data(VIEWER, admin))["viewer"]["isAdmin"] is True
+        assert (await served.data(VIEWER, ada))["viewer"]["isAdmin"] is False
+        assert await served.code("{ pendingClaims { status } }", ada) == "FORBIDDEN"
+        await served.data(CLAIM, ada, id=SEED_RESEARCHER)
+        pending = await served.data("{ pendingClaims { claimant { email } } }", boss)
+        assert pending == {"pendingClaims": [{"claimant": {"email": ada.email}}]}
+        approved = await served.data(APPROVE, ops, id=SEED_RESEARCHER)
+        assert approved["approveClaim"]["claimStatus"] == "CLAIMED"
+    # The graph holds no role for them: a service started without the list has no such
+    # administrators.
+    assert not any(
+        u is not None and u.has_admin_role for u in await api.store.users([ops.id, boss_id])
+    )
+    assert (await api.data(VIEWER, boss))["viewer"]["isAdmin"] is False
+
+
 async def test_schema_has_no_password_field(api: Api) -> None:
     types = await api.data("{ __schema { types { name fields { name } } } }")
     names = {f["name"].lower() for t in types["__schema"]["types"] for f in (t["fields"] or [])}

@@ -67,9 +67,9 @@ async def test_users_and_credentials(graph: GraphStore) -> None:
     users = await graph.users(["u3", "nobody", "u1"])
     assert [u.id if u else None for u in users] == ["u3", None, "u1"]
     assert users[0] is not None
-    assert users[0].is_admin
+    assert users[0].has_admin_role
     assert users[2] is not None
-    assert not users[2].is_admin
+    assert not users[2].has_admin_role
     assert users[2].created_at == timestamp(NOW)
     found = await graph.credentials("u2@x.org")
     assert found is not None
