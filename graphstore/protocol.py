@@ -180,6 +180,9 @@ class AccountStore(Protocol):
     async def received_invitations(self, user_ids: Sequence[str]) -> list[list[InvitationRecord]]:
         """Invitations to the researchers each user has claimed (approved), newest first."""
 
+    async def sent_invitations(self, user_ids: Sequence[str]) -> list[list[InvitationRecord]]:
+        """Invitations each user has sent, newest first."""
+
     async def create_invitation(
         self, invitation: NewInvitation, now: datetime, since: datetime, limit: int
     ) -> InvitationRecord:

@@ -98,6 +98,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         signing_secret=settings.token_secret,
         token_lifetime=settings.token_lifetime,
         invitations_per_day=settings.invitations_per_day,
+        admin_emails=settings.admin_emails,
     )
 
     async def context_for(request: Request) -> RequestContext:

@@ -7,6 +7,7 @@ each upsert batch is one write transaction.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -15,6 +16,7 @@ from neo4j import AsyncGraphDatabase, RoutingControl
 from neo4j.exceptions import (
     AuthError,
     ConstraintError,
+    DatabaseUnavailable,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
@@ -45,6 +47,7 @@ from graphstore.engines.cypher_store import (
     work_from_row,
 )
 from graphstore.engines.query import ReadQuery, columns
+from graphstore.engines.recovery import Read, Recovery
 from graphstore.engines.text_search import (
     NEO4J_FULLTEXT_INDEX,
     NEO4J_FULLTEXT_INDEXES,
@@ -70,6 +73,13 @@ from graphstore.records import (
     WorkPosition,
 )
 from graphstore.traversal import EdgeKind, Neighbour
+
+log = logging.getLogger("graphstore.neo4j")
+
+# What says that Neo4j cannot be reached (or is not serving the database) right now.
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, AuthError, DatabaseUnavailable)
+# A query that any Neo4j answers: the readiness probe's, and the recovery's first.
+_PING = "RETURN 1 AS ok"
 
 SCHEMA = (
     "CREATE CONSTRAINT researcher_id IF NOT EXISTS FOR (n:Researcher) REQUIRE n.id IS UNIQUE",
@@ -234,28 +244,34 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
         auth = (user, password or "") if user else None
         # Short connect, acquisition and retry times: with Neo4j down a request fails within
         # a second or two (DATABASE_UNAVAILABLE) instead of hanging; the driver reconnects by
-        # itself once the server is back.
+        # itself once the server is back. A server that is back but cold is the recovery's
+        # (graphstore.engines.recovery): queries wait while it runs the recent reads again.
         self._driver = AsyncGraphDatabase.driver(
             uri,
             auth=auth,
             connection_timeout=1.0,
             connection_acquisition_timeout=2.0,
-            # One retry after the driver's first back-off (about 1 s), then give up.
-            max_transaction_retry_time=0.5,
+            # One retry after a short back-off, then give up: a failed query is the
+            # recovery's to handle. The driver's default back-off (about 1 s) came on top of
+            # the seconds a stopping Neo4j holds a query before it refuses it.
+            initial_retry_delay=0.2,
+            max_transaction_retry_time=0.1,
             # Schema hints ("relationship type does not exist" before the first invitation)
             # are expected in an empty graph and only flood the log.
             notifications_min_severity="OFF",
         )
         self._database = database
+        self._recovery = Recovery(self._warm_up)
 
     async def apply_schema(self) -> None:
         for statement in SCHEMA:
             await self._run(statement, {}, neo4j.RoutingControl.WRITE)
 
     async def ping(self) -> None:
-        await self._run("RETURN 1 AS ok", {}, RoutingControl.READ)
+        await self._run(_PING, {}, RoutingControl.READ)
 
     async def close(self) -> None:
+        await self._recovery.close()
         await self._driver.close()
 
     async def clear(self) -> None:
@@ -339,12 +355,13 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
                 result = await tx.run(query, params)
                 await result.consume()
 
+        await self._recovery.ready()
         try:
             with timed_query(self.engine):
                 async with self._driver.session(database=self._database) as session:
                     await session.execute_write(work)
-        except (ServiceUnavailable, SessionExpired, AuthError) as error:
-            raise StoreUnavailableError(f"Neo4j is unavailable: {error}") from error
+        except _UNAVAILABLE as error:
+            raise self._unavailable(error) from error
         except Neo4jError as error:
             # Refused by the database (a constraint, a type): the importer retries the
             # batch's records one by one and reports those refused again.
@@ -361,18 +378,49 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
                 results.append(rows)
             return results
 
+        await self._recovery.ready()
         try:
             with timed_query(self.engine):
                 async with self._driver.session(database=self._database) as session:
                     return await session.execute_write(work)
         except ConstraintError as error:
             raise ConflictingWriteError(error.message or str(error)) from error
-        except (ServiceUnavailable, SessionExpired, AuthError) as error:
-            raise StoreUnavailableError(f"Neo4j is unavailable: {error}") from error
+        except _UNAVAILABLE as error:
+            raise self._unavailable(error) from error
         except Neo4jError as error:
             raise StoreError(f"Neo4j refused the write: {error.message or error}") from error
 
     async def _run(
+        self,
+        query: str,
+        params: dict[str, Any],
+        routing: RoutingControl,
+        *,
+        implicit: bool = False,
+    ) -> list[Row]:
+        await self._recovery.ready()
+        rows = await self._execute(query, params, routing, implicit=implicit)
+        if routing is RoutingControl.READ and not implicit:
+            self._recovery.remember(query, params)
+        return rows
+
+    async def _warm_up(self, reads: Sequence[Read]) -> None:
+        """The recovery's attempt: Neo4j answers, and has run ``reads`` again (their answers
+        are dropped; what counts is the plans, compiled code and pages they leave warm)."""
+        await self._execute(_PING, {}, RoutingControl.READ)
+        for query, params in reads:
+            try:
+                await self._execute(query, params, RoutingControl.READ)
+            except Neo4jError as error:
+                # One read not warmed up is one slower query, no reason to stay closed.
+                log.warning("could not run a recent read again: %s", error.message or error)
+
+    def _unavailable(self, error: Exception) -> StoreUnavailableError:
+        """What a query raises when Neo4j cannot be reached; later ones wait for a recovery."""
+        self._recovery.failed()
+        return StoreUnavailableError(f"Neo4j is unavailable: {error}")
+
+    async def _execute(
         self,
         query: str,
         params: dict[str, Any],
@@ -402,8 +450,8 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
                 # our reads never return (they return properties): a profile's worth of
                 # needless work.
                 return [dict(zip(record.keys(), record, strict=True)) for record in records]
-        except (ServiceUnavailable, SessionExpired, AuthError) as error:
-            raise StoreUnavailableError(f"Neo4j is unavailable: {error}") from error
+        except _UNAVAILABLE as error:
+            raise self._unavailable(error) from error
         except Neo4jClientError as error:
             if error.code and "TransactionTimedOut" in error.code:
                 raise StoreTimeoutError("the query ran past the request's deadline") from error
