@@ -26,16 +26,21 @@ from graphstore.records import (
     AuthorRow,
     InstitutionRecord,
     InstitutionRow,
+    OpenAlexAuthorFigures,
     ProfileSummary,
     ResearcherRecord,
     SummaryOptions,
     TopicRecord,
     TopicRow,
+    WorkFilter,
+    WorkOrder,
     WorkPageRequest,
     WorkPosition,
     WorkRecord,
     WorkRow,
+    WorkSetStats,
     WriteSummary,
+    YearCounts,
 )
 from graphstore.traversal import Hop, Neighbour
 from graphstore.walk import WalkStep
@@ -88,6 +93,36 @@ class WorkPage(msgspec.Struct, frozen=True):
     total: int
     authors: tuple[tuple[Neighbour, ...], ...] | None = None
     authors_in_full: bool = True
+    # Each entry's other versions, when the page groups versions (HopPageRequest).
+    versions: tuple[tuple[WorkRecord, ...], ...] | None = None
+
+
+class HopPageRequest(msgspec.Struct, frozen=True):
+    """One keyset page of the works ``hop`` reaches from ``source`` (a work's citers, a
+    researcher's works, ...): ``first`` after ``after`` in ``order``, ``filter`` applied.
+
+    With ``group_versions`` an entry is a paper (graphstore.versions): the filtered works
+    grouped, each paper at its preferred version's place, its others beside it
+    (WorkPage.versions); the total counts papers.
+    """
+
+    source: str
+    hop: Hop
+    order: WorkOrder
+    filter: WorkFilter
+    after: WorkPosition | None
+    first: int
+    group_versions: bool = False
+
+
+class ReferencePage(msgspec.Struct, frozen=True):
+    """A page of a work's references, newest first: the works in the graph, with their
+    records; then, as works of no known year, by id, those it cites that are not (record
+    None). ``total`` counts both, as many as the work's record lists."""
+
+    references: tuple[tuple[WorkPosition, WorkRecord | None], ...]
+    has_next_page: bool
+    total: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +269,32 @@ class GraphStore(AccountStore, Protocol):
     async def profile_read(self, read: ProfileRead) -> ProfileReadResult:
         """``researchers``, ``profile_summaries`` and ``work_pages`` answered together: one
         database round trip where the engine can (Neo4j), the three calls where it cannot."""
+
+    async def hop_work_pages(self, requests: Sequence[HopPageRequest]) -> list[WorkPage]:
+        """Keyset pages of the works a hop reaches (HopPageRequest), each with the filtered
+        total; their authors load apart."""
+
+    async def reference_pages(self, requests: Sequence[HopPageRequest]) -> list[ReferencePage]:
+        """Keyset pages of works' references (``hop`` REFERENCES_OF_WORK, order NEWEST,
+        no filter), those not in the graph included."""
+
+    async def identified(self, keys: Sequence[str]) -> list[str | None]:
+        """The id of the node each Identifier key (graphstore.identifiers: a DOI, ORCID or
+        ROR) is the own identifier of, None where none; of several, the lowest id."""
+
+    async def openalex_author_figures(
+        self, ids: Sequence[str]
+    ) -> list[OpenAlexAuthorFigures | None]:
+        """What each researcher's OpenAlex Author record says of its works; None where the
+        researcher is absent or no record said anything."""
+
+    async def work_set_stats(self, ids: Sequence[str], hop: Hop) -> list[WorkSetStats]:
+        """What the works ``hop`` reaches from each node add up to (traversal.WORK_SETS)."""
+
+    async def counts_by_year(self, ids: Sequence[str], hop: Hop) -> list[list[YearCounts]]:
+        """The works ``hop`` reaches from each node, year by year, oldest first: those
+        published each year and the citations all of them received that year. Works of no
+        known year count in no year."""
 
     async def follower_counts(self, ids: Sequence[str]) -> list[int]:
         """How many users follow each researcher."""

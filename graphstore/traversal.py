@@ -10,7 +10,12 @@ from these specs by graphstore.engines.compiler, which also computes each edge's
 - HAS_TOPIC: the topic's score for the work (a researcher's topic: the works it tags);
 - CO_OCCURS: the works two topics share; AFFILIATED_WITH (authorships) and
   FROM_INSTITUTION: the authorships that name the institution; PART_OF, CITES and
-  AFFILIATED_WITH (Author records): 1.
+  AFFILIATED_WITH (Author records): 1; VERSION_OF: the keys two versions share.
+
+The works of a node, which its figures (stats, countsByYear) and its lists count, are the
+works one hop reaches (``WORK_SETS``): a researcher's, those it authored; a topic's, those
+tagged with it (OpenAlex tags works with topics, not with the levels above them); an
+institution's, those with an authorship naming it.
 """
 
 from __future__ import annotations
@@ -24,11 +29,12 @@ from graphstore.records import InstitutionRecord, ResearcherRecord, TopicRecord
 
 
 class EdgeKind(StrEnum):
-    """Edges a walk draws. The first five are relationship types of the graph (Cypher types
+    """Edges a walk draws. The first six are relationship types of the graph (Cypher types
     come from here, never from input); the others are drawn for walks that contract a path:
     AFFILIATED_WITH also stands for a researcher's authorships at an institution,
-    FROM_INSTITUTION for a work's, COAUTHOR for works two researchers share, CO_OCCURS for
-    works two topics share."""
+    FROM_INSTITUTION for a work's (the relationship stores them once per work and
+    institution), COAUTHOR for works two researchers share, CO_OCCURS for works two topics
+    share, VERSION_OF for two versions of one paper."""
 
     AUTHORED = "AUTHORED"
     HAS_TOPIC = "HAS_TOPIC"
@@ -38,16 +44,19 @@ class EdgeKind(StrEnum):
     FROM_INSTITUTION = "FROM_INSTITUTION"
     COAUTHOR = "COAUTHOR"
     CO_OCCURS = "CO_OCCURS"
+    VERSION_OF = "VERSION_OF"
 
 
 class HopShape(StrEnum):
     """How a hop reaches its target: over one relationship, over two through a work (a
-    contracted hop: co-authors, co-occurring topics, a researcher's topics), or through the
-    institution ids an authorship (AUTHORED) lists."""
+    contracted hop: co-authors, co-occurring topics, a researcher's topics), through the
+    institution ids an authorship (AUTHORED) lists, or to the other versions of a work
+    (graphstore.versions)."""
 
     RELATIONSHIP = "RELATIONSHIP"
     THROUGH_WORK = "THROUGH_WORK"
     AUTHORSHIP_INSTITUTIONS = "AUTHORSHIP_INSTITUTIONS"
+    VERSIONS = "VERSIONS"
 
 
 class HopSpec(msgspec.Struct, frozen=True):
@@ -83,6 +92,8 @@ class Hop(StrEnum):
     COAUTHORS_OF_RESEARCHER = "COAUTHORS_OF_RESEARCHER"
     TOPICS_OF_RESEARCHER = "TOPICS_OF_RESEARCHER"
     COOCCURRING_TOPICS = "COOCCURRING_TOPICS"
+    WORKS_OF_INSTITUTION = "WORKS_OF_INSTITUTION"
+    VERSIONS_OF_WORK = "VERSIONS_OF_WORK"
 
     @property
     def spec(self) -> HopSpec:
@@ -124,6 +135,19 @@ HOP_SPECS: dict[Hop, HopSpec] = {
     Hop.COOCCURRING_TOPICS: HopSpec(
         _TOPIC, EdgeKind.CO_OCCURS, _TOPIC, forward=True, shape=_THROUGH_WORK
     ),
+    Hop.WORKS_OF_INSTITUTION: HopSpec(
+        _INSTITUTION, EdgeKind.FROM_INSTITUTION, _WORK, forward=False
+    ),
+    Hop.VERSIONS_OF_WORK: HopSpec(
+        _WORK, EdgeKind.VERSION_OF, _WORK, forward=True, shape=HopShape.VERSIONS
+    ),
+}
+
+# The works of a node of each kind: what its figures and its works lists count.
+WORK_SETS: dict[NodeLabel, Hop] = {
+    _RESEARCHER: Hop.WORKS_OF_RESEARCHER,
+    _TOPIC: Hop.WORKS_OF_TOPIC,
+    _INSTITUTION: Hop.WORKS_OF_INSTITUTION,
 }
 
 

@@ -1,9 +1,10 @@
 """The compiler: hops and profile figures into anchored Cypher, for each engine.
 
-Every read of the graph's walk comes from here: a hop over a frontier (``hop_query``) and the
+Every read of the graph's walk comes from here: a hop over a frontier (``hop_query``), the
 figures of a researcher's profile (``summary_parts``, printed whole for Neo4j by
-``profile_summary_query``), built from the hop specs of graphstore.traversal. So each figure (works,
-citations, h-index, topic shares, Newman strength, close collaborators, affiliations) and each
+``profile_summary_query``) and the figures of any node's works (``work_set_query``), built from
+the hop specs of graphstore.traversal. So each figure (works, citations, h-index, i10-index,
+topic shares, Newman strength, close collaborators, affiliations, counts by year) and each
 edge weight has one definition, and the dialect differences live here and nowhere else:
 
 - LadybugDB plans a frontier joined to a pattern (``UNWIND $ids AS x MATCH (s {id: x})-[]->(t)``)
@@ -20,10 +21,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from enum import Enum
 from typing import NamedTuple
 
 from graphstore.engines.query import Column, FromIds, ReadQuery, columns
 from graphstore.engines.writes import Dialect
+from graphstore.identifiers import Scheme
 from graphstore.ids import NodeLabel
 from graphstore.records import CLOSE_COLLABORATION_WORKS, WorkFilter, WorkOrder
 from graphstore.traversal import EdgeKind, Hop, HopShape, HopSpec
@@ -86,6 +89,17 @@ def _path(spec: HopSpec, source: str) -> _Path:
             (f"collect(DISTINCT {work}.year)", "years"),
         )
         return _Path(arrow, then, "", grouped, ())
+    if spec.shape is HopShape.VERSIONS:
+        # Works sharing a DOI (their own, or one a record names for its locations), or a
+        # title key and an author (graphstore.versions).
+        shared_author = f"EXISTS {{ MATCH ({source})<-[:AUTHORED]-(:Researcher)-[:AUTHORED]->(t) }}"
+        return _Path(
+            f"<-[:IDENTIFIES]-(k:Identifier)-[:IDENTIFIES]->{target}",
+            "",
+            f"t <> {source} AND (k.id STARTS WITH '{Scheme.DOI.value}:' OR {shared_author})",
+            columns(("count(k)", "paths"), ("count(k)", "weight")),
+            (),
+        )
     # THROUGH_WORK: two hops through a work, contracted.
     if spec.edge is EdgeKind.COAUTHOR:
         pattern = f"-[:AUTHORED]->(m:Work)<-[:AUTHORED]-{target}"
@@ -112,7 +126,22 @@ def _edge_columns(spec: HopSpec, source: str) -> tuple[Column, ...]:
         return columns(("coalesce(e.score, 0.0)", "weight"))
     if spec.edge is EdgeKind.AFFILIATED_WITH:
         return columns(("1.0", "weight"), ("e.years", "years"))
+    if spec.edge is EdgeKind.FROM_INSTITUTION:
+        return columns(("e.authorships", "weight"), ("e.authorships", "paths"))
     return columns(("1.0", "weight"))
+
+
+def _from_frontier(label: str, dialect: Dialect, path: _Path) -> str:
+    """The path from each id ``sid`` of the frontier ``$ids``: on Neo4j by an index seek and
+    a MATCH; on LadybugDB the node alone, then an OPTIONAL MATCH (a frontier joined to a
+    pattern is a scan there), so an id with nothing over the path gives a null ``t``."""
+    head = f"UNWIND $ids AS sid\nMATCH (s:{label} {{id: sid}})"
+    if dialect is Dialect.NEO4J:
+        head += f" USING INDEX s:{label}(id)\nMATCH"
+    else:
+        head += "\nOPTIONAL MATCH"
+    body = f"{head} (s){path.pattern}"
+    return body + (f"\nWHERE {path.where}" if path.where else "")
 
 
 def _name(label: NodeLabel) -> Column:
@@ -341,6 +370,17 @@ def _h_index(cites: str, dialect: Dialect) -> str:
     return f"size(list_filter(range(1, size({cites})), i -> {cites}[i] >= i))"
 
 
+# Google Scholar's i10-index: the works cited at least this many times.
+I10_CITATIONS = 10
+
+
+def _i10_index(cites: str, dialect: Dialect) -> str:
+    """The i10-index of a list of citation counts: how many are at least I10_CITATIONS."""
+    if dialect is Dialect.NEO4J:
+        return f"size([c IN {cites} WHERE c >= {I10_CITATIONS}])"
+    return f"size(list_filter({cites}, c -> c >= {I10_CITATIONS}))"
+
+
 class _Ranked(NamedTuple):
     """A part that groups a hop's paths by target: counts over every target, and the first
     ``$top`` targets passing ``keep`` in ``order``, each as a map of the target's columns and
@@ -485,7 +525,7 @@ def _simple_part(dialect: Dialect, body: str, returns: tuple[Column, ...]) -> Su
 def summary_parts(dialect: Dialect, top: int = 0) -> dict[str, list[SummaryPart]]:
     """Every part of a researcher's summary, by what it gives (profile_read_parts measures
     each apart on Neo4j); LadybugDB's lists hold ``top`` items, Neo4j's take ``$top``.
-    Works, citations and the h-index come from the researcher's works; topics and
+    Works, citations, the h-index and the i10-index come from the researcher's works; topics and
     collaborators are grouped two-hop walks; affiliations come from the institutions its
     authorships name and from Author records."""
     works = _path(Hop.WORKS_OF_RESEARCHER.spec, "r")
@@ -513,6 +553,7 @@ def summary_parts(dialect: Dialect, top: int = 0) -> dict[str, list[SummaryPart]
                     ("size(cites)", "works"),
                     ("coalesce(citations, 0)", "citations"),
                     (_h_index("cites", dialect), "hIndex"),
+                    (_i10_index("cites", dialect), "i10Index"),
                 ),
             )
         ],
@@ -558,3 +599,55 @@ def profile_summary_query() -> ReadQuery:
     parts = [part for group in summary_parts(Dialect.NEO4J).values() for part in group]
     body = SUMMARY_HEAD + "\n" + "\n".join(part.subquery for part in parts)
     return ReadQuery(body, columns("rid", *(name for part in parts for name in part.names)))
+
+
+# ---------------------------------------------------------------------------------------------
+# The figures of a node's works (traversal.WORK_SETS): a researcher's, a topic's, an
+# institution's. One definition for all three, read only when a field asks for them.
+
+
+class WorkSetPart(Enum):
+    """What ``work_set_query`` gives, one row per source (``sid``) or per source and year:
+    the works and the citations they have; the works published each year; the citations
+    they received each year (OpenAlex's counts_by_year)."""
+
+    TOTALS = "totals"
+    WORKS_BY_YEAR = "works by year"
+    CITATIONS_BY_YEAR = "citations by year"
+
+
+def _list_index(items: str, dialect: Dialect) -> str:
+    """The indexes of a list: from 0 on Neo4j, from 1 on LadybugDB."""
+    if dialect is Dialect.NEO4J:
+        return f"range(0, size({items}) - 1)"
+    return f"range(1, size({items}))"
+
+
+@functools.cache
+def work_set_query(hop: Hop, part: WorkSetPart, dialect: Dialect) -> ReadQuery:
+    """One part of the figures of the works ``hop`` reaches from each id of ``$ids``; a
+    source with no works gives no row, or on LadybugDB a row of zeros (TOTALS)."""
+    spec = hop.spec
+    if spec.target is not NodeLabel.WORK:
+        raise ValueError(f"{hop} does not reach works")
+    path = _path(spec, "s")
+    body = _from_frontier(spec.source.value, dialect, path)
+    body += (f"\n{path.then}" if path.then else "") + "\nWITH DISTINCT sid, t"
+    if part is WorkSetPart.TOTALS:
+        return ReadQuery(
+            body,
+            columns(
+                "sid",
+                ("count(t)", "works"),
+                ("sum(coalesce(t.citedByCount, 0))", "citations"),
+            ),
+        )
+    if part is WorkSetPart.WORKS_BY_YEAR:
+        return ReadQuery(
+            f"{body}\nWHERE t.year IS NOT NULL",
+            columns("sid", ("t.year", "year"), ("count(t)", "works")),
+        )
+    return ReadQuery(
+        f"{body}\nUNWIND {_list_index('t.citationYears', dialect)} AS i",
+        columns("sid", ("t.citationYears[i]", "year"), ("sum(t.citationCounts[i])", "citations")),
+    )

@@ -13,15 +13,19 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from graphstore.engines import cypher, writes
-from graphstore.engines.compiler import hop_reads
+from graphstore.engines.compiler import WorkSetPart, hop_reads, work_set_query
 from graphstore.engines.query import FromIds, ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, documents_for_works
+from graphstore.engines.work_pages import keeps, page_positions
 from graphstore.engines.writes import Row, Statement
+from graphstore.identifiers import SCHEME_LABELS, scheme_of
 from graphstore.ids import NodeLabel
 from graphstore.protocol import (
     GraphCounts,
+    HopPageRequest,
     ProfileRead,
     ProfileReadResult,
+    ReferencePage,
     SearchHit,
     WorkPage,
 )
@@ -32,6 +36,7 @@ from graphstore.records import (
     CollaborationRecord,
     InstitutionRecord,
     InstitutionRow,
+    OpenAlexAuthorFigures,
     ProfileSummary,
     ResearcherRecord,
     TopicRecord,
@@ -40,9 +45,12 @@ from graphstore.records import (
     WorkPageRequest,
     WorkRecord,
     WorkRow,
+    WorkSetStats,
     WriteSummary,
+    YearCounts,
 )
-from graphstore.traversal import Hop, HopSpec, Neighbour
+from graphstore.traversal import EdgeKind, Hop, HopSpec, Neighbour
+from graphstore.versions import Paper, group_versions
 from graphstore.walk import WalkStep
 
 T = TypeVar("T")
@@ -141,6 +149,126 @@ class CypherStore(ABC):
     @abstractmethod
     async def profile_read(self, read: ProfileRead) -> ProfileReadResult:
         """A researcher look-up, its summary and its pages of works together."""
+
+    async def hop_work_pages(self, requests: Sequence[HopPageRequest]) -> list[WorkPage]:
+        """The works each hop reaches from the requests' sources (a query per hop), paged
+        in Python (work_pages.py) as the embedded engine pages a researcher's works; grouped
+        by versions over one more query, for the links between the works kept."""
+        reached = await self._reached(requests)
+        papers = await self._papers([r for r in requests if r.group_versions], reached)
+        cuts = []
+        for request in requests:
+            listed = reached[request.hop, request.source]
+            if request in papers:
+                listed = [paper.work for paper in papers[request]]
+            cuts.append(page_positions(request, listed))
+        others = {
+            paper.work.target: tuple(v.target for v in paper.versions)
+            for grouped in papers.values()
+            for paper in grouped
+        }
+        paged = {at.id for positions, _, _ in cuts for at in positions}
+        wanted = sorted(paged | {v for at in paged for v in others.get(at, ())})
+        records = dict(zip(wanted, await self.works(wanted), strict=True))
+        pages = []
+        for request, (positions, has_next_page, total) in zip(requests, cuts, strict=True):
+            works = tuple((at, found) for at in positions if (found := records[at.id]))
+            versions = None
+            if request.group_versions:
+                versions = tuple(
+                    tuple(v for i in others[at.id] if (v := records[i])) for at, _ in works
+                )
+            pages.append(WorkPage(works, has_next_page, total, versions=versions))
+        return pages
+
+    async def _reached(
+        self, requests: Sequence[HopPageRequest]
+    ) -> dict[tuple[Hop, str], list[Neighbour]]:
+        """What each request's hop reaches from its source: one query per hop."""
+        reached: dict[tuple[Hop, str], list[Neighbour]] = {}
+        for hop in dict.fromkeys(r.hop for r in requests):
+            sources = list(dict.fromkeys(r.source for r in requests if r.hop is hop))
+            for source, found in zip(sources, await self.neighbours(sources, hop), strict=True):
+                reached[hop, source] = found
+        return reached
+
+    async def _papers(
+        self, grouping: Sequence[HopPageRequest], reached: dict[tuple[Hop, str], list[Neighbour]]
+    ) -> dict[HopPageRequest, list[Paper]]:
+        """The papers of the works each request that groups versions keeps."""
+        kept = {r: [w for w in reached[r.hop, r.source] if keeps(r.filter, w)] for r in grouping}
+        ids = sorted({w.target for works in kept.values() for w in works})
+        links: list[tuple[str, str]] = []
+        if ids:
+            found = await self.neighbours(ids, Hop.VERSIONS_OF_WORK)
+            links = [(n.source, n.target) for reaching in found for n in reaching]
+        return {r: group_versions(works, links) for r, works in kept.items()}
+
+    async def reference_pages(self, requests: Sequence[HopPageRequest]) -> list[ReferencePage]:
+        """In-graph references by the REFERENCES_OF_WORK hop, the others by MissingWork,
+        paged together in Python (work_pages.py)."""
+        sources = list(dict.fromkeys(r.source for r in requests))
+        cited = await self.neighbours(sources, Hop.REFERENCES_OF_WORK)
+        missing: dict[str, list[Neighbour]] = {source: [] for source in sources}
+        for row in await self._read(cypher.MISSING_REFERENCES, {"ids": sources}):
+            if row["target"] is not None:
+                missing[row["source"]].append(_not_in_graph(row["source"], row["target"]))
+        listed = {
+            source: [*found, *missing[source]] for source, found in zip(sources, cited, strict=True)
+        }
+        cuts = [page_positions(r, listed[r.source]) for r in requests]
+        in_graph = {n.target for found in cited for n in found}
+        wanted = sorted({at.id for positions, _, _ in cuts for at in positions} & in_graph)
+        records = dict(zip(wanted, await self.works(wanted), strict=True))
+        return [
+            ReferencePage(
+                references=tuple((at, records.get(at.id)) for at in positions),
+                has_next_page=has_next_page,
+                total=total,
+            )
+            for positions, has_next_page, total in cuts
+        ]
+
+    async def identified(self, keys: Sequence[str]) -> list[str | None]:
+        by_label: dict[NodeLabel, list[str]] = {}
+        for key in dict.fromkeys(keys):
+            by_label.setdefault(SCHEME_LABELS[scheme_of(key)], []).append(key)
+        found: dict[str, str | None] = {}
+        for label, group in by_label.items():
+            rows = await self._read(cypher.IDENTIFIED[label], {"keys": group})
+            found |= {row["key"]: row["id"] for row in rows}
+        return [found.get(key) for key in keys]
+
+    async def openalex_author_figures(
+        self, ids: Sequence[str]
+    ) -> list[OpenAlexAuthorFigures | None]:
+        rows = await self._read(cypher.OPENALEX_AUTHOR_FIGURES, {"ids": list(ids)})
+        return by_id(ids, rows, _openalex_figures)
+
+    async def work_set_stats(self, ids: Sequence[str], hop: Hop) -> list[WorkSetStats]:
+        query = work_set_query(hop, WorkSetPart.TOTALS, self.dialect)
+        rows = await self._read(query, {"ids": list(ids)})
+        found = {
+            row["sid"]: WorkSetStats(works=int(row["works"]), citations=int(row["citations"]))
+            for row in rows
+        }
+        return [found.get(i, WorkSetStats(works=0, citations=0)) for i in ids]
+
+    async def counts_by_year(self, ids: Sequence[str], hop: Hop) -> list[list[YearCounts]]:
+        params = {"ids": list(ids)}
+        works, cited = await asyncio.gather(
+            self._read(work_set_query(hop, WorkSetPart.WORKS_BY_YEAR, self.dialect), params),
+            self._read(work_set_query(hop, WorkSetPart.CITATIONS_BY_YEAR, self.dialect), params),
+        )
+        years: dict[str, dict[int, list[int]]] = {i: {} for i in ids}
+        for rows, column, at in ((works, "works", 0), (cited, "citations", 1)):
+            for row in rows:
+                counts = years[row["sid"]].setdefault(int(row["year"]), [0, 0])
+                counts[at] = int(row[column])
+        return [
+            [YearCounts(year=y, works=w, citations=c) for y, (w, c) in sorted(years[i].items())]
+            for i in ids
+        ]
 
     async def follower_counts(self, ids: Sequence[str]) -> list[int]:
         rows = await self._read(cypher.FOLLOWER_COUNTS, {"ids": list(ids)})
@@ -357,6 +485,32 @@ def neighbour_from_row(row: Row, spec: HopSpec, *, brief: bool = False) -> Neigh
     )
 
 
+def _not_in_graph(source: str, target: str) -> Neighbour:
+    """A work ``source`` cites that is not in the graph: no title, year or citations."""
+    return Neighbour(
+        source=source,
+        target=target,
+        label=NodeLabel.WORK,
+        name=target,
+        edge=EdgeKind.CITES,
+        edge_weight=1.0,
+        node_weight=0.0,
+    )
+
+
+def _openalex_figures(row: Row) -> OpenAlexAuthorFigures | None:
+    figures = OpenAlexAuthorFigures(
+        works_count=row["worksCount"],
+        cited_by_count=row["citedByCount"],
+        h_index=row["hIndex"],
+        i10_index=row["i10Index"],
+    )
+    return None if figures == _NO_FIGURES else figures
+
+
+_NO_FIGURES = OpenAlexAuthorFigures(None, None, None, None)
+
+
 def _affiliation_row(reached: Neighbour) -> Row:
     """An institution a researcher reached, as merge_affiliations reads it."""
     institution = reached.record
@@ -377,6 +531,7 @@ def summary_from_row(row: Row) -> ProfileSummary:
         works=int(row["works"]),
         citations=int(row["citations"]),
         h_index=int(row["hIndex"]),
+        i10_index=int(row["i10Index"]),
         topic_count=int(row["topicCount"]),
         collaborator_count=int(row["collaboratorCount"]),
         close_collaborator_count=int(row["closeCount"]),

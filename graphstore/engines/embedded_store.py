@@ -102,6 +102,14 @@ SCHEMA = (
     "status STRING, createdAt STRING, respondedAt STRING)",
     "CREATE REL TABLE IF NOT EXISTS SENT(FROM User TO Invitation)",
     "CREATE REL TABLE IF NOT EXISTS INVITES(FROM Invitation TO Researcher)",
+    # Issue 24: citations per year on works; Identifier keys (graphstore.identifiers) for
+    # look-ups by DOI, ORCID and ROR and for versions of one paper; a work's institutions.
+    "ALTER TABLE Work ADD IF NOT EXISTS citationYears INT64[]",
+    "ALTER TABLE Work ADD IF NOT EXISTS citationCounts INT64[]",
+    "CREATE NODE TABLE IF NOT EXISTS Identifier(id STRING PRIMARY KEY)",
+    "CREATE REL TABLE IF NOT EXISTS IDENTIFIES(FROM Identifier TO Work, "
+    "FROM Identifier TO Researcher, FROM Identifier TO Institution, own BOOLEAN)",
+    "CREATE REL TABLE IF NOT EXISTS FROM_INSTITUTION(FROM Work TO Institution, authorships INT64)",
 )
 
 # Below this many works a batch goes through the statement plan: writing files and running
@@ -158,6 +166,13 @@ UNWIND $rows AS row
 MATCH (t:Topic {{id: row.id}})
 {writes.FILL_IN_TOPIC}
 """
+KNOWN_IDENTIFIERS = ReadQuery(
+    """
+UNWIND $ids AS key
+MATCH (i:Identifier {id: key})
+""",
+    columns(("i.id", "id")),
+)
 KNOWN_MISSING_WORKS = ReadQuery(
     """
 UNWIND $ids AS wid
@@ -456,6 +471,29 @@ class _BulkWorks:
             writes.INSTITUTION_COLUMNS,
             tables.institutions,
         )
+        # New researchers and institutions get their keys by COPY, known ones by the
+        # statements (which leave alone a node that has its key), after the COPYs.
+        researcher_keys = writes.researcher_identifiers(new_researchers)
+        institution_keys = writes.institution_identifiers(new_institutions)
+        named_keys = [k for k, _, _ in tables.work_identifiers]
+        named_keys += [r["key"] for r in researcher_keys + institution_keys]
+        keys = list(dict.fromkeys(named_keys))
+        known_keys = {r["id"] for r in self._query(KNOWN_IDENTIFIERS, keys)}
+        new_ids = {row[0] for row in (*new_researchers, *new_institutions)}
+        known_keys_of = (
+            (
+                writes.IDENTIFY_RESEARCHERS,
+                writes.researcher_identifiers(
+                    v for k, v in tables.researchers.items() if k not in new_ids
+                ),
+            ),
+            (
+                writes.IDENTIFY_INSTITUTIONS,
+                writes.institution_identifiers(
+                    v for k, v in tables.institutions.items() if k not in new_ids
+                ),
+            ),
+        )
         new_topics = self._fill_in(
             FILL_IN_TOPICS, cypher.TOPICS_BY_ID.each, writes.TOPIC_COLUMNS, tables.topics
         )
@@ -484,6 +522,19 @@ class _BulkWorks:
             self._edges("HAS_TOPIC", tables.work_topics),
             self._edges("CITES", citations.cites + citations.linked + cited_by),
             self._edges("CITES_MISSING", citations.pending),
+            self._nodes("Identifier", ("id",), [(k,) for k in keys if k not in known_keys]),
+            self._edges("IDENTIFIES", tables.work_identifiers, "Work"),
+            self._edges(
+                "IDENTIFIES", [(r["key"], r["node"], True) for r in researcher_keys], "Researcher"
+            ),
+            self._edges(
+                "IDENTIFIES",
+                [(r["key"], r["node"], True) for r in institution_keys],
+                "Institution",
+            ),
+            self._edges(
+                "FROM_INSTITUTION", [(w, i, n) for (w, i), n in tables.work_institutions.items()]
+            ),
         ]
         if existing:
             self._execute(DELETE_WORKS, {"ids": existing})
@@ -492,6 +543,9 @@ class _BulkWorks:
         for copy in copies:
             if copy is not None:
                 self._execute(copy, {})
+        for statement, rows in known_keys_of:
+            if rows:
+                self._execute(statement, {"rows": rows})
         return writes.works_summary(tables, citations), fresh
 
     def _query(self, query: ReadQuery, ids: Sequence[str]) -> list[Row]:
@@ -533,11 +587,17 @@ class _BulkWorks:
         path = self._csv(table, rows)
         return f"COPY {table}({', '.join(columns)}) FROM '{path}' {_COPY_NODES}"
 
-    def _edges(self, table: str, rows: Sequence[tuple[Any, ...]]) -> str | None:
-        """The COPY statement for new edges (from id, to id, properties in table order)."""
+    def _edges(
+        self, table: str, rows: Sequence[tuple[Any, ...]], identified: str | None = None
+    ) -> str | None:
+        """The COPY statement for new edges (from id, to id, properties in table order).
+        IDENTIFIES, from Identifier to several tables, names the one: ``identified``."""
         if not rows:
             return None
-        return f"COPY {table} FROM '{self._csv(table, rows)}' {_COPY_EDGES}"
+        if identified is None:
+            return f"COPY {table} FROM '{self._csv(table, rows)}' {_COPY_EDGES}"
+        options = _COPY_EDGES.replace(")", f", from='Identifier', to='{identified}')")
+        return f"COPY {table} FROM '{self._csv(f'{table}-{identified}', rows)}' {options}"
 
     def _csv(self, table: str, rows: Iterable[tuple[Any, ...]]) -> Path:
         # LadybugDB reads '\n' line ends and an empty field as null; csv quotes the rest.

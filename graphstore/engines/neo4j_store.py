@@ -84,6 +84,8 @@ SCHEMA = (
     "CREATE INDEX work_year IF NOT EXISTS FOR (n:Work) ON (n.year)",
     # The import's: a reference to a work not in the graph waits on a MissingWork node.
     "CREATE CONSTRAINT missing_work_id IF NOT EXISTS FOR (n:MissingWork) REQUIRE n.id IS UNIQUE",
+    # Look-ups by DOI, ORCID and ROR, and versions of one paper (graphstore.identifiers).
+    "CREATE CONSTRAINT identifier_id IF NOT EXISTS FOR (n:Identifier) REQUIRE n.id IS UNIQUE",
     *NEO4J_FULLTEXT_INDEXES,
 )
 
