@@ -116,9 +116,9 @@ class HopPageRequest(msgspec.Struct, frozen=True):
 
 
 class ReferencePage(msgspec.Struct, frozen=True):
-    """A page of a work's references, newest first: the works in the graph, with their
-    records; then, as works of no known year, by id, those it cites that are not (record
-    None). ``total`` counts both, as many as the work's record lists."""
+    """A page of a work's references in NEWEST order (work_pages.py), each with its record,
+    None for a work not in the graph, which sorts as a work of no known year titled by its
+    id. ``total`` counts both kinds: as many as the work's record lists."""
 
     references: tuple[tuple[WorkPosition, WorkRecord | None], ...]
     has_next_page: bool

@@ -5,8 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from graphstore.records import TopicRecord
-from resolvers import lookups
+from resolvers import figures, lookups
 from resolvers.context import RequestContext
+from schema.figures import COUNTS_BY_YEAR, WORKS_COUNTED, WorkStats, YearCount
 from schema.node import Node
 
 
@@ -30,6 +31,18 @@ class Topic(Node):
         return [
             Topic.from_record(r) for r in await lookups.topic_children(info.context, str(self.id))
         ]
+
+    @strawberry.field(
+        description="What its works add up to: the works tagged with this topic (OpenAlex "
+        f"tags works with topics, not with the levels above them). {WORKS_COUNTED}"
+    )
+    async def stats(self, info: strawberry.Info[RequestContext, None]) -> WorkStats:
+        return WorkStats.from_record(await figures.work_stats(info.context, str(self.id)))
+
+    @strawberry.field(description=COUNTS_BY_YEAR)
+    async def counts_by_year(self, info: strawberry.Info[RequestContext, None]) -> list[YearCount]:
+        years = await figures.counts_by_year(info.context, str(self.id))
+        return [YearCount.from_record(y) for y in years]
 
 
 @strawberry.type(description="A topic of a researcher, with how many of their works have it.")

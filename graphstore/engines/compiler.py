@@ -91,8 +91,13 @@ def _path(spec: HopSpec, source: str) -> _Path:
         return _Path(arrow, then, "", grouped, ())
     if spec.shape is HopShape.VERSIONS:
         # Works sharing a DOI (their own, or one a record names for its locations), or a
-        # title key and an author (graphstore.versions).
-        shared_author = f"EXISTS {{ MATCH ({source})<-[:AUTHORED]-(:Researcher)-[:AUTHORED]->(t) }}"
+        # title key and an author (graphstore.versions). The author check starts from the
+        # candidate, nested: LadybugDB plans the plain pattern as a scan of the authorships
+        # (the hub's works' versions 12.7 -> 4.8 ms on conference-graph).
+        shared_author = (
+            f"EXISTS {{ MATCH (t)<-[:AUTHORED]-(a:Researcher) "
+            f"WHERE EXISTS {{ MATCH (a)-[:AUTHORED]->({source}) }} }}"
+        )
         return _Path(
             f"<-[:IDENTIFIES]-(k:Identifier)-[:IDENTIFIES]->{target}",
             "",
