@@ -550,7 +550,7 @@ def summary_parts(dialect: Dialect, top: int = 0) -> dict[str, list[SummaryPart]
     records = _path(Hop.INSTITUTIONS_OF_RESEARCHER.spec, "r")
     institution = NodeLabel.INSTITUTION
     return {
-        "works, citations, h-index": [
+        "works, citations, h-index, i10-index": [
             _simple_part(
                 dialect,
                 works_body,

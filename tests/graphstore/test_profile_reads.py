@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 
 import neo4j
 import pytest
@@ -27,6 +28,7 @@ from graphstore.records import (
     WorkRow,
     WorkTopicRow,
 )
+from graphstore.traversal import Hop
 
 TOPICS = [TopicLevelRow(f"T{i}", f"Topic {'ABCAB'[i]}", "topic") for i in range(5)]
 TYPES = ("article", "proceedings", "preprint")
@@ -47,7 +49,7 @@ def graph(seed: int) -> list[WorkRow]:
                 venue=None,
                 doi=None,
                 abstract=None,
-                cited_by_count=rng.choice([0, 1, 2, 5, 9]),
+                cited_by_count=rng.choice([0, 1, 2, 5, 9, 10, 14]),
                 updated_date="2024-01-01",
                 authorships=tuple(
                     AuthorshipRow(
@@ -59,6 +61,10 @@ def graph(seed: int) -> list[WorkRow]:
                     for position, a in enumerate(authors)
                 ),
                 topics=tuple(WorkTopicRow(t, 0.5) for t in rng.sample(TOPICS, rng.randint(0, 2))),
+                counts_by_year=tuple(
+                    (year, rng.randint(0, 4))
+                    for year in sorted(rng.sample(range(2019, 2025), rng.randint(0, 3)))
+                ),
             )
         )
     return rows
@@ -88,6 +94,7 @@ def expected_summary(
         "works": len(mine),
         "citations": sum(cites),
         "h_index": sum(1 for rank, c in enumerate(cites, start=1) if c >= rank),
+        "i10_index": sum(1 for c in cites if c >= 10),
         "topic_count": len(topic_works),
         "collaborator_count": len(shared),
         "close_collaborator_count": sum(1 for c in shared if shared[c] >= 2),
@@ -109,6 +116,7 @@ async def test_profile_summaries_match_the_rows(store: GraphStore, min_shared: i
             "works": summary.works,
             "citations": summary.citations,
             "h_index": summary.h_index,
+            "i10_index": summary.i10_index,
             "topic_count": summary.topic_count,
             "collaborator_count": summary.collaborator_count,
             "close_collaborator_count": summary.close_collaborator_count,
@@ -121,6 +129,45 @@ async def test_profile_summaries_match_the_rows(store: GraphStore, min_shared: i
         years = {a.institution.id: a.years for a in summary.affiliations}
         assert set(years) <= {"I0", "I1", "I2"}
         assert summary.followers == 0
+
+
+# The works of a node of each kind (traversal.WORK_SETS), read plainly from the rows.
+WORKS_OF: dict[Hop, Callable[[WorkRow, str], bool]] = {
+    Hop.WORKS_OF_RESEARCHER: lambda w, node: any(a.researcher_id == node for a in w.authorships),
+    Hop.WORKS_OF_TOPIC: lambda w, node: any(t.topic.id == node for t in w.topics),
+    Hop.WORKS_OF_INSTITUTION: lambda w, node: any(
+        i.id == node for a in w.authorships for i in a.institutions
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("hop", "nodes"),
+    [
+        (Hop.WORKS_OF_RESEARCHER, [f"A{i}" for i in range(12)] + ["A404"]),
+        (Hop.WORKS_OF_TOPIC, [t.id for t in TOPICS] + ["T404"]),
+        (Hop.WORKS_OF_INSTITUTION, ["I0", "I1", "I2", "I404"]),
+    ],
+)
+async def test_work_set_figures_match_the_rows(
+    store: GraphStore, hop: Hop, nodes: list[str]
+) -> None:
+    rows = graph(seed=13)
+    await store.upsert_works(rows)
+    stats = await store.work_set_stats(nodes, hop)
+    by_year = await store.counts_by_year(nodes, hop)
+    for node, found, years in zip(nodes, stats, by_year, strict=True):
+        mine = [w for w in rows if WORKS_OF[hop](w, node)]
+        assert (found.works, found.citations) == (len(mine), sum(w.cited_by_count for w in mine))
+        published = Counter(w.year for w in mine if w.year is not None)
+        cited: Counter[int] = Counter()
+        for w in mine:
+            for year, count in w.counts_by_year:
+                cited[year] += count
+        expected = [(y, published[y], cited[y]) for y in sorted(published.keys() | cited.keys())]
+        assert [(y.year, y.works, y.citations) for y in years] == expected, node
+    assert stats[0].works > 0
+    assert any(y.citations for y in by_year[0])
 
 
 def expected_pages(
@@ -245,7 +292,7 @@ async def test_neo4j_profile_read_parts_each_run_alone(neo4j_uri: str) -> None:
         parts = profile_read_parts(ProfileRead(("A3",), SummaryOptions(2, 3), (page,)))
         assert list(parts) == [
             "researcher",
-            "works, citations, h-index",
+            "works, citations, h-index, i10-index",
             "topics",
             "collaborators",
             "followers",
