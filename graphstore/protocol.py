@@ -21,6 +21,7 @@ from graphstore.account_records import (
     ProfileEdit,
     UserRecord,
 )
+from graphstore.ids import NodeLabel
 from graphstore.records import (
     AffiliationRecord,
     AuthorRow,
@@ -116,9 +117,9 @@ class HopPageRequest(msgspec.Struct, frozen=True):
 
 
 class ReferencePage(msgspec.Struct, frozen=True):
-    """A page of a work's references in NEWEST order (work_pages.py), each with its record,
-    None for a work not in the graph, which sorts as a work of no known year titled by its
-    id. ``total`` counts both kinds: as many as the work's record lists."""
+    """A page of a work's references, each with its record: the works in the graph newest
+    first, then those not in it (record None), by id. ``total`` counts both: as many as the
+    work's record lists."""
 
     references: tuple[tuple[WorkPosition, WorkRecord | None], ...]
     has_next_page: bool
@@ -271,12 +272,12 @@ class GraphStore(AccountStore, Protocol):
         database round trip where the engine can (Neo4j), the three calls where it cannot."""
 
     async def hop_work_pages(self, requests: Sequence[HopPageRequest]) -> list[WorkPage]:
-        """Keyset pages of the works a hop reaches (HopPageRequest), each with the filtered
-        total; their authors load apart."""
+        """Keyset pages of the works a relationship hop reaches (HopPageRequest), each with
+        the filtered total; their authors load apart."""
 
     async def reference_pages(self, requests: Sequence[HopPageRequest]) -> list[ReferencePage]:
         """Keyset pages of works' references (``hop`` REFERENCES_OF_WORK, order NEWEST,
-        no filter), those not in the graph included."""
+        no filter), those not in the graph included (ReferencePage)."""
 
     async def identified(self, keys: Sequence[str]) -> list[str | None]:
         """The id of the node each Identifier key (graphstore.identifiers: a DOI, ORCID or
@@ -288,11 +289,13 @@ class GraphStore(AccountStore, Protocol):
         """What each researcher's OpenAlex Author record says of its works; None where the
         researcher is absent or no record said anything."""
 
-    async def work_set_stats(self, ids: Sequence[str], hop: Hop) -> list[WorkSetStats]:
-        """What the works ``hop`` reaches from each node add up to (traversal.WORK_SETS)."""
+    async def work_set_stats(self, ids: Sequence[str], label: NodeLabel) -> list[WorkSetStats]:
+        """What the works of each node of kind ``label`` add up to: a researcher's (those it
+        authored), a topic's (tagged with it or a topic below it), an institution's (an
+        authorship lists it). Works as stored: each version of a paper counts."""
 
-    async def counts_by_year(self, ids: Sequence[str], hop: Hop) -> list[list[YearCounts]]:
-        """The works ``hop`` reaches from each node, year by year, oldest first: those
+    async def counts_by_year(self, ids: Sequence[str], label: NodeLabel) -> list[list[YearCounts]]:
+        """The works of each node (as ``work_set_stats``), year by year, oldest first: those
         published each year and the citations all of them received that year. Works of no
         known year count in no year."""
 

@@ -11,11 +11,6 @@ from these specs by graphstore.engines.compiler, which also computes each edge's
 - CO_OCCURS: the works two topics share; AFFILIATED_WITH (authorships) and
   FROM_INSTITUTION: the authorships that name the institution; PART_OF, CITES and
   AFFILIATED_WITH (Author records): 1; VERSION_OF: the keys two versions share.
-
-The works of a node, which its figures (stats, countsByYear) and its lists count, are the
-works one hop reaches (``WORK_SETS``): a researcher's, those it authored; a topic's, those
-tagged with it (OpenAlex tags works with topics, not with the levels above them); an
-institution's, those with an authorship naming it.
 """
 
 from __future__ import annotations
@@ -30,11 +25,11 @@ from graphstore.records import InstitutionRecord, ResearcherRecord, TopicRecord
 
 class EdgeKind(StrEnum):
     """Edges a walk draws. The first six are relationship types of the graph (Cypher types
-    come from here, never from input); the others are drawn for walks that contract a path:
-    AFFILIATED_WITH also stands for a researcher's authorships at an institution,
-    FROM_INSTITUTION for a work's (the relationship stores them once per work and
-    institution), COAUTHOR for works two researchers share, CO_OCCURS for works two topics
-    share, VERSION_OF for two versions of one paper."""
+    come from here, never from input): FROM_INSTITUTION links a work to each institution its
+    authorships list, with how many do. The others are drawn for walks that contract a path:
+    AFFILIATED_WITH also stands for a researcher's authorships at an institution, COAUTHOR for
+    works two researchers share, CO_OCCURS for works two topics share, VERSION_OF for two
+    versions of one paper."""
 
     AUTHORED = "AUTHORED"
     HAS_TOPIC = "HAS_TOPIC"
@@ -92,7 +87,6 @@ class Hop(StrEnum):
     COAUTHORS_OF_RESEARCHER = "COAUTHORS_OF_RESEARCHER"
     TOPICS_OF_RESEARCHER = "TOPICS_OF_RESEARCHER"
     COOCCURRING_TOPICS = "COOCCURRING_TOPICS"
-    WORKS_OF_INSTITUTION = "WORKS_OF_INSTITUTION"
     VERSIONS_OF_WORK = "VERSIONS_OF_WORK"
 
     @property
@@ -135,19 +129,9 @@ HOP_SPECS: dict[Hop, HopSpec] = {
     Hop.COOCCURRING_TOPICS: HopSpec(
         _TOPIC, EdgeKind.CO_OCCURS, _TOPIC, forward=True, shape=_THROUGH_WORK
     ),
-    Hop.WORKS_OF_INSTITUTION: HopSpec(
-        _INSTITUTION, EdgeKind.FROM_INSTITUTION, _WORK, forward=False
-    ),
     Hop.VERSIONS_OF_WORK: HopSpec(
         _WORK, EdgeKind.VERSION_OF, _WORK, forward=True, shape=HopShape.VERSIONS
     ),
-}
-
-# The works of a node of each kind: what its figures and its works lists count.
-WORK_SETS: dict[NodeLabel, Hop] = {
-    _RESEARCHER: Hop.WORKS_OF_RESEARCHER,
-    _TOPIC: Hop.WORKS_OF_TOPIC,
-    _INSTITUTION: Hop.WORKS_OF_INSTITUTION,
 }
 
 

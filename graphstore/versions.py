@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 
 import msgspec
 
-from graphstore.traversal import Neighbour
+from graphstore.records import WorkRecord
 
 PREPRINT = "preprint"
 
@@ -26,21 +26,21 @@ class Paper(msgspec.Struct, frozen=True):
     """One paper of a list: the version that stands for it, and its other versions in the
     list, in order of preference."""
 
-    work: Neighbour
-    versions: tuple[Neighbour, ...]
+    work: WorkRecord
+    versions: tuple[WorkRecord, ...]
 
 
-def preference(work: Neighbour) -> tuple[bool, float, str]:
+def preference(work: WorkRecord) -> tuple[bool, int, str]:
     """Which version stands for a paper: the published one (not a preprint), then the most
     cited, then the lowest id."""
-    return (work.work_type == PREPRINT, -work.node_weight, work.target)
+    return (work.type == PREPRINT, -work.citations, work.id)
 
 
-def group_versions(works: Sequence[Neighbour], links: Iterable[tuple[str, str]]) -> list[Paper]:
-    """The papers of a list of works (neighbours reaching works, each once), given the version
+def group_versions(works: Sequence[WorkRecord], links: Iterable[tuple[str, str]]) -> list[Paper]:
+    """The papers of a list of works (each once, in the list's order), given the version
     links between them (pairs of work ids; links to works outside the list are ignored), in
-    the order of each paper's first work in ``works``."""
-    parent = {work.target: work.target for work in works}
+    the list's order of the version standing for each."""
+    parent = {work.id: work.id for work in works}
 
     def root(work_id: str) -> str:
         while parent[work_id] != work_id:
@@ -51,11 +51,11 @@ def group_versions(works: Sequence[Neighbour], links: Iterable[tuple[str, str]])
     for one, other in links:
         if one in parent and other in parent:
             parent[root(one)] = root(other)
-    grouped: dict[str, list[Neighbour]] = {}
+    grouped: dict[str, list[WorkRecord]] = {}
     for work in works:
-        grouped.setdefault(root(work.target), []).append(work)
-    papers = []
+        grouped.setdefault(root(work.id), []).append(work)
+    papers = {}
     for members in grouped.values():
         ranked = sorted(members, key=preference)
-        papers.append(Paper(work=ranked[0], versions=tuple(ranked[1:])))
-    return papers
+        papers[ranked[0].id] = Paper(work=ranked[0], versions=tuple(ranked[1:]))
+    return [papers[work.id] for work in works if work.id in papers]

@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 
+from graphstore.ids import NodeLabel
 from graphstore.protocol import (
     GraphStore,
     HopPageRequest,
@@ -209,8 +210,8 @@ class Loaders:
         )
         self._neighbours: dict[Hop, BatchLoader[str, list[Neighbour]]] = {}
         self._summaries: dict[SummaryOptions, BatchLoader[str, ProfileSummary]] = {}
-        self._work_set_stats: dict[Hop, BatchLoader[str, WorkSetStats]] = {}
-        self._counts_by_year: dict[Hop, BatchLoader[str, list[YearCounts]]] = {}
+        self._work_set_stats: dict[NodeLabel, BatchLoader[str, WorkSetStats]] = {}
+        self._counts_by_year: dict[NodeLabel, BatchLoader[str, list[YearCounts]]] = {}
 
     def clear(self) -> None:
         """Forget every cached value, so a request's records go when its response does."""
@@ -227,26 +228,26 @@ class Loaders:
             loader = self._neighbours[hop] = self._group.make(hop.value.lower(), batch)
         return loader
 
-    def work_set_stats(self, hop: Hop) -> BatchLoader[str, WorkSetStats]:
-        """Loader of what the works ``hop`` reaches add up to, keyed by source id."""
-        loader = self._work_set_stats.get(hop)
+    def work_set_stats(self, label: NodeLabel) -> BatchLoader[str, WorkSetStats]:
+        """Loader of what the works of nodes of kind ``label`` add up to, keyed by id."""
+        loader = self._work_set_stats.get(label)
         if loader is None:
 
             async def batch(ids: Sequence[str]) -> list[WorkSetStats]:
-                return await self._store.work_set_stats(ids, hop)
+                return await self._store.work_set_stats(ids, label)
 
-            loader = self._work_set_stats[hop] = self._group.make("work_set_stats", batch)
+            loader = self._work_set_stats[label] = self._group.make("work_set_stats", batch)
         return loader
 
-    def counts_by_year(self, hop: Hop) -> BatchLoader[str, list[YearCounts]]:
-        """Loader of the works ``hop`` reaches, year by year, keyed by source id."""
-        loader = self._counts_by_year.get(hop)
+    def counts_by_year(self, label: NodeLabel) -> BatchLoader[str, list[YearCounts]]:
+        """Loader of the works of nodes of kind ``label``, year by year, keyed by id."""
+        loader = self._counts_by_year.get(label)
         if loader is None:
 
             async def batch(ids: Sequence[str]) -> list[list[YearCounts]]:
-                return await self._store.counts_by_year(ids, hop)
+                return await self._store.counts_by_year(ids, label)
 
-            loader = self._counts_by_year[hop] = self._group.make("counts_by_year", batch)
+            loader = self._counts_by_year[label] = self._group.make("counts_by_year", batch)
         return loader
 
     def profile_summary(self, options: SummaryOptions) -> BatchLoader[str, ProfileSummary]:

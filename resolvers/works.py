@@ -167,10 +167,8 @@ async def references(
 async def versions(context: RequestContext, work_id: str) -> list[WorkRecord]:
     """A work's other versions (graphstore.versions), the preferred first."""
     found = await context.loaders.neighbours(Hop.VERSIONS_OF_WORK).load(work_id)
-    records = await context.loaders.work.load_many(
-        [v.target for v in sorted(found, key=preference)]
-    )
-    return [r for r in records if r is not None]
+    records = await context.loaders.work.load_many([v.target for v in found])
+    return sorted((r for r in records if r is not None), key=preference)
 
 
 async def authorships(context: RequestContext, work_id: str) -> list[AuthorshipRecord]:

@@ -92,8 +92,8 @@ def _path(spec: HopSpec, source: str) -> _Path:
     if spec.shape is HopShape.VERSIONS:
         # Works sharing a DOI (their own, or one a record names for its locations), or a
         # title key and an author (graphstore.versions). The author check starts from the
-        # candidate, nested: LadybugDB plans the plain pattern as a scan of the authorships
-        # (the hub's works' versions 12.7 -> 4.8 ms on conference-graph).
+        # candidate, nested: LadybugDB planned the plain pattern as a scan of the authorships
+        # (bench/ladybug_shapes.py has the shapes).
         shared_author = (
             f"EXISTS {{ MATCH (t)<-[:AUTHORED]-(a:Researcher) "
             f"WHERE EXISTS {{ MATCH (a)-[:AUTHORED]->({source}) }} }}"
@@ -131,22 +131,7 @@ def _edge_columns(spec: HopSpec, source: str) -> tuple[Column, ...]:
         return columns(("coalesce(e.score, 0.0)", "weight"))
     if spec.edge is EdgeKind.AFFILIATED_WITH:
         return columns(("1.0", "weight"), ("e.years", "years"))
-    if spec.edge is EdgeKind.FROM_INSTITUTION:
-        return columns(("e.authorships", "weight"), ("e.authorships", "paths"))
     return columns(("1.0", "weight"))
-
-
-def _from_frontier(label: str, dialect: Dialect, path: _Path) -> str:
-    """The path from each id ``sid`` of the frontier ``$ids``: on Neo4j by an index seek and
-    a MATCH; on LadybugDB the node alone, then an OPTIONAL MATCH (a frontier joined to a
-    pattern is a scan there), so an id with nothing over the path gives a null ``t``."""
-    head = f"UNWIND $ids AS sid\nMATCH (s:{label} {{id: sid}})"
-    if dialect is Dialect.NEO4J:
-        head += f" USING INDEX s:{label}(id)\nMATCH"
-    else:
-        head += "\nOPTIONAL MATCH"
-    body = f"{head} (s){path.pattern}"
-    return body + (f"\nWHERE {path.where}" if path.where else "")
 
 
 def _name(label: NodeLabel) -> Column:
@@ -356,6 +341,68 @@ def researcher_works_count(given: WorkFilter) -> ReadQuery:
     if passes:
         body += f"\nWHERE {passes}"
     return ReadQuery(body, columns(("count(w)", "total")))
+
+
+# Pages of the works another hop reaches (a work's citers and references; a list grouped by
+# versions of one paper), in the same orders, filter and cursor, anchored on the one node.
+# A reference to a work not in the graph sorts after every work in the graph (NEWEST ranks are
+# years, 0 when unknown), by its id.
+NOT_IN_GRAPH_RANK = -1
+
+
+def _reached_works(hop: Hop, given: WorkFilter) -> str:
+    """The works ``w`` the relationship hop ``hop`` reaches from ``$source``, once each,
+    passing the filter."""
+    spec = hop.spec
+    if spec.target is not NodeLabel.WORK or spec.shape is not HopShape.RELATIONSHIP:
+        raise ValueError(f"{hop} does not reach works over a relationship")
+    body = f"MATCH (s:{spec.source.value} {{id: $source}}){_path(spec, 's').pattern}"
+    body += "\nWITH DISTINCT t AS w"
+    passes = work_filter(lambda name: f"${name}", given)
+    return body + (f"\nWHERE {passes}" if passes else "")
+
+
+@functools.cache
+def hop_works_page(
+    hop: Hop, order: WorkOrder, given: WorkFilter, after: bool, first: int | None
+) -> ReadQuery:
+    """A page of the works ``hop`` reaches from ``$source``: ``first`` + 1 of them (to tell
+    whether more follow) after the cursor ``$afterRank``, ``$afterTitle``, ``$afterId`` when
+    ``after``; with ``first`` None every one, each with ``follows``, whether it follows the
+    cursor (a list grouped by versions pages its papers, not its works)."""
+    body = f"{_reached_works(hop, given)}\nWITH w, {_RANKS[order]} AS rank, {SORT_TITLE} AS title"
+    cursor = after_cursor(lambda name: f"$after{name.capitalize()}", "title") if after else ""
+    returns = _PAGE_WORK_COLUMNS
+    tail = f"ORDER BY {page_order('sortTitle', 'id')}"
+    if first is None:
+        follows = f"CASE WHEN {cursor} THEN true ELSE false END" if after else "true"
+        returns = (*returns, Column(follows, "follows"))
+    else:
+        body += f"\nWHERE {cursor}" if after else ""
+        tail += f" LIMIT {int(first) + 1}"
+    return ReadQuery(body, returns, tail=tail)
+
+
+@functools.cache
+def hop_works_count(hop: Hop, given: WorkFilter) -> ReadQuery:
+    """How many works ``hop`` reaches from ``$source`` pass the filter."""
+    return ReadQuery(_reached_works(hop, given), columns(("count(w)", "total")))
+
+
+_MISSING_REFERENCES = "MATCH (s:Work {id: $source})-[:CITES_MISSING]->(w:MissingWork)"
+
+
+@functools.cache
+def missing_references_page(after: bool, first: int) -> ReadQuery:
+    """Like ``hop_works_page`` over REFERENCES_OF_WORK in NEWEST order, the works ``$source``
+    cites that are not in the graph: their ids, by id."""
+    body = f"{_MISSING_REFERENCES}\nWITH w, {NOT_IN_GRAPH_RANK} AS rank, w.id AS title"
+    if after:
+        body += f"\nWHERE {after_cursor(lambda name: f'$after{name.capitalize()}', 'title')}"
+    return ReadQuery(body, columns(("w.id", "id")), tail=f"ORDER BY id LIMIT {int(first) + 1}")
+
+
+MISSING_REFERENCES_COUNT = ReadQuery(_MISSING_REFERENCES, columns(("count(w)", "total")))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -607,14 +654,37 @@ def profile_summary_query() -> ReadQuery:
 
 
 # ---------------------------------------------------------------------------------------------
-# The figures of a node's works (traversal.WORK_SETS): a researcher's, a topic's, an
-# institution's. One definition for all three, read only when a field asks for them.
+# The figures of a node's works: a researcher's, a topic's, an institution's. One definition of
+# each set (``_works_of``) and of each figure over a set (``work_set_query``), read anchored on
+# the node, and only when a field asks for them.
+
+_TOPIC_LEVELS_BELOW = 3
+
+
+def _works_of(label: NodeLabel, dialect: Dialect) -> str:
+    """The works ``w`` of the node ``$id``, once each: a researcher's, those it authored; an
+    institution's, those with an authorship listing it (FROM_INSTITUTION); a topic's, those
+    tagged with it or with a topic below it (HAS_TOPIC links works to topics only).
+
+    LadybugDB walks as OPTIONAL MATCHes from the node, a topic's topics before their works:
+    one pattern over both steps was planned as a scan of every HAS_TOPIC edge."""
+    steps = {
+        NodeLabel.RESEARCHER: ["(s)-[:AUTHORED]->(w:Work)"],
+        NodeLabel.INSTITUTION: ["(s)<-[:FROM_INSTITUTION]-(w:Work)"],
+        NodeLabel.TOPIC: [
+            f"(s)<-[:PART_OF*0..{_TOPIC_LEVELS_BELOW}]-(st:Topic)",
+            "(st)<-[:HAS_TOPIC]-(w:Work)",
+        ],
+    }[label]
+    match = "OPTIONAL MATCH" if dialect is Dialect.LADYBUG else "MATCH"
+    walked = "\nWITH DISTINCT st\n".join(f"{match} {step}" for step in steps)
+    return f"MATCH (s:{label.value} {{id: $id}})\n{walked}\nWITH DISTINCT w"
 
 
 class WorkSetPart(Enum):
-    """What ``work_set_query`` gives, one row per source (``sid``) or per source and year:
-    the works and the citations they have; the works published each year; the citations
-    they received each year (OpenAlex's counts_by_year)."""
+    """What ``work_set_query`` gives: the works and the citations they have (one row); the
+    works published each year; the citations they received each year (OpenAlex's
+    counts_by_year)."""
 
     TOTALS = "totals"
     WORKS_BY_YEAR = "works by year"
@@ -629,30 +699,18 @@ def _list_index(items: str, dialect: Dialect) -> str:
 
 
 @functools.cache
-def work_set_query(hop: Hop, part: WorkSetPart, dialect: Dialect) -> ReadQuery:
-    """One part of the figures of the works ``hop`` reaches from each id of ``$ids``; a
-    source with no works gives no row, or on LadybugDB a row of zeros (TOTALS)."""
-    spec = hop.spec
-    if spec.target is not NodeLabel.WORK:
-        raise ValueError(f"{hop} does not reach works")
-    path = _path(spec, "s")
-    body = _from_frontier(spec.source.value, dialect, path)
-    body += (f"\n{path.then}" if path.then else "") + "\nWITH DISTINCT sid, t"
+def work_set_query(label: NodeLabel, part: WorkSetPart, dialect: Dialect) -> ReadQuery:
+    """One part of the figures of the works of the node ``$id`` of kind ``label``."""
+    body = _works_of(label, dialect)
     if part is WorkSetPart.TOTALS:
         return ReadQuery(
-            body,
-            columns(
-                "sid",
-                ("count(t)", "works"),
-                ("sum(coalesce(t.citedByCount, 0))", "citations"),
-            ),
+            body, columns(("count(w)", "works"), ("sum(coalesce(w.citedByCount, 0))", "citations"))
         )
     if part is WorkSetPart.WORKS_BY_YEAR:
         return ReadQuery(
-            f"{body}\nWHERE t.year IS NOT NULL",
-            columns("sid", ("t.year", "year"), ("count(t)", "works")),
+            f"{body}\nWHERE w.year IS NOT NULL", columns(("w.year", "year"), ("count(w)", "works"))
         )
     return ReadQuery(
-        f"{body}\nUNWIND {_list_index('t.citationYears', dialect)} AS i",
-        columns("sid", ("t.citationYears[i]", "year"), ("sum(t.citationCounts[i])", "citations")),
+        f"{body}\nUNWIND {_list_index('w.citationYears', dialect)} AS i",
+        columns(("w.citationYears[i]", "year"), ("sum(w.citationCounts[i])", "citations")),
     )

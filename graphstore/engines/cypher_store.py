@@ -13,10 +13,19 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from graphstore.engines import cypher, writes
-from graphstore.engines.compiler import WorkSetPart, hop_reads, work_set_query
+from graphstore.engines.compiler import (
+    MISSING_REFERENCES_COUNT,
+    NOT_IN_GRAPH_RANK,
+    WorkSetPart,
+    descending_value,
+    hop_reads,
+    hop_works_count,
+    hop_works_page,
+    missing_references_page,
+    work_set_query,
+)
 from graphstore.engines.query import FromIds, ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, documents_for_works
-from graphstore.engines.work_pages import keeps, page_positions
 from graphstore.engines.writes import Row, Statement
 from graphstore.identifiers import SCHEME_LABELS, scheme_of
 from graphstore.ids import NodeLabel
@@ -42,15 +51,18 @@ from graphstore.records import (
     TopicRecord,
     TopicRow,
     TopicShareRecord,
+    WorkFilter,
+    WorkOrder,
     WorkPageRequest,
+    WorkPosition,
     WorkRecord,
     WorkRow,
     WorkSetStats,
     WriteSummary,
     YearCounts,
 )
-from graphstore.traversal import EdgeKind, Hop, HopSpec, Neighbour
-from graphstore.versions import Paper, group_versions
+from graphstore.traversal import Hop, HopSpec, Neighbour
+from graphstore.versions import group_versions
 from graphstore.walk import WalkStep
 
 T = TypeVar("T")
@@ -151,83 +163,73 @@ class CypherStore(ABC):
         """A researcher look-up, its summary and its pages of works together."""
 
     async def hop_work_pages(self, requests: Sequence[HopPageRequest]) -> list[WorkPage]:
-        """The works each hop reaches from the requests' sources (a query per hop), paged
-        in Python (work_pages.py) as the embedded engine pages a researcher's works; grouped
-        by versions over one more query, for the links between the works kept."""
-        reached = await self._reached(requests)
-        papers = await self._papers([r for r in requests if r.group_versions], reached)
-        cuts = []
-        for request in requests:
-            listed = reached[request.hop, request.source]
-            if request in papers:
-                listed = [paper.work for paper in papers[request]]
-            cuts.append(page_positions(request, listed))
-        others = {
-            paper.work.target: tuple(v.target for v in paper.versions)
-            for grouped in papers.values()
-            for paper in grouped
-        }
-        paged = {at.id for positions, _, _ in cuts for at in positions}
-        wanted = sorted(paged | {v for at in paged for v in others.get(at, ())})
-        records = dict(zip(wanted, await self.works(wanted), strict=True))
-        pages = []
-        for request, (positions, has_next_page, total) in zip(requests, cuts, strict=True):
-            works = tuple((at, found) for at in positions if (found := records[at.id]))
-            versions = None
-            if request.group_versions:
-                versions = tuple(
-                    tuple(v for i in others[at.id] if (v := records[i])) for at, _ in works
-                )
-            pages.append(WorkPage(works, has_next_page, total, versions=versions))
-        return pages
+        """Each page and its list's total, two queries anchored on the source; a list grouped
+        by versions reads its whole list (in order, each work marked whether it follows the
+        cursor) and the links between its works, and pages its papers."""
+        return list(await asyncio.gather(*(self._hop_work_page(r) for r in requests)))
 
-    async def _reached(
-        self, requests: Sequence[HopPageRequest]
-    ) -> dict[tuple[Hop, str], list[Neighbour]]:
-        """What each request's hop reaches from its source: one query per hop."""
-        reached: dict[tuple[Hop, str], list[Neighbour]] = {}
-        for hop in dict.fromkeys(r.hop for r in requests):
-            sources = list(dict.fromkeys(r.source for r in requests if r.hop is hop))
-            for source, found in zip(sources, await self.neighbours(sources, hop), strict=True):
-                reached[hop, source] = found
-        return reached
-
-    async def _papers(
-        self, grouping: Sequence[HopPageRequest], reached: dict[tuple[Hop, str], list[Neighbour]]
-    ) -> dict[HopPageRequest, list[Paper]]:
-        """The papers of the works each request that groups versions keeps."""
-        kept = {r: [w for w in reached[r.hop, r.source] if keeps(r.filter, w)] for r in grouping}
-        ids = sorted({w.target for works in kept.values() for w in works})
-        links: list[tuple[str, str]] = []
-        if ids:
-            found = await self.neighbours(ids, Hop.VERSIONS_OF_WORK)
-            links = [(n.source, n.target) for reaching in found for n in reaching]
-        return {r: group_versions(works, links) for r, works in kept.items()}
+    async def _hop_work_page(self, request: HopPageRequest) -> WorkPage:
+        params = _page_parameters(request)
+        if not request.group_versions:
+            page = hop_works_page(
+                request.hop, request.order, request.filter, request.after is not None, request.first
+            )
+            rows, counted = await asyncio.gather(
+                self._read(page, params),
+                self._read(hop_works_count(request.hop, request.filter), params),
+            )
+            return work_page_of(request.order, request.first, rows, int(counted[0]["total"]))
+        listed = hop_works_page(
+            request.hop, request.order, request.filter, request.after is not None, None
+        )
+        rows = await self._read(listed, params)
+        works = [work_from_row(row) for row in rows]
+        links = await self.neighbours([w.id for w in works], Hop.VERSIONS_OF_WORK) if works else []
+        papers = group_versions(works, [(n.source, n.target) for reached in links for n in reached])
+        at = {row["id"]: row for row in rows}
+        following = [p for p in papers if at[p.work.id]["follows"]]
+        shown = following[: request.first]
+        return WorkPage(
+            works=tuple((work_position(request.order, at[p.work.id]), p.work) for p in shown),
+            has_next_page=len(following) > request.first,
+            total=len(papers),
+            versions=tuple(p.versions for p in shown),
+        )
 
     async def reference_pages(self, requests: Sequence[HopPageRequest]) -> list[ReferencePage]:
-        """In-graph references by the REFERENCES_OF_WORK hop, the others by MissingWork,
-        paged together in Python (work_pages.py)."""
-        sources = list(dict.fromkeys(r.source for r in requests))
-        cited = await self.neighbours(sources, Hop.REFERENCES_OF_WORK)
-        missing: dict[str, list[Neighbour]] = {source: [] for source in sources}
-        for row in await self._read(cypher.MISSING_REFERENCES, {"ids": sources}):
-            if row["target"] is not None:
-                missing[row["source"]].append(_not_in_graph(row["source"], row["target"]))
-        listed = {
-            source: [*found, *missing[source]] for source, found in zip(sources, cited, strict=True)
-        }
-        cuts = [page_positions(r, listed[r.source]) for r in requests]
-        in_graph = {n.target for found in cited for n in found}
-        wanted = sorted({at.id for positions, _, _ in cuts for at in positions} & in_graph)
-        records = dict(zip(wanted, await self.works(wanted), strict=True))
-        return [
-            ReferencePage(
-                references=tuple((at, records.get(at.id)) for at in positions),
-                has_next_page=has_next_page,
-                total=total,
-            )
-            for positions, has_next_page, total in cuts
+        return list(await asyncio.gather(*(self._reference_page(r) for r in requests)))
+
+    async def _reference_page(self, request: HopPageRequest) -> ReferencePage:
+        """The works in the graph first (NEWEST), then those not in it (compiler's
+        NOT_IN_GRAPH_RANK): a page from each part the cursor has not passed."""
+        params = _page_parameters(request)
+        after = request.after
+        in_graph_passed = after is not None and after.sort_value == NOT_IN_GRAPH_RANK
+        reads = [
+            self._read(hop_works_count(request.hop, request.filter), params),
+            self._read(MISSING_REFERENCES_COUNT, params),
+            self._read(missing_references_page(in_graph_passed, request.first), params),
         ]
+        if not in_graph_passed:
+            page = hop_works_page(
+                request.hop, request.order, request.filter, after is not None, request.first
+            )
+            reads.append(self._read(page, params))
+        in_graph, missing, missing_rows, *cited = await asyncio.gather(*reads)
+        found: list[tuple[WorkPosition, WorkRecord | None]] = (
+            [(work_position(request.order, row), work_from_row(row)) for row in cited[0]]
+            if cited
+            else []
+        )
+        found += [
+            (WorkPosition(sort_value=NOT_IN_GRAPH_RANK, title=row["id"], id=row["id"]), None)
+            for row in missing_rows
+        ]
+        return ReferencePage(
+            references=tuple(found[: request.first]),
+            has_next_page=len(found) > request.first,
+            total=int(in_graph[0]["total"]) + int(missing[0]["total"]),
+        )
 
     async def identified(self, keys: Sequence[str]) -> list[str | None]:
         by_label: dict[NodeLabel, list[str]] = {}
@@ -235,40 +237,38 @@ class CypherStore(ABC):
             by_label.setdefault(SCHEME_LABELS[scheme_of(key)], []).append(key)
         found: dict[str, str | None] = {}
         for label, group in by_label.items():
-            rows = await self._read(cypher.IDENTIFIED[label], {"keys": group})
+            rows = await self._read_from_ids(cypher.IDENTIFIED[label], group)
             found |= {row["key"]: row["id"] for row in rows}
         return [found.get(key) for key in keys]
 
     async def openalex_author_figures(
         self, ids: Sequence[str]
     ) -> list[OpenAlexAuthorFigures | None]:
-        rows = await self._read(cypher.OPENALEX_AUTHOR_FIGURES, {"ids": list(ids)})
+        rows = await self._read_from_ids(cypher.OPENALEX_AUTHOR_FIGURES, ids)
         return by_id(ids, rows, _openalex_figures)
 
-    async def work_set_stats(self, ids: Sequence[str], hop: Hop) -> list[WorkSetStats]:
-        query = work_set_query(hop, WorkSetPart.TOTALS, self.dialect)
-        rows = await self._read(query, {"ids": list(ids)})
-        found = {
-            row["sid"]: WorkSetStats(works=int(row["works"]), citations=int(row["citations"]))
-            for row in rows
-        }
-        return [found.get(i, WorkSetStats(works=0, citations=0)) for i in ids]
-
-    async def counts_by_year(self, ids: Sequence[str], hop: Hop) -> list[list[YearCounts]]:
-        params = {"ids": list(ids)}
-        works, cited = await asyncio.gather(
-            self._read(work_set_query(hop, WorkSetPart.WORKS_BY_YEAR, self.dialect), params),
-            self._read(work_set_query(hop, WorkSetPart.CITATIONS_BY_YEAR, self.dialect), params),
-        )
-        years: dict[str, dict[int, list[int]]] = {i: {} for i in ids}
-        for rows, column, at in ((works, "works", 0), (cited, "citations", 1)):
-            for row in rows:
-                counts = years[row["sid"]].setdefault(int(row["year"]), [0, 0])
-                counts[at] = int(row[column])
+    async def work_set_stats(self, ids: Sequence[str], label: NodeLabel) -> list[WorkSetStats]:
+        query = work_set_query(label, WorkSetPart.TOTALS, self.dialect)
+        found = await asyncio.gather(*(self._read(query, {"id": i}) for i in ids))
         return [
-            [YearCounts(year=y, works=w, citations=c) for y, (w, c) in sorted(years[i].items())]
-            for i in ids
+            WorkSetStats(works=int(rows[0]["works"]), citations=int(rows[0]["citations"] or 0))
+            for rows in found
         ]
+
+    async def counts_by_year(self, ids: Sequence[str], label: NodeLabel) -> list[list[YearCounts]]:
+        return list(await asyncio.gather(*(self._counts_by_year(i, label) for i in ids)))
+
+    async def _counts_by_year(self, node_id: str, label: NodeLabel) -> list[YearCounts]:
+        params = {"id": node_id}
+        published, cited = await asyncio.gather(
+            self._read(work_set_query(label, WorkSetPart.WORKS_BY_YEAR, self.dialect), params),
+            self._read(work_set_query(label, WorkSetPart.CITATIONS_BY_YEAR, self.dialect), params),
+        )
+        years: dict[int, list[int]] = {}
+        for rows, column, at in ((published, "works", 0), (cited, "citations", 1)):
+            for row in rows:
+                years.setdefault(int(row["year"]), [0, 0])[at] = int(row[column])
+        return [YearCounts(year=y, works=w, citations=c) for y, (w, c) in sorted(years.items())]
 
     async def follower_counts(self, ids: Sequence[str]) -> list[int]:
         rows = await self._read(cypher.FOLLOWER_COUNTS, {"ids": list(ids)})
@@ -485,16 +485,51 @@ def neighbour_from_row(row: Row, spec: HopSpec, *, brief: bool = False) -> Neigh
     )
 
 
-def _not_in_graph(source: str, target: str) -> Neighbour:
-    """A work ``source`` cites that is not in the graph: no title, year or citations."""
-    return Neighbour(
-        source=source,
-        target=target,
-        label=NodeLabel.WORK,
-        name=target,
-        edge=EdgeKind.CITES,
-        edge_weight=1.0,
-        node_weight=0.0,
+def _page_parameters(request: HopPageRequest) -> dict[str, Any]:
+    """The parameters of a hop page's queries: its source, filter bounds and cursor."""
+    return {
+        "source": request.source,
+        **filter_parameters(request.filter),
+        **cursor_parameters(request.order, request.after),
+    }
+
+
+def filter_parameters(given: WorkFilter) -> dict[str, Any]:
+    """The bounds a works filter sets, as a page query's parameters (compiler.work_filter)."""
+    bounds: dict[str, Any] = {}
+    if given.year_from is not None:
+        bounds["yearFrom"] = given.year_from
+    if given.year_to is not None:
+        bounds["yearTo"] = given.year_to
+    if given.types is not None:
+        bounds["types"] = list(given.types)
+    return bounds
+
+
+def cursor_parameters(order: WorkOrder, after: WorkPosition | None) -> dict[str, Any]:
+    """A page query's cursor parameters (compiler.after_cursor), none without a cursor."""
+    if after is None:
+        return {}
+    return {
+        "afterRank": descending_value(order, after.sort_value),
+        "afterTitle": after.title,
+        "afterId": after.id,
+    }
+
+
+def work_position(order: WorkOrder, row: Row) -> WorkPosition:
+    """A work's place in ``order`` from a page query's ``rank`` and ``sortTitle``."""
+    return WorkPosition(
+        sort_value=descending_value(order, int(row["rank"])), title=row["sortTitle"], id=row["id"]
+    )
+
+
+def work_page_of(order: WorkOrder, first: int, rows: Sequence[Row], total: int) -> WorkPage:
+    """A page from a page query's rows (``first`` + 1 at most) and its list's total."""
+    return WorkPage(
+        works=tuple((work_position(order, row), work_from_row(row)) for row in rows[:first]),
+        has_next_page=len(rows) > first,
+        total=total,
     )
 
 

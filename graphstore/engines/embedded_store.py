@@ -25,7 +25,6 @@ from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, St
 from graphstore.engines.compiler import (
     SummaryPart,
     anchors_on_center,
-    descending_value,
     hop_query,
     hop_reads,
     researcher_works_count,
@@ -36,10 +35,13 @@ from graphstore.engines.compiler import (
 from graphstore.engines.cypher_store import (
     CypherStore,
     by_id,
+    cursor_parameters,
+    filter_parameters,
     neighbours_from_rows,
     researcher_from_row,
     summary_from_row,
     work_from_row,
+    work_position,
 )
 from graphstore.engines.query import FromIds, ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, SqliteTextIndex
@@ -59,7 +61,6 @@ from graphstore.records import (
     ProfileSummary,
     SummaryOptions,
     WorkPageRequest,
-    WorkPosition,
     WorkRow,
     WriteSummary,
 )
@@ -85,6 +86,7 @@ SCHEMA = (
     "CREATE REL TABLE IF NOT EXISTS PART_OF(FROM Topic TO Topic)",
     "CREATE REL TABLE IF NOT EXISTS AFFILIATED_WITH(FROM Researcher TO Institution, years INT64[])",
     "CREATE REL TABLE IF NOT EXISTS CITES(FROM Work TO Work)",
+    "CREATE REL TABLE IF NOT EXISTS FROM_INSTITUTION(FROM Work TO Institution, authorships INT64)",
     "CREATE REL TABLE IF NOT EXISTS FOLLOWS(FROM User TO Researcher, at STRING)",
     "CREATE REL TABLE IF NOT EXISTS CLAIMED(FROM User TO Researcher, status STRING, at STRING)",
     # The import's: a reference to a work not in the graph waits on a MissingWork node until
@@ -102,14 +104,14 @@ SCHEMA = (
     "status STRING, createdAt STRING, respondedAt STRING)",
     "CREATE REL TABLE IF NOT EXISTS SENT(FROM User TO Invitation)",
     "CREATE REL TABLE IF NOT EXISTS INVITES(FROM Invitation TO Researcher)",
-    # Issue 24: citations per year on works; Identifier keys (graphstore.identifiers) for
-    # look-ups by DOI, ORCID and ROR and for versions of one paper; a work's institutions.
+    # Citations per year on works; Identifier keys (graphstore.identifiers): LadybugDB indexes
+    # only primary keys, so look-ups by DOI, ORCID and ROR, and versions of one paper, go
+    # through nodes keyed by them.
     "ALTER TABLE Work ADD IF NOT EXISTS citationYears INT64[]",
     "ALTER TABLE Work ADD IF NOT EXISTS citationCounts INT64[]",
     "CREATE NODE TABLE IF NOT EXISTS Identifier(id STRING PRIMARY KEY)",
     "CREATE REL TABLE IF NOT EXISTS IDENTIFIES(FROM Identifier TO Work, "
     "FROM Identifier TO Researcher, FROM Identifier TO Institution, own BOOLEAN)",
-    "CREATE REL TABLE IF NOT EXISTS FROM_INSTITUTION(FROM Work TO Institution, authorships INT64)",
 )
 
 # Below this many works a batch goes through the statement plan: writing files and running
@@ -520,6 +522,9 @@ class _BulkWorks:
                 [(r, w, p, f"[{','.join(i)}]") for r, w, p, i in tables.authorships],
             ),
             self._edges("HAS_TOPIC", tables.work_topics),
+            self._edges(
+                "FROM_INSTITUTION", [(w, i, n) for (w, i), n in tables.work_institutions.items()]
+            ),
             self._edges("CITES", citations.cites + citations.linked + cited_by),
             self._edges("CITES_MISSING", citations.pending),
             self._nodes("Identifier", ("id",), [(k,) for k in keys if k not in known_keys]),
@@ -531,9 +536,6 @@ class _BulkWorks:
                 "IDENTIFIES",
                 [(r["key"], r["node"], True) for r in institution_keys],
                 "Institution",
-            ),
-            self._edges(
-                "FROM_INSTITUTION", [(w, i, n) for (w, i), n in tables.work_institutions.items()]
             ),
         ]
         if existing:
@@ -679,21 +681,9 @@ def _parts(top: int) -> list[SummaryPart]:
 def _page_reads(request: WorkPageRequest) -> list[_Read]:
     """A page of works (with their authors) and the filtered total, as _pages reads them."""
     given = request.filter
-    bounds: dict[str, Any] = {"researcher": request.researcher_id}
-    if given.year_from is not None:
-        bounds["yearFrom"] = given.year_from
-    if given.year_to is not None:
-        bounds["yearTo"] = given.year_to
-    if given.types is not None:
-        bounds["types"] = list(given.types)
+    bounds = {"researcher": request.researcher_id, **filter_parameters(given)}
     after = request.after
-    cursor = {}
-    if after is not None:
-        cursor = {
-            "afterRank": descending_value(request.order, after.sort_value),
-            "afterTitle": after.title,
-            "afterId": after.id,
-        }
+    cursor = cursor_parameters(request.order, after)
     page = researcher_works_page(request.order, given, after is not None, request.first)
     return [
         _Read(page, ({**bounds, **cursor},)),
@@ -720,17 +710,7 @@ def _page(request: WorkPageRequest, rows: Sequence[Row], total: Sequence[Row]) -
         Hop.AUTHORS_OF_WORK, ids, [row for row in rows if row["id"] in kept]
     )
     return WorkPage(
-        works=tuple(
-            (
-                WorkPosition(
-                    sort_value=descending_value(request.order, int(row["rank"])),
-                    title=row["sortTitle"],
-                    id=row["id"],
-                ),
-                work_from_row(row),
-            )
-            for row in on_page
-        ),
+        works=tuple((work_position(request.order, row), work_from_row(row)) for row in on_page),
         has_next_page=len(first_rows) > request.first,
         total=int(total[0]["total"]),
         authors=tuple(tuple(sorted(found, key=_author_order)) for found in authors),

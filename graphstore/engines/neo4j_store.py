@@ -43,6 +43,7 @@ from graphstore.engines.cypher_store import (
     researcher_record,
     summary_from_row,
     work_from_row,
+    work_position,
 )
 from graphstore.engines.query import ReadQuery, columns
 from graphstore.engines.text_search import (
@@ -66,7 +67,6 @@ from graphstore.protocol import (
 from graphstore.records import (
     ProfileSummary,
     WorkPageRequest,
-    WorkPosition,
 )
 from graphstore.traversal import EdgeKind, Neighbour
 
@@ -444,17 +444,7 @@ def _pages_query(requests: Sequence[WorkPageRequest]) -> tuple[ReadQuery, bool]:
 
 def _work_page(request: WorkPageRequest, row: Row, authors_in_full: bool) -> WorkPage:
     page = sorted(row["page"], key=lambda w: int(w["index"]))[: request.first]
-    works = tuple(
-        (
-            WorkPosition(
-                sort_value=descending_value(request.order, int(w["rank"])),
-                title=w["sortTitle"],
-                id=w["id"],
-            ),
-            work_from_row(w),
-        )
-        for w in page
-    )
+    works = tuple((work_position(request.order, w), work_from_row(w)) for w in page)
     return WorkPage(
         works=works,
         has_next_page=len(row["page"]) > request.first,

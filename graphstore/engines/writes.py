@@ -101,8 +101,8 @@ DELETE_WORK_EDGES = (
     "UNWIND $ids AS wid MATCH (:Work {id: wid})-[e:HAS_TOPIC]->(:Topic) DELETE e",
     "UNWIND $ids AS wid MATCH (:Work {id: wid})-[e:CITES]->(:Work) DELETE e",
     "UNWIND $ids AS wid MATCH (:Work {id: wid})-[e:CITES_MISSING]->(:MissingWork) DELETE e",
-    "UNWIND $ids AS wid MATCH (:Identifier)-[e:IDENTIFIES]->(:Work {id: wid}) DELETE e",
     "UNWIND $ids AS wid MATCH (:Work {id: wid})-[e:FROM_INSTITUTION]->(:Institution) DELETE e",
+    "UNWIND $ids AS wid MATCH (:Identifier)-[e:IDENTIFIES]->(:Work {id: wid}) DELETE e",
 )
 
 DELETE_MISSING_WORKS = """
@@ -245,16 +245,6 @@ MATCH (:Identifier)-[e:IDENTIFIES]->(:Institution {id: iid})
 DELETE e
 """
 
-# A work's institutions, each once with the number of its authorships naming it: the
-# authorships' institutions as edges, so an institution reaches its works from its own node.
-CREATE_WORK_INSTITUTIONS = """
-UNWIND $rows AS row
-MATCH (w:Work {id: row.work})
-WITH w, row
-MATCH (i:Institution {id: row.institution})
-CREATE (w)-[:FROM_INSTITUTION {authorships: row.authorships}]->(i)
-"""
-
 
 def create_authorships_statement(dialect: Dialect) -> str:
     """Create AUTHORED edges from researcher and work ids."""
@@ -277,6 +267,18 @@ MATCH (w:Work {{id: row.workId}})
 WITH w, row
 MATCH (t:Topic {{id: row.topicId}})
 CREATE (w)-[:HAS_TOPIC {{score: {dialect.typed("row.score", "DOUBLE")}}}]->(t)
+"""
+
+
+def create_work_institutions_statement(dialect: Dialect) -> str:
+    """Create FROM_INSTITUTION edges from work and institution ids, with how many of the
+    work's authorships list the institution."""
+    return f"""
+UNWIND $rows AS row
+MATCH (w:Work {{id: row.workId}})
+WITH w, row
+MATCH (i:Institution {{id: row.institutionId}})
+CREATE (w)-[:FROM_INSTITUTION {{authorships: {dialect.typed("row.authorships", "INT64")}}}]->(i)
 """
 
 
@@ -361,9 +363,10 @@ class WorkTables:
     """A batch of works flattened into table rows (tuples in the column orders above).
 
     ``references`` are (citing, cited) pairs in record order; which of them become CITES
-    edges depends on what the graph holds, so the plans decide that. ``work_identifiers``
-    are (key, work, own) (graphstore.identifiers); ``work_institutions`` count the
-    authorships of each work naming each institution.
+    edges depends on what the graph holds, so the plans decide that. ``work_institutions``
+    counts, for each work and institution, the work's authorships that list the institution
+    (FROM_INSTITUTION edges: an institution's works are found from the institution).
+    ``work_identifiers`` are (key, work, own) (graphstore.identifiers).
     """
 
     works: list[tuple[Any, ...]] = field(default_factory=list)
@@ -374,8 +377,8 @@ class WorkTables:
     authorships: list[tuple[str, str, int, list[str]]] = field(default_factory=list)
     work_topics: list[tuple[str, str, float]] = field(default_factory=list)
     references: list[tuple[str, str]] = field(default_factory=list)
-    work_identifiers: list[tuple[str, str, bool]] = field(default_factory=list)
     work_institutions: dict[tuple[str, str], int] = field(default_factory=dict)
+    work_identifiers: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
 def _filled_in(first: tuple[Any, ...], later: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -392,7 +395,6 @@ def work_tables(works: Iterable[WorkRow]) -> WorkTables:
     researchers = tables.researchers
     institutions = tables.institutions
     topics = tables.topics
-    at_institutions = tables.work_institutions
     for work in works:
         counts = work.counts_by_year
         tables.works.append(
@@ -420,8 +422,8 @@ def work_tables(works: Iterable[WorkRow]) -> WorkTables:
             for institution in authorship.institutions:
                 if institution.id not in institutions:
                     institutions[institution.id] = _institution_tuple(institution)
-                at = (work.id, institution.id)
-                at_institutions[at] = at_institutions.get(at, 0) + 1
+                listed = (work.id, institution.id)
+                tables.work_institutions[listed] = tables.work_institutions.get(listed, 0) + 1
             tables.authorships.append(
                 (
                     authorship.researcher_id,
@@ -588,6 +590,12 @@ def work_upsert_plan(
     if tables.work_topics:
         rows = [{"workId": w, "topicId": t, "score": s} for w, t, s in tables.work_topics]
         statements.append((create_work_topics_statement(dialect), {"rows": rows}))
+    if tables.work_institutions:
+        rows = [
+            {"workId": w, "institutionId": i, "authorships": n}
+            for (w, i), n in tables.work_institutions.items()
+        ]
+        statements.append((create_work_institutions_statement(dialect), {"rows": rows}))
     cites = citations.cites + citations.linked
     if cites:
         rows = [{"source": s, "target": t} for s, t in cites]
@@ -597,12 +605,6 @@ def work_upsert_plan(
         rows = [{"source": s, "target": t} for s, t in citations.pending]
         statements.append((MERGE_MISSING_WORKS, {"ids": targets}))
         statements.append((CREATE_PENDING_CITATIONS, {"rows": rows}))
-    if tables.work_institutions:
-        rows = [
-            {"work": w, "institution": i, "authorships": n}
-            for (w, i), n in tables.work_institutions.items()
-        ]
-        statements.append((CREATE_WORK_INSTITUTIONS, {"rows": rows}))
     statements.extend(identify_statements(dialect, tables))
     return statements, works_summary(tables, citations)
 

@@ -14,7 +14,6 @@ from graphstore.ids import InvalidIdError, NodeLabel
 from graphstore.ingest.openalex import work_row
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorRow, AuthorshipRow, InstitutionRow, WorkRow
-from graphstore.traversal import Hop
 from tests.graphstore.test_import import read, writer
 
 __all__ = ["writer"]
@@ -189,21 +188,21 @@ async def test_works_citations_by_year_and_institutions_follow_the_record(
     await store.upsert_works(
         [authored("W1", counts_by_year=((2024, 3), (2023, 1))), authored("W2", year=2021)]
     )
-    (years,) = await store.counts_by_year(["A1"], Hop.WORKS_OF_RESEARCHER)
+    (years,) = await store.counts_by_year(["A1"], NodeLabel.RESEARCHER)
     assert [(y.year, y.works, y.citations) for y in years] == [
         (2020, 1, 0),
         (2021, 1, 0),
         (2023, 0, 1),
         (2024, 0, 3),
     ]
-    (stats,) = await store.work_set_stats(["I1"], Hop.WORKS_OF_INSTITUTION)
+    (stats,) = await store.work_set_stats(["I1"], NodeLabel.INSTITUTION)
     assert (stats.works, stats.citations) == (2, 8)
 
     # Re-issued without citations by year and without the institution.
     bare = authored("W1", updated="2025-01-01", counts_by_year=())
     bare = replace(bare, authorships=(replace(bare.authorships[0], institutions=()),))
     await store.upsert_works([bare])
-    (years,) = await store.counts_by_year(["A1"], Hop.WORKS_OF_RESEARCHER)
+    (years,) = await store.counts_by_year(["A1"], NodeLabel.RESEARCHER)
     assert [(y.year, y.works, y.citations) for y in years] == [(2020, 1, 0), (2021, 1, 0)]
-    (stats,) = await store.work_set_stats(["I1"], Hop.WORKS_OF_INSTITUTION)
+    (stats,) = await store.work_set_stats(["I1"], NodeLabel.INSTITUTION)
     assert (stats.works, stats.citations) == (1, 4)

@@ -15,6 +15,7 @@ import neo4j
 import pytest
 
 from graphstore.engines.neo4j_store import Neo4jStore, profile_read_parts
+from graphstore.ids import NodeLabel
 from graphstore.protocol import GraphStore, ProfileRead
 from graphstore.records import (
     AuthorshipRow,
@@ -28,9 +29,12 @@ from graphstore.records import (
     WorkRow,
     WorkTopicRow,
 )
-from graphstore.traversal import Hop
 
 TOPICS = [TopicLevelRow(f"T{i}", f"Topic {'ABCAB'[i]}", "topic") for i in range(5)]
+# The levels above: T0-T2 in subfields/1, T3-T4 in subfields/2, both in fields/1.
+FIELD = TopicLevelRow("fields/1", "Field", "field")
+SUBFIELDS = [TopicLevelRow(f"subfields/{i}", f"Subfield {i}", "subfield") for i in (1, 2)]
+ANCESTORS = {t.id: (SUBFIELDS[int(t.id[1:]) // 3], FIELD) for t in TOPICS}
 TYPES = ("article", "proceedings", "preprint")
 
 
@@ -60,7 +64,10 @@ def graph(seed: int) -> list[WorkRow]:
                     )
                     for position, a in enumerate(authors)
                 ),
-                topics=tuple(WorkTopicRow(t, 0.5) for t in rng.sample(TOPICS, rng.randint(0, 2))),
+                topics=tuple(
+                    WorkTopicRow(t, 0.5, ANCESTORS[t.id])
+                    for t in rng.sample(TOPICS, rng.randint(0, 2))
+                ),
                 counts_by_year=tuple(
                     (year, rng.randint(0, 4))
                     for year in sorted(rng.sample(range(2019, 2025), rng.randint(0, 3)))
@@ -131,33 +138,37 @@ async def test_profile_summaries_match_the_rows(store: GraphStore, min_shared: i
         assert summary.followers == 0
 
 
-# The works of a node of each kind (traversal.WORK_SETS), read plainly from the rows.
-WORKS_OF: dict[Hop, Callable[[WorkRow, str], bool]] = {
-    Hop.WORKS_OF_RESEARCHER: lambda w, node: any(a.researcher_id == node for a in w.authorships),
-    Hop.WORKS_OF_TOPIC: lambda w, node: any(t.topic.id == node for t in w.topics),
-    Hop.WORKS_OF_INSTITUTION: lambda w, node: any(
+# The works of a node of each kind, read plainly from the rows: a researcher's, those it
+# authored; a topic's, those tagged with it or a topic below it; an institution's, those with
+# an authorship listing it.
+WORKS_OF: dict[NodeLabel, Callable[[WorkRow, str], bool]] = {
+    NodeLabel.RESEARCHER: lambda w, node: any(a.researcher_id == node for a in w.authorships),
+    NodeLabel.TOPIC: lambda w, node: any(
+        node in (t.topic.id, *(level.id for level in t.ancestors)) for t in w.topics
+    ),
+    NodeLabel.INSTITUTION: lambda w, node: any(
         i.id == node for a in w.authorships for i in a.institutions
     ),
 }
 
 
 @pytest.mark.parametrize(
-    ("hop", "nodes"),
+    ("label", "nodes"),
     [
-        (Hop.WORKS_OF_RESEARCHER, [f"A{i}" for i in range(12)] + ["A404"]),
-        (Hop.WORKS_OF_TOPIC, [t.id for t in TOPICS] + ["T404"]),
-        (Hop.WORKS_OF_INSTITUTION, ["I0", "I1", "I2", "I404"]),
+        (NodeLabel.RESEARCHER, [f"A{i}" for i in range(12)] + ["A404"]),
+        (NodeLabel.TOPIC, [t.id for t in TOPICS] + ["subfields/1", "fields/1", "T404"]),
+        (NodeLabel.INSTITUTION, ["I0", "I1", "I2", "I404"]),
     ],
 )
 async def test_work_set_figures_match_the_rows(
-    store: GraphStore, hop: Hop, nodes: list[str]
+    store: GraphStore, label: NodeLabel, nodes: list[str]
 ) -> None:
     rows = graph(seed=13)
     await store.upsert_works(rows)
-    stats = await store.work_set_stats(nodes, hop)
-    by_year = await store.counts_by_year(nodes, hop)
+    stats = await store.work_set_stats(nodes, label)
+    by_year = await store.counts_by_year(nodes, label)
     for node, found, years in zip(nodes, stats, by_year, strict=True):
-        mine = [w for w in rows if WORKS_OF[hop](w, node)]
+        mine = [w for w in rows if WORKS_OF[label](w, node)]
         assert (found.works, found.citations) == (len(mine), sum(w.cited_by_count for w in mine))
         published = Counter(w.year for w in mine if w.year is not None)
         cited: Counter[int] = Counter()
