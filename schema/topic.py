@@ -33,8 +33,8 @@ class Topic(Node):
         ]
 
     @strawberry.field(
-        description="What its works add up to: the works tagged with this topic (OpenAlex "
-        f"tags works with topics, not with the levels above them). {WORKS_COUNTED}"
+        description="What its works add up to: the works tagged with this topic or, for a "
+        f"subfield, field or domain, with a topic below it. {WORKS_COUNTED}"
     )
     async def stats(self, info: strawberry.Info[RequestContext, None]) -> WorkStats:
         return WorkStats.from_record(await figures.work_stats(info.context, str(self.id)))
