@@ -11,7 +11,8 @@ from these specs by graphstore.engines.compiler, which also computes each edge's
 - CO_OCCURS: the works two topics share; AFFILIATED_WITH (authorships) and
   FROM_INSTITUTION: the authorships that name the institution (either way: from a work or
   a researcher to its institutions, or from an institution to its works and researchers);
-  PART_OF, CITES and AFFILIATED_WITH (Author records): 1.
+  PART_OF, CITES and AFFILIATED_WITH (Author records): 1; VERSION_OF: the keys two versions
+  share.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ class EdgeKind(StrEnum):
     come from here, never from input): FROM_INSTITUTION links a work to each institution its
     authorships list, with how many do. The others are drawn for walks that contract a path:
     AFFILIATED_WITH also stands for a researcher's authorships at an institution, COAUTHOR for
-    works two researchers share, CO_OCCURS for works two topics share."""
+    works two researchers share, CO_OCCURS for works two topics share, VERSION_OF for two
+    versions of one paper."""
 
     AUTHORED = "AUTHORED"
     HAS_TOPIC = "HAS_TOPIC"
@@ -39,17 +41,19 @@ class EdgeKind(StrEnum):
     FROM_INSTITUTION = "FROM_INSTITUTION"
     COAUTHOR = "COAUTHOR"
     CO_OCCURS = "CO_OCCURS"
+    VERSION_OF = "VERSION_OF"
 
 
 class HopShape(StrEnum):
     """How a hop reaches its target: over one relationship, over two through a work (a
     contracted hop: co-authors, co-occurring topics, a researcher's topics), or through the
     institution ids an authorship (AUTHORED) lists (from an institution: the authorships of
-    its works that list it)."""
+    its works that list it), or to the other versions of a work (graphstore.versions)."""
 
     RELATIONSHIP = "RELATIONSHIP"
     THROUGH_WORK = "THROUGH_WORK"
     AUTHORSHIP_INSTITUTIONS = "AUTHORSHIP_INSTITUTIONS"
+    VERSIONS = "VERSIONS"
 
 
 class HopSpec(msgspec.Struct, frozen=True):
@@ -87,6 +91,7 @@ class Hop(StrEnum):
     COAUTHORS_OF_RESEARCHER = "COAUTHORS_OF_RESEARCHER"
     TOPICS_OF_RESEARCHER = "TOPICS_OF_RESEARCHER"
     COOCCURRING_TOPICS = "COOCCURRING_TOPICS"
+    VERSIONS_OF_WORK = "VERSIONS_OF_WORK"
 
     @property
     def spec(self) -> HopSpec:
@@ -133,6 +138,9 @@ HOP_SPECS: dict[Hop, HopSpec] = {
     ),
     Hop.COOCCURRING_TOPICS: HopSpec(
         _TOPIC, EdgeKind.CO_OCCURS, _TOPIC, forward=True, shape=_THROUGH_WORK
+    ),
+    Hop.VERSIONS_OF_WORK: HopSpec(
+        _WORK, EdgeKind.VERSION_OF, _WORK, forward=True, shape=HopShape.VERSIONS
     ),
 }
 

@@ -51,8 +51,9 @@ def profile_plan(info: Info[Any, Any], researcher_id: str) -> ProfilePlan:
                         _int(arguments["first"]), _int(arguments["minSharedWorks"])
                     )
                 )
-            elif field.name == "works":
+            elif field.name == "works" and not arguments.get("groupVersions"):
                 # Fields of one response key are merged into one, which sees all their nodes.
+                # A list grouping versions loads apart (GraphStore.hop_work_pages).
                 works.setdefault(field.alias or field.name, []).append(field)
         except (GraphQLError, ValueError, TypeError, KeyError):
             continue

@@ -8,9 +8,10 @@ import strawberry
 
 from graphstore.lists import ResearcherScope, WorkScope
 from graphstore.records import InstitutionRecord
-from resolvers import lists
+from resolvers import figures, lists
 from resolvers.context import RequestContext
 from schema.enums import WorkOrder
+from schema.figures import COUNTS_BY_YEAR, WORKS_COUNTED, WorkStats, YearCount
 from schema.lists import (
     ResearcherConnection,
     ResearcherFilter,
@@ -78,6 +79,18 @@ class Institution(Node):
     ) -> list[TopicShare]:
         shares = await lists.institution_topics(info.context, str(self.id), first)
         return [TopicShare(topic=Topic.from_record(s.topic), works=s.works) for s in shares]
+
+    @strawberry.field(
+        description="What its works add up to: the works with an authorship naming this "
+        f"institution. {WORKS_COUNTED}"
+    )
+    async def stats(self, info: strawberry.Info[RequestContext, None]) -> WorkStats:
+        return WorkStats.from_record(await figures.work_stats(info.context, str(self.id)))
+
+    @strawberry.field(description=COUNTS_BY_YEAR)
+    async def counts_by_year(self, info: strawberry.Info[RequestContext, None]) -> list[YearCount]:
+        years = await figures.counts_by_year(info.context, str(self.id))
+        return [YearCount.from_record(y) for y in years]
 
 
 @strawberry.type(description="An institution a researcher is known at, with the years.")

@@ -8,9 +8,10 @@ import strawberry
 
 from graphstore.lists import ResearcherScope, WorkScope
 from graphstore.records import TopicRecord
-from resolvers import lookups
+from resolvers import figures, lookups
 from resolvers.context import RequestContext
 from schema.enums import WorkOrder
+from schema.figures import COUNTS_BY_YEAR, WORKS_COUNTED, WorkStats, YearCount
 from schema.lists import (
     ResearcherConnection,
     ResearcherFilter,
@@ -80,6 +81,18 @@ class Topic(Node):
     ) -> ResearcherConnection:
         own = ResearcherScope(topic=str(self.id))
         return await researchers_connection(info, filter, order_by, first, after, own)
+
+    @strawberry.field(
+        description="What its works add up to: the works tagged with this topic or, for a "
+        f"subfield, field or domain, with a topic below it. {WORKS_COUNTED}"
+    )
+    async def stats(self, info: strawberry.Info[RequestContext, None]) -> WorkStats:
+        return WorkStats.from_record(await figures.work_stats(info.context, str(self.id)))
+
+    @strawberry.field(description=COUNTS_BY_YEAR)
+    async def counts_by_year(self, info: strawberry.Info[RequestContext, None]) -> list[YearCount]:
+        years = await figures.counts_by_year(info.context, str(self.id))
+        return [YearCount.from_record(y) for y in years]
 
 
 @strawberry.type(description="A topic of a researcher, with how many of their works have it.")

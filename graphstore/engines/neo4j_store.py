@@ -45,6 +45,7 @@ from graphstore.engines.cypher_store import (
     researcher_record,
     summary_from_row,
     work_from_row,
+    work_position,
 )
 from graphstore.engines.query import ReadQuery, columns
 from graphstore.engines.recovery import Read, Recovery
@@ -70,7 +71,6 @@ from graphstore.protocol import (
 from graphstore.records import (
     ProfileSummary,
     WorkPageRequest,
-    WorkPosition,
 )
 from graphstore.traversal import EdgeKind, Neighbour
 
@@ -97,6 +97,8 @@ SCHEMA = (
     "CREATE INDEX work_venue IF NOT EXISTS FOR (n:Work) ON (n.venue)",
     # The import's: a reference to a work not in the graph waits on a MissingWork node.
     "CREATE CONSTRAINT missing_work_id IF NOT EXISTS FOR (n:MissingWork) REQUIRE n.id IS UNIQUE",
+    # Look-ups by DOI, ORCID and ROR, and versions of one paper (graphstore.identifiers).
+    "CREATE CONSTRAINT identifier_id IF NOT EXISTS FOR (n:Identifier) REQUIRE n.id IS UNIQUE",
     *NEO4J_FULLTEXT_INDEXES,
 )
 
@@ -494,17 +496,7 @@ def _pages_query(requests: Sequence[WorkPageRequest]) -> tuple[ReadQuery, bool]:
 
 def _work_page(request: WorkPageRequest, row: Row, authors_in_full: bool) -> WorkPage:
     page = sorted(row["page"], key=lambda w: int(w["index"]))[: request.first]
-    works = tuple(
-        (
-            WorkPosition(
-                sort_value=descending_value(request.order, int(w["rank"])),
-                title=w["sortTitle"],
-                id=w["id"],
-            ),
-            work_from_row(w),
-        )
-        for w in page
-    )
+    works = tuple((work_position(request.order, w), work_from_row(w)) for w in page)
     return WorkPage(
         works=works,
         has_next_page=len(row["page"]) > request.first,

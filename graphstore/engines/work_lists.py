@@ -25,8 +25,11 @@ from typing import Any, NamedTuple
 
 from graphstore.engines.compiler import (
     SORT_TITLE,
+    TOPIC_LEVELS_BELOW,
     after_cursor,
     descending_value,
+    node_by_id,
+    node_works,
     work_filter,
     work_rank,
 )
@@ -48,9 +51,6 @@ from graphstore.lists import (
 )
 from graphstore.protocol import WorkPage
 from graphstore.records import WorkFilter, WorkPosition
-
-# A work's levels of topics below a domain: topic -> subfield -> field -> domain.
-_TOPIC_LEVELS_BELOW = 3
 
 # What a page returns of each work: the WORKS_BY_ID columns, and its place in the order.
 _WORK_COLUMNS = columns(
@@ -87,15 +87,6 @@ class WorkSet(NamedTuple):
     params: dict[str, Any]
 
 
-def _node(variable: str, label: NodeLabel, parameter: str, dialect: Dialect) -> str:
-    """A MATCH of one node by id, through a seek of the id index on Neo4j."""
-    text = f"MATCH ({variable}:{label.value} {{id: ${parameter}}})"
-    if dialect is Dialect.NEO4J:
-        text += f" USING INDEX SEEK {variable}:{label.value}(id)"
-    return text
-
-
-_TOPIC_DESCENT = f"(s)<-[:PART_OF*0..{_TOPIC_LEVELS_BELOW}]-"
 # A set named besides the one walked, as a condition on each work ``w``: OPTIONAL MATCHes from
 # the work, filtered (on LadybugDB an EXISTS subquery, or a target matched by its id, was
 # planned as a scan of every work; single steps from a bound node look their ends up). A
@@ -104,7 +95,7 @@ _AT_INSTITUTION = (
     "OPTIONAL MATCH (w)-[:FROM_INSTITUTION]->(ci:Institution)\n"
     "WITH w, ci\nWHERE ci.id = $scopeInstitution"
 )
-_LEVELS = [f"t{level}" for level in range(_TOPIC_LEVELS_BELOW + 1)]
+_LEVELS = [f"t{level}" for level in range(TOPIC_LEVELS_BELOW + 1)]
 _UNDER_TOPIC = "\n".join(
     (
         "OPTIONAL MATCH (w)-[:HAS_TOPIC]->(t0:Topic)",
@@ -121,29 +112,15 @@ _UNDER_TOPIC = "\n".join(
 
 def _anchored_works(scope: WorkScope, dialect: Dialect) -> tuple[str, list[str]] | None:
     """The works ``w`` of the scope's first set (researcher, institution, topic), walked from
-    its node, and the conditions that keep them; None when it names none.
-
-    LadybugDB walks as OPTIONAL MATCHes from the node, a topic's topics before their works
-    (so each step looks its ends up: a plain MATCH, or one pattern over both steps, was planned
-    as a scan of every work, topic or HAS_TOPIC edge), then keeps the works found, once each.
-    Neo4j matches the path from the node's index seek; a topic's works once each.
-    """
+    its node (compiler.node_works), and the conditions that keep them; None when it names
+    none."""
     if scope.researcher is not None:
-        anchor = _node("a", NodeLabel.RESEARCHER, "scopeResearcher", dialect)
-        walk: tuple[str, ...] = ("(a)-[:AUTHORED]->(w:Work)",)
-    elif scope.institution is not None:
-        anchor = _node("i", NodeLabel.INSTITUTION, "scopeInstitution", dialect)
-        walk = ("(i)<-[:FROM_INSTITUTION]-(w:Work)",)
-    elif scope.topic is not None:
-        anchor = _node("s", NodeLabel.TOPIC, "scopeTopic", dialect)
-        walk = (f"{_TOPIC_DESCENT}(st:Topic)", "(st)<-[:HAS_TOPIC]-(w:Work)")
-    else:
-        return None
-    if dialect is Dialect.LADYBUG:
-        steps = "\nWITH DISTINCT st\n".join(f"OPTIONAL MATCH {step}" for step in walk)
-        return f"{anchor}\n{steps}\nWITH DISTINCT w", ["w IS NOT NULL"]
-    steps = "\n".join(f"MATCH {step}" for step in walk)
-    return f"{anchor}\n{steps}" + ("\nWITH DISTINCT w" if len(walk) > 1 else ""), []
+        return node_works(NodeLabel.RESEARCHER, "scopeResearcher", dialect)
+    if scope.institution is not None:
+        return node_works(NodeLabel.INSTITUTION, "scopeInstitution", dialect)
+    if scope.topic is not None:
+        return node_works(NodeLabel.TOPIC, "scopeTopic", dialect)
+    return None
 
 
 def work_set(scope: WorkScope, given: WorkFilter, dialect: Dialect) -> WorkSet:
@@ -303,7 +280,7 @@ def researcher_parts(request: ResearcherListRequest, dialect: Dialect) -> list[R
         figures += f"\n{_NOT_RECORD_MEMBER}"
         by_record = "\n".join(
             (
-                _node("i", NodeLabel.INSTITUTION, "scopeInstitution", dialect),
+                node_by_id("i", NodeLabel.INSTITUTION, "scopeInstitution", dialect),
                 _matched(dialect, "(i)<-[a:AFFILIATED_WITH]-(r:Researcher)", "r"),
                 "OPTIONAL MATCH (r)-[e:AUTHORED]->(w:Work)",
                 "WHERE $scopeInstitution IN e.institutions",

@@ -71,6 +71,16 @@ CASES: dict[str, tuple[str, str, str, dict[str, Any]]] = {
         "",
         {},
     ),
+    # A list grouping versions is not the profile's page: it loads apart, beside the page.
+    "grouped versions beside a page": (
+        "",
+        """stats { works i10Index }
+           grouped: works(groupVersions: true, first: 2) {
+             totalCount nodes { id versions { id } authors { researcher { name } } } }
+           works(first: 2) { totalCount nodes { id } }""",
+        "",
+        {},
+    ),
     # Each field checks its own arguments; the look-ahead leaves such a field to do so.
     "refused: minSharedWorks": (
         "",
