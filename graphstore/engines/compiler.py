@@ -24,6 +24,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import NamedTuple
 
+from graphstore.engines.cypher import WORK_COLUMNS
 from graphstore.engines.query import Column, FromIds, ReadQuery, columns
 from graphstore.engines.writes import Dialect
 from graphstore.identifiers import Scheme
@@ -312,18 +313,7 @@ def _after_parameters(title: str) -> str:
     return after_cursor(lambda name: f"$after{name.capitalize()}", "rank", title, "w.id")
 
 
-_PAGE_WORK_COLUMNS = columns(
-    ("w.id", "id"),
-    ("w.title", "title"),
-    ("w.type", "type"),
-    ("w.year", "year"),
-    ("w.venue", "venue"),
-    ("w.doi", "doi"),
-    ("w.abstract", "abstract"),
-    ("w.citedByCount", "citedByCount"),
-    "rank",
-    ("title", "sortTitle"),
-)
+_PAGE_WORK_COLUMNS = (*WORK_COLUMNS, *columns("rank", ("title", "sortTitle")))
 
 
 @functools.cache

@@ -23,34 +23,30 @@ def look_up(label: NodeLabel, node: str, returns: tuple[Column, ...]) -> FromIds
 
 # claimStatus and orcidVerified are kept on the node by the claim mutations, so a researcher
 # reads as one node wherever it appears (look-up, co-author, author of a work).
-RESEARCHERS_BY_ID = look_up(
-    NodeLabel.RESEARCHER,
-    "r",
-    columns(
-        ("r.id", "id"),
-        ("r.name", "name"),
-        ("r.orcid", "orcid"),
-        ("r.bio", "bio"),
-        ("r.openToCollaborate", "openToCollaborate"),
-        ("r.claimStatus", "claimStatus"),
-        ("r.orcidVerified", "orcidVerified"),
-    ),
+RESEARCHER_COLUMNS = columns(
+    ("r.id", "id"),
+    ("r.name", "name"),
+    ("r.orcid", "orcid"),
+    ("r.bio", "bio"),
+    ("r.openToCollaborate", "openToCollaborate"),
+    ("r.claimStatus", "claimStatus"),
+    ("r.orcidVerified", "orcidVerified"),
 )
+"""A researcher ``r`` as a record is built from it (cypher_store.researcher_from_row)."""
+RESEARCHERS_BY_ID = look_up(NodeLabel.RESEARCHER, "r", RESEARCHER_COLUMNS)
 
-WORKS_BY_ID = look_up(
-    NodeLabel.WORK,
-    "w",
-    columns(
-        ("w.id", "id"),
-        ("w.title", "title"),
-        ("w.type", "type"),
-        ("w.year", "year"),
-        ("w.venue", "venue"),
-        ("w.doi", "doi"),
-        ("w.abstract", "abstract"),
-        ("w.citedByCount", "citedByCount"),
-    ),
+WORK_COLUMNS = columns(
+    ("w.id", "id"),
+    ("w.title", "title"),
+    ("w.type", "type"),
+    ("w.year", "year"),
+    ("w.venue", "venue"),
+    ("w.doi", "doi"),
+    ("w.abstract", "abstract"),
+    ("w.citedByCount", "citedByCount"),
 )
+"""A work ``w`` as a record is built from it (cypher_store.work_from_row)."""
+WORKS_BY_ID = look_up(NodeLabel.WORK, "w", WORK_COLUMNS)
 
 
 TOPICS_BY_ID = look_up(

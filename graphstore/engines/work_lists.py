@@ -33,6 +33,7 @@ from graphstore.engines.compiler import (
     work_filter,
     work_rank,
 )
+from graphstore.engines.cypher import RESEARCHER_COLUMNS, WORK_COLUMNS
 from graphstore.engines.cypher_store import researcher_from_row, work_from_row
 from graphstore.engines.query import ReadQuery, columns
 from graphstore.engines.writes import Dialect, Row
@@ -53,31 +54,8 @@ from graphstore.protocol import WorkPage
 from graphstore.records import WorkFilter, WorkPosition
 
 # What a page returns of each work: the WORKS_BY_ID columns, and its place in the order.
-_WORK_COLUMNS = columns(
-    ("w.id", "id"),
-    ("w.title", "title"),
-    ("w.type", "type"),
-    ("w.year", "year"),
-    ("w.venue", "venue"),
-    ("w.doi", "doi"),
-    ("w.abstract", "abstract"),
-    ("w.citedByCount", "citedByCount"),
-    "rank",
-    "sortTitle",
-)
-_RESEARCHER_COLUMNS = columns(
-    ("r.id", "id"),
-    ("r.name", "name"),
-    ("r.orcid", "orcid"),
-    ("r.bio", "bio"),
-    ("r.openToCollaborate", "openToCollaborate"),
-    ("r.claimStatus", "claimStatus"),
-    ("r.orcidVerified", "orcidVerified"),
-    "works",
-    "citations",
-    "years",
-    "sortName",
-)
+_WORK_COLUMNS = (*WORK_COLUMNS, *columns("rank", "sortTitle"))
+_RESEARCHER_COLUMNS = (*RESEARCHER_COLUMNS, *columns("works", "citations", "years", "sortName"))
 
 
 class WorkSet(NamedTuple):
