@@ -83,7 +83,7 @@ async def test_search_refuses_bad_year_ranges(client: GraphQLClient) -> None:
 
 
 async def test_the_exact_title_comes_first(client: GraphQLClient) -> None:
-    works = (await client.data(SEARCH, q="augmentation", kinds=["WORK"], first=100))["search"]
+    works = (await client.data(SEARCH, q="learning", kinds=["WORK"], first=100))["search"]
     assert len(works["nodes"]) > 3
     for work in works["nodes"]:
         found = (await client.data(SEARCH, q=work["title"], first=1))["search"]
