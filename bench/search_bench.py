@@ -18,18 +18,22 @@ engine's relevance: FTS5 ``MATCH ... ORDER BY rank LIMIT 10`` on the index file;
 same run; medians per query, then the median and p90 over queries.
 
 The stores are imported here (conference-graph from ``inputs.conference_graph``); ``--keep
-DIR`` keeps them there and reuses them on the next run.
+DIR`` keeps them there and reuses them on the next run. ``--write`` merges the figures (by
+engine) into ``bench/results/results.json`` and re-renders BENCHMARKS.md (section 7).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
 import gzip
 import json
+import os
 import random
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +44,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import report  # noqa: E402
 from harness import neo4j  # noqa: E402
 from inputs import conference_graph  # noqa: E402
 
@@ -247,6 +252,8 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
     keep.mkdir(parents=True, exist_ok=True)
     results = []
     for engine in args.engines.split(","):
+        load_before = os.getloadavg()[0]
+        when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
         if engine == "embedded":
             store = await _open(engine, keep, data, None)
             bare = _bare_embedded(keep / "search.lbdb.search.sqlite")
@@ -260,7 +267,31 @@ async def main_async(args: argparse.Namespace) -> list[dict[str, Any]]:
                     await measure(engine, neo, _bare_neo4j(neo), cases, known, args.repeat)
                 )
                 await neo.close()
+        results[-1] |= {
+            "when": when,
+            "loadavg": [load_before, os.getloadavg()[0]],
+            "code": args.code,
+        }
     return results
+
+
+def write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    """Merge the figures by engine into results.json and re-render BENCHMARKS.md."""
+    path = ROOT / "bench" / "results" / "results.json"
+    stored = json.loads(path.read_text())
+    search = stored.get("search", {"engines": []})
+    engines = {engine["engine"]: engine for engine in search["engines"]}
+    engines |= {engine["engine"]: engine for engine in results}
+    stored["search"] = {
+        "command": ".venv/bin/python bench/search_bench.py --write",
+        "seed": args.seed,
+        "titles": 200,
+        "names": 100,
+        "repeat": args.repeat,
+        "engines": [engines[name] for name in ("embedded", "neo4j") if name in engines],
+    }
+    path.write_text(json.dumps(stored, indent=1))
+    (ROOT / "BENCHMARKS.md").write_text(report.render(stored))
 
 
 def main() -> None:
@@ -272,8 +303,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=25)
     parser.add_argument("--neo4j-heap", default="2g")
     parser.add_argument("--neo4j-pagecache", default="2g")
-    results = asyncio.run(main_async(parser.parse_args()))
+    parser.add_argument("--write", action="store_true", help="merge into results.json, render")
+    args = parser.parse_args()
+    args.code = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    results = asyncio.run(main_async(args))
     print(json.dumps(results, indent=2))
+    if args.write:
+        write(results, args)
 
 
 if __name__ == "__main__":
