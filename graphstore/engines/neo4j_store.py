@@ -102,8 +102,8 @@ _KIND_LABELS = {
     "institution": "Institution",
 }
 # One stage's candidates (text_search.Stage), at most CANDIDATES: the title stages cut in the
-# order SqliteTextIndex cuts them (Stage.cut_in_title_order), the others by the index itself,
-# by relevance. Only the kept ones read their title.
+# order SqliteTextIndex cuts them (Stage.cut_in_title_order), every word by the index itself,
+# by relevance (any word: _ANY_WORD_AND_COUNT). Only the kept ones read their title.
 _POPULARITY = (
     "CASE node.searchKind WHEN 'work' THEN coalesce(node.citedByCount, 0) "
     "WHEN 'researcher' THEN COUNT { MATCH (node)-[:AUTHORED]->(w) RETURN DISTINCT w } "
@@ -139,13 +139,24 @@ WITH node, score, {_POPULARITY} AS popularity
         tail="ORDER BY score DESC, id",
     )
     for stage in Stage
+    if stage != Stage.ANY_WORD
 }
-_SEARCH_COUNT = ReadQuery(
+# The any-word matches, counted up to COUNT_BOUND, and the best CANDIDATES of them: one
+# Lucene query for both (it is the costliest of a search's).
+_ANY_WORD_AND_COUNT = ReadQuery(
     f"""
-CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $anyWord,
-    {{limit: {COUNT_BOUND}}}) YIELD node
+CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $stage{Stage.ANY_WORD.value},
+    {{limit: {COUNT_BOUND}}}) YIELD node, score
+WITH collect({{node: node, score: score}}) AS found
+CALL (found) {{
+    UNWIND found[0..{CANDIDATES}] AS hit
+    WITH hit.node AS node, hit.score AS score
+    WITH node, score, {_POPULARITY} AS popularity
+    RETURN collect({{{", ".join(f"{c.name}: {c.expression}" for c in _CANDIDATE_COLUMNS)}}})
+        AS candidates
+}}
 """,
-    columns(("count(node)", "n")),
+    columns(("size(found)", "n"), "candidates"),
 )
 # The search properties each kind's nodes carry for the full-text index (text_search).
 _SEARCH_PROPERTIES = {
@@ -312,29 +323,27 @@ class Neo4jStore(AccountCypher, CypherStore):
         )
 
     async def search(self, request: SearchRequest) -> tuple[list[SearchHit], int]:
-        """The stages and the bounded count as subqueries of one query; the any-word stage
-        in a second only when it can reach the results (SearchPlan.needs_any_word)."""
+        """Every stage, and the bounded count, as subqueries of one query."""
         plan = SearchPlan.of(request)
         if plan is None:
             return [], 0
         params: dict[str, Any] = {
             f"stage{stage.value}": lucene_query(plan, stage) for stage in plan.stages
         }
-        params["anyWord"] = params[f"stage{Stage.ANY_WORD.value}"]
         first = [stage for stage in plan.stages if stage != Stage.ANY_WORD]
-        queries = {"total": _SEARCH_COUNT} | {
+        queries = {"anyWord": _ANY_WORD_AND_COUNT} | {
             f"stage{stage.value}": _STAGE_CANDIDATES[stage] for stage in first
         }
         row = (await self._run(side_by_side(queries), params, RoutingControl.READ))[0]
-        total = int(row["total"][0]["n"])
+        (any_word,) = row["anyWord"]
+        total = int(any_word["n"])
         if total == 0 or request.first == 0:
             return [], total
         found: dict[Stage, Sequence[SearchCandidate]] = {
             stage: _candidates(row[f"stage{stage.value}"]) for stage in first
         }
         if plan.needs_any_word(len(found[Stage.ALL_WORDS])):
-            rows = await self._read(_STAGE_CANDIDATES[Stage.ANY_WORD], params)
-            found[Stage.ANY_WORD] = _candidates(rows)
+            found[Stage.ANY_WORD] = _candidates(any_word["candidates"])
         ranked = plan.rank(found)
         return ranked[request.offset : request.offset + request.first], total
 
