@@ -221,7 +221,8 @@ async def measure(
         ranks.setdefault(case.group, []).append(rank)
         strict.setdefault(case.group, []).append(bool(hits) and hits[0] == case.node)
         if case.group == "hard" or rank != 1:
-            misses.append(f"{case.group} {case.text[:70]!r}: rank {rank}")
+            timing = f", {ours_ms[-1]:.1f} ms (bare {bare_ms[-1]:.1f} ms)"
+            misses.append(f"{case.group} {case.text[:70]!r}: rank {rank}{timing}")
     quality = {
         group: {
             "queries": len(found_ranks),
