@@ -76,6 +76,7 @@ COUNT_BOUND: Final = 1000
 # (no index holds such a token), so it is dropped rather than searched.
 _MAX_QUERY_CHARS = 1000
 _MAX_TERMS = 32
+_MAX_PHRASE_WORDS = 64
 _MAX_TERM_CHARS = 64
 # A one-letter prefix would expand to a large share of the vocabulary; two letters is the least
 # type-ahead that still narrows anything (and FTS5 keeps a prefix index for 2 and 3 letters).
@@ -131,14 +132,17 @@ def normalise(text: str | None) -> str:
 
 @dataclass(frozen=True, slots=True)
 class QueryTerms:
-    """User text cut into folded words (``normalise``), at most 32, each at most 64 characters.
+    """User text cut into folded words (``normalise``), each at most 64 characters.
 
+    ``terms`` are the distinct words (at most 32), searched for one by one; ``phrase`` the
+    words in order, repeats kept (at most 64), matched against titles as a phrase.
     ``prefix_last`` says the text ended inside its last word (the user is still typing it),
-    so that word may match as a prefix.
+    so that word may match as a prefix; it ends both.
     """
 
     terms: tuple[str, ...]
     prefix_last: bool
+    phrase: tuple[str, ...] = ()
 
 
 def query_terms(text: str) -> QueryTerms:
@@ -161,7 +165,7 @@ def query_terms(text: str) -> QueryTerms:
         and distinct[-1] == words[-1]
         and len(words[-1]) >= _MIN_PREFIX_CHARS
     )
-    return QueryTerms(distinct, prefix_last)
+    return QueryTerms(distinct, prefix_last, tuple(kept[:_MAX_PHRASE_WORDS]))
 
 
 # --- documents -----------------------------------------------------------------------------
@@ -311,7 +315,7 @@ class SearchPlan:
     @property
     def stages(self) -> tuple[Stage, ...]:
         """The stages worth running: one word needs no phrase of its own."""
-        if len(self.terms.terms) == 1:
+        if len(self.terms.phrase) == 1:
             return (Stage.TITLE_ALL, Stage.ALL_WORDS, Stage.ANY_WORD)
         return tuple(Stage)
 
@@ -381,8 +385,7 @@ class SearchPlan:
         return sum(held) / len(words) + covered / len(title_words)
 
     def _level(self, stage: Stage, title_words: list[str]) -> _Level:
-        words = self.terms.terms
-        if title_words == list(words):
+        if title_words == list(self.terms.phrase):
             return _Level.EXACT
         if stage > Stage.TITLE_ALL:
             return _Level.ALL_WORDS if stage == Stage.ALL_WORDS else _Level.ANY_WORD
@@ -393,7 +396,7 @@ class SearchPlan:
         return _Level.TITLE_ALL
 
     def _phrase_at(self, title_words: list[str], at: int) -> bool:
-        words = self.terms.terms
+        words = self.terms.phrase
         window = title_words[at : at + len(words)]
         if len(window) < len(words) or window[:-1] != list(words[:-1]):
             return False
@@ -489,7 +492,7 @@ def fts5_query(plan: SearchPlan, stage: Stage) -> str:
         # The term being typed matches itself or any longer word: "robu" finds "robustness".
         parts[-1] += "*"
     if stage == Stage.TITLE_PHRASE:
-        return "{title} : " + _fts5_string(" ".join(words))
+        return "{title} : " + _fts5_string(" ".join(plan.terms.phrase))
     if stage == Stage.TITLE_ALL:
         return "{title} : (" + " AND ".join(parts) + ")"
     return (" AND " if stage == Stage.ALL_WORDS else " OR ").join(parts)
@@ -697,7 +700,7 @@ def lucene_query(plan: SearchPlan, stage: Stage) -> str:
         matches[-1] = f"({words[-1]} {words[-1]}*)"
     weight = f"^{_TITLE_WEIGHT:g}"
     if stage == Stage.TITLE_PHRASE:
-        query = f'+searchTitle:"{" ".join(words)}"'
+        query = f'+searchTitle:"{" ".join(plan.terms.phrase)}"'
     elif stage == Stage.TITLE_ALL:
         query = " ".join(f"+searchTitle:{m}" for m in matches)
     else:

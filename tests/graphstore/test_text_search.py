@@ -335,6 +335,19 @@ def test_exact_then_start_then_phrase_then_every_word() -> None:
         assert [int(hit.score // 10) for hit in hits] == [5, 4, 3, 2, 1, 0]  # the levels
 
 
+def test_a_title_with_repeated_words_is_exact() -> None:
+    title = "The effect of the graph on the graph"
+    assert query_terms(title).phrase == tuple(normalise(title).split())
+    with SqliteTextIndex(IN_MEMORY) as index:
+        index.upsert(
+            [
+                SearchDocument("W1", "work", title),
+                SearchDocument("W2", "work", "graph effect the of on", citations=10**6),
+            ]
+        )
+        assert ids(find(index, title.upper(), None, 10, 0)[0]) == ["W1", "W2"]
+
+
 def test_popularity_breaks_near_ties_but_never_beats_the_exact_title() -> None:
     with SqliteTextIndex(IN_MEMORY) as index:
         index.upsert(
