@@ -1169,10 +1169,11 @@ def _search_section(search: dict[str, Any]) -> list[str]:
             for engine in search["engines"]
         ],
         "",
-        f"Command: `{search['command']}` (imports conference-graph into each engine first; "
-        "`--keep DIR` reuses the stores). Queries (`bench/search_bench.py`, seed "
-        f"{search['seed']}): {search['titles']} work titles and {search['names']} researcher "
-        "names sampled from the data, each searched as typed (every kind, first 10), plus the "
+        f"Command: `{search['command']}` (imports conference-graph into each engine first "
+        "unless `--keep DIR` holds the stores of an earlier run). Queries "
+        f"(`bench/search_bench.py`, seed {search['seed']}): {search['titles']} work titles and "
+        f"{search['names']} researcher names sampled from the data, each searched as typed "
+        "(every kind, first 10), plus the "
         "hard cases of issue 25. A title or name query succeeds at rank 1 when the first "
         "result has exactly that (normalised) title or name; *strict* counts only the sampled "
         "node itself (OpenAlex holds many researchers of one name, and duplicate titles). MRR "
@@ -1192,7 +1193,9 @@ def _search_section(search: dict[str, Any]) -> list[str]:
                     figures["queries"],
                     f"{figures['success_at_1']:.1%}",
                     f"{figures['mrr']:.3f}",
-                    f"{figures['strict_success_at_1']:.1%}",
+                    "n/a"
+                    if figures["strict_success_at_1"] is None
+                    else f"{figures['strict_success_at_1']:.1%}",
                 ]
             )
     out += _table(["engine", "queries", "n", "success@1", "MRR", "strict success@1"], rows)

@@ -228,7 +228,10 @@ async def measure(
             "queries": len(found_ranks),
             "success_at_1": sum(r == 1 for r in found_ranks) / len(found_ranks),
             "mrr": sum(1 / r for r in found_ranks if r) / len(found_ranks),
-            "strict_success_at_1": sum(strict[group]) / len(found_ranks),
+            # Only sampled queries have a node of their own; the hard cases do not.
+            "strict_success_at_1": (
+                sum(strict[group]) / len(found_ranks) if group != "hard" else None
+            ),
         }
         for group, found_ranks in ranks.items()
     }
@@ -284,7 +287,7 @@ def write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
     engines = {engine["engine"]: engine for engine in search["engines"]}
     engines |= {engine["engine"]: engine for engine in results}
     stored["search"] = {
-        "command": ".venv/bin/python bench/search_bench.py --write",
+        "command": " ".join([".venv/bin/python", "bench/search_bench.py", *sys.argv[1:]]),
         "seed": args.seed,
         "titles": 200,
         "names": 100,
