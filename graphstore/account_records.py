@@ -61,8 +61,9 @@ class UserRecord:
     created_at: str
 
     @property
-    def is_admin(self) -> bool:
-        """Whether the account may approve claims and verify ORCIDs."""
+    def has_admin_role(self) -> bool:
+        """Whether the graph makes the account an administrator (the deployment may name more:
+        resolvers.auth.is_administrator)."""
         return ADMIN_ROLE in self.roles
 
 

@@ -99,7 +99,8 @@ async def explore(expand: ExpandFn, walk: Walk, center_name: str) -> SubgraphRec
     for level in range(1, walk.depth + 1):
         if not frontier:
             break
-        reached = await _expand(expand, center, frontier, walk.hops)
+        hops = walk.hops + walk.center_hops if level == 1 else walk.hops
+        reached = await _expand(expand, center, frontier, hops)
         walked += reached
         candidates: dict[str, list[Neighbour]] = {}
         first_hop: dict[str, Hop] = {}

@@ -22,21 +22,34 @@ from graphstore.account_records import (
     ProfileEdit,
     UserRecord,
 )
+from graphstore.ids import NodeLabel
+from graphstore.lists import (
+    FacetCount,
+    ResearcherListRequest,
+    ResearcherPage,
+    WorkFacetRequest,
+    WorkListRequest,
+)
 from graphstore.records import (
     AffiliationRecord,
     AuthorRow,
     InstitutionRecord,
     InstitutionRow,
+    OpenAlexAuthorFigures,
     ProfileSummary,
     ResearcherRecord,
     SummaryOptions,
     TopicRecord,
     TopicRow,
+    WorkFilter,
+    WorkOrder,
     WorkPageRequest,
     WorkPosition,
     WorkRecord,
     WorkRow,
+    WorkSetStats,
     WriteSummary,
+    YearCounts,
 )
 from graphstore.traversal import Hop, Neighbour
 from graphstore.walk import WalkStep
@@ -111,6 +124,36 @@ class WorkPage(msgspec.Struct, frozen=True):
     total: int
     authors: tuple[tuple[Neighbour, ...], ...] | None = None
     authors_in_full: bool = True
+    # Each entry's other versions, when the page groups versions (HopPageRequest).
+    versions: tuple[tuple[WorkRecord, ...], ...] | None = None
+
+
+class HopPageRequest(msgspec.Struct, frozen=True):
+    """One keyset page of the works ``hop`` reaches from ``source`` (a work's citers, a
+    researcher's works, ...): ``first`` after ``after`` in ``order``, ``filter`` applied.
+
+    With ``group_versions`` an entry is a paper (graphstore.versions): the filtered works
+    grouped, each paper at its preferred version's place, its others beside it
+    (WorkPage.versions); the total counts papers.
+    """
+
+    source: str
+    hop: Hop
+    order: WorkOrder
+    filter: WorkFilter
+    after: WorkPosition | None
+    first: int
+    group_versions: bool = False
+
+
+class ReferencePage(msgspec.Struct, frozen=True):
+    """A page of a work's references, each with its record: the works in the graph newest
+    first, then those not in it (record None), by id. ``total`` counts both: as many as the
+    work's record lists."""
+
+    references: tuple[tuple[WorkPosition, WorkRecord | None], ...]
+    has_next_page: bool
+    total: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +239,9 @@ class AccountStore(Protocol):
     async def received_invitations(self, user_ids: Sequence[str]) -> list[list[InvitationRecord]]:
         """Invitations to the researchers each user has claimed (approved), newest first."""
 
+    async def sent_invitations(self, user_ids: Sequence[str]) -> list[list[InvitationRecord]]:
+        """Invitations each user has sent, newest first."""
+
     async def create_invitation(
         self, invitation: NewInvitation, now: datetime, since: datetime, limit: int
     ) -> InvitationRecord:
@@ -257,6 +303,46 @@ class GraphStore(AccountStore, Protocol):
     async def profile_read(self, read: ProfileRead) -> ProfileReadResult:
         """``researchers``, ``profile_summaries`` and ``work_pages`` answered together: one
         database round trip where the engine can (Neo4j), the three calls where it cannot."""
+
+    async def work_lists(self, requests: Sequence[WorkListRequest]) -> list[WorkPage]:
+        """Keyset pages of the works of scopes (graphstore.lists), each with the list's total;
+        the pages come without their authors."""
+
+    async def researcher_lists(
+        self, requests: Sequence[ResearcherListRequest]
+    ) -> list[ResearcherPage]:
+        """Keyset pages of researchers lists (graphstore.lists), each with the list's total."""
+
+    async def work_facets(self, requests: Sequence[WorkFacetRequest]) -> list[list[FacetCount]]:
+        """The most frequent values of a facet among the works of each list, with counts."""
+
+    async def hop_work_pages(self, requests: Sequence[HopPageRequest]) -> list[WorkPage]:
+        """Keyset pages of the works a relationship hop reaches (HopPageRequest), each with
+        the filtered total; their authors load apart."""
+
+    async def reference_pages(self, requests: Sequence[HopPageRequest]) -> list[ReferencePage]:
+        """Keyset pages of works' references (``hop`` REFERENCES_OF_WORK, order NEWEST,
+        no filter), those not in the graph included (ReferencePage)."""
+
+    async def identified(self, keys: Sequence[str]) -> list[str | None]:
+        """The id of the node each Identifier key (graphstore.identifiers: a DOI, ORCID or
+        ROR) is the own identifier of, None where none; of several, the lowest id."""
+
+    async def openalex_author_figures(
+        self, ids: Sequence[str]
+    ) -> list[OpenAlexAuthorFigures | None]:
+        """What each researcher's OpenAlex Author record says of its works; None where the
+        researcher is absent or no record said anything."""
+
+    async def work_set_stats(self, ids: Sequence[str], label: NodeLabel) -> list[WorkSetStats]:
+        """What the works of each node of kind ``label`` add up to: a researcher's (those it
+        authored), a topic's (tagged with it or a topic below it), an institution's (an
+        authorship lists it). Works as stored: each version of a paper counts."""
+
+    async def counts_by_year(self, ids: Sequence[str], label: NodeLabel) -> list[list[YearCounts]]:
+        """The works of each node (as ``work_set_stats``), year by year, oldest first: those
+        published each year and the citations all of them received that year. Works of no
+        known year count in no year."""
 
     async def follower_counts(self, ids: Sequence[str]) -> list[int]:
         """How many users follow each researcher."""

@@ -105,6 +105,7 @@ class ResearcherStatsRecord(msgspec.Struct, frozen=True):
     citations: int
     h_index: int
     collaborators: int
+    i10_index: int
 
 
 class AuthorshipRecord(msgspec.Struct, frozen=True):
@@ -148,6 +149,7 @@ class ProfileSummary(msgspec.Struct, frozen=True):
     works: int
     citations: int
     h_index: int
+    i10_index: int
     topic_count: int
     collaborator_count: int
     close_collaborator_count: int
@@ -155,6 +157,32 @@ class ProfileSummary(msgspec.Struct, frozen=True):
     affiliations: tuple[AffiliationRecord, ...]
     topics: tuple[TopicShareRecord, ...]
     collaborators: tuple[CollaborationRecord, ...]
+
+
+class WorkSetStats(msgspec.Struct, frozen=True):
+    """What a node's works add up to (traversal.WORK_SETS): how many, and their citations."""
+
+    works: int
+    citations: int
+
+
+class YearCounts(msgspec.Struct, frozen=True):
+    """One year of a node's works: those published that year, and the citations all of them
+    received that year (as OpenAlex counts them)."""
+
+    year: int
+    works: int
+    citations: int
+
+
+class OpenAlexAuthorFigures(msgspec.Struct, frozen=True):
+    """What an OpenAlex Author record says of its author's works, for the whole of OpenAlex
+    (a partial import holds fewer); None where the record does not say."""
+
+    works_count: int | None
+    cited_by_count: int | None
+    h_index: int | None
+    i10_index: int | None
 
 
 class AffiliationRecord(msgspec.Struct, frozen=True):
@@ -219,6 +247,11 @@ class WorkRow(msgspec.Struct, frozen=True):
     authorships: tuple[AuthorshipRow, ...] = ()
     topics: tuple[WorkTopicRow, ...] = ()
     references: tuple[str, ...] = ()
+    # OpenAlex's citations per year: (year, citations that year), as the record gives them.
+    counts_by_year: tuple[tuple[int, int], ...] = ()
+    # DOIs the record names for its locations besides its own (a preprint's, say): the
+    # record's statement that those are versions of this paper.
+    named_dois: tuple[str, ...] = ()
 
 
 class AffiliationRow(msgspec.Struct, frozen=True):

@@ -9,8 +9,10 @@ from these specs by graphstore.engines.compiler, which also computes each edge's
   single-author work); COAUTHOR: their sum over the works two researchers share, the strength;
 - HAS_TOPIC: the topic's score for the work (a researcher's topic: the works it tags);
 - CO_OCCURS: the works two topics share; AFFILIATED_WITH (authorships) and
-  FROM_INSTITUTION: the authorships that name the institution; PART_OF, CITES and
-  AFFILIATED_WITH (Author records): 1.
+  FROM_INSTITUTION: the authorships that name the institution (either way: from a work or
+  a researcher to its institutions, or from an institution to its works and researchers);
+  PART_OF, CITES and AFFILIATED_WITH (Author records): 1; VERSION_OF: the keys two versions
+  share.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ from graphstore.records import InstitutionRecord, ResearcherRecord, TopicRecord
 
 
 class EdgeKind(StrEnum):
-    """Edges a walk draws. The first five are relationship types of the graph (Cypher types
-    come from here, never from input); the others are drawn for walks that contract a path:
-    AFFILIATED_WITH also stands for a researcher's authorships at an institution,
-    FROM_INSTITUTION for a work's, COAUTHOR for works two researchers share, CO_OCCURS for
-    works two topics share."""
+    """Edges a walk draws. The first six are relationship types of the graph (Cypher types
+    come from here, never from input): FROM_INSTITUTION links a work to each institution its
+    authorships list, with how many do. The others are drawn for walks that contract a path:
+    AFFILIATED_WITH also stands for a researcher's authorships at an institution, COAUTHOR for
+    works two researchers share, CO_OCCURS for works two topics share, VERSION_OF for two
+    versions of one paper."""
 
     AUTHORED = "AUTHORED"
     HAS_TOPIC = "HAS_TOPIC"
@@ -38,16 +41,19 @@ class EdgeKind(StrEnum):
     FROM_INSTITUTION = "FROM_INSTITUTION"
     COAUTHOR = "COAUTHOR"
     CO_OCCURS = "CO_OCCURS"
+    VERSION_OF = "VERSION_OF"
 
 
 class HopShape(StrEnum):
     """How a hop reaches its target: over one relationship, over two through a work (a
     contracted hop: co-authors, co-occurring topics, a researcher's topics), or through the
-    institution ids an authorship (AUTHORED) lists."""
+    institution ids an authorship (AUTHORED) lists (from an institution: the authorships of
+    its works that list it), or to the other versions of a work (graphstore.versions)."""
 
     RELATIONSHIP = "RELATIONSHIP"
     THROUGH_WORK = "THROUGH_WORK"
     AUTHORSHIP_INSTITUTIONS = "AUTHORSHIP_INSTITUTIONS"
+    VERSIONS = "VERSIONS"
 
 
 class HopSpec(msgspec.Struct, frozen=True):
@@ -80,9 +86,12 @@ class Hop(StrEnum):
     RESEARCHERS_OF_INSTITUTION = "RESEARCHERS_OF_INSTITUTION"
     AUTHORSHIP_INSTITUTIONS_OF_RESEARCHER = "AUTHORSHIP_INSTITUTIONS_OF_RESEARCHER"
     INSTITUTIONS_OF_WORK = "INSTITUTIONS_OF_WORK"
+    WORKS_OF_INSTITUTION = "WORKS_OF_INSTITUTION"
+    AUTHORSHIP_RESEARCHERS_OF_INSTITUTION = "AUTHORSHIP_RESEARCHERS_OF_INSTITUTION"
     COAUTHORS_OF_RESEARCHER = "COAUTHORS_OF_RESEARCHER"
     TOPICS_OF_RESEARCHER = "TOPICS_OF_RESEARCHER"
     COOCCURRING_TOPICS = "COOCCURRING_TOPICS"
+    VERSIONS_OF_WORK = "VERSIONS_OF_WORK"
 
     @property
     def spec(self) -> HopSpec:
@@ -115,6 +124,12 @@ HOP_SPECS: dict[Hop, HopSpec] = {
     Hop.INSTITUTIONS_OF_WORK: HopSpec(
         _WORK, EdgeKind.FROM_INSTITUTION, _INSTITUTION, forward=True, shape=_AUTHORSHIPS
     ),
+    Hop.WORKS_OF_INSTITUTION: HopSpec(
+        _INSTITUTION, EdgeKind.FROM_INSTITUTION, _WORK, forward=False
+    ),
+    Hop.AUTHORSHIP_RESEARCHERS_OF_INSTITUTION: HopSpec(
+        _INSTITUTION, EdgeKind.AFFILIATED_WITH, _RESEARCHER, forward=False, shape=_AUTHORSHIPS
+    ),
     Hop.COAUTHORS_OF_RESEARCHER: HopSpec(
         _RESEARCHER, EdgeKind.COAUTHOR, _RESEARCHER, forward=True, shape=_THROUGH_WORK
     ),
@@ -123,6 +138,9 @@ HOP_SPECS: dict[Hop, HopSpec] = {
     ),
     Hop.COOCCURRING_TOPICS: HopSpec(
         _TOPIC, EdgeKind.CO_OCCURS, _TOPIC, forward=True, shape=_THROUGH_WORK
+    ),
+    Hop.VERSIONS_OF_WORK: HopSpec(
+        _WORK, EdgeKind.VERSION_OF, _WORK, forward=True, shape=HopShape.VERSIONS
     ),
 }
 

@@ -55,6 +55,17 @@ VIEW_HOPS: dict[View, tuple[Hop, ...]] = {
     View.TOPICS: (Hop.COOCCURRING_TOPICS,),
 }
 
+# Hops a view takes from its centre only: an institution's own works and the researchers its
+# works' authorships list there. From an institution reached on the way they would fan out to
+# every work of every institution of the level (a hub's depth-2 walk 2-4x its time), where
+# a researcher's or a work's institutions are what the walk shows.
+VIEW_CENTER_HOPS: dict[View, tuple[Hop, ...]] = {
+    View.FULL: (Hop.WORKS_OF_INSTITUTION, Hop.AUTHORSHIP_RESEARCHERS_OF_INSTITUTION),
+    View.COAUTHORS: (),
+    View.CITATIONS: (),
+    View.TOPICS: (),
+}
+
 # The kind of node a contracted view walks; FULL starts anywhere.
 VIEW_KIND: dict[View, NodeLabel] = {
     View.COAUTHORS: NodeLabel.RESEARCHER,
@@ -64,8 +75,8 @@ VIEW_KIND: dict[View, NodeLabel] = {
 
 
 class Walk(msgspec.Struct, frozen=True):
-    """One walk: from ``center``, ``depth`` levels over ``hops``, at most ``limit`` nodes
-    (the centre included).
+    """One walk: from ``center``, ``depth`` levels over ``hops`` (and ``center_hops`` from the
+    centre), at most ``limit`` nodes (the centre included).
 
     Every level that has nodes is represented: a level takes at most its share of the budget
     left (the budget left divided by the levels left), shared among the kinds it reached so
@@ -78,6 +89,7 @@ class Walk(msgspec.Struct, frozen=True):
     depth: int
     limit: int
     hops: tuple[Hop, ...]
+    center_hops: tuple[Hop, ...] = ()
 
 
 class WalkStep(msgspec.Struct, frozen=True):
@@ -88,6 +100,12 @@ class WalkStep(msgspec.Struct, frozen=True):
     hop: Hop
     ids: tuple[str, ...]
     via: Hop | None = None
+
+
+def view_center_hops(view: View, kinds: Collection[NodeLabel] | None) -> tuple[Hop, ...]:
+    """The hops ``view`` takes from its centre only; with ``kinds``, those reaching one."""
+    hops = VIEW_CENTER_HOPS[view]
+    return hops if kinds is None else tuple(hop for hop in hops if hop.spec.target in kinds)
 
 
 def view_hops(view: View, kinds: Collection[NodeLabel] | None) -> tuple[Hop, ...]:

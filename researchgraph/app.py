@@ -27,6 +27,7 @@ from graphstore.protocol import GraphStore, StoreError
 from researchgraph.debug import QueryCountExtension
 from researchgraph.document_cache import validation_cache_by_text
 from researchgraph.error_handling import error_codes_extension
+from researchgraph.export import export_routes
 from researchgraph.graphql_http import GraphQLEndpoint, HttpLimits
 from researchgraph.limits import QueryLimits
 from researchgraph.observability import Metrics, RequestIdMiddleware
@@ -97,6 +98,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         signing_secret=settings.token_secret,
         token_lifetime=settings.token_lifetime,
         invitations_per_day=settings.invitations_per_day,
+        admin_emails=settings.admin_emails,
     )
 
     async def context_for(request: Request) -> RequestContext:
@@ -170,6 +172,11 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
+            *export_routes(
+                context_for,
+                settings.request_timeout_seconds,
+                lambda code: metrics.errors.labels(code=code).inc(),
+            ),
             *web_routes(),
         ],
         middleware=middleware,

@@ -321,12 +321,39 @@ def _no_operation(document: DocumentNode, operation_name: str | None) -> str:
 
 
 def _decode_json(raw: bytes | str, what: str) -> Any:
-    """``raw`` decoded; orjson refuses what is not text (lone UTF-16 surrogates, which the
-    standard library lets through to fail deep in the store) as well as broken JSON."""
+    """``raw`` decoded; orjson refuses what is not text (invalid UTF-8, lone UTF-16
+    surrogates, which the standard library lets through to fail deep in the store) as well as
+    broken JSON. Its messages speak of its own workings ("str is not valid UTF-8: surrogates
+    not allowed" for a byte that is no UTF-8): the client gets the product's, with the place."""
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as error:
-        raise _Refused(400, f"{what} is not valid JSON: {error}", BAD_REQUEST) from error
+        raise _Refused(400, _not_json(raw, what, error), BAD_REQUEST) from error
+
+
+def _not_json(raw: bytes | str, what: str, error: orjson.JSONDecodeError) -> str:
+    """What is wrong with ``raw``, which orjson refused, and where (line and column count
+    characters from 1, as orjson's do)."""
+    if not raw.strip():
+        return f"{what} is empty: expected a JSON object"
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        text.encode("utf-8")  # a str may hold lone surrogates, which no UTF-8 can
+    except (UnicodeDecodeError, UnicodeEncodeError) as bad:
+        before = raw[: bad.start]
+        line, column = _place(before.decode("utf-8") if isinstance(before, bytes) else before)
+        return f"{what} is not UTF-8 text at line {line}, column {column}"
+    if error.pos >= len(text.rstrip()):
+        return (
+            f"{what} ends before its JSON value is complete "
+            f"(line {error.lineno}, column {error.colno})"
+        )
+    return f"{what} is not valid JSON at line {error.lineno}, column {error.colno}"
+
+
+def _place(before: str) -> tuple[int, int]:
+    """The line and column (from 1) of the character that follows ``before``."""
+    return before.count("\n") + 1, len(before) - before.rfind("\n")
 
 
 def _negotiate(accept: str | None) -> str | None:

@@ -15,6 +15,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
+from resolvers.accounts import normalize_email
+from resolvers.errors import ClientError
+
 StoreKind = Literal["embedded", "neo4j"]
 
 # HS256 keys shorter than the hash (32 bytes) are weak; RFC 7518 section 3.2 forbids them.
@@ -48,6 +51,7 @@ class Settings:
     jwt_secret: str | None = None
     token_lifetime: timedelta = timedelta(days=1)
     invitations_per_day: int = 20
+    admin_emails: frozenset[str] = frozenset()
     cors_origins: tuple[str, ...] = ()
     json_logs: bool = True
 
@@ -85,6 +89,7 @@ class Settings:
             jwt_secret=env.get("RESEARCHGRAPH_JWT_SECRET") or None,
             token_lifetime=timedelta(seconds=_number(env, "RESEARCHGRAPH_TOKEN_LIFETIME", 86_400)),
             invitations_per_day=int(_number(env, "RESEARCHGRAPH_INVITATIONS_PER_DAY", 20)),
+            admin_emails=_admin_emails(env.get("RESEARCHGRAPH_ADMIN_EMAILS", "")),
         )
         settings.check()
         return settings
@@ -174,6 +179,21 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     if value <= 0:
         raise SettingsError(f"{name} must be positive, got {raw!r}")
     return value
+
+
+def _admin_emails(raw: str) -> frozenset[str]:
+    """Comma-separated addresses, normalised as accounts store them."""
+    emails = set()
+    for entry in (e.strip() for e in raw.split(",")):
+        if not entry:
+            continue
+        try:
+            emails.add(normalize_email(entry))
+        except ClientError as error:
+            raise SettingsError(
+                f"RESEARCHGRAPH_ADMIN_EMAILS: {entry!r} is not an email address"
+            ) from error
+    return frozenset(emails)
 
 
 def _flag(value: str | None) -> bool:

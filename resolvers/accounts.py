@@ -355,9 +355,24 @@ async def received_invitations(
     context: RequestContext, user_id: str, status: InvitationState | None, first: int
 ) -> list[InvitationRecord]:
     """Invitations to the records a user has claimed, newest first, optionally of one status."""
+    size = _list_size(first)
     received = await context.account_loaders.received_invitations.load(user_id)
-    wanted = [i for i in received if status is None or i.status is status]
-    return wanted[: _list_size(first)]
+    return _of_status(received, status)[:size]
+
+
+async def sent_invitations(
+    context: RequestContext, user_id: str, status: InvitationState | None, first: int
+) -> list[InvitationRecord]:
+    """Invitations a user has sent, newest first, optionally of one status."""
+    size = _list_size(first)
+    sent = await context.account_loaders.sent_invitations.load(user_id)
+    return _of_status(sent, status)[:size]
+
+
+def _of_status(
+    invitations: list[InvitationRecord], status: InvitationState | None
+) -> list[InvitationRecord]:
+    return [i for i in invitations if status is None or i.status is status]
 
 
 async def pending_claims(context: RequestContext, first: int) -> list[ClaimRecord]:

@@ -4,7 +4,9 @@ Tokens are JWTs signed with HS256 and the deployment's secret, carrying ``sub`` 
 ``iss``, ``iat`` and ``exp``. Verification accepts HS256 only and requires every one of those
 claims, so a tampered or expired token, one signed with another key, and one with ``alg: none``
 are all refused. A token says who the user is, never what they may do: roles are read from the
-graph on each request, so a change of role takes effect at once.
+graph on each request, so a change of role takes effect at once. Administrators are the
+accounts with the admin role, and those whose email the deployment lists
+(RESEARCHGRAPH_ADMIN_EMAILS, ``AccountSettings.admin_emails``).
 
 Credentials are looked at lazily, the first time a resolver needs the viewer. A request without
 an Authorization header is anonymous; one whose header or token is bad gets UNAUTHENTICATED
@@ -52,12 +54,14 @@ class AccountSettings:
     """A deployment's account rules, as researchgraph.settings reads them.
 
     ``signing_secret`` is called only when a token is issued or checked: the embedded
-    default creates its secret file on first use.
+    default creates its secret file on first use. ``admin_emails`` (normalised) make their
+    accounts administrators, also those created later.
     """
 
     signing_secret: Callable[[], str] = _no_signing_secret
     token_lifetime: timedelta = timedelta(days=1)
     invitations_per_day: int = 20
+    admin_emails: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +180,9 @@ class AccountLoaders:
         self.received_invitations: BatchLoader[str, list[InvitationRecord]] = group.make(
             "received_invitations", store.received_invitations
         )
+        self.sent_invitations: BatchLoader[str, list[InvitationRecord]] = group.make(
+            "sent_invitations", store.sent_invitations
+        )
 
     def clear(self) -> None:
         """Forget every cached value (see LoaderGroup.clear)."""
@@ -199,6 +206,12 @@ async def viewer(context: RequestContext) -> UserRecord | None:
     if user is None:
         raise unauthenticated("the account of this token no longer exists")
     return user
+
+
+def is_administrator(context: RequestContext, user: UserRecord) -> bool:
+    """Whether the user may approve claims and verify ORCIDs: the admin role in the graph, or
+    an email the deployment lists (normalised, as stored)."""
+    return user.has_admin_role or user.email in context.accounts.admin_emails
 
 
 async def require_viewer(context: RequestContext) -> UserRecord:

@@ -16,7 +16,7 @@ from graphstore.explore import (
     shortest_path,
 )
 from graphstore.ids import NodeLabel, label_of
-from graphstore.walk import VIEW_KIND, View, Walk, view_hops
+from graphstore.walk import VIEW_KIND, View, Walk, view_center_hops, view_hops
 from resolvers.context import RequestContext
 from resolvers.errors import NO_KINDS, NOT_FOUND, ClientError, bad_input
 from resolvers.lookups import client_id
@@ -72,7 +72,13 @@ async def neighbourhood(
     name = await node_name(context, center)
     if name is None:
         raise ClientError(f"center: no node {center} in the graph", NOT_FOUND)
-    walk = Walk(center=center, depth=depth, limit=limit, hops=view_hops(view, kinds))
+    walk = Walk(
+        center=center,
+        depth=depth,
+        limit=limit,
+        hops=view_hops(view, kinds),
+        center_hops=view_center_hops(view, kinds),
+    )
     return await explore(context.store.expand, walk, name)
 
 

@@ -15,15 +15,32 @@ from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 
-from graphstore.protocol import GraphStore, ProfileRead, WorkPage
+from graphstore.ids import NodeLabel
+from graphstore.lists import (
+    FacetCount,
+    ResearcherListRequest,
+    ResearcherPage,
+    WorkFacetRequest,
+    WorkListRequest,
+)
+from graphstore.protocol import (
+    GraphStore,
+    HopPageRequest,
+    ProfileRead,
+    ReferencePage,
+    WorkPage,
+)
 from graphstore.records import (
     InstitutionRecord,
+    OpenAlexAuthorFigures,
     ProfileSummary,
     ResearcherRecord,
     SummaryOptions,
     TopicRecord,
     WorkPageRequest,
     WorkRecord,
+    WorkSetStats,
+    YearCounts,
 )
 from graphstore.traversal import Hop, Neighbour
 
@@ -185,8 +202,32 @@ class Loaders:
         self.profile: BatchLoader[ProfilePlan, ResearcherRecord | None] = self._group.make(
             "profile", self._read_profiles
         )
+        self.work_list: BatchLoader[WorkListRequest, WorkPage] = self._group.make(
+            "work_list", store.work_lists
+        )
+        self.researcher_list: BatchLoader[ResearcherListRequest, ResearcherPage] = self._group.make(
+            "researcher_list", store.researcher_lists
+        )
+        self.work_facets: BatchLoader[WorkFacetRequest, list[FacetCount]] = self._group.make(
+            "work_facets", store.work_facets
+        )
+        self.hop_page: BatchLoader[HopPageRequest, WorkPage] = self._group.make(
+            "hop_page", store.hop_work_pages
+        )
+        self.reference_page: BatchLoader[HopPageRequest, ReferencePage] = self._group.make(
+            "reference_page", store.reference_pages
+        )
+        # Identifier key (graphstore.identifiers) -> the id of the node it identifies.
+        self.identified: BatchLoader[str, str | None] = self._group.make(
+            "identified", store.identified
+        )
+        self.openalex_figures: BatchLoader[str, OpenAlexAuthorFigures | None] = self._group.make(
+            "openalex_figures", store.openalex_author_figures
+        )
         self._neighbours: dict[Hop, BatchLoader[str, list[Neighbour]]] = {}
         self._summaries: dict[SummaryOptions, BatchLoader[str, ProfileSummary]] = {}
+        self._work_set_stats: dict[NodeLabel, BatchLoader[str, WorkSetStats]] = {}
+        self._counts_by_year: dict[NodeLabel, BatchLoader[str, list[YearCounts]]] = {}
 
     def clear(self) -> None:
         """Forget every cached value, so a request's records go when its response does."""
@@ -201,6 +242,28 @@ class Loaders:
                 return await self._store.neighbours(ids, hop)
 
             loader = self._neighbours[hop] = self._group.make(hop.value.lower(), batch)
+        return loader
+
+    def work_set_stats(self, label: NodeLabel) -> BatchLoader[str, WorkSetStats]:
+        """Loader of what the works of nodes of kind ``label`` add up to, keyed by id."""
+        loader = self._work_set_stats.get(label)
+        if loader is None:
+
+            async def batch(ids: Sequence[str]) -> list[WorkSetStats]:
+                return await self._store.work_set_stats(ids, label)
+
+            loader = self._work_set_stats[label] = self._group.make("work_set_stats", batch)
+        return loader
+
+    def counts_by_year(self, label: NodeLabel) -> BatchLoader[str, list[YearCounts]]:
+        """Loader of the works of nodes of kind ``label``, year by year, keyed by id."""
+        loader = self._counts_by_year.get(label)
+        if loader is None:
+
+            async def batch(ids: Sequence[str]) -> list[list[YearCounts]]:
+                return await self._store.counts_by_year(ids, label)
+
+            loader = self._counts_by_year[label] = self._group.make("counts_by_year", batch)
         return loader
 
     def profile_summary(self, options: SummaryOptions) -> BatchLoader[str, ProfileSummary]:

@@ -1,10 +1,14 @@
 """Who may do what: every authorization rule of the API, as Strawberry permission classes.
 
 - ``SignedIn``: any signed-in user; otherwise UNAUTHENTICATED.
-- ``Administrator``: a user with the admin role; UNAUTHENTICATED, or FORBIDDEN.
+- ``Administrator``: an administrator (``auth.is_administrator``); UNAUTHENTICATED, or
+  FORBIDDEN.
 - ``OwnAccount``: on a User's private fields, that user and only them; FORBIDDEN.
 - ``OwnAccountOrAdministrator``: on a User's ORCID fields, that user or an administrator
   (who verifies ORCIDs and reads what it verified); FORBIDDEN.
+- ``OwnAccountOrClaimReviewer``: on a User's email, that user, or an administrator reading the
+  claimant of a pending claim (``pendingClaims { claimant }``), who may need to reach them
+  before approving; FORBIDDEN.
 - ``ResearcherClaimant``: the approved claimant of the researcher in the ``id`` argument;
   UNAUTHENTICATED, NOT_FOUND (no such researcher), or FORBIDDEN.
 - ``InvitationRecipient``: the approved claimant of the researcher that invitation ``id``
@@ -59,12 +63,12 @@ class SignedIn(_Rule):
 
 
 class Administrator(_Rule):
-    """A user with the admin role."""
+    """An administrator."""
 
     message = "only an administrator may do this"
 
     async def allows(self, source: Any, context: RequestContext, arguments: dict[str, Any]) -> bool:
-        return (await auth.require_viewer(context)).is_admin
+        return auth.is_administrator(context, await auth.require_viewer(context))
 
 
 class OwnAccount(_Rule):
@@ -87,7 +91,22 @@ class OwnAccountOrAdministrator(OwnAccount):
         if await super().allows(source, context, arguments):
             return True
         viewer = await auth.viewer(context)
-        return viewer is not None and viewer.is_admin
+        return viewer is not None and auth.is_administrator(context, viewer)
+
+
+class OwnAccountOrClaimReviewer(OwnAccount):
+    """The user whose account a User object shows, or an administrator when the object is
+    the claimant of a pending claim (its ``claim_under_review``)."""
+
+    message = "only the user themself, or an administrator reviewing their claim, may read this"
+
+    async def allows(self, source: Any, context: RequestContext, arguments: dict[str, Any]) -> bool:
+        if await super().allows(source, context, arguments):
+            return True
+        if not getattr(source, "claim_under_review", False):
+            return False
+        viewer = await auth.viewer(context)
+        return viewer is not None and auth.is_administrator(context, viewer)
 
 
 class ResearcherClaimant(_Rule):

@@ -44,6 +44,7 @@ async def stats(context: RequestContext, researcher_id: str) -> ResearcherStatsR
         citations=summary.citations,
         h_index=summary.h_index,
         collaborators=summary.collaborator_count,
+        i10_index=summary.i10_index,
     )
 
 

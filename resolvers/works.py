@@ -1,10 +1,12 @@
-"""Lists of works: keyset pages in a chosen order, with their cursors and counts."""
+"""Lists of works: keyset pages in a chosen order, with their cursors and counts (a
+researcher's works, a work's citers and references), and a work's versions."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from graphstore.protocol import HopPageRequest, WorkPage
 from graphstore.records import (
     AuthorshipRecord,
     InstitutionRecord,
@@ -16,6 +18,7 @@ from graphstore.records import (
     WorkRecord,
 )
 from graphstore.traversal import Hop, Neighbour
+from graphstore.versions import preference
 from resolvers.context import RequestContext
 from resolvers.cursors import decode_work_cursor, encode_work_cursor
 from resolvers.errors import bad_input
@@ -25,7 +28,7 @@ MAX_PAGE_SIZE = 100
 
 @dataclass(frozen=True, slots=True)
 class WorkListPage:
-    """One page of a researcher's works, ready for a Relay connection."""
+    """One page of a list of works, ready for a Relay connection."""
 
     works: tuple[WorkRecord, ...]
     cursors: tuple[str, ...]
@@ -33,6 +36,19 @@ class WorkListPage:
     total: int
     # Each work's authorships, where the store brought them with the page.
     authorships: tuple[tuple[AuthorshipRecord, ...], ...] | None = None
+    # Each entry's other versions, where the list groups them.
+    versions: tuple[tuple[WorkRecord, ...], ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceListPage:
+    """One page of a work's references: the cited id and its record, None when the cited
+    work is not in the graph."""
+
+    references: tuple[tuple[str, WorkRecord | None], ...]
+    cursors: tuple[str, ...]
+    has_next_page: bool
+    total: int
 
 
 def page_size(first: int) -> int:
@@ -87,13 +103,81 @@ async def researcher_works(context: RequestContext, request: WorkPageRequest) ->
             for (_, work), found in zip(page.works, page.authors, strict=True):
                 authors.prime(work.id, list(found))
         found_authorships = tuple(tuple(authorship_records(found)) for found in page.authors)
+    return listed_works(request.order, page, found_authorships)
+
+
+def listed_works(
+    order: WorkOrder,
+    page: WorkPage,
+    authorships: tuple[tuple[AuthorshipRecord, ...], ...] | None = None,
+) -> WorkListPage:
+    """A store's page of works in ``order``, with each work's cursor."""
+    return WorkListPage(
+        works=tuple(record for _, record in page.works),
+        cursors=tuple(encode_work_cursor(order, at) for at, _ in page.works),
+        has_next_page=page.has_next_page,
+        total=page.total,
+        authorships=authorships,
+    )
+
+
+def hop_page_request(
+    source: str,
+    hop: Hop,
+    first: int,
+    after: str | None,
+    order: WorkOrder,
+    filter_spec: WorkFilter,
+    *,
+    group_versions: bool = False,
+) -> HopPageRequest:
+    """The store's request for a page of the works ``hop`` reaches from ``source``, from
+    checked client arguments."""
+    return HopPageRequest(
+        source=source,
+        hop=hop,
+        order=order,
+        filter=filter_spec,
+        after=decode_work_cursor(after, order) if after else None,
+        first=page_size(first),
+        group_versions=group_versions,
+    )
+
+
+async def hop_works(context: RequestContext, request: HopPageRequest) -> WorkListPage:
+    """One page of the works a hop reaches (a work's citers, a researcher's works grouped by
+    versions, ...), after the cursor, in order."""
+    page: WorkPage = await context.loaders.hop_page.load(request)
     return WorkListPage(
         works=tuple(record for _, record in page.works),
         cursors=tuple(encode_work_cursor(request.order, at) for at, _ in page.works),
         has_next_page=page.has_next_page,
         total=page.total,
-        authorships=found_authorships,
+        versions=page.versions,
     )
+
+
+async def references(
+    context: RequestContext, work_id: str, first: int, after: str | None
+) -> ReferenceListPage:
+    """One page of a work's references, newest first (those not in the graph as works of
+    no known year, titled by their ids)."""
+    order = WorkOrder.NEWEST
+    request = hop_page_request(work_id, Hop.REFERENCES_OF_WORK, first, after, order, WorkFilter())
+    page = await context.loaders.reference_page.load(request)
+    return ReferenceListPage(
+        references=tuple((at.id, record) for at, record in page.references),
+        cursors=tuple(encode_work_cursor(order, at) for at, _ in page.references),
+        has_next_page=page.has_next_page,
+        total=page.total,
+    )
+
+
+async def versions(context: RequestContext, work_id: str) -> list[WorkRecord]:
+    """A work's other versions (graphstore.versions), the preferred first."""
+    found = await context.loaders.neighbours(Hop.VERSIONS_OF_WORK).load(work_id)
+    records = await context.loaders.work.load_many([v.target for v in found])
+    return sorted((r for r in records if r is not None), key=preference)
 
 
 async def authorships(context: RequestContext, work_id: str) -> list[AuthorshipRecord]:

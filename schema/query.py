@@ -12,14 +12,24 @@ from resolvers import search as search_resolvers
 from resolvers.context import RequestContext
 from resolvers.permissions import Administrator
 from schema.connections import PageInfo
-from schema.enums import NodeKind, SearchOrder
+from schema.enums import NodeKind, SearchOrder, WorkOrder
 from schema.institution import Institution
+from schema.lists import (
+    ResearcherConnection,
+    ResearcherFilter,
+    ResearcherOrder,
+    WorkFacet,
+    WorkFacetKey,
+    researchers_connection,
+    work_facets,
+    works_connection,
+)
 from schema.node import Node, WalkedKinds, node_labels, walk_view
 from schema.researcher import Researcher
 from schema.subgraph import ExploreView, Subgraph
 from schema.topic import Topic
 from schema.user import Claim, User
-from schema.work import Work
+from schema.work import Work, WorkConnection, WorkFilter
 
 Info = strawberry.Info[RequestContext, None]
 
@@ -141,8 +151,8 @@ class Query:
 
     @strawberry.field(description="A researcher by OpenAlex id (A925533110232 or its URL).")
     async def researcher(self, info: Info, id: strawberry.ID) -> Researcher | None:
-        # The raw info carries the selection and variables the look-ahead reads.
-        record = await lookups.researcher(info.context, str(id), info._raw_info)
+        # The info carries the selection the look-ahead reads.
+        record = await lookups.researcher(info.context, str(id), info)
         return Researcher.from_record(record) if record else None
 
     @strawberry.field(description="A work by OpenAlex id (W... or its URL).")
@@ -159,6 +169,45 @@ class Query:
     async def institution(self, info: Info, id: strawberry.ID) -> Institution | None:
         record = await lookups.institution(info.context, str(id))
         return Institution.from_record(record) if record else None
+
+    @strawberry.field(
+        description="Works across the graph, one keyset page at a time: every work, or those "
+        "the filter keeps (a year range, types, a topic's, an institution's, a researcher's, a "
+        "venue's works)."
+    )
+    async def works(
+        self,
+        info: Info,
+        filter: WorkFilter | None = None,
+        order_by: WorkOrder = WorkOrder.NEWEST,
+        first: int = 10,
+        after: str | None = None,
+    ) -> WorkConnection:
+        return await works_connection(info, filter, order_by, first, after)
+
+    @strawberry.field(
+        description="Researchers across the graph, or a topic's or an institution's, ranked by "
+        "their works there (or those works' citations), one keyset page at a time."
+    )
+    async def researchers(
+        self,
+        info: Info,
+        filter: ResearcherFilter | None = None,
+        order_by: ResearcherOrder = ResearcherOrder.MOST_WORKS,
+        first: int = 10,
+        after: str | None = None,
+    ) -> ResearcherConnection:
+        return await researchers_connection(info, filter, order_by, first, after)
+
+    @strawberry.field(
+        description="The works the filter keeps, counted by year, type, venue, topic or "
+        "institution: the `first` most frequent values, most frequent first (ties: years "
+        "newest first, others by label)."
+    )
+    async def work_facets(
+        self, info: Info, by: WorkFacetKey, filter: WorkFilter | None = None, first: int = 10
+    ) -> list[WorkFacet]:
+        return await work_facets(info, filter, by, first)
 
     @strawberry.field(
         description="The signed-in user (send `Authorization: Bearer <token>`); null when "

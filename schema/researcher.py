@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import strawberry
 
+from graphstore.lists import WorkScope
 from graphstore.records import ResearcherRecord, ResearcherStatsRecord
-from resolvers import accounts, profile
+from graphstore.traversal import Hop
+from resolvers import accounts, figures, profile
 from resolvers import works as work_resolvers
 from resolvers.context import RequestContext
 from resolvers.lookahead import page_author_names_only
 from resolvers.trust import Trust
 from schema.enums import ClaimStatus, TrustBand, VerificationLevel, WorkOrder
+from schema.figures import COUNTS_BY_YEAR, WORKS_COUNTED, OpenAlexFigures, YearCount
 from schema.institution import Affiliation, Institution
+from schema.lists import names_a_set, works_connection
 from schema.node import Node
 from schema.topic import Topic, TopicShare
-from schema.work import WorkConnection, WorkFilter
+from schema.work import GroupVersions, WorkConnection, WorkFilter
 
 
-@strawberry.type(description="The figures of a researcher profile, derived from the graph.")
+@strawberry.type(
+    description="The figures of a researcher profile, derived from the works in the graph. "
+    f"{WORKS_COUNTED}"
+)
 class ResearcherStats:
     works: int
     followers: int
@@ -27,6 +34,7 @@ class ResearcherStats:
     )
     citations: int
     h_index: int
+    i10_index: int = strawberry.field(description="Its works cited at least 10 times.")
 
     @classmethod
     def from_record(cls, record: ResearcherStatsRecord) -> ResearcherStats:
@@ -38,6 +46,7 @@ class ResearcherStats:
             close_collaborators=record.close_collaborators,
             citations=record.citations,
             h_index=record.h_index,
+            i10_index=record.i10_index,
         )
 
 
@@ -95,6 +104,23 @@ class Researcher(Node):
     @strawberry.field(description="Profile figures, derived from the graph.")
     async def stats(self, info: strawberry.Info[RequestContext, None]) -> ResearcherStats:
         return ResearcherStats.from_record(await profile.stats(info.context, self.record.id))
+
+    @strawberry.field(description=COUNTS_BY_YEAR)
+    async def counts_by_year(self, info: strawberry.Info[RequestContext, None]) -> list[YearCount]:
+        years = await figures.counts_by_year(info.context, self.record.id)
+        return [YearCount.from_record(y) for y in years]
+
+    @strawberry.field(
+        name="openAlex",
+        description="The figures its OpenAlex Author record gives, labelled as OpenAlex's: "
+        "they count all of OpenAlex, stats count the graph; null when no Author record was "
+        "imported.",
+    )
+    async def open_alex(
+        self, info: strawberry.Info[RequestContext, None]
+    ) -> OpenAlexFigures | None:
+        record = await figures.openalex_figures(info.context, self.record.id)
+        return OpenAlexFigures.from_record(record) if record else None
 
     @strawberry.field(description="Trust score, band, verification level and its signals.")
     async def trust(self, info: strawberry.Info[RequestContext, None]) -> TrustSnapshot:
@@ -154,18 +180,32 @@ class Researcher(Node):
         after: str | None = None,
         order_by: WorkOrder = WorkOrder.NEWEST,
         filter: WorkFilter | None = None,
+        group_versions: GroupVersions = False,
     ) -> WorkConnection:
+        if names_a_set(filter):
+            # Narrowed by a topic, institution or venue: the analysts' list of its works.
+            own = WorkScope(researcher=self.record.id)
+            return await works_connection(info, filter, order_by, first, after, own)
         given = filter or WorkFilter()
         filter_spec = work_resolvers.work_filter(given.year_from, given.year_to, given.types)
+        if group_versions:
+            grouped = work_resolvers.hop_page_request(
+                self.record.id,
+                Hop.WORKS_OF_RESEARCHER,
+                first,
+                after,
+                order_by.to_value(),
+                filter_spec,
+                group_versions=True,
+            )
+            return WorkConnection.from_page(await work_resolvers.hop_works(info.context, grouped))
         request = work_resolvers.page_request(
             self.record.id,
             first,
             after,
             order_by.to_value(),
             filter_spec,
-            author_names_only=page_author_names_only(
-                info._raw_info.fragments, info._raw_info.field_nodes
-            ),
+            author_names_only=page_author_names_only(info.selected_fields),
         )
         page = await work_resolvers.researcher_works(info.context, request)
         return WorkConnection.from_page(page)

@@ -16,7 +16,7 @@ from schema.enums import NodeKind
     description="Edges a subgraph draws: the graph's relationships, AFFILIATED_WITH also for "
     "a researcher's authorships at an institution, FROM_INSTITUTION for a work's, and the "
     "contracted edges of the views: COAUTHOR (works two researchers share) and CO_OCCURS "
-    "(works two topics tag)."
+    "(works two topics tag); VERSION_OF joins two versions of one paper (Work.versions)."
 )
 class EdgeKind(Enum):
     AUTHORED = "AUTHORED"
@@ -27,6 +27,7 @@ class EdgeKind(Enum):
     FROM_INSTITUTION = "FROM_INSTITUTION"
     COAUTHOR = "COAUTHOR"
     CO_OCCURS = "CO_OCCURS"
+    VERSION_OF = "VERSION_OF"
 
 
 @strawberry.enum(

@@ -1,8 +1,10 @@
 """Accounts as the API shows them: users, sign-in payloads, claims and invitations.
 
 A User's ``id`` and ``name`` are public (an invitation shows who sent it); every other field
-answers only the user themself and is null with a FORBIDDEN error for anyone else, so no
-response carries another user's email. No type has a field for a password or its hash.
+answers only the user themself and is null with a FORBIDDEN error for anyone else, but for
+two: administrators read ORCIDs (they verify them), and the email of a pending claim's
+claimant (they may need to reach them before approving). No type has a field for a password
+or its hash.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from enum import Enum
 import strawberry
 
 from graphstore.account_records import ClaimRecord, InvitationRecord, InvitationState, UserRecord
-from resolvers import accounts
+from resolvers import accounts, auth
 from resolvers.accounts import SignedIn
 from resolvers.context import RequestContext
-from resolvers.permissions import OwnAccount, OwnAccountOrAdministrator
+from resolvers.permissions import OwnAccount, OwnAccountOrAdministrator, OwnAccountOrClaimReviewer
 from schema.enums import ClaimStatus
 from schema.researcher import Researcher
 
@@ -35,19 +37,31 @@ class InvitationStatus(Enum):
 
 @strawberry.type(
     description="An account of this service. Only `id` and `name` are public; the other "
-    "fields answer the user themself (null and FORBIDDEN for anyone else)."
+    "fields answer the user themself (null and FORBIDDEN for anyone else), and administrators "
+    "where a field says so."
 )
 class User:
     id: strawberry.ID
     name: str
     record: strawberry.Private[UserRecord]
+    # Reached as the claimant of a pending claim: an administrator may read the email.
+    claim_under_review: strawberry.Private[bool] = False
 
     @classmethod
-    def from_record(cls, record: UserRecord) -> User:
-        """The GraphQL view of an account."""
-        return cls(id=strawberry.ID(record.id), name=record.name, record=record)
+    def from_record(cls, record: UserRecord, *, claim_under_review: bool = False) -> User:
+        """The GraphQL view of an account (``claim_under_review``: as a pending claimant)."""
+        return cls(
+            id=strawberry.ID(record.id),
+            name=record.name,
+            record=record,
+            claim_under_review=claim_under_review,
+        )
 
-    @strawberry.field(permission_classes=[OwnAccount], description="The sign-in email.")
+    @strawberry.field(
+        permission_classes=[OwnAccountOrClaimReviewer],
+        description="The sign-in email (readable by the user, and by administrators on the "
+        "claimant of a pending claim).",
+    )
     def email(self) -> str | None:
         return self.record.email
 
@@ -55,8 +69,8 @@ class User:
         permission_classes=[OwnAccount],
         description="Whether the user may approve claims and verify ORCIDs.",
     )
-    def is_admin(self) -> bool | None:
-        return self.record.is_admin
+    def is_admin(self, info: Info) -> bool | None:
+        return auth.is_administrator(info.context, self.record)
 
     @strawberry.field(
         permission_classes=[OwnAccountOrAdministrator],
@@ -99,6 +113,18 @@ class User:
     ) -> list[Invitation] | None:
         wanted = status.to_value() if status is not None else None
         records = await accounts.received_invitations(info.context, self.record.id, wanted, first)
+        return [Invitation.from_record(r) for r in records]
+
+    @strawberry.field(
+        permission_classes=[OwnAccount],
+        description="Invitations the user has sent, newest first (up to 100); their `status` "
+        "and `respondedAt` give the answer once the invited researcher's claimant has answered.",
+    )
+    async def sent_invitations(
+        self, info: Info, status: InvitationStatus | None = None, first: int = 20
+    ) -> list[Invitation] | None:
+        wanted = status.to_value() if status is not None else None
+        records = await accounts.sent_invitations(info.context, self.record.id, wanted, first)
         return [Invitation.from_record(r) for r in records]
 
 
@@ -176,6 +202,12 @@ class Claim:
             await accounts.researcher(info.context, self.record.researcher_id)
         )
 
-    @strawberry.field(description="The user who claims it.")
+    @strawberry.field(
+        description="The user who claims it; an administrator reads their email while the "
+        "claim is pending."
+    )
     async def claimant(self, info: Info) -> User:
-        return User.from_record(await accounts.user(info.context, self.record.user_id))
+        return User.from_record(
+            await accounts.user(info.context, self.record.user_id),
+            claim_under_review=self.status is ClaimStatus.PENDING,
+        )

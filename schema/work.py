@@ -9,10 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from graphstore.records import AuthorshipRecord, WorkRecord
+from graphstore.records import WorkFilter as WorkFilterSpec
+from graphstore.traversal import Hop
 from resolvers import works as work_resolvers
 from resolvers.context import RequestContext
-from resolvers.works import WorkListPage
+from resolvers.works import ReferenceListPage, WorkListPage
 from schema.connections import PageInfo
+from schema.enums import WorkOrder
 from schema.execution import PREFETCHED
 from schema.institution import Institution
 from schema.node import Node
@@ -63,6 +66,8 @@ class Work(Node):
     citations: int
     # The authors, when the work came with them (a page of a researcher's works).
     known_authors: strawberry.Private[list[Authorship] | None] = None
+    # The other versions, when the work stands for its paper in a list grouping versions.
+    known_versions: strawberry.Private[list[Work] | None] = None
 
     @strawberry.field(
         description="Authors in author order.", metadata={PREFETCHED: "known_authors"}
@@ -78,13 +83,58 @@ class Work(Node):
         pairs = await work_resolvers.work_topics(info.context, str(self.id))
         return [TopicScore(topic=Topic.from_record(t), score=score) for t, score in pairs]
 
+    @strawberry.field(
+        description="The works it cites, as many as its record lists: newest first, works of "
+        "no known year last, by title; one not in the graph (inGraph false) counts as of no "
+        "known year, its id as its title."
+    )
+    async def references(
+        self,
+        info: strawberry.Info[RequestContext, None],
+        first: int = 10,
+        after: str | None = None,
+    ) -> ReferenceConnection:
+        page = await work_resolvers.references(info.context, str(self.id), first, after)
+        return ReferenceConnection.from_page(page)
+
+    @strawberry.field(description="The works in the graph that cite it.")
+    async def cited_by(
+        self,
+        info: strawberry.Info[RequestContext, None],
+        first: int = 10,
+        after: str | None = None,
+        order_by: WorkOrder = WorkOrder.NEWEST,
+    ) -> WorkConnection:
+        request = work_resolvers.hop_page_request(
+            str(self.id), Hop.CITERS_OF_WORK, first, after, order_by.to_value(), WorkFilterSpec()
+        )
+        return WorkConnection.from_page(await work_resolvers.hop_works(info.context, request))
+
+    @strawberry.field(
+        description="Other versions of this paper in the graph (a preprint and its article): "
+        "works sharing its DOI or one its record names for a location, or its title and an "
+        "author; the published and most cited first.",
+        metadata={PREFETCHED: "known_versions"},
+    )
+    async def versions(self, info: strawberry.Info[RequestContext, None]) -> list[Work]:
+        if self.known_versions is not None:
+            return self.known_versions
+        return [
+            Work.from_record(r) for r in await work_resolvers.versions(info.context, str(self.id))
+        ]
+
     @classmethod
     def from_record(
-        cls, record: WorkRecord, authors: Sequence[AuthorshipRecord] | None = None
+        cls,
+        record: WorkRecord,
+        authors: Sequence[AuthorshipRecord] | None = None,
+        versions: Sequence[WorkRecord] | None = None,
     ) -> Work:
-        """The GraphQL view of a stored work (with its authorships, when known)."""
+        """The GraphQL view of a stored work (with its authorships and its other versions,
+        when known)."""
         return cls(
             known_authors=None if authors is None else [Authorship.from_record(a) for a in authors],
+            known_versions=None if versions is None else [Work.from_record(v) for v in versions],
             id=strawberry.ID(record.id),
             title=record.title,
             type=record.type,
@@ -102,11 +152,28 @@ class WorkEdge:
     node: Work
 
 
-@strawberry.input(description="Which works to keep: a year range and work types.")
+@strawberry.input(
+    description="Which works to keep: every condition given holds. The same filter for every "
+    "list of works (a researcher's, a topic's, an institution's, all works)."
+)
 class WorkFilter:
     year_from: int | None = None
     year_to: int | None = None
     types: list[str] | None = None
+    topic: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Works tagged with this topic or with a topic below it (a subfield's, "
+        "field's or domain's works are its topics').",
+    )
+    institution: strawberry.ID | None = strawberry.field(
+        default=None, description="Works one of whose authorships lists this institution."
+    )
+    researcher: strawberry.ID | None = strawberry.field(
+        default=None, description="Works this researcher authored."
+    )
+    venue: str | None = strawberry.field(
+        default=None, description="Works whose venue is exactly this name."
+    )
 
 
 @strawberry.type(description="A page of works.")
@@ -122,12 +189,72 @@ class WorkConnection:
     def from_page(cls, page: WorkListPage) -> WorkConnection:
         """The connection of one page of an owner's works."""
         authorships = page.authorships or (None,) * len(page.works)
+        versions = page.versions or (None,) * len(page.works)
         nodes = [
-            Work.from_record(w, authors) for w, authors in zip(page.works, authorships, strict=True)
+            Work.from_record(w, authors, others)
+            for w, authors, others in zip(page.works, authorships, versions, strict=True)
         ]
         return cls(
             nodes=nodes,
             edges=[WorkEdge(cursor=c, node=n) for c, n in zip(page.cursors, nodes, strict=True)],
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                end_cursor=page.cursors[-1] if page.cursors else None,
+            ),
+            total_count=page.total,
+        )
+
+
+GroupVersions = Annotated[
+    bool,
+    strawberry.argument(
+        description="One entry per paper: versions of one paper (Work.versions) joined, the "
+        "published and most cited standing for it at its place in the order, the others under "
+        "its `versions`; totalCount counts papers. The filter applies to works first."
+    ),
+]
+
+
+@strawberry.type(
+    description="A work another cites: its OpenAlex id, and the work when it is in the graph."
+)
+class Reference:
+    id: strawberry.ID
+    in_graph: bool = strawberry.field(description="Whether the cited work is in the graph.")
+    work: Work | None = strawberry.field(description="The cited work; null when not in the graph.")
+
+
+@strawberry.type
+class ReferenceEdge:
+    cursor: str
+    node: Reference
+
+
+@strawberry.type(description="A page of a work's references.")
+class ReferenceConnection:
+    nodes: list[Reference]
+    edges: list[ReferenceEdge]
+    page_info: PageInfo
+    total_count: int = strawberry.field(
+        description="How many works its record cites, in the graph or not."
+    )
+
+    @classmethod
+    def from_page(cls, page: ReferenceListPage) -> ReferenceConnection:
+        """The connection of one page of a work's references."""
+        nodes = [
+            Reference(
+                id=strawberry.ID(cited),
+                in_graph=record is not None,
+                work=Work.from_record(record) if record is not None else None,
+            )
+            for cited, record in page.references
+        ]
+        return cls(
+            nodes=nodes,
+            edges=[
+                ReferenceEdge(cursor=c, node=n) for c, n in zip(page.cursors, nodes, strict=True)
+            ],
             page_info=PageInfo(
                 has_next_page=page.has_next_page,
                 end_cursor=page.cursors[-1] if page.cursors else None,

@@ -59,9 +59,8 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         neo4j_server.stop(data_dir)
 
 
-@pytest.fixture(params=ENGINES)
-async def store(request: pytest.FixtureRequest) -> AsyncIterator[GraphStore]:
-    """An empty graph store with its schema, on each engine in turn."""
+async def empty_store(request: pytest.FixtureRequest) -> EmbeddedStore | Neo4jStore:
+    """An empty graph store with its schema on the engine ``request.param`` names."""
     opened: EmbeddedStore | Neo4jStore
     if request.param == "embedded":
         opened = EmbeddedStore(IN_MEMORY)
@@ -71,6 +70,13 @@ async def store(request: pytest.FixtureRequest) -> AsyncIterator[GraphStore]:
         await opened.apply_schema()
         await opened.clear()
     await opened.apply_schema()
+    return opened
+
+
+@pytest.fixture(params=ENGINES)
+async def store(request: pytest.FixtureRequest) -> AsyncIterator[GraphStore]:
+    """An empty graph store with its schema, on each engine in turn."""
+    opened = await empty_store(request)
     try:
         yield opened
     finally:

@@ -267,6 +267,15 @@ WHERE c.status = 'CLAIMED'
     (*columns("uid"), *_INVITATION_COLUMNS),
 )
 
+# Anchored on one sender: LadybugDB plans `UNWIND $ids ... MATCH (s:User {id: uid})-...` as
+# scans of the invitation and researcher tables, this as primary-key look-ups.
+SENT_INVITATIONS = ReadQuery(
+    """
+MATCH (s:User {id: $uid})-[:SENT]->(i:Invitation)-[:INVITES]->(r:Researcher)
+""",
+    _INVITATION_COLUMNS,
+)
+
 # The sender's node is written first: on Neo4j the lock that makes the daily count exact.
 LOCK_SENDER = """
 MATCH (u:User {id: $uid})
@@ -536,9 +545,18 @@ class AccountCypher(ABC):
         found: dict[str, list[InvitationRecord]] = {uid: [] for uid in user_ids}
         for row in rows:
             found[row["uid"]].append(_invitation(row))
-        for received in found.values():
-            received.sort(key=lambda i: (i.created_at, i.id), reverse=True)
-        return [found[uid] for uid in user_ids]
+        return [_newest_first(found[uid]) for uid in user_ids]
+
+    async def sent_invitations(self, user_ids: Sequence[str]) -> list[list[InvitationRecord]]:
+        # One anchored query per sender; a request asks for one, its viewer's (User's lists
+        # are the user's own).
+        sent = {
+            uid: _newest_first(
+                [_invitation(row) for row in await self._read(SENT_INVITATIONS, {"uid": uid})]
+            )
+            for uid in dict.fromkeys(user_ids)
+        }
+        return [sent[uid] for uid in user_ids]
 
     async def create_invitation(
         self, invitation: NewInvitation, now: datetime, since: datetime, limit: int
@@ -606,6 +624,10 @@ class AccountCypher(ABC):
         if found is None:
             raise RejectedWriteError(Rejection.UNKNOWN_INVITATION)
         return found
+
+
+def _newest_first(invitations: list[InvitationRecord]) -> list[InvitationRecord]:
+    return sorted(invitations, key=lambda i: (i.created_at, i.id), reverse=True)
 
 
 def _pending_claim(rows: list[Row]) -> None:

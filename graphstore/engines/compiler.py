@@ -1,9 +1,10 @@
 """The compiler: hops and profile figures into anchored Cypher, for each engine.
 
-Every read of the graph's walk comes from here: a hop over a frontier (``hop_query``) and the
+Every read of the graph's walk comes from here: a hop over a frontier (``hop_query``), the
 figures of a researcher's profile (``summary_parts``, printed whole for Neo4j by
-``profile_summary_query``), built from the hop specs of graphstore.traversal. So each figure (works,
-citations, h-index, topic shares, Newman strength, close collaborators, affiliations) and each
+``profile_summary_query``) and the figures of any node's works (``work_set_query``), built from
+the hop specs of graphstore.traversal. So each figure (works, citations, h-index, i10-index,
+topic shares, Newman strength, close collaborators, affiliations, counts by year) and each
 edge weight has one definition, and the dialect differences live here and nowhere else:
 
 - LadybugDB plans a frontier joined to a pattern (``UNWIND $ids AS x MATCH (s {id: x})-[]->(t)``)
@@ -20,10 +21,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from enum import Enum
 from typing import NamedTuple
 
 from graphstore.engines.query import Column, FromIds, ReadQuery, columns
 from graphstore.engines.writes import Dialect
+from graphstore.identifiers import Scheme
 from graphstore.ids import NodeLabel
 from graphstore.records import CLOSE_COLLABORATION_WORKS, WorkFilter, WorkOrder
 from graphstore.traversal import EdgeKind, Hop, HopShape, HopSpec
@@ -68,24 +71,52 @@ class _Path(NamedTuple):
     per_edge: tuple[Column, ...]
 
 
+def _authorship_groups(work: str) -> tuple[Column, ...]:
+    """An institution hop through authorships, per target: the authorships (paths and
+    weight) and the years of their works."""
+    return columns(
+        ("count(*)", "paths"), ("count(*)", "weight"), (f"collect(DISTINCT {work}.year)", "years")
+    )
+
+
 def _path(spec: HopSpec, source: str) -> _Path:
     target = f"(t:{spec.target.value})"
     if spec.shape is HopShape.RELATIONSHIP:
         edge = spec.edge.value
         arrow = f"-[e:{edge}]->" if spec.forward else f"<-[e:{edge}]-"
         return _Path(f"{arrow}{target}", "", "", (), _edge_columns(spec, source))
+    if spec.shape is HopShape.AUTHORSHIP_INSTITUTIONS and spec.source is NodeLabel.INSTITUTION:
+        # From an institution: the authors of its works whose own authorship lists it.
+        return _Path(
+            f"<-[:FROM_INSTITUTION]-(m:Work)<-[e:AUTHORED]-{target}",
+            "",
+            f"{source}.id IN e.institutions",
+            _authorship_groups("m"),
+            (),
+        )
     if spec.shape is HopShape.AUTHORSHIP_INSTITUTIONS:
         if spec.source is NodeLabel.RESEARCHER:
             arrow, work = "-[e:AUTHORED]->(m:Work)", "m"
         else:
             arrow, work = "<-[e:AUTHORED]-(:Researcher)", source
         then = f"UNWIND e.institutions AS iid\nMATCH (t:{spec.target.value} {{id: iid}})"
-        grouped = columns(
-            ("count(*)", "paths"),
-            ("count(*)", "weight"),
-            (f"collect(DISTINCT {work}.year)", "years"),
+        return _Path(arrow, then, "", _authorship_groups(work), ())
+    if spec.shape is HopShape.VERSIONS:
+        # Works sharing a DOI (their own, or one a record names for its locations), or a
+        # title key and an author (graphstore.versions). The author check starts from the
+        # candidate, nested: LadybugDB planned the plain pattern as a scan of the authorships
+        # (bench/ladybug_shapes.py has the shapes).
+        shared_author = (
+            f"EXISTS {{ MATCH (t)<-[:AUTHORED]-(a:Researcher) "
+            f"WHERE EXISTS {{ MATCH (a)-[:AUTHORED]->({source}) }} }}"
         )
-        return _Path(arrow, then, "", grouped, ())
+        return _Path(
+            f"<-[:IDENTIFIES]-(k:Identifier)-[:IDENTIFIES]->{target}",
+            "",
+            f"t <> {source} AND (k.id STARTS WITH '{Scheme.DOI.value}:' OR {shared_author})",
+            columns(("count(k)", "paths"), ("count(k)", "weight")),
+            (),
+        )
     # THROUGH_WORK: two hops through a work, contracted.
     if spec.edge is EdgeKind.COAUTHOR:
         pattern = f"-[:AUTHORED]->(m:Work)<-[:AUTHORED]-{target}"
@@ -112,6 +143,9 @@ def _edge_columns(spec: HopSpec, source: str) -> tuple[Column, ...]:
         return columns(("coalesce(e.score, 0.0)", "weight"))
     if spec.edge is EdgeKind.AFFILIATED_WITH:
         return columns(("1.0", "weight"), ("e.years", "years"))
+    if spec.edge is EdgeKind.FROM_INSTITUTION:
+        # As INSTITUTIONS_OF_WORK weighs the edge: the authorships listing the institution.
+        return columns(("e.authorships", "weight"), ("e.authorships", "paths"))
     return columns(("1.0", "weight"))
 
 
@@ -180,7 +214,9 @@ def hop_query(
     else:
         head = f"UNWIND $ids AS sid\nMATCH (s:{label} {{id: sid}})"
         if dialect is Dialect.NEO4J:
-            head += f" USING INDEX s:{label}(id)\nMATCH"
+            # A seek, not just the index: from an institution over FROM_INSTITUTION, Neo4j
+            # scanned the whole id index for each frontier id under the plain hint.
+            head += f" USING INDEX SEEK s:{label}(id)\nMATCH"
         else:
             head += "\nOPTIONAL MATCH"
         body = f"{head} (s){path.pattern}"
@@ -201,7 +237,7 @@ def hop_query(
         return ReadQuery(body, returned + columns(*(c.name for c in grouped)))
     per_edge = path.per_edge
     if brief:
-        per_edge = tuple(c for c in per_edge if c.name == "weight")
+        per_edge = tuple(c for c in per_edge if c.name in ("weight", "paths"))
     return ReadQuery(body, returned + per_edge)
 
 
@@ -254,14 +290,26 @@ def work_filter(bound: Callable[[str], str], given: WorkFilter | None = None) ->
     )
 
 
-def after_cursor(bound: Callable[[str], str], title: str) -> str:
-    """Whether a work ``w`` of rank ``rank`` and sort title ``title`` follows the cursor
-    whose rank, title and id are the values ``bound(name)`` names."""
-    rank, after_title, after_id = bound("rank"), bound("title"), bound("id")
+def work_rank(order: WorkOrder) -> str:
+    """A work ``w``'s rank in ``order``."""
+    return _RANKS[order]
+
+
+def after_cursor(bound: Callable[[str], str], rank: str, title: str, identifier: str) -> str:
+    """The keyset condition of a list sorted by ``rank`` descending, then ``title`` and
+    ``identifier`` ascending: what follows the cursor whose rank, title and id are the values
+    ``bound(name)`` names."""
+    after_rank, after_title, after_id = bound("rank"), bound("title"), bound("id")
     return (
-        f"rank < {rank} OR (rank = {rank} AND ({title} > {after_title}"
-        f" OR ({title} = {after_title} AND w.id > {after_id})))"
+        f"{rank} < {after_rank} OR ({rank} = {after_rank} AND ({title} > {after_title}"
+        f" OR ({title} = {after_title} AND {identifier} > {after_id})))"
     )
+
+
+def _after_parameters(title: str) -> str:
+    """``after_cursor`` over ``rank``, ``title`` and ``w.id``, the cursor given as the
+    parameters ``$afterRank``, ``$afterTitle``, ``$afterId``."""
+    return after_cursor(lambda name: f"$after{name.capitalize()}", "rank", title, "w.id")
 
 
 _PAGE_WORK_COLUMNS = columns(
@@ -294,7 +342,7 @@ def researcher_works_page(
         body += f"\nWHERE {passes}"
     body += f"\nWITH w, {_RANKS[order]} AS rank, {SORT_TITLE} AS title"
     if after:
-        cursor = after_cursor(lambda name: f"$after{name.capitalize()}", "title")
+        cursor = _after_parameters("title")
         body += f"\nWHERE {cursor}"
     body += f"\nWITH w, rank, title ORDER BY {page_order('title', 'w.id')} LIMIT {first + 1}"
     spec = Hop.AUTHORS_OF_WORK.spec
@@ -324,6 +372,68 @@ def researcher_works_count(given: WorkFilter) -> ReadQuery:
     return ReadQuery(body, columns(("count(w)", "total")))
 
 
+# Pages of the works another hop reaches (a work's citers and references; a list grouped by
+# versions of one paper), in the same orders, filter and cursor, anchored on the one node.
+# A reference to a work not in the graph sorts after every work in the graph (NEWEST ranks are
+# years, 0 when unknown), by its id.
+NOT_IN_GRAPH_RANK = -1
+
+
+def _reached_works(hop: Hop, given: WorkFilter) -> str:
+    """The works ``w`` the relationship hop ``hop`` reaches from ``$source``, once each,
+    passing the filter."""
+    spec = hop.spec
+    if spec.target is not NodeLabel.WORK or spec.shape is not HopShape.RELATIONSHIP:
+        raise ValueError(f"{hop} does not reach works over a relationship")
+    body = f"MATCH (s:{spec.source.value} {{id: $source}}){_path(spec, 's').pattern}"
+    body += "\nWITH DISTINCT t AS w"
+    passes = work_filter(lambda name: f"${name}", given)
+    return body + (f"\nWHERE {passes}" if passes else "")
+
+
+@functools.cache
+def hop_works_page(
+    hop: Hop, order: WorkOrder, given: WorkFilter, after: bool, first: int | None
+) -> ReadQuery:
+    """A page of the works ``hop`` reaches from ``$source``: ``first`` + 1 of them (to tell
+    whether more follow) after the cursor ``$afterRank``, ``$afterTitle``, ``$afterId`` when
+    ``after``; with ``first`` None every one, each with ``follows``, whether it follows the
+    cursor (a list grouped by versions pages its papers, not its works)."""
+    body = f"{_reached_works(hop, given)}\nWITH w, {_RANKS[order]} AS rank, {SORT_TITLE} AS title"
+    cursor = _after_parameters("title") if after else ""
+    returns = _PAGE_WORK_COLUMNS
+    tail = f"ORDER BY {page_order('sortTitle', 'id')}"
+    if first is None:
+        follows = f"CASE WHEN {cursor} THEN true ELSE false END" if after else "true"
+        returns = (*returns, Column(follows, "follows"))
+    else:
+        body += f"\nWHERE {cursor}" if after else ""
+        tail += f" LIMIT {int(first) + 1}"
+    return ReadQuery(body, returns, tail=tail)
+
+
+@functools.cache
+def hop_works_count(hop: Hop, given: WorkFilter) -> ReadQuery:
+    """How many works ``hop`` reaches from ``$source`` pass the filter."""
+    return ReadQuery(_reached_works(hop, given), columns(("count(w)", "total")))
+
+
+_MISSING_REFERENCES = "MATCH (s:Work {id: $source})-[:CITES_MISSING]->(w:MissingWork)"
+
+
+@functools.cache
+def missing_references_page(after: bool, first: int) -> ReadQuery:
+    """Like ``hop_works_page`` over REFERENCES_OF_WORK in NEWEST order, the works ``$source``
+    cites that are not in the graph: their ids, by id."""
+    body = f"{_MISSING_REFERENCES}\nWITH w, {NOT_IN_GRAPH_RANK} AS rank, w.id AS title"
+    if after:
+        body += f"\nWHERE {_after_parameters('title')}"
+    return ReadQuery(body, columns(("w.id", "id")), tail=f"ORDER BY id LIMIT {int(first) + 1}")
+
+
+MISSING_REFERENCES_COUNT = ReadQuery(_MISSING_REFERENCES, columns(("count(w)", "total")))
+
+
 # ---------------------------------------------------------------------------------------------
 # A researcher's profile figures: aggregates of the depth-2 walk from it.
 
@@ -339,6 +449,17 @@ def _h_index(cites: str, dialect: Dialect) -> str:
     if dialect is Dialect.NEO4J:
         return f"size([i IN range(0, size({cites}) - 1) WHERE {cites}[i] >= i + 1])"
     return f"size(list_filter(range(1, size({cites})), i -> {cites}[i] >= i))"
+
+
+# Google Scholar's i10-index: the works cited at least this many times.
+I10_CITATIONS = 10
+
+
+def _i10_index(cites: str, dialect: Dialect) -> str:
+    """The i10-index of a list of citation counts: how many are at least I10_CITATIONS."""
+    if dialect is Dialect.NEO4J:
+        return f"size([c IN {cites} WHERE c >= {I10_CITATIONS}])"
+    return f"size(list_filter({cites}, c -> c >= {I10_CITATIONS}))"
 
 
 class _Ranked(NamedTuple):
@@ -485,7 +606,7 @@ def _simple_part(dialect: Dialect, body: str, returns: tuple[Column, ...]) -> Su
 def summary_parts(dialect: Dialect, top: int = 0) -> dict[str, list[SummaryPart]]:
     """Every part of a researcher's summary, by what it gives (profile_read_parts measures
     each apart on Neo4j); LadybugDB's lists hold ``top`` items, Neo4j's take ``$top``.
-    Works, citations and the h-index come from the researcher's works; topics and
+    Works, citations, the h-index and the i10-index come from the researcher's works; topics and
     collaborators are grouped two-hop walks; affiliations come from the institutions its
     authorships name and from Author records."""
     works = _path(Hop.WORKS_OF_RESEARCHER.spec, "r")
@@ -505,7 +626,7 @@ def summary_parts(dialect: Dialect, top: int = 0) -> dict[str, list[SummaryPart]
     records = _path(Hop.INSTITUTIONS_OF_RESEARCHER.spec, "r")
     institution = NodeLabel.INSTITUTION
     return {
-        "works, citations, h-index": [
+        "works, citations, h-index, i10-index": [
             _simple_part(
                 dialect,
                 works_body,
@@ -513,6 +634,7 @@ def summary_parts(dialect: Dialect, top: int = 0) -> dict[str, list[SummaryPart]
                     ("size(cites)", "works"),
                     ("coalesce(citations, 0)", "citations"),
                     (_h_index("cites", dialect), "hIndex"),
+                    (_i10_index("cites", dialect), "i10Index"),
                 ),
             )
         ],
@@ -558,3 +680,89 @@ def profile_summary_query() -> ReadQuery:
     parts = [part for group in summary_parts(Dialect.NEO4J).values() for part in group]
     body = SUMMARY_HEAD + "\n" + "\n".join(part.subquery for part in parts)
     return ReadQuery(body, columns("rid", *(name for part in parts for name in part.names)))
+
+
+# ---------------------------------------------------------------------------------------------
+# The figures of a node's works: a researcher's, a topic's, an institution's. One definition of
+# each set (``_works_of``) and of each figure over a set (``work_set_query``), read anchored on
+# the node, and only when a field asks for them.
+
+# A work's levels of topics below a domain: topic -> subfield -> field -> domain.
+TOPIC_LEVELS_BELOW = 3
+
+
+def node_by_id(variable: str, label: NodeLabel, parameter: str, dialect: Dialect) -> str:
+    """A MATCH of one node by id, through a seek of the id index on Neo4j."""
+    text = f"MATCH ({variable}:{label.value} {{id: ${parameter}}})"
+    if dialect is Dialect.NEO4J:
+        text += f" USING INDEX SEEK {variable}:{label.value}(id)"
+    return text
+
+
+def node_works(label: NodeLabel, parameter: str, dialect: Dialect) -> tuple[str, list[str]]:
+    """The works ``w`` of the node of kind ``label`` whose id is ``$parameter``, once each, and
+    the conditions that keep them: a researcher's, those it authored; an institution's, those
+    with an authorship listing it (FROM_INSTITUTION); a topic's, those tagged with it or with a
+    topic below it (HAS_TOPIC links works to topics only), so a field's works are its topics'.
+
+    The node is looked up by id (Neo4j: an index seek). LadybugDB walks as OPTIONAL MATCHes
+    from it, a topic's topics before their works (so each step looks its ends up: a plain
+    MATCH, or one pattern over both steps, was planned as a scan of every work, topic or
+    HAS_TOPIC edge), then keeps the works found; Neo4j matches the path."""
+    node = node_by_id("s", label, parameter, dialect)
+    walk = {
+        NodeLabel.RESEARCHER: ["(s)-[:AUTHORED]->(w:Work)"],
+        NodeLabel.INSTITUTION: ["(s)<-[:FROM_INSTITUTION]-(w:Work)"],
+        NodeLabel.TOPIC: [
+            f"(s)<-[:PART_OF*0..{TOPIC_LEVELS_BELOW}]-(st:Topic)",
+            "(st)<-[:HAS_TOPIC]-(w:Work)",
+        ],
+    }[label]
+    if dialect is Dialect.LADYBUG:
+        steps = "\nWITH DISTINCT st\n".join(f"OPTIONAL MATCH {step}" for step in walk)
+        return f"{node}\n{steps}\nWITH DISTINCT w", ["w IS NOT NULL"]
+    steps = "\n".join(f"MATCH {step}" for step in walk)
+    return f"{node}\n{steps}" + ("\nWITH DISTINCT w" if len(walk) > 1 else ""), []
+
+
+def _works_of(label: NodeLabel, dialect: Dialect) -> str:
+    """The works ``w`` of the node ``$id`` (node_works), kept, ending with a WITH (a WHERE
+    may follow)."""
+    body, conditions = node_works(label, "id", dialect)
+    kept = f"\nWITH w\nWHERE {' AND '.join(conditions)}" if conditions else ""
+    return f"{body}{kept}\nWITH w"
+
+
+class WorkSetPart(Enum):
+    """What ``work_set_query`` gives: the works and the citations they have (one row); the
+    works published each year; the citations they received each year (OpenAlex's
+    counts_by_year)."""
+
+    TOTALS = "totals"
+    WORKS_BY_YEAR = "works by year"
+    CITATIONS_BY_YEAR = "citations by year"
+
+
+def _list_index(items: str, dialect: Dialect) -> str:
+    """The indexes of a list: from 0 on Neo4j, from 1 on LadybugDB."""
+    if dialect is Dialect.NEO4J:
+        return f"range(0, size({items}) - 1)"
+    return f"range(1, size({items}))"
+
+
+@functools.cache
+def work_set_query(label: NodeLabel, part: WorkSetPart, dialect: Dialect) -> ReadQuery:
+    """One part of the figures of the works of the node ``$id`` of kind ``label``."""
+    body = _works_of(label, dialect)
+    if part is WorkSetPart.TOTALS:
+        return ReadQuery(
+            body, columns(("count(w)", "works"), ("sum(coalesce(w.citedByCount, 0))", "citations"))
+        )
+    if part is WorkSetPart.WORKS_BY_YEAR:
+        return ReadQuery(
+            f"{body}\nWHERE w.year IS NOT NULL", columns(("w.year", "year"), ("count(w)", "works"))
+        )
+    return ReadQuery(
+        f"{body}\nUNWIND {_list_index('w.citationYears', dialect)} AS i",
+        columns(("w.citationYears[i]", "year"), ("sum(w.citationCounts[i])", "citations")),
+    )

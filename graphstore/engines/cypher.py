@@ -7,6 +7,7 @@ fragments below by enum members, never taken from input.
 from __future__ import annotations
 
 from graphstore.engines.query import Column, FromIds, ReadQuery, columns
+from graphstore.identifiers import SCHEME_LABELS
 from graphstore.ids import NodeLabel
 
 
@@ -80,3 +81,31 @@ OPTIONAL MATCH (u:User)-[:FOLLOWS]->(r)
 """,
     columns("rid", ("count(u)", "n")),
 )
+
+OPENALEX_AUTHOR_FIGURES = look_up(
+    NodeLabel.RESEARCHER,
+    "r",
+    columns(
+        ("r.id", "id"),
+        ("r.worksCount", "worksCount"),
+        ("r.citedByCount", "citedByCount"),
+        ("r.hIndex", "hIndex"),
+        ("r.i10Index", "i10Index"),
+    ),
+)
+
+
+def _identified(label: NodeLabel) -> FromIds:
+    returns = columns(("i.id", "key"), ("min(n.id)", "id"))
+    # The key alone, then its edges: LadybugDB scans the relationship table when the UNWIND
+    # is joined to the pattern (graphstore.engines.compiler).
+    edges = f"OPTIONAL MATCH (i)-[e:IDENTIFIES]->(n:{label.value})\nWHERE e.own = true"
+    return FromIds(
+        each=ReadQuery(f"UNWIND $ids AS key\nMATCH (i:Identifier {{id: key}})\n{edges}", returns),
+        one=ReadQuery(f"MATCH (i:Identifier {{id: $id}})\n{edges}", returns),
+    )
+
+
+# The node whose own identifier each key is, by the kind the key identifies; when OpenAlex
+# holds several (duplicates of one work, split author profiles), the lowest id.
+IDENTIFIED = {label: _identified(label) for label in set(SCHEME_LABELS.values())}

@@ -13,15 +13,28 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from graphstore.engines import cypher, writes
-from graphstore.engines.compiler import hop_reads
+from graphstore.engines.compiler import (
+    MISSING_REFERENCES_COUNT,
+    NOT_IN_GRAPH_RANK,
+    WorkSetPart,
+    descending_value,
+    hop_reads,
+    hop_works_count,
+    hop_works_page,
+    missing_references_page,
+    work_set_query,
+)
 from graphstore.engines.query import FromIds, ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, documents_for_works
 from graphstore.engines.writes import Row, Statement
+from graphstore.identifiers import SCHEME_LABELS, scheme_of
 from graphstore.ids import NodeLabel
 from graphstore.protocol import (
     GraphCounts,
+    HopPageRequest,
     ProfileRead,
     ProfileReadResult,
+    ReferencePage,
     SearchHit,
     SearchRequest,
     WorkPage,
@@ -33,23 +46,39 @@ from graphstore.records import (
     CollaborationRecord,
     InstitutionRecord,
     InstitutionRow,
+    OpenAlexAuthorFigures,
     ProfileSummary,
     ResearcherRecord,
     TopicRecord,
     TopicRow,
     TopicShareRecord,
+    WorkFilter,
+    WorkOrder,
     WorkPageRequest,
+    WorkPosition,
     WorkRecord,
     WorkRow,
+    WorkSetStats,
     WriteSummary,
+    YearCounts,
 )
 from graphstore.traversal import Hop, HopSpec, Neighbour
+from graphstore.versions import group_versions
 from graphstore.walk import WalkStep
 
 T = TypeVar("T")
 
 NODE_LABELS = ("Researcher", "Work", "Topic", "Institution", "User")
-EDGE_TYPES = ("AUTHORED", "HAS_TOPIC", "PART_OF", "AFFILIATED_WITH", "CITES", "FOLLOWS", "CLAIMED")
+EDGE_TYPES = (
+    "AUTHORED",
+    "HAS_TOPIC",
+    "PART_OF",
+    "AFFILIATED_WITH",
+    "CITES",
+    "FROM_INSTITUTION",
+    "FOLLOWS",
+    "CLAIMED",
+)
 # One count query per label and per edge type, from the fixed lists above.
 _NODE_COUNTS = {
     label: ReadQuery(f"MATCH (n:{label})", columns(("count(n)", "n"))) for label in NODE_LABELS
@@ -140,6 +169,114 @@ class CypherStore(ABC):
     @abstractmethod
     async def profile_read(self, read: ProfileRead) -> ProfileReadResult:
         """A researcher look-up, its summary and its pages of works together."""
+
+    async def hop_work_pages(self, requests: Sequence[HopPageRequest]) -> list[WorkPage]:
+        """Each page and its list's total, two queries anchored on the source; a list grouped
+        by versions reads its whole list (in order, each work marked whether it follows the
+        cursor) and the links between its works, and pages its papers."""
+        return list(await asyncio.gather(*(self._hop_work_page(r) for r in requests)))
+
+    async def _hop_work_page(self, request: HopPageRequest) -> WorkPage:
+        params = _page_parameters(request)
+        if not request.group_versions:
+            page = hop_works_page(
+                request.hop, request.order, request.filter, request.after is not None, request.first
+            )
+            rows, counted = await asyncio.gather(
+                self._read(page, params),
+                self._read(hop_works_count(request.hop, request.filter), params),
+            )
+            return work_page_of(request.order, request.first, rows, int(counted[0]["total"]))
+        listed = hop_works_page(
+            request.hop, request.order, request.filter, request.after is not None, None
+        )
+        rows = await self._read(listed, params)
+        works = [work_from_row(row) for row in rows]
+        links = await self.neighbours([w.id for w in works], Hop.VERSIONS_OF_WORK) if works else []
+        papers = group_versions(works, [(n.source, n.target) for reached in links for n in reached])
+        at = {row["id"]: row for row in rows}
+        following = [p for p in papers if at[p.work.id]["follows"]]
+        shown = following[: request.first]
+        return WorkPage(
+            works=tuple((work_position(request.order, at[p.work.id]), p.work) for p in shown),
+            has_next_page=len(following) > request.first,
+            total=len(papers),
+            versions=tuple(p.versions for p in shown),
+        )
+
+    async def reference_pages(self, requests: Sequence[HopPageRequest]) -> list[ReferencePage]:
+        return list(await asyncio.gather(*(self._reference_page(r) for r in requests)))
+
+    async def _reference_page(self, request: HopPageRequest) -> ReferencePage:
+        """The works in the graph first (NEWEST), then those not in it (compiler's
+        NOT_IN_GRAPH_RANK): a page from each part the cursor has not passed."""
+        params = _page_parameters(request)
+        after = request.after
+        in_graph_passed = after is not None and after.sort_value == NOT_IN_GRAPH_RANK
+        reads = [
+            self._read(hop_works_count(request.hop, request.filter), params),
+            self._read(MISSING_REFERENCES_COUNT, params),
+            self._read(missing_references_page(in_graph_passed, request.first), params),
+        ]
+        if not in_graph_passed:
+            page = hop_works_page(
+                request.hop, request.order, request.filter, after is not None, request.first
+            )
+            reads.append(self._read(page, params))
+        in_graph, missing, missing_rows, *cited = await asyncio.gather(*reads)
+        found: list[tuple[WorkPosition, WorkRecord | None]] = (
+            [(work_position(request.order, row), work_from_row(row)) for row in cited[0]]
+            if cited
+            else []
+        )
+        found += [
+            (WorkPosition(sort_value=NOT_IN_GRAPH_RANK, title=row["id"], id=row["id"]), None)
+            for row in missing_rows
+        ]
+        return ReferencePage(
+            references=tuple(found[: request.first]),
+            has_next_page=len(found) > request.first,
+            total=int(in_graph[0]["total"]) + int(missing[0]["total"]),
+        )
+
+    async def identified(self, keys: Sequence[str]) -> list[str | None]:
+        by_label: dict[NodeLabel, list[str]] = {}
+        for key in dict.fromkeys(keys):
+            by_label.setdefault(SCHEME_LABELS[scheme_of(key)], []).append(key)
+        found: dict[str, str | None] = {}
+        for label, group in by_label.items():
+            rows = await self._read_from_ids(cypher.IDENTIFIED[label], group)
+            found |= {row["key"]: row["id"] for row in rows}
+        return [found.get(key) for key in keys]
+
+    async def openalex_author_figures(
+        self, ids: Sequence[str]
+    ) -> list[OpenAlexAuthorFigures | None]:
+        rows = await self._read_from_ids(cypher.OPENALEX_AUTHOR_FIGURES, ids)
+        return by_id(ids, rows, _openalex_figures)
+
+    async def work_set_stats(self, ids: Sequence[str], label: NodeLabel) -> list[WorkSetStats]:
+        query = work_set_query(label, WorkSetPart.TOTALS, self.dialect)
+        found = await asyncio.gather(*(self._read(query, {"id": i}) for i in ids))
+        return [
+            WorkSetStats(works=int(rows[0]["works"]), citations=int(rows[0]["citations"] or 0))
+            for rows in found
+        ]
+
+    async def counts_by_year(self, ids: Sequence[str], label: NodeLabel) -> list[list[YearCounts]]:
+        return list(await asyncio.gather(*(self._counts_by_year(i, label) for i in ids)))
+
+    async def _counts_by_year(self, node_id: str, label: NodeLabel) -> list[YearCounts]:
+        params = {"id": node_id}
+        published, cited = await asyncio.gather(
+            self._read(work_set_query(label, WorkSetPart.WORKS_BY_YEAR, self.dialect), params),
+            self._read(work_set_query(label, WorkSetPart.CITATIONS_BY_YEAR, self.dialect), params),
+        )
+        years: dict[int, list[int]] = {}
+        for rows, column, at in ((published, "works", 0), (cited, "citations", 1)):
+            for row in rows:
+                years.setdefault(int(row["year"]), [0, 0])[at] = int(row[column])
+        return [YearCounts(year=y, works=w, citations=c) for y, (w, c) in sorted(years.items())]
 
     async def follower_counts(self, ids: Sequence[str]) -> list[int]:
         rows = await self._read(cypher.FOLLOWER_COUNTS, {"ids": list(ids)})
@@ -356,6 +493,67 @@ def neighbour_from_row(row: Row, spec: HopSpec, *, brief: bool = False) -> Neigh
     )
 
 
+def _page_parameters(request: HopPageRequest) -> dict[str, Any]:
+    """The parameters of a hop page's queries: its source, filter bounds and cursor."""
+    return {
+        "source": request.source,
+        **filter_parameters(request.filter),
+        **cursor_parameters(request.order, request.after),
+    }
+
+
+def filter_parameters(given: WorkFilter) -> dict[str, Any]:
+    """The bounds a works filter sets, as a page query's parameters (compiler.work_filter)."""
+    bounds: dict[str, Any] = {}
+    if given.year_from is not None:
+        bounds["yearFrom"] = given.year_from
+    if given.year_to is not None:
+        bounds["yearTo"] = given.year_to
+    if given.types is not None:
+        bounds["types"] = list(given.types)
+    return bounds
+
+
+def cursor_parameters(order: WorkOrder, after: WorkPosition | None) -> dict[str, Any]:
+    """A page query's cursor parameters (compiler.after_cursor), none without a cursor."""
+    if after is None:
+        return {}
+    return {
+        "afterRank": descending_value(order, after.sort_value),
+        "afterTitle": after.title,
+        "afterId": after.id,
+    }
+
+
+def work_position(order: WorkOrder, row: Row) -> WorkPosition:
+    """A work's place in ``order`` from a page query's ``rank`` and ``sortTitle``."""
+    return WorkPosition(
+        sort_value=descending_value(order, int(row["rank"])), title=row["sortTitle"], id=row["id"]
+    )
+
+
+def work_page_of(order: WorkOrder, first: int, rows: Sequence[Row], total: int) -> WorkPage:
+    """A page from a page query's rows (``first`` + 1 at most) and its list's total."""
+    return WorkPage(
+        works=tuple((work_position(order, row), work_from_row(row)) for row in rows[:first]),
+        has_next_page=len(rows) > first,
+        total=total,
+    )
+
+
+def _openalex_figures(row: Row) -> OpenAlexAuthorFigures | None:
+    figures = OpenAlexAuthorFigures(
+        works_count=row["worksCount"],
+        cited_by_count=row["citedByCount"],
+        h_index=row["hIndex"],
+        i10_index=row["i10Index"],
+    )
+    return None if figures == _NO_FIGURES else figures
+
+
+_NO_FIGURES = OpenAlexAuthorFigures(None, None, None, None)
+
+
 def _affiliation_row(reached: Neighbour) -> Row:
     """An institution a researcher reached, as merge_affiliations reads it."""
     institution = reached.record
@@ -376,6 +574,7 @@ def summary_from_row(row: Row) -> ProfileSummary:
         works=int(row["works"]),
         citations=int(row["citations"]),
         h_index=int(row["hIndex"]),
+        i10_index=int(row["i10Index"]),
         topic_count=int(row["topicCount"]),
         collaborator_count=int(row["collaboratorCount"]),
         close_collaborator_count=int(row["closeCount"]),

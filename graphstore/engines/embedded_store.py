@@ -25,7 +25,6 @@ from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, St
 from graphstore.engines.compiler import (
     SummaryPart,
     anchors_on_center,
-    descending_value,
     hop_query,
     hop_reads,
     researcher_works_count,
@@ -36,13 +35,17 @@ from graphstore.engines.compiler import (
 from graphstore.engines.cypher_store import (
     CypherStore,
     by_id,
+    cursor_parameters,
+    filter_parameters,
     neighbours_from_rows,
     researcher_from_row,
     summary_from_row,
     work_from_row,
+    work_position,
 )
 from graphstore.engines.query import FromIds, ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, SqliteTextIndex
+from graphstore.engines.work_lists import ListCypher, Read
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.instrumentation import timed_query
 from graphstore.protocol import (
@@ -60,7 +63,6 @@ from graphstore.records import (
     ProfileSummary,
     SummaryOptions,
     WorkPageRequest,
-    WorkPosition,
     WorkRow,
     WriteSummary,
 )
@@ -86,6 +88,7 @@ SCHEMA = (
     "CREATE REL TABLE IF NOT EXISTS PART_OF(FROM Topic TO Topic)",
     "CREATE REL TABLE IF NOT EXISTS AFFILIATED_WITH(FROM Researcher TO Institution, years INT64[])",
     "CREATE REL TABLE IF NOT EXISTS CITES(FROM Work TO Work)",
+    "CREATE REL TABLE IF NOT EXISTS FROM_INSTITUTION(FROM Work TO Institution, authorships INT64)",
     "CREATE REL TABLE IF NOT EXISTS FOLLOWS(FROM User TO Researcher, at STRING)",
     "CREATE REL TABLE IF NOT EXISTS CLAIMED(FROM User TO Researcher, status STRING, at STRING)",
     # The import's: a reference to a work not in the graph waits on a MissingWork node until
@@ -103,6 +106,14 @@ SCHEMA = (
     "status STRING, createdAt STRING, respondedAt STRING)",
     "CREATE REL TABLE IF NOT EXISTS SENT(FROM User TO Invitation)",
     "CREATE REL TABLE IF NOT EXISTS INVITES(FROM Invitation TO Researcher)",
+    # Citations per year on works; Identifier keys (graphstore.identifiers): LadybugDB indexes
+    # only primary keys, so look-ups by DOI, ORCID and ROR, and versions of one paper, go
+    # through nodes keyed by them.
+    "ALTER TABLE Work ADD IF NOT EXISTS citationYears INT64[]",
+    "ALTER TABLE Work ADD IF NOT EXISTS citationCounts INT64[]",
+    "CREATE NODE TABLE IF NOT EXISTS Identifier(id STRING PRIMARY KEY)",
+    "CREATE REL TABLE IF NOT EXISTS IDENTIFIES(FROM Identifier TO Work, "
+    "FROM Identifier TO Researcher, FROM Identifier TO Institution, own BOOLEAN)",
 )
 
 # Below this many works a batch goes through the statement plan: writing files and running
@@ -159,6 +170,13 @@ UNWIND $rows AS row
 MATCH (t:Topic {{id: row.id}})
 {writes.FILL_IN_TOPIC}
 """
+KNOWN_IDENTIFIERS = ReadQuery(
+    """
+UNWIND $ids AS key
+MATCH (i:Identifier {id: key})
+""",
+    columns(("i.id", "id")),
+)
 KNOWN_MISSING_WORKS = ReadQuery(
     """
 UNWIND $ids AS wid
@@ -170,7 +188,7 @@ MATCH (m:MissingWork {id: wid})
 IN_MEMORY = ":memory:"
 
 
-class EmbeddedStore(AccountCypher, CypherStore):
+class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
     """GraphStore on a LadybugDB database: a directory path, or ``:memory:`` for tests."""
 
     engine = "embedded"
@@ -327,6 +345,10 @@ class EmbeddedStore(AccountCypher, CypherStore):
         except RuntimeError as error:
             raise _read_error(error) from error
 
+    async def _read_many(self, reads: Sequence[Read]) -> list[list[Row]]:
+        """The lists' reads in one trip to a worker thread (_read_all)."""
+        return await self._read_all([_Read(query, (params,)) for query, params in reads])
+
     async def _write(self, statements: Sequence[Statement]) -> None:
         if self._closed:
             raise StoreUnavailableError("the embedded database is closed")
@@ -455,6 +477,29 @@ class _BulkWorks:
             writes.INSTITUTION_COLUMNS,
             tables.institutions,
         )
+        # New researchers and institutions get their keys by COPY, known ones by the
+        # statements (which leave alone a node that has its key), after the COPYs.
+        researcher_keys = writes.researcher_identifiers(new_researchers)
+        institution_keys = writes.institution_identifiers(new_institutions)
+        named_keys = [k for k, _, _ in tables.work_identifiers]
+        named_keys += [r["key"] for r in researcher_keys + institution_keys]
+        keys = list(dict.fromkeys(named_keys))
+        known_keys = {r["id"] for r in self._query(KNOWN_IDENTIFIERS, keys)}
+        new_ids = {row[0] for row in (*new_researchers, *new_institutions)}
+        known_keys_of = (
+            (
+                writes.IDENTIFY_RESEARCHERS,
+                writes.researcher_identifiers(
+                    v for k, v in tables.researchers.items() if k not in new_ids
+                ),
+            ),
+            (
+                writes.IDENTIFY_INSTITUTIONS,
+                writes.institution_identifiers(
+                    v for k, v in tables.institutions.items() if k not in new_ids
+                ),
+            ),
+        )
         new_topics = self._fill_in(
             FILL_IN_TOPICS, cypher.TOPICS_BY_ID.each, writes.TOPIC_COLUMNS, tables.topics
         )
@@ -481,8 +526,21 @@ class _BulkWorks:
                 [(r, w, p, f"[{','.join(i)}]") for r, w, p, i in tables.authorships],
             ),
             self._edges("HAS_TOPIC", tables.work_topics),
+            self._edges(
+                "FROM_INSTITUTION", [(w, i, n) for (w, i), n in tables.work_institutions.items()]
+            ),
             self._edges("CITES", citations.cites + citations.linked + cited_by),
             self._edges("CITES_MISSING", citations.pending),
+            self._nodes("Identifier", ("id",), [(k,) for k in keys if k not in known_keys]),
+            self._edges("IDENTIFIES", tables.work_identifiers, "Work"),
+            self._edges(
+                "IDENTIFIES", [(r["key"], r["node"], True) for r in researcher_keys], "Researcher"
+            ),
+            self._edges(
+                "IDENTIFIES",
+                [(r["key"], r["node"], True) for r in institution_keys],
+                "Institution",
+            ),
         ]
         if existing:
             self._execute(DELETE_WORKS, {"ids": existing})
@@ -491,6 +549,9 @@ class _BulkWorks:
         for copy in copies:
             if copy is not None:
                 self._execute(copy, {})
+        for statement, rows in known_keys_of:
+            if rows:
+                self._execute(statement, {"rows": rows})
         return writes.works_summary(tables, citations), fresh
 
     def _query(self, query: ReadQuery, ids: Sequence[str]) -> list[Row]:
@@ -532,11 +593,17 @@ class _BulkWorks:
         path = self._csv(table, rows)
         return f"COPY {table}({', '.join(columns)}) FROM '{path}' {_COPY_NODES}"
 
-    def _edges(self, table: str, rows: Sequence[tuple[Any, ...]]) -> str | None:
-        """The COPY statement for new edges (from id, to id, properties in table order)."""
+    def _edges(
+        self, table: str, rows: Sequence[tuple[Any, ...]], identified: str | None = None
+    ) -> str | None:
+        """The COPY statement for new edges (from id, to id, properties in table order).
+        IDENTIFIES, from Identifier to several tables, names the one: ``identified``."""
         if not rows:
             return None
-        return f"COPY {table} FROM '{self._csv(table, rows)}' {_COPY_EDGES}"
+        if identified is None:
+            return f"COPY {table} FROM '{self._csv(table, rows)}' {_COPY_EDGES}"
+        options = _COPY_EDGES.replace(")", f", from='Identifier', to='{identified}')")
+        return f"COPY {table} FROM '{self._csv(f'{table}-{identified}', rows)}' {options}"
 
     def _csv(self, table: str, rows: Iterable[tuple[Any, ...]]) -> Path:
         # LadybugDB reads '\n' line ends and an empty field as null; csv quotes the rest.
@@ -618,21 +685,9 @@ def _parts(top: int) -> list[SummaryPart]:
 def _page_reads(request: WorkPageRequest) -> list[_Read]:
     """A page of works (with their authors) and the filtered total, as _pages reads them."""
     given = request.filter
-    bounds: dict[str, Any] = {"researcher": request.researcher_id}
-    if given.year_from is not None:
-        bounds["yearFrom"] = given.year_from
-    if given.year_to is not None:
-        bounds["yearTo"] = given.year_to
-    if given.types is not None:
-        bounds["types"] = list(given.types)
+    bounds = {"researcher": request.researcher_id, **filter_parameters(given)}
     after = request.after
-    cursor = {}
-    if after is not None:
-        cursor = {
-            "afterRank": descending_value(request.order, after.sort_value),
-            "afterTitle": after.title,
-            "afterId": after.id,
-        }
+    cursor = cursor_parameters(request.order, after)
     page = researcher_works_page(request.order, given, after is not None, request.first)
     return [
         _Read(page, ({**bounds, **cursor},)),
@@ -659,17 +714,7 @@ def _page(request: WorkPageRequest, rows: Sequence[Row], total: Sequence[Row]) -
         Hop.AUTHORS_OF_WORK, ids, [row for row in rows if row["id"] in kept]
     )
     return WorkPage(
-        works=tuple(
-            (
-                WorkPosition(
-                    sort_value=descending_value(request.order, int(row["rank"])),
-                    title=row["sortTitle"],
-                    id=row["id"],
-                ),
-                work_from_row(row),
-            )
-            for row in on_page
-        ),
+        works=tuple((work_position(request.order, row), work_from_row(row)) for row in on_page),
         has_next_page=len(first_rows) > request.first,
         total=int(total[0]["total"]),
         authors=tuple(tuple(sorted(found, key=_author_order)) for found in authors),

@@ -7,6 +7,7 @@ each upsert batch is one write transaction.
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -15,6 +16,7 @@ from neo4j import AsyncGraphDatabase, RoutingControl
 from neo4j.exceptions import (
     AuthError,
     ConstraintError,
+    DatabaseUnavailable,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
@@ -43,8 +45,10 @@ from graphstore.engines.cypher_store import (
     researcher_record,
     summary_from_row,
     work_from_row,
+    work_position,
 )
 from graphstore.engines.query import ReadQuery, columns
+from graphstore.engines.recovery import Read, Recovery
 from graphstore.engines.text_search import (
     CANDIDATES,
     COUNT_BOUND,
@@ -58,6 +62,7 @@ from graphstore.engines.text_search import (
     normalise,
     search_year,
 )
+from graphstore.engines.work_lists import ListCypher
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.ids import NodeLabel
 from graphstore.instrumentation import remaining_seconds, timed_query
@@ -74,9 +79,15 @@ from graphstore.protocol import (
 from graphstore.records import (
     ProfileSummary,
     WorkPageRequest,
-    WorkPosition,
 )
 from graphstore.traversal import EdgeKind, Neighbour
+
+log = logging.getLogger("graphstore.neo4j")
+
+# What says that Neo4j cannot be reached (or is not serving the database) right now.
+_UNAVAILABLE = (ServiceUnavailable, SessionExpired, AuthError, DatabaseUnavailable)
+# A query that any Neo4j answers: the readiness probe's, and the recovery's first.
+_PING = "RETURN 1 AS ok"
 
 SCHEMA = (
     "CREATE CONSTRAINT researcher_id IF NOT EXISTS FOR (n:Researcher) REQUIRE n.id IS UNIQUE",
@@ -90,8 +101,12 @@ SCHEMA = (
     "FOR ()-[c:CLAIMED]-() REQUIRE c.researcherId IS UNIQUE",
     "CREATE CONSTRAINT invitation_id IF NOT EXISTS FOR (n:Invitation) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX work_year IF NOT EXISTS FOR (n:Work) ON (n.year)",
+    # The analysts' lists of a venue's works (graphstore.engines.work_lists).
+    "CREATE INDEX work_venue IF NOT EXISTS FOR (n:Work) ON (n.venue)",
     # The import's: a reference to a work not in the graph waits on a MissingWork node.
     "CREATE CONSTRAINT missing_work_id IF NOT EXISTS FOR (n:MissingWork) REQUIRE n.id IS UNIQUE",
+    # Look-ups by DOI, ORCID and ROR, and versions of one paper (graphstore.identifiers).
+    "CREATE CONSTRAINT identifier_id IF NOT EXISTS FOR (n:Identifier) REQUIRE n.id IS UNIQUE",
     *NEO4J_FULLTEXT_INDEXES,
 )
 
@@ -189,6 +204,7 @@ _PAGE_AUTHOR_VALUES = (
 )
 _PAGE_AUTHOR_NAMES = "a.id, a.name, null, null, null, null, null, e.position, null"
 _WORK_FILTER = work_filter(lambda name: f"req.{name}")
+_AFTER_CURSOR = after_cursor(lambda name: f"req.after.{name}", "rank", SORT_TITLE, "w.id")
 
 
 def _work_pages_query(author_values: str) -> ReadQuery:
@@ -206,7 +222,7 @@ CALL (r, req) {{
   MATCH (r)-[:AUTHORED]->(w:Work)
   WHERE {_WORK_FILTER}
   WITH w, {work_rank_of("req.order")} AS rank
-  WHERE req.after IS NULL OR {after_cursor(lambda name: f"req.after.{name}", SORT_TITLE)}
+  WHERE req.after IS NULL OR {_AFTER_CURSOR}
   WITH w, rank ORDER BY rank DESC
   WITH collect([w, rank]) AS kept
   UNWIND kept AS k
@@ -273,7 +289,7 @@ def profile_read_parts(read: ProfileRead) -> dict[str, tuple[ReadQuery, dict[str
     return parts
 
 
-class Neo4jStore(AccountCypher, CypherStore):
+class Neo4jStore(AccountCypher, ListCypher, CypherStore):
     """GraphStore on a Neo4j server (5.x), addressed by a bolt or neo4j URI."""
 
     engine = "neo4j"
@@ -289,28 +305,34 @@ class Neo4jStore(AccountCypher, CypherStore):
         auth = (user, password or "") if user else None
         # Short connect, acquisition and retry times: with Neo4j down a request fails within
         # a second or two (DATABASE_UNAVAILABLE) instead of hanging; the driver reconnects by
-        # itself once the server is back.
+        # itself once the server is back. A server that is back but cold is the recovery's
+        # (graphstore.engines.recovery): queries wait while it runs the recent reads again.
         self._driver = AsyncGraphDatabase.driver(
             uri,
             auth=auth,
             connection_timeout=1.0,
             connection_acquisition_timeout=2.0,
-            # One retry after the driver's first back-off (about 1 s), then give up.
-            max_transaction_retry_time=0.5,
+            # One retry after a short back-off, then give up: a failed query is the
+            # recovery's to handle. The driver's default back-off (about 1 s) came on top of
+            # the seconds a stopping Neo4j holds a query before it refuses it.
+            initial_retry_delay=0.2,
+            max_transaction_retry_time=0.1,
             # Schema hints ("relationship type does not exist" before the first invitation)
             # are expected in an empty graph and only flood the log.
             notifications_min_severity="OFF",
         )
         self._database = database
+        self._recovery = Recovery(self._warm_up)
 
     async def apply_schema(self) -> None:
         for statement in SCHEMA:
             await self._run(statement, {}, neo4j.RoutingControl.WRITE)
 
     async def ping(self) -> None:
-        await self._run("RETURN 1 AS ok", {}, RoutingControl.READ)
+        await self._run(_PING, {}, RoutingControl.READ)
 
     async def close(self) -> None:
+        await self._recovery.close()
         await self._driver.close()
 
     async def clear(self) -> None:
@@ -417,12 +439,13 @@ class Neo4jStore(AccountCypher, CypherStore):
                 result = await tx.run(query, params)
                 await result.consume()
 
+        await self._recovery.ready()
         try:
             with timed_query(self.engine):
                 async with self._driver.session(database=self._database) as session:
                     await session.execute_write(work)
-        except (ServiceUnavailable, SessionExpired, AuthError) as error:
-            raise StoreUnavailableError(f"Neo4j is unavailable: {error}") from error
+        except _UNAVAILABLE as error:
+            raise self._unavailable(error) from error
         except Neo4jError as error:
             # Refused by the database (a constraint, a type): the importer retries the
             # batch's records one by one and reports those refused again.
@@ -439,18 +462,49 @@ class Neo4jStore(AccountCypher, CypherStore):
                 results.append(rows)
             return results
 
+        await self._recovery.ready()
         try:
             with timed_query(self.engine):
                 async with self._driver.session(database=self._database) as session:
                     return await session.execute_write(work)
         except ConstraintError as error:
             raise ConflictingWriteError(error.message or str(error)) from error
-        except (ServiceUnavailable, SessionExpired, AuthError) as error:
-            raise StoreUnavailableError(f"Neo4j is unavailable: {error}") from error
+        except _UNAVAILABLE as error:
+            raise self._unavailable(error) from error
         except Neo4jError as error:
             raise StoreError(f"Neo4j refused the write: {error.message or error}") from error
 
     async def _run(
+        self,
+        query: str,
+        params: dict[str, Any],
+        routing: RoutingControl,
+        *,
+        implicit: bool = False,
+    ) -> list[Row]:
+        await self._recovery.ready()
+        rows = await self._execute(query, params, routing, implicit=implicit)
+        if routing is RoutingControl.READ and not implicit:
+            self._recovery.remember(query, params)
+        return rows
+
+    async def _warm_up(self, reads: Sequence[Read]) -> None:
+        """The recovery's attempt: Neo4j answers, and has run ``reads`` again (their answers
+        are dropped; what counts is the plans, compiled code and pages they leave warm)."""
+        await self._execute(_PING, {}, RoutingControl.READ)
+        for query, params in reads:
+            try:
+                await self._execute(query, params, RoutingControl.READ)
+            except Neo4jError as error:
+                # One read not warmed up is one slower query, no reason to stay closed.
+                log.warning("could not run a recent read again: %s", error.message or error)
+
+    def _unavailable(self, error: Exception) -> StoreUnavailableError:
+        """What a query raises when Neo4j cannot be reached; later ones wait for a recovery."""
+        self._recovery.failed()
+        return StoreUnavailableError(f"Neo4j is unavailable: {error}")
+
+    async def _execute(
         self,
         query: str,
         params: dict[str, Any],
@@ -480,8 +534,8 @@ class Neo4jStore(AccountCypher, CypherStore):
                 # our reads never return (they return properties): a profile's worth of
                 # needless work.
                 return [dict(zip(record.keys(), record, strict=True)) for record in records]
-        except (ServiceUnavailable, SessionExpired, AuthError) as error:
-            raise StoreUnavailableError(f"Neo4j is unavailable: {error}") from error
+        except _UNAVAILABLE as error:
+            raise self._unavailable(error) from error
         except Neo4jClientError as error:
             if error.code and "TransactionTimedOut" in error.code:
                 raise StoreTimeoutError("the query ran past the request's deadline") from error
@@ -524,17 +578,7 @@ def _pages_query(requests: Sequence[WorkPageRequest]) -> tuple[ReadQuery, bool]:
 
 def _work_page(request: WorkPageRequest, row: Row, authors_in_full: bool) -> WorkPage:
     page = sorted(row["page"], key=lambda w: int(w["index"]))[: request.first]
-    works = tuple(
-        (
-            WorkPosition(
-                sort_value=descending_value(request.order, int(w["rank"])),
-                title=w["sortTitle"],
-                id=w["id"],
-            ),
-            work_from_row(w),
-        )
-        for w in page
-    )
+    works = tuple((work_position(request.order, w), work_from_row(w)) for w in page)
     return WorkPage(
         works=works,
         has_next_page=len(row["page"]) > request.first,

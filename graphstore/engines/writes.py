@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, TypeVar
 
+from graphstore import identifiers
 from graphstore.engines.query import ReadQuery, columns
 from graphstore.records import (
     AuthorRow,
@@ -100,6 +101,8 @@ DELETE_WORK_EDGES = (
     "UNWIND $ids AS wid MATCH (:Work {id: wid})-[e:HAS_TOPIC]->(:Topic) DELETE e",
     "UNWIND $ids AS wid MATCH (:Work {id: wid})-[e:CITES]->(:Work) DELETE e",
     "UNWIND $ids AS wid MATCH (:Work {id: wid})-[e:CITES_MISSING]->(:MissingWork) DELETE e",
+    "UNWIND $ids AS wid MATCH (:Work {id: wid})-[e:FROM_INSTITUTION]->(:Institution) DELETE e",
+    "UNWIND $ids AS wid MATCH (:Identifier)-[e:IDENTIFIES]->(:Work {id: wid}) DELETE e",
 )
 
 DELETE_MISSING_WORKS = """
@@ -192,7 +195,54 @@ MERGE (w:Work {{id: row.id}})
 SET w.title = row.title, w.type = row.type, w.year = {t("row.year", "INT64")},
     w.venue = row.venue, w.doi = row.doi, w.abstract = row.abstract,
     w.citedByCount = {t("row.citedByCount", "INT64")}, w.updatedDate = row.updatedDate,
-    w.authorCount = {t("row.authorCount", "INT64")}
+    w.authorCount = {t("row.authorCount", "INT64")},
+    w.citationYears = {t("row.citationYears", "INT64[]")},
+    w.citationCounts = {t("row.citationCounts", "INT64[]")}
+"""
+
+
+# Identifier nodes (graphstore.identifiers): a work's own DOI and title key (``own``), and the
+# DOIs its record names for its locations (not ``own``). A re-issued work has lost its
+# IDENTIFIES edges first (DELETE_WORK_EDGES).
+def identify_works_statement(dialect: Dialect) -> str:
+    """Link each work to its Identifier keys, creating the keys not in the graph."""
+    return f"""
+UNWIND $rows AS row
+MATCH (w:Work {{id: row.node}})
+MERGE (i:Identifier {{id: row.key}})
+CREATE (i)-[:IDENTIFIES {{own: {dialect.typed("row.own", "BOOLEAN")}}}]->(w)
+"""
+
+
+# A researcher's ORCID, an institution's ROR: the key of the stored value, so only where the
+# stored value is the row's (a work's mention only fills in what the graph lacks), and only
+# for nodes with no key yet (a record of their own replaces theirs: UNIDENTIFY_ first).
+IDENTIFY_RESEARCHERS = """
+UNWIND $rows AS row
+MATCH (r:Researcher {id: row.node})
+WHERE r.orcid = row.value AND NOT EXISTS { MATCH (:Identifier)-[:IDENTIFIES]->(r) }
+MERGE (i:Identifier {id: row.key})
+MERGE (i)-[:IDENTIFIES {own: true}]->(r)
+"""
+
+IDENTIFY_INSTITUTIONS = """
+UNWIND $rows AS row
+MATCH (n:Institution {id: row.node})
+WHERE n.ror = row.value AND NOT EXISTS { MATCH (:Identifier)-[:IDENTIFIES]->(n) }
+MERGE (i:Identifier {id: row.key})
+MERGE (i)-[:IDENTIFIES {own: true}]->(n)
+"""
+
+UNIDENTIFY_RESEARCHERS = """
+UNWIND $ids AS rid
+MATCH (:Identifier)-[e:IDENTIFIES]->(:Researcher {id: rid})
+DELETE e
+"""
+
+UNIDENTIFY_INSTITUTIONS = """
+UNWIND $ids AS iid
+MATCH (:Identifier)-[e:IDENTIFIES]->(:Institution {id: iid})
+DELETE e
 """
 
 
@@ -217,6 +267,18 @@ MATCH (w:Work {{id: row.workId}})
 WITH w, row
 MATCH (t:Topic {{id: row.topicId}})
 CREATE (w)-[:HAS_TOPIC {{score: {dialect.typed("row.score", "DOUBLE")}}}]->(t)
+"""
+
+
+def create_work_institutions_statement(dialect: Dialect) -> str:
+    """Create FROM_INSTITUTION edges from work and institution ids, with how many of the
+    work's authorships list the institution."""
+    return f"""
+UNWIND $rows AS row
+MATCH (w:Work {{id: row.workId}})
+WITH w, row
+MATCH (i:Institution {{id: row.institutionId}})
+CREATE (w)-[:FROM_INSTITUTION {{authorships: {dialect.typed("row.authorships", "INT64")}}}]->(i)
 """
 
 
@@ -288,6 +350,8 @@ WORK_COLUMNS = (
     "citedByCount",
     "updatedDate",
     "authorCount",
+    "citationYears",
+    "citationCounts",
 )
 RESEARCHER_COLUMNS = ("id", "name", "orcid")
 INSTITUTION_COLUMNS = ("id", "name", "ror", "country", "type")
@@ -299,7 +363,10 @@ class WorkTables:
     """A batch of works flattened into table rows (tuples in the column orders above).
 
     ``references`` are (citing, cited) pairs in record order; which of them become CITES
-    edges depends on what the graph holds, so the plans decide that.
+    edges depends on what the graph holds, so the plans decide that. ``work_institutions``
+    counts, for each work and institution, the work's authorships that list the institution
+    (FROM_INSTITUTION edges: an institution's works are found from the institution).
+    ``work_identifiers`` are (key, work, own) (graphstore.identifiers).
     """
 
     works: list[tuple[Any, ...]] = field(default_factory=list)
@@ -310,6 +377,8 @@ class WorkTables:
     authorships: list[tuple[str, str, int, list[str]]] = field(default_factory=list)
     work_topics: list[tuple[str, str, float]] = field(default_factory=list)
     references: list[tuple[str, str]] = field(default_factory=list)
+    work_institutions: dict[tuple[str, str], int] = field(default_factory=dict)
+    work_identifiers: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
 def _filled_in(first: tuple[Any, ...], later: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -327,6 +396,7 @@ def work_tables(works: Iterable[WorkRow]) -> WorkTables:
     institutions = tables.institutions
     topics = tables.topics
     for work in works:
+        counts = work.counts_by_year
         tables.works.append(
             (
                 work.id,
@@ -339,8 +409,11 @@ def work_tables(works: Iterable[WorkRow]) -> WorkTables:
                 work.cited_by_count,
                 work.updated_date,
                 len(work.authorships),
+                [year for year, _ in counts],
+                [cited for _, cited in counts],
             )
         )
+        tables.work_identifiers.extend(_work_identifiers(work))
         for authorship in work.authorships:
             mention = (authorship.researcher_id, authorship.name, authorship.orcid)
             known = researchers.setdefault(authorship.researcher_id, mention)
@@ -349,6 +422,8 @@ def work_tables(works: Iterable[WorkRow]) -> WorkTables:
             for institution in authorship.institutions:
                 if institution.id not in institutions:
                     institutions[institution.id] = _institution_tuple(institution)
+                listed = (work.id, institution.id)
+                tables.work_institutions[listed] = tables.work_institutions.get(listed, 0) + 1
             tables.authorships.append(
                 (
                     authorship.researcher_id,
@@ -369,6 +444,36 @@ def work_tables(works: Iterable[WorkRow]) -> WorkTables:
             tables.work_topics.append((work.id, work_topic.topic.id, work_topic.score))
         tables.references.extend((work.id, target) for target in work.references)
     return tables
+
+
+def _work_identifiers(work: WorkRow) -> list[tuple[str, str, bool]]:
+    """(key, work, own) for a work's DOI and title key, and the DOIs its record names."""
+    own = [identifiers.doi_key(work.doi), identifiers.title_key(work.title)]
+    found = [(key, work.id, True) for key in own if key is not None]
+    named = (identifiers.doi_key(doi) for doi in work.named_dois)
+    found += [(key, work.id, False) for key in dict.fromkeys(named) if key is not None]
+    return found
+
+
+def researcher_identifiers(researchers: Iterable[tuple[Any, ...]]) -> list[Row]:
+    """IDENTIFY_RESEARCHERS rows for researcher tuples (RESEARCHER_COLUMNS) with an ORCID."""
+    return _node_identifiers(researchers, RESEARCHER_COLUMNS.index("orcid"), identifiers.orcid_key)
+
+
+def institution_identifiers(institutions: Iterable[tuple[Any, ...]]) -> list[Row]:
+    """IDENTIFY_INSTITUTIONS rows for institution tuples (INSTITUTION_COLUMNS) with a ROR."""
+    return _node_identifiers(institutions, INSTITUTION_COLUMNS.index("ror"), identifiers.ror_key)
+
+
+def _node_identifiers(
+    nodes: Iterable[tuple[Any, ...]], column: int, key: Callable[[str | None], str | None]
+) -> list[Row]:
+    rows = []
+    for node in nodes:
+        found = key(node[column])
+        if found is not None:
+            rows.append({"node": node[0], "value": node[column], "key": found})
+    return rows
 
 
 def _institution_tuple(institution: InstitutionRow) -> tuple[Any, ...]:
@@ -485,6 +590,12 @@ def work_upsert_plan(
     if tables.work_topics:
         rows = [{"workId": w, "topicId": t, "score": s} for w, t, s in tables.work_topics]
         statements.append((create_work_topics_statement(dialect), {"rows": rows}))
+    if tables.work_institutions:
+        rows = [
+            {"workId": w, "institutionId": i, "authorships": n}
+            for (w, i), n in tables.work_institutions.items()
+        ]
+        statements.append((create_work_institutions_statement(dialect), {"rows": rows}))
     cites = citations.cites + citations.linked
     if cites:
         rows = [{"source": s, "target": t} for s, t in cites]
@@ -494,7 +605,24 @@ def work_upsert_plan(
         rows = [{"source": s, "target": t} for s, t in citations.pending]
         statements.append((MERGE_MISSING_WORKS, {"ids": targets}))
         statements.append((CREATE_PENDING_CITATIONS, {"rows": rows}))
+    statements.extend(identify_statements(dialect, tables))
     return statements, works_summary(tables, citations)
+
+
+def identify_statements(dialect: Dialect, tables: WorkTables) -> list[Statement]:
+    """The statements that link a batch's works, and the researchers and institutions they
+    name, to their Identifier keys: after every node of the batch is written."""
+    statements: list[Statement] = []
+    if tables.work_identifiers:
+        rows = [{"key": k, "node": w, "own": own} for k, w, own in tables.work_identifiers]
+        statements.append((identify_works_statement(dialect), {"rows": rows}))
+    researchers = researcher_identifiers(tables.researchers.values())
+    if researchers:
+        statements.append((IDENTIFY_RESEARCHERS, {"rows": researchers}))
+    institutions = institution_identifiers(tables.institutions.values())
+    if institutions:
+        statements.append((IDENTIFY_INSTITUTIONS, {"rows": institutions}))
+    return statements
 
 
 def works_summary(tables: WorkTables, citations: CitationPlan) -> WriteSummary:
@@ -586,6 +714,16 @@ def author_upsert_plan(
         statements.append((DELETE_AFFILIATIONS, {"ids": replaced}))
     if affiliations:
         statements.append((create_affiliations_statement(dialect), {"rows": affiliations}))
+    # A record stating its ORCID (or none) replaces the researcher's key.
+    stating = [a for a in authors if a.orcid is not None or "orcid" in a.stated_null]
+    if stating:
+        statements.append((UNIDENTIFY_RESEARCHERS, {"ids": [a.id for a in stating]}))
+        keyed = researcher_identifiers((a.id, a.name, a.orcid) for a in stating)
+        if keyed:
+            statements.append((IDENTIFY_RESEARCHERS, {"rows": keyed}))
+    named = institution_identifiers(institutions.values())
+    if named:
+        statements.append((IDENTIFY_INSTITUTIONS, {"rows": named}))
     return statements, WriteSummary(authors=len(authors), affiliations=len(affiliations))
 
 
@@ -605,7 +743,15 @@ def institution_upsert_plan(
         }
         for i in institutions
     ]
-    return [(UPSERT_INSTITUTIONS, {"rows": rows})], WriteSummary(institutions=len(rows))
+    statements: list[Statement] = [(UPSERT_INSTITUTIONS, {"rows": rows})]
+    # A record stating its ROR (or none) replaces the institution's key.
+    stating = [i for i in institutions if i.ror is not None or "ror" in i.stated_null]
+    if stating:
+        statements.append((UNIDENTIFY_INSTITUTIONS, {"ids": [i.id for i in stating]}))
+        keyed = institution_identifiers(_institution_tuple(i) for i in stating)
+        if keyed:
+            statements.append((IDENTIFY_INSTITUTIONS, {"rows": keyed}))
+    return statements, WriteSummary(institutions=len(rows))
 
 
 def topic_upsert_plan(topics: Sequence[TopicRow]) -> tuple[list[Statement], WriteSummary]:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from itertools import repeat
 from typing import Any
 
+from graphstore import identifiers
 from graphstore.ids import ENTITY_NUMBER_DIGITS, TOPIC_LEVEL_NUMBER_DIGITS, short_key
 from graphstore.records import (
     AffiliationRow,
@@ -99,19 +100,22 @@ def work_row(record: Mapping[str, Any]) -> WorkRow:
         or _optional_str(record.get("display_name"), "display_name")
         or ""
     )
+    doi = _doi(record.get("doi"))
     return WorkRow(
         id=work_id,
         title=title,
         type=_optional_str(record.get("type"), "type") or "unknown",
         year=_optional_int(record.get("publication_year"), "publication_year"),
         venue=_venue(record.get("primary_location")),
-        doi=_doi(record.get("doi")),
+        doi=doi,
         abstract=abstract_text(record.get("abstract_inverted_index")),
         cited_by_count=_optional_int(record.get("cited_by_count"), "cited_by_count") or 0,
         updated_date=_optional_str(record.get("updated_date"), "updated_date") or "",
         authorships=_authorships(record.get("authorships")),
         topics=_topics(record.get("topics")),
         references=_references(record.get("referenced_works")),
+        counts_by_year=_counts_by_year(record.get("counts_by_year")),
+        named_dois=_named_dois(record, doi),
     )
 
 
@@ -456,6 +460,48 @@ def _hierarchy_level(raw: object, level: str) -> TopicLevelRow | None:
         name=_optional_str(raw.get("display_name"), "display_name") or f"{level} {number}",
         level=level,
     )
+
+
+def _counts_by_year(raw: object) -> tuple[tuple[int, int], ...]:
+    """(year, citations) pairs, newest first; a year given twice keeps its first count."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise RecordError("counts_by_year is not a list")
+    counts: dict[int, int] = {}
+    for entry in raw:
+        if not isinstance(entry, dict):
+            raise RecordError("a counts_by_year entry is not an object")
+        year = _optional_int(entry.get("year"), "a counts_by_year year")
+        cited = _optional_int(entry.get("cited_by_count"), "a counts_by_year cited_by_count")
+        if year is None or year > _LAST_YEAR:
+            raise RecordError("a counts_by_year entry has no year")
+        counts.setdefault(year, cited or 0)
+    return tuple(sorted(counts.items(), reverse=True))
+
+
+# Where a record names the DOIs of its locations (a published article's preprint, ...).
+_LOCATION_FIELDS = ("locations", "primary_location", "best_oa_location")
+_LOCATION_URLS = ("landing_page_url", "pdf_url")
+
+
+def _named_dois(record: Mapping[str, Any], own: str | None) -> tuple[str, ...]:
+    """The DOIs the record's locations name, other than its own, lower-cased."""
+    own_doi = identifiers.doi(own) if own else None
+    found: dict[str, None] = {}
+    for name in _LOCATION_FIELDS:
+        value = record.get(name)
+        locations = value if isinstance(value, list) else [value]
+        for location in locations:
+            if not isinstance(location, dict):
+                continue
+            for url_field in _LOCATION_URLS:
+                url = location.get(url_field)
+                if isinstance(url, str) and "doi.org/" in url.lower():
+                    named = identifiers.doi(url)
+                    if named is not None and named != own_doi:
+                        found[named] = None
+    return tuple(found)
 
 
 def _references(raw: object) -> tuple[str, ...]:

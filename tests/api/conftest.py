@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 from collections.abc import AsyncIterator
@@ -15,8 +16,8 @@ from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore
 from researchgraph.app import create_app
 from researchgraph.settings import Settings
-from tests.conftest import SEED_WORKS
-from tests.graphstore.test_import import CONFERENCE_GRAPH
+from tests.conftest import ENGINES, SEED_WORKS, empty_store
+from tests.graphstore.test_import import CONFERENCE_GRAPH, OPENALEX_SMALL
 
 HUB = "A989782488510"  # "Yang Liu", 356 works: the largest hub of conference-graph
 
@@ -41,14 +42,34 @@ class GraphQLClient:
         return data
 
 
-@pytest.fixture
-async def client(store: GraphStore) -> AsyncIterator[GraphQLClient]:
-    """The app in debug mode (dbQueries in every response) over the store, seed data loaded."""
-    await import_openalex(store, [SEED_WORKS])
+@contextlib.asynccontextmanager
+async def app_client(store: GraphStore) -> AsyncIterator[GraphQLClient]:
+    """The app in debug mode (dbQueries in every response) over the store."""
     app = create_app(Settings(debug=True, load_demo_data=False), store=store)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield GraphQLClient(http)
+
+
+@pytest.fixture
+async def client(store: GraphStore) -> AsyncIterator[GraphQLClient]:
+    """The app in debug mode (dbQueries in every response) over the store, seed data loaded."""
+    await import_openalex(store, [SEED_WORKS])
+    async with app_client(store) as client:
+        yield client
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+async def openalex_client(request: pytest.FixtureRequest) -> AsyncIterator[GraphQLClient]:
+    """The app over all of openalex-small (works, authors, institutions, topics), on each
+    engine in turn: imported once per test module, which must only read it."""
+    store = await empty_store(request)
+    try:
+        await import_openalex(store, [OPENALEX_SMALL])
+        async with app_client(store) as client:
+            yield client
+    finally:
+        await store.close()
 
 
 @pytest.fixture(scope="session")

@@ -220,6 +220,7 @@ mutation ($id: ID!, $accept: Boolean!) {
 }
 """
 INVITATIONS = "{ viewer { invitations { id message status from { id name } to { id } } } }"
+SENT_INVITATIONS = "{ viewer { sentInvitations { id status respondedAt to { id } } } }"
 
 
 async def claimed_by(api: Api, actor: Actor, admin: Actor, researcher: str) -> None:
@@ -602,6 +603,19 @@ async def test_invitations_rules_listing_and_answers(api: Api, make_user: MakeUs
     accepted = await api.data("{ viewer { invitations(status: ACCEPTED) { id } } }", ada)
     assert accepted == {"viewer": {"invitations": [{"id": sent["id"]}]}}
 
+    # Each sender lists what they sent, with the answer.
+    for sender, invitation, status in ((bob, sent, "ACCEPTED"), (cy, second, "DECLINED")):
+        listed = (await api.data(SENT_INVITATIONS, sender))["viewer"]["sentInvitations"]
+        assert [(i["id"], i["status"], i["to"]) for i in listed] == [
+            (invitation["id"], status, {"id": SEED_RESEARCHER})
+        ]
+        assert listed[0]["respondedAt"] is not None
+    assert (await api.data(SENT_INVITATIONS, ada))["viewer"]["sentInvitations"] == []
+    pending = "{ viewer { sentInvitations(status: PENDING) { id } } }"
+    assert await api.data(pending, bob) == {"viewer": {"sentInvitations": []}}
+    too_many = "{ viewer { sentInvitations(first: 101) { id } } }"
+    assert await api.code(too_many, bob) == "BAD_USER_INPUT"
+
     # Not open to collaborate: no invitations.
     await api.data(UPDATE_PROFILE, ada, id=SEED_RESEARCHER, open=False)
     assert await api.code(INVITE, cy, id=SEED_RESEARCHER, message=hello) == "FORBIDDEN"
@@ -639,11 +653,7 @@ async def test_no_response_carries_a_hash_or_another_users_email(
         {"from": {"id": bob.id, "name": "Bob", "email": None}}
     ]
     assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
-    # The administrator reads who claims a record and whom an ORCID was verified for.
-    await api.data(CLAIM, bob, id=ORCID_RESEARCHER)
-    claims = await api("{ pendingClaims { claimant { name email } } }", admin)
-    assert claims["data"]["pendingClaims"] == [{"claimant": {"name": "Bob", "email": None}}]
-    assert [e["extensions"]["code"] for e in claims["errors"]] == ["FORBIDDEN"]
+    # The administrator reads whom an ORCID was verified for, not their email.
     verified = await api(
         "mutation ($u: ID!, $o: String!) { verifyOrcid(userId: $u, orcid: $o) { email } }",
         admin,
@@ -659,6 +669,66 @@ async def test_no_response_carries_a_hash_or_another_users_email(
         assert "passwordHash" not in text
         for email in emails - {asker}:
             assert email not in text, (asker, text)
+
+
+async def test_an_administrator_reads_a_pending_claimants_email_only_there(
+    api: Api, make_user: MakeUser
+) -> None:
+    bob, cy = await make_user("bob"), await make_user("cy")
+    admin = await make_user("root", admin=True)
+    await api.data(CLAIM, bob, id=ORCID_RESEARCHER)
+    claimant = "{ pendingClaims { researcher { id } claimant { name email } } }"
+    assert await api.data(claimant, admin) == {
+        "pendingClaims": [
+            {
+                "researcher": {"id": ORCID_RESEARCHER},
+                "claimant": {"name": "Bob", "email": bob.email},
+            }
+        ]
+    }
+    assert await api.code(claimant, cy) == "FORBIDDEN"
+    # Elsewhere Bob's email stays his, pending claim or not.
+    verify = "mutation ($u: ID!, $o: String!) { verifyOrcid(userId: $u, orcid: $o) { email } }"
+    assert await api.code(verify, admin, u=bob.id, o=ORCID) == "FORBIDDEN"
+    await api.data(APPROVE, admin, id=ORCID_RESEARCHER)
+    assert await api.data(claimant, admin) == {"pendingClaims": []}
+    assert await api.code(verify, admin, u=bob.id, o=ORCID) == "FORBIDDEN"
+
+
+async def test_administrators_named_by_email_at_start(api: Api, make_user: MakeUser) -> None:
+    """RESEARCHGRAPH_ADMIN_EMAILS: the accounts with those emails are administrators, those
+    there at start and those made later, for as long as the service runs with the list."""
+    ops, ada = await make_user("ops"), await make_user("ada")
+    listed = Settings.from_env(
+        {"RESEARCHGRAPH_ADMIN_EMAILS": " OPS@example.org, Boss@Example.org ,"}
+    )
+    assert listed.admin_emails == {"ops@example.org", "boss@example.org"}
+    settings = Settings(load_demo_data=False, jwt_secret=SECRET, admin_emails=listed.admin_emails)
+    transport = httpx.ASGITransport(app=create_app(settings, store=api.store))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        served = Api(http, api.store)
+        signed_up = await served.data(
+            SIGN_UP, email="boss@example.org", password=PASSWORD, name="Boss"
+        )
+        boss_id = signed_up["signUp"]["user"]["id"]
+        (boss_record,) = await api.store.users([boss_id])
+        assert boss_record is not None
+        boss = Actor(boss_record, token_for(boss_id))
+        for admin in (ops, boss):
+            assert (await served.data(VIEWER, admin))["viewer"]["isAdmin"] is True
+        assert (await served.data(VIEWER, ada))["viewer"]["isAdmin"] is False
+        assert await served.code("{ pendingClaims { status } }", ada) == "FORBIDDEN"
+        await served.data(CLAIM, ada, id=SEED_RESEARCHER)
+        pending = await served.data("{ pendingClaims { claimant { email } } }", boss)
+        assert pending == {"pendingClaims": [{"claimant": {"email": ada.email}}]}
+        approved = await served.data(APPROVE, ops, id=SEED_RESEARCHER)
+        assert approved["approveClaim"]["claimStatus"] == "CLAIMED"
+    # The graph holds no role for them: a service started without the list has no such
+    # administrators.
+    assert not any(
+        u is not None and u.has_admin_role for u in await api.store.users([ops.id, boss_id])
+    )
+    assert (await api.data(VIEWER, boss))["viewer"]["isAdmin"] is False
 
 
 async def test_schema_has_no_password_field(api: Api) -> None:

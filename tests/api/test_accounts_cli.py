@@ -55,7 +55,7 @@ def test_users_create_makes_an_administrator(
         finally:
             await store.close()
         assert user is not None
-        assert (user.email, user.name, user.is_admin) == ("root@example.org", "Root", True)
+        assert (user.email, user.name, user.has_admin_role) == ("root@example.org", "Root", True)
         assert (user.orcid, user.orcid_verified) == (ORCID, True)
         assert found is not None
         assert found[1].startswith("$argon2id$")
@@ -118,6 +118,15 @@ def test_token_settings_from_the_environment() -> None:
     assert (defaults.token_lifetime, defaults.invitations_per_day) == (timedelta(days=1), 20)
     with pytest.raises(SettingsError, match="at least 32"):
         Settings.from_env({"RESEARCHGRAPH_JWT_SECRET": "short"})
+
+
+def test_administrator_emails_from_the_environment() -> None:
+    assert Settings.from_env({}).admin_emails == frozenset()
+    assert Settings.from_env({"RESEARCHGRAPH_ADMIN_EMAILS": "A@Example.org"}).admin_emails == {
+        "a@example.org"
+    }
+    with pytest.raises(SettingsError, match="'not-an-address' is not an email address"):
+        Settings.from_env({"RESEARCHGRAPH_ADMIN_EMAILS": "a@example.org, not-an-address"})
 
 
 def test_neo4j_needs_a_secret(

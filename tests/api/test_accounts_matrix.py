@@ -82,6 +82,8 @@ class Row:
     expect: dict[str, Check]
     variables: Callable[[World, str], dict[str, Any]] = lambda world, name: {}
     order: tuple[str, ...] = ACTORS
+    # Emails beside the asker's own that the answer to an actor may carry.
+    shows: Callable[[World, str], set[str]] = lambda world, name: set()
 
 
 def _everyone_but_anonymous(check: Check, anonymous: Check) -> dict[str, Check]:
@@ -156,6 +158,36 @@ ROWS = [
             "admin": ok(
                 lambda d, w, n: d["viewer"] == {"following": [], "claims": [], "invitations": []}
             ),
+        },
+    ),
+    Row(
+        "the viewer's sent invitations, and none of another's",
+        {"User.sentInvitations", "Invitation.from", "Invitation.to"},
+        """{ viewer {
+          sentInvitations { id status respondedAt to { id } }
+          invitations { from { id sentInvitations { id } } }
+        } }""",
+        {
+            "anonymous": ok(lambda d, w, n: d == {"viewer": None}),
+            "user": ok(
+                lambda d, w, n: (
+                    d["viewer"]["sentInvitations"]
+                    == [
+                        {
+                            "id": w.invitation,
+                            "status": "PENDING",
+                            "respondedAt": None,
+                            "to": {"id": SEED_RESEARCHER},
+                        }
+                    ]
+                )
+            ),
+            # The claimant sees who invited it, not what else they sent.
+            "claimant": fails("FORBIDDEN", at="sentInvitations"),
+            **{
+                a: ok(lambda d, w, n: d["viewer"] == {"sentInvitations": [], "invitations": []})
+                for a in ("other", "admin")
+            },
         },
     ),
     Row(
@@ -249,17 +281,20 @@ ROWS = [
         },
     ),
     Row(
-        "a claimant's email, to an administrator",
+        "a pending claimant's email, to an administrator: the email, no more",
         {"Claim.claimant", "User.email"},
-        "{ pendingClaims { claimant { id email } } }",
+        "{ pendingClaims { claimant { id email isAdmin claims { id } } } }",
         {
             "anonymous": fails("UNAUTHENTICATED"),
             "user": fails("FORBIDDEN"),
             "claimant": fails("FORBIDDEN"),
             "other": fails("FORBIDDEN"),
-            # FORBIDDEN for every claimant but the administrator themself (it claimed one too).
-            "admin": lambda body, world, name: _only_own_email(body, world.actor("admin")),
+            "admin": lambda body, world, name: _claimants_emails_only(body, world),
         },
+        # Every actor but the anonymous one holds a pending claim by now.
+        shows=lambda world, name: (
+            {world.actor(a).email for a in ACTORS[1:]} if name == "admin" else set()
+        ),
     ),
     Row(
         "approve another's pending claim",
@@ -372,16 +407,39 @@ ROWS = [
         lambda world, name: {"id": world.invitation},
         order=CLAIMANT_LAST,
     ),
+    Row(
+        "the sender reads the answer",
+        {"User.sentInvitations"},
+        "{ viewer { sentInvitations(status: ACCEPTED) { id status respondedAt } } }",
+        {
+            "anonymous": ok(lambda d, w, n: d == {"viewer": None}),
+            "user": ok(
+                lambda d, w, n: (
+                    [(i["id"], i["status"]) for i in d["viewer"]["sentInvitations"]]
+                    == [(w.invitation, "ACCEPTED")]
+                    and d["viewer"]["sentInvitations"][0]["respondedAt"] is not None
+                )
+            ),
+            # Their invitations (the row "invite the seed researcher") are not answered.
+            **{
+                a: ok(lambda d, w, n: d["viewer"]["sentInvitations"] == [])
+                for a in ("claimant", "other", "admin")
+            },
+        },
+    ),
 ]
 
 
-def _only_own_email(body: Body, admin: Actor) -> None:
+def _claimants_emails_only(body: Body, world: World) -> None:
+    """Each claimant's email, and for anyone else's account no more than before."""
     claimants = [c["claimant"] for c in body["data"]["pendingClaims"]]
-    others = [c for c in claimants if c["id"] != admin.id]
-    assert others
-    assert all(c["email"] is None for c in others), claimants
-    assert [c["email"] for c in claimants if c["id"] == admin.id] == [admin.email]
-    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"] * len(others)
+    emails = {a.id: a.email for a in world.actors.values() if a is not None}
+    assert {c["id"] for c in claimants} == set(emails), claimants
+    assert all(c["email"] == emails[c["id"]] for c in claimants), claimants
+    admin = world.actor("admin").id
+    others = [c for c in claimants if c["id"] != admin]
+    assert all(c["isAdmin"] is None and c["claims"] is None for c in others), claimants
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"] * 2 * len(others)
 
 
 def _orcid_only(body: Body) -> None:
@@ -435,21 +493,25 @@ class Mismatch:
 async def test_the_authorization_matrix(api: Api, make_user: MakeUser) -> None:
     world = await _world(api, make_user)
     mismatches = []
+    # Per answer, the emails it may carry: the asker's own, and those its row shows.
+    allowed: list[set[str]] = [{asker} if asker else set() for asker, _ in api.responses]
     for row in ROWS:
         assert set(row.order) == set(ACTORS) == set(row.expect), row.name
         for name in row.order:
-            body = await api(row.query, world.actors[name], **row.variables(world, name))
+            actor = world.actors[name]
+            body = await api(row.query, actor, **row.variables(world, name))
+            allowed.append(({actor.email} if actor else set()) | row.shows(world, name))
             try:
                 row.expect[name](body, world, name)
             except AssertionError as error:
                 mismatches.append(Mismatch(row.name, name, str(error)[:300], body))
     assert not mismatches, "\n".join(f"{m.row} / {m.actor}: {m.problem}" for m in mismatches)
 
-    # No answer carried a password hash or the email of anyone but who asked.
+    # No answer carried a password hash, or an email beyond what its row allows.
     emails = {a.email for a in world.actors.values() if a is not None}
-    for asker, text in api.responses:
+    for (asker, text), may_show in zip(api.responses, allowed, strict=True):
         assert "$argon2" not in text
-        assert not {e for e in emails - {asker} if e in text}, (asker, text)
+        assert not {e for e in emails - may_show if e in text}, (asker, text)
 
 
 async def test_the_matrix_covers_every_guarded_field(api: Api) -> None:

@@ -130,6 +130,38 @@ async def test_http_level_refusals_carry_codes(client: GraphQLClient) -> None:
     )
 
 
+# Bodies that are no JSON object, and what the client is told: the product's words and the
+# place, never the parser's (orjson's own were "invalid literal, expected 'true'", "str is not
+# valid UTF-8: surrogates not allowed", "no low surrogate in string", "trailing comma is not
+# allowed", "unexpected end of data").
+ODD_BODIES = [
+    (b"", "the body is empty: expected a JSON object"),
+    (b" \n ", "the body is empty: expected a JSON object"),
+    (b"tru", "the body ends before its JSON value is complete (line 1, column 4)"),
+    (
+        b'{"query": "{ __typename }"',
+        "the body ends before its JSON value is complete (line 1, column 27)",
+    ),
+    (b'{\n  "query": tru }', "the body is not valid JSON at line 2, column 12"),
+    (b'{"query": "{ x }",}', "the body is not valid JSON at line 1, column 18"),
+    (b'{"query": "{ x }"} {}', "the body is not valid JSON at line 1, column 20"),
+    (b"NaN", "the body is not valid JSON at line 1, column 1"),
+    (b'{"query": "\\ud800"}', "the body is not valid JSON at line 1, column 12"),
+    (b"\xff\xfe{}", "the body is not UTF-8 text at line 1, column 1"),
+    (b'{"query":\n "\xc3\xa9\xed\xa0\x80"}', "the body is not UTF-8 text at line 2, column 4"),
+]
+
+
+@pytest.mark.parametrize(("content", "message"), ODD_BODIES)
+async def test_a_malformed_body_is_told_where_in_the_products_words(
+    client: GraphQLClient, content: bytes, message: str
+) -> None:
+    response = await _post(client.http, content, "application/json")
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert (error["message"], error["extensions"]["code"]) == (message, "BAD_REQUEST")
+
+
 async def test_media_types_and_status_codes_follow_graphql_over_http(client: GraphQLClient) -> None:
     http = client.http
     ok = await http.get("/graphql", params={"query": PROFILE_SLICE})
@@ -202,7 +234,9 @@ async def test_text_that_is_not_unicode_is_refused_as_bad_json(
         "/graphql", params={"query": PROFILE_SLICE, "variables": json.dumps({"n": "\udfff"})}
     )
     assert variables.status_code == 400
-    assert variables.json()["errors"][0]["message"].startswith("variables is not valid JSON")
+    assert variables.json()["errors"][0]["message"] == (
+        "variables is not valid JSON at line 1, column 8"
+    )
     assert await store.counts() == before
 
 

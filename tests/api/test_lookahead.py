@@ -4,10 +4,12 @@ ahead, so the same selection through it is the reference, on both engines."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from graphql import FieldNode, FragmentDefinitionNode, OperationDefinitionNode, parse
+from strawberry.types.nodes import convert_selections
 
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorRow
@@ -66,6 +68,16 @@ CASES: dict[str, tuple[str, str, str, dict[str, Any]]] = {
            newest: works(first: 2) { nodes { id } }
            cited: works(first: 2, orderBy: MOST_CITED, filter: {types: ["preprint"]}) {
              totalCount nodes { id } }""",
+        "",
+        {},
+    ),
+    # A list grouping versions is not the profile's page: it loads apart, beside the page.
+    "grouped versions beside a page": (
+        "",
+        """stats { works i10Index }
+           grouped: works(groupVersions: true, first: 2) {
+             totalCount nodes { id versions { id } authors { researcher { name } } } }
+           works(first: 2) { totalCount nodes { id } }""",
         "",
         {},
     ),
@@ -199,7 +211,11 @@ def test_page_authors_are_read_by_name_only_when_nothing_else_is_asked(
     [works] = researcher.selection_set.selections
     assert isinstance(works, FieldNode)
     assert isinstance(fragment, FragmentDefinitionNode)
-    assert page_author_names_only({"A": fragment}, [works]) is names_only
+    # Strawberry's selections of the works field, as Info.selected_fields gives them: they
+    # read only the document's fragments and the variables from graphql-core's info.
+    document_info = SimpleNamespace(fragments={"A": fragment}, variable_values={})
+    selected = convert_selections(document_info, [works])  # type: ignore[arg-type]
+    assert page_author_names_only(selected) is names_only
 
 
 async def test_a_page_by_name_and_whole_authors_answer_in_one_request(

@@ -52,7 +52,18 @@ async function graphiql(page) {
     query: await editorText(page, '.graphiql-query-editor'),
     variables: await editorText(page, '.graphiql-editor-tool'),
   };
-  return { tabs, profile, explore };
+
+  await page.locator('.graphiql-tab', { hasText: 'TopicAnalysis' }).click();
+  await page.locator('.graphiql-query-editor', { hasText: 'query TopicAnalysis' }).waitFor();
+  const analyst = {
+    query: await editorText(page, '.graphiql-query-editor'),
+    variables: await editorText(page, '.graphiql-editor-tool'),
+  };
+  await page.locator('.graphiql-execute-button').click();
+  await response.getByText('Computer Science').waitFor();
+  await screenshot(page, 'graphiql-analyst');
+  analyst.response = await editorText(page, '.graphiql-response');
+  return { tabs, profile, explore, analyst };
 }
 
 // What cytoscape draws, read from the instance the page exposes as window.cy.

@@ -18,7 +18,7 @@ HOST_REFERENCE = re.compile(r"(?:https?:)?//[\w.-]+", re.IGNORECASE)
 LOCAL_REFERENCE = re.compile(r"""(?:src|href)\s*=\s*["'](/[^"']*)["']""")
 
 
-def test_graphiql_runs_the_profile_query_with_the_network_cut_off(
+def test_graphiql_runs_the_profile_and_analyst_queries_with_the_network_cut_off(
     run_scenario: RunScenario,
 ) -> None:
     seen = run_scenario("graphiql")
@@ -26,7 +26,7 @@ def test_graphiql_runs_the_profile_query_with_the_network_cut_off(
     assert seen["blocked"] == [], "GraphiQL asked another host for something"
     assert seen["pageErrors"] == []
     assert seen["consoleErrors"] == []
-    assert seen["tabs"] == ["ProfilePage", "Explore"]
+    assert seen["tabs"] == ["ProfilePage", "Explore", "TopicAnalysis"]
     profile = seen["profile"]
     assert "query ProfilePage($id: ID!)" in profile["query"]
     assert json.loads(profile["variables"]) == {"id": SEED_RESEARCHER}
@@ -41,6 +41,10 @@ def test_graphiql_runs_the_profile_query_with_the_network_cut_off(
         "depth": 2,
         "limit": 200,
     }
+    analyst = seen["analyst"]
+    assert "query TopicAnalysis($topic: ID!)" in analyst["query"]
+    assert json.loads(analyst["variables"]) == {"topic": "fields/17"}
+    assert '"level": "field"' in analyst["response"]
     assert (ARTIFACTS / "graphiql.png").stat().st_size > 0
 
 

@@ -67,9 +67,9 @@ async def test_users_and_credentials(graph: GraphStore) -> None:
     users = await graph.users(["u3", "nobody", "u1"])
     assert [u.id if u else None for u in users] == ["u3", None, "u1"]
     assert users[0] is not None
-    assert users[0].is_admin
+    assert users[0].has_admin_role
     assert users[2] is not None
-    assert not users[2].is_admin
+    assert not users[2].has_admin_role
     assert users[2].created_at == timestamp(NOW)
     found = await graph.credentials("u2@x.org")
     assert found is not None
@@ -226,6 +226,16 @@ async def test_invitations_rules_limit_and_answers(graph: GraphStore) -> None:
     assert declined.status is InvitationState.DECLINED
     unknown = graph.answer_invitation("u1", "nope", True, later)
     assert await _rejected(unknown) is Rejection.UNKNOWN_INVITATION
+
+    # The sender's list: the same invitations, newest first, each with its answer.
+    sent = await graph.sent_invitations(["u2", "u1", "u2"])
+    assert sent[0] == sent[2] == await graph.invitations(["inv3", "inv2", "inv1"])
+    assert [(i.status, i.responded_at) for i in sent[0]] == [
+        (InvitationState.PENDING, None),
+        (InvitationState.DECLINED, timestamp(later)),
+        (InvitationState.ACCEPTED, timestamp(later)),
+    ]
+    assert sent[1] == []
 
 
 async def test_concurrent_invitations_stop_at_the_limit(graph: GraphStore) -> None:

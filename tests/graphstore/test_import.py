@@ -23,7 +23,7 @@ from graphstore.engines.neo4j_store import Neo4jStore
 from graphstore.engines.query import ReadQuery, columns
 from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore
-from graphstore.records import AuthorshipRow, WorkRow
+from graphstore.records import AuthorshipRow, InstitutionRow, WorkRow
 from graphstore.traversal import Hop
 from tests.conftest import TEST_DATA
 
@@ -147,6 +147,47 @@ async def test_reissued_work_replaces_its_edges_and_keeps_its_citers(writer: Gra
     assert (older.works, older.skipped_older) == (0, 1)
     (authors,) = await store.neighbours(["W1"], Hop.AUTHORS_OF_WORK)
     assert [n.target for n in authors] == ["A3"]
+
+
+async def test_works_link_the_institutions_their_authorships_list(
+    writer: GraphStore, tmp_path: Path
+) -> None:
+    store = writer
+    data = conference_slice(tmp_path, 300)
+    listed: dict[tuple[str, str], int] = {}
+    for record in records(data):
+        for authorship in record["authorships"]:
+            for institution in {key(i["id"]) for i in authorship["institutions"]}:
+                pair = (key(record["id"]), institution)
+                listed[pair] = listed.get(pair, 0) + 1
+    await import_openalex(store, [data], batch_size=120)
+    assert (await store.counts()).edges["FROM_INSTITUTION"] == len(listed)
+    institutions = sorted({i for _, i in listed})
+    found = await store.neighbours(institutions, Hop.WORKS_OF_INSTITUTION)
+    assert {
+        (n.target, institution): int(n.edge_weight)
+        for institution, works in zip(institutions, found, strict=True)
+        for n in works
+    } == listed
+
+    # A re-issued work lists the institutions of its new authorships only.
+    (first, institution) = next(iter(listed))
+    row = replace(
+        work(first, "A1", updated="2999-01-01"),
+        authorships=(
+            AuthorshipRow(
+                researcher_id="A1",
+                name="Name A1",
+                position=0,
+                institutions=(InstitutionRow(id=institution, name="kept"),),
+            ),
+        ),
+    )
+    await store.upsert_works([row])
+    (works,) = await store.neighbours([institution], Hop.WORKS_OF_INSTITUTION)
+    assert {(n.target, n.edge_weight) for n in works if n.target == first} == {(first, 1.0)}
+    others = sum(1 for (w, _) in listed if w == first) - 1
+    assert (await store.counts()).edges["FROM_INSTITUTION"] == len(listed) - others
 
 
 async def test_references_to_absent_works_link_when_they_arrive(writer: GraphStore) -> None:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 
 import neo4j
 import pytest
 
 from graphstore.engines.neo4j_store import Neo4jStore, profile_read_parts
+from graphstore.ids import NodeLabel
 from graphstore.protocol import GraphStore, ProfileRead
 from graphstore.records import (
     AuthorshipRow,
@@ -29,6 +31,10 @@ from graphstore.records import (
 )
 
 TOPICS = [TopicLevelRow(f"T{i}", f"Topic {'ABCAB'[i]}", "topic") for i in range(5)]
+# The levels above: T0-T2 in subfields/1, T3-T4 in subfields/2, both in fields/1.
+FIELD = TopicLevelRow("fields/1", "Field", "field")
+SUBFIELDS = [TopicLevelRow(f"subfields/{i}", f"Subfield {i}", "subfield") for i in (1, 2)]
+ANCESTORS = {t.id: (SUBFIELDS[int(t.id[1:]) // 3], FIELD) for t in TOPICS}
 TYPES = ("article", "proceedings", "preprint")
 
 
@@ -47,7 +53,7 @@ def graph(seed: int) -> list[WorkRow]:
                 venue=None,
                 doi=None,
                 abstract=None,
-                cited_by_count=rng.choice([0, 1, 2, 5, 9]),
+                cited_by_count=rng.choice([0, 1, 2, 5, 9, 10, 14]),
                 updated_date="2024-01-01",
                 authorships=tuple(
                     AuthorshipRow(
@@ -58,7 +64,14 @@ def graph(seed: int) -> list[WorkRow]:
                     )
                     for position, a in enumerate(authors)
                 ),
-                topics=tuple(WorkTopicRow(t, 0.5) for t in rng.sample(TOPICS, rng.randint(0, 2))),
+                topics=tuple(
+                    WorkTopicRow(t, 0.5, ANCESTORS[t.id])
+                    for t in rng.sample(TOPICS, rng.randint(0, 2))
+                ),
+                counts_by_year=tuple(
+                    (year, rng.randint(0, 4))
+                    for year in sorted(rng.sample(range(2019, 2025), rng.randint(0, 3)))
+                ),
             )
         )
     return rows
@@ -88,6 +101,7 @@ def expected_summary(
         "works": len(mine),
         "citations": sum(cites),
         "h_index": sum(1 for rank, c in enumerate(cites, start=1) if c >= rank),
+        "i10_index": sum(1 for c in cites if c >= 10),
         "topic_count": len(topic_works),
         "collaborator_count": len(shared),
         "close_collaborator_count": sum(1 for c in shared if shared[c] >= 2),
@@ -109,6 +123,7 @@ async def test_profile_summaries_match_the_rows(store: GraphStore, min_shared: i
             "works": summary.works,
             "citations": summary.citations,
             "h_index": summary.h_index,
+            "i10_index": summary.i10_index,
             "topic_count": summary.topic_count,
             "collaborator_count": summary.collaborator_count,
             "close_collaborator_count": summary.close_collaborator_count,
@@ -121,6 +136,49 @@ async def test_profile_summaries_match_the_rows(store: GraphStore, min_shared: i
         years = {a.institution.id: a.years for a in summary.affiliations}
         assert set(years) <= {"I0", "I1", "I2"}
         assert summary.followers == 0
+
+
+# The works of a node of each kind, read plainly from the rows: a researcher's, those it
+# authored; a topic's, those tagged with it or a topic below it; an institution's, those with
+# an authorship listing it.
+WORKS_OF: dict[NodeLabel, Callable[[WorkRow, str], bool]] = {
+    NodeLabel.RESEARCHER: lambda w, node: any(a.researcher_id == node for a in w.authorships),
+    NodeLabel.TOPIC: lambda w, node: any(
+        node in (t.topic.id, *(level.id for level in t.ancestors)) for t in w.topics
+    ),
+    NodeLabel.INSTITUTION: lambda w, node: any(
+        i.id == node for a in w.authorships for i in a.institutions
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("label", "nodes"),
+    [
+        (NodeLabel.RESEARCHER, [f"A{i}" for i in range(12)] + ["A404"]),
+        (NodeLabel.TOPIC, [t.id for t in TOPICS] + ["subfields/1", "fields/1", "T404"]),
+        (NodeLabel.INSTITUTION, ["I0", "I1", "I2", "I404"]),
+    ],
+)
+async def test_work_set_figures_match_the_rows(
+    store: GraphStore, label: NodeLabel, nodes: list[str]
+) -> None:
+    rows = graph(seed=13)
+    await store.upsert_works(rows)
+    stats = await store.work_set_stats(nodes, label)
+    by_year = await store.counts_by_year(nodes, label)
+    for node, found, years in zip(nodes, stats, by_year, strict=True):
+        mine = [w for w in rows if WORKS_OF[label](w, node)]
+        assert (found.works, found.citations) == (len(mine), sum(w.cited_by_count for w in mine))
+        published = Counter(w.year for w in mine if w.year is not None)
+        cited: Counter[int] = Counter()
+        for w in mine:
+            for year, count in w.counts_by_year:
+                cited[year] += count
+        expected = [(y, published[y], cited[y]) for y in sorted(published.keys() | cited.keys())]
+        assert [(y.year, y.works, y.citations) for y in years] == expected, node
+    assert stats[0].works > 0
+    assert any(y.citations for y in by_year[0])
 
 
 def expected_pages(
@@ -245,7 +303,7 @@ async def test_neo4j_profile_read_parts_each_run_alone(neo4j_uri: str) -> None:
         parts = profile_read_parts(ProfileRead(("A3",), SummaryOptions(2, 3), (page,)))
         assert list(parts) == [
             "researcher",
-            "works, citations, h-index",
+            "works, citations, h-index, i10-index",
             "topics",
             "collaborators",
             "followers",

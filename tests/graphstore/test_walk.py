@@ -6,7 +6,7 @@ import pytest
 
 from graphstore.ids import NodeLabel
 from graphstore.traversal import Hop
-from graphstore.walk import VIEW_HOPS, View, fair_shares, view_hops
+from graphstore.walk import VIEW_HOPS, View, fair_shares, view_center_hops, view_hops
 
 R, W, T, INST = NodeLabel.RESEARCHER, NodeLabel.WORK, NodeLabel.TOPIC, NodeLabel.INSTITUTION
 
@@ -55,3 +55,12 @@ def test_kinds_narrow_full_and_keep_people_meeting_through_works() -> None:
     with_works = view_hops(View.FULL, [R, W])
     assert Hop.COAUTHORS_OF_RESEARCHER not in with_works
     assert {hop.spec.target for hop in with_works} == {R, W}
+
+
+def test_an_institution_walks_to_its_works_and_authors_from_the_centre_only() -> None:
+    from_center = view_center_hops(View.FULL, None)
+    assert {hop.spec.source for hop in from_center} == {INST}
+    assert {hop.spec.target for hop in from_center} == {R, W}
+    assert not set(from_center) & set(VIEW_HOPS[View.FULL])
+    assert view_center_hops(View.FULL, [R]) == (Hop.AUTHORSHIP_RESEARCHERS_OF_INSTITUTION,)
+    assert all(view_center_hops(view, None) == () for view in View if view is not View.FULL)

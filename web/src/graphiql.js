@@ -6,11 +6,14 @@ import 'graphiql/style.css';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
 
+import ANALYST_QUERY from '../queries/analyst.graphql';
 import EXPLORE_QUERY from '../queries/explorer.graphql';
 import PROFILE_QUERY from '../queries/profile.graphql';
 
-// The seed researcher of the demo data, so both tabs answer on a fresh install.
+// The seed researcher of the demo data and the field of most of its works, so every tab
+// answers on a fresh install.
 const SEED_RESEARCHER = 'A925533110232';
+const SEED_FIELD = 'fields/17';
 
 // Monaco runs its language services in workers; build.mjs bundles them next to this file.
 const WORKERS = { json: 'json.worker.js', graphql: 'graphql.worker.js' };
@@ -28,6 +31,7 @@ const fetcher = createGraphiQLFetcher({ url: window.location.pathname });
 const defaultTabs = [
   { query: PROFILE_QUERY, variables: variables({ id: SEED_RESEARCHER }) },
   { query: EXPLORE_QUERY, variables: variables({ center: SEED_RESEARCHER, depth: 2, limit: 200 }) },
+  { query: ANALYST_QUERY, variables: variables({ topic: SEED_FIELD }) },
 ];
 // GraphiQL 5 opens the first default tab with an empty variables editor (it fills that editor
 // from initialVariables only), so on a first visit, before any tabs are saved, pass them too.
