@@ -211,6 +211,8 @@ def render(results: dict[str, Any]) -> str:
         sections += _projection(results["scale"])
     if "cases" in results.get("ladybug", {}):
         sections += _ladybug_section(results["ladybug"])
+    if "search" in results:
+        sections += _search_section(results["search"])
     out += sections
     return "\n".join(out) + "\n"
 
@@ -1153,3 +1155,76 @@ def _ladybug_checks(ladybug: dict[str, Any]) -> list[str]:
         if not p["anchored"]
     ]
     return lines
+
+
+def _search_section(search: dict[str, Any]) -> list[str]:
+    """Section 7: search quality and latency per engine (bench/search_bench.py)."""
+    out = [
+        "## 7. Search: ranking quality and latency against the bare full-text query",
+        "",
+        *[
+            f"Run of {engine['engine']}: at {engine['when']}, code at {engine['code']}, 1-min "
+            f"load average {engine['loadavg'][0]:.1f} at start, {engine['loadavg'][1]:.1f} at "
+            "end."
+            for engine in search["engines"]
+        ],
+        "",
+        f"Command: `{search['command']}` (imports conference-graph into each engine first "
+        "unless `--keep DIR` holds the stores of an earlier run). Queries "
+        f"(`bench/search_bench.py`, seed {search['seed']}): {search['titles']} work titles and "
+        f"{search['names']} researcher names sampled from the data, each searched as typed "
+        "(every kind, first 10), plus the "
+        "hard cases of issue 25. A title or name query succeeds at rank 1 when the first "
+        "result has exactly that (normalised) title or name; *strict* counts only the sampled "
+        "node itself (OpenAlex holds many researchers of one name, and duplicate titles). MRR "
+        "over the first 10. Latency: per query the median of "
+        f"{search['repeat']} runs of our `store.search` and of the engine's bare full-text "
+        "query for the same words (any word, first 10 by the engine's relevance), alternated "
+        "in the same run; then p50 and p90 over the queries.",
+        "",
+    ]
+    rows = []
+    for engine in search["engines"]:
+        for group, figures in engine["quality"].items():
+            rows.append(
+                [
+                    engine["engine"],
+                    group,
+                    figures["queries"],
+                    f"{figures['success_at_1']:.1%}",
+                    f"{figures['mrr']:.3f}",
+                    "n/a"
+                    if figures["strict_success_at_1"] is None
+                    else f"{figures['strict_success_at_1']:.1%}",
+                ]
+            )
+    out += _table(["engine", "queries", "n", "success@1", "MRR", "strict success@1"], rows)
+    out += [""]
+    rows = []
+    for engine in search["engines"]:
+        latency = engine["latency"]
+        rows.append(
+            [
+                engine["engine"],
+                f"{latency['ours_p50_ms']:.1f}",
+                f"{latency['ours_p90_ms']:.1f}",
+                f"{latency['bare_p50_ms']:.1f}",
+                f"{latency['bare_p90_ms']:.1f}",
+                f"{latency['ratio_of_totals']:.2f}x",
+            ]
+        )
+    out += _table(
+        [
+            "engine",
+            "search p50 ms",
+            "search p90 ms",
+            "bare p50 ms",
+            "bare p90 ms",
+            "search / bare (sum over queries)",
+        ],
+        rows,
+    )
+    out += ["", "Hard cases and misses (rank of the first right answer in the first 10):", ""]
+    for engine in search["engines"]:
+        out += [f"- {engine['engine']}: " + "; ".join(engine["notes"]) if engine["notes"] else ""]
+    return [*out, ""]

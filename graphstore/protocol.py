@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Protocol
 
 import msgspec
@@ -76,6 +77,28 @@ class GraphCounts:
 
     nodes: dict[str, int]
     edges: dict[str, int]
+
+
+class SearchOrder(Enum):
+    """Orders of search results; each breaks its ties by relevance."""
+
+    RELEVANCE = "relevance"
+    MOST_CITED = "most_cited"  # citations of a work, works count of a researcher
+    NEWEST = "newest"  # by year; nodes without a year (all but works) last
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """A search: plain text, the kinds wanted (None: every kind), a year range (either
+    bound set keeps works only), the order and the page (``first`` results after ``offset``)."""
+
+    query: str
+    kinds: Sequence[str] | None = None
+    first: int = 10
+    offset: int = 0
+    year_from: int | None = None
+    year_to: int | None = None
+    order: SearchOrder = SearchOrder.RELEVANCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,13 +350,12 @@ class GraphStore(AccountStore, Protocol):
     async def affiliations(self, ids: Sequence[str]) -> list[list[AffiliationRecord]]:
         """Each researcher's institutions with the years known, most recent first."""
 
-    async def search(
-        self, query: str, kinds: Sequence[str] | None, first: int, offset: int
-    ) -> tuple[list[SearchHit], int]:
-        """One page of nodes matching the text, most relevant first, and the number of matches.
+    async def search(self, request: SearchRequest) -> tuple[list[SearchHit], int]:
+        """One page of nodes matching the text in the request's order, and the number of
+        matches counted up to ``text_search.COUNT_BOUND``.
 
-        ``kinds`` (researcher, work, topic, institution) None means every kind. Any text is
-        safe: it is searched for, never interpreted as query syntax.
+        Kinds are researcher, work, topic, institution. Any text is safe: it is searched
+        for, never interpreted as query syntax. The ranking is ``text_search.rank``'s.
         """
 
     async def upsert_works(self, rows: Sequence[WorkRow]) -> WriteSummary:

@@ -6,6 +6,7 @@ from enum import Enum
 
 import strawberry
 
+from graphstore.protocol import SearchOrder as SearchOrderValue
 from graphstore.records import ClaimState
 from graphstore.records import WorkOrder as WorkOrderValue
 
@@ -60,3 +61,18 @@ class VerificationLevel(Enum):
     L1 = "L1"
     L2 = "L2"
     L3 = "L3"
+
+
+@strawberry.enum(
+    description="Orders of search results. MOST_CITED: a work's citations, a researcher's "
+    "works count (topics and institutions count 0); NEWEST: by year (only works have one). "
+    "Each orders among the most relevant matches (see `search`) and breaks ties by relevance."
+)
+class SearchOrder(Enum):
+    RELEVANCE = "RELEVANCE"
+    MOST_CITED = "MOST_CITED"
+    NEWEST = "NEWEST"
+
+    def to_value(self) -> SearchOrderValue:
+        """The store's order for this GraphQL order."""
+        return SearchOrderValue(self.value.lower())

@@ -12,7 +12,7 @@ from resolvers import search as search_resolvers
 from resolvers.context import RequestContext
 from resolvers.permissions import Administrator
 from schema.connections import PageInfo
-from schema.enums import NodeKind, WorkOrder
+from schema.enums import NodeKind, SearchOrder, WorkOrder
 from schema.institution import Institution
 from schema.lists import (
     ResearcherConnection,
@@ -45,11 +45,14 @@ def as_node(record: ResearcherRecord | WorkRecord | TopicRecord | InstitutionRec
     return Institution.from_record(record)
 
 
-@strawberry.type(description="Search results, most relevant first.")
+@strawberry.type(description="Search results, in the order asked.")
 class SearchConnection:
     nodes: list[Node]
     page_info: PageInfo
-    total_count: int
+    total_count: int = strawberry.field(
+        description="How many nodes match any word, counted up to 1,000: 1,000 means at "
+        "least that many. Pages reach only the best few hundred (see `search`)."
+    )
 
 
 @strawberry.type
@@ -61,7 +64,15 @@ class Query:
 
     @strawberry.field(
         description="Researchers by name, works by title and abstract, topics and institutions "
-        "by name, ranked by relevance. The text is plain words: syntax characters are searched for."
+        "by name. The text is plain words, folded the same way as the names and titles (case, "
+        "Unicode NFKC, diacritics; punctuation separates words); syntax characters are "
+        "searched for. The last word also matches as a prefix while it is being typed (no "
+        "space after it). RELEVANCE ranks, in this order: the exact title or name; titles or "
+        "names that start with the words; that hold them as a phrase; that hold every word; "
+        "title and abstract together holding every word; any word. Within each, the index's "
+        "relevance (BM25, titles weighing five times an abstract) plus a small popularity "
+        "prior (citations of a work, works count of a researcher) that breaks near-ties. "
+        "Results are the best of at most 100 candidates of each of those match stages."
     )
     async def search(
         self,
@@ -76,9 +87,27 @@ class Query:
         ] = None,
         first: int = 10,
         after: str | None = None,
+        order_by: SearchOrder = SearchOrder.RELEVANCE,
+        year_from: Annotated[
+            int | None,
+            strawberry.argument(description="Only works of this year or later (0-9999)."),
+        ] = None,
+        year_to: Annotated[
+            int | None,
+            strawberry.argument(description="Only works of this year or earlier (0-9999)."),
+        ] = None,
     ) -> SearchConnection:
         wanted = [k.value.lower() for k in kinds] if kinds is not None else None
-        page = await search_resolvers.search(info.context, query, wanted, first, after)
+        page = await search_resolvers.search(
+            info.context,
+            query,
+            wanted,
+            first,
+            after,
+            year_from=year_from,
+            year_to=year_to,
+            order=order_by.to_value(),
+        )
         return SearchConnection(
             nodes=[as_node(r) for r in page.records],
             page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),

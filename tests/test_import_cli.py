@@ -65,7 +65,7 @@ def _wait_for_a_written_batch(search_index: Path, process: subprocess.Popen[str]
                 sqlite3.connect(f"file:{search_index}?mode=ro", uri=True, timeout=0.1)
             ) as index,
         ):
-            if index.execute("SELECT count(*) FROM search_doc").fetchone()[0] > 0:
+            if index.execute("SELECT count(*) FROM search_node").fetchone()[0] > 0:
                 return
         time.sleep(0.02)
     raise AssertionError("the import ended or wrote nothing before it could be interrupted")

@@ -36,6 +36,7 @@ from graphstore.protocol import (
     ProfileReadResult,
     ReferencePage,
     SearchHit,
+    SearchRequest,
     WorkPage,
 )
 from graphstore.records import (
@@ -112,14 +113,12 @@ class CypherStore(ABC):
     async def _index_documents(self, documents: Callable[[], Sequence[SearchDocument]]) -> None:
         """Bring the engine's text search up to date with the documents just written.
 
-        ``documents`` builds them: an engine whose index follows its writes by itself never
-        needs to (building them costs about 2 s of CPU per 100,000 imported works)."""
+        ``documents`` builds them (both engines index the same normalised text)."""
 
     @abstractmethod
-    async def search(
-        self, query: str, kinds: Sequence[str] | None, first: int, offset: int
-    ) -> tuple[list[SearchHit], int]:
-        """One page of nodes matching the text, most relevant first, and the number of matches."""
+    async def search(self, request: SearchRequest) -> tuple[list[SearchHit], int]:
+        """One page of nodes matching the request, ranked by ``text_search.SearchPlan``, and
+        the number of matches up to ``text_search.COUNT_BOUND``."""
 
     async def counts(self) -> GraphCounts:
         nodes = {}

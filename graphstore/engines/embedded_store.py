@@ -52,6 +52,7 @@ from graphstore.protocol import (
     ProfileRead,
     ProfileReadResult,
     SearchHit,
+    SearchRequest,
     StoreError,
     StoreLockedError,
     StoreTimeoutError,
@@ -245,11 +246,9 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         await self._write([("MATCH (n) DETACH DELETE n", {})])
         await asyncio.to_thread(self._search_index.clear)
 
-    async def search(
-        self, query: str, kinds: Sequence[str] | None, first: int, offset: int
-    ) -> tuple[list[SearchHit], int]:
+    async def search(self, request: SearchRequest) -> tuple[list[SearchHit], int]:
         with timed_query(self.engine):
-            return await asyncio.to_thread(self._search_index.search, query, kinds, first, offset)
+            return await asyncio.to_thread(self._search_index.search, request)
 
     async def expand(self, center: str, steps: Sequence[WalkStep]) -> list[list[list[Neighbour]]]:
         """One after the other in one trip to a worker thread (side by side, the queries of a

@@ -50,10 +50,17 @@ from graphstore.engines.cypher_store import (
 from graphstore.engines.query import ReadQuery, columns
 from graphstore.engines.recovery import Read, Recovery
 from graphstore.engines.text_search import (
+    CANDIDATES,
+    COUNT_BOUND,
     NEO4J_FULLTEXT_INDEX,
     NEO4J_FULLTEXT_INDEXES,
+    SearchCandidate,
     SearchDocument,
+    SearchPlan,
+    Stage,
     lucene_query,
+    normalise,
+    search_year,
 )
 from graphstore.engines.work_lists import ListCypher
 from graphstore.engines.writes import Dialect, Row, Statement
@@ -63,6 +70,7 @@ from graphstore.protocol import (
     ProfileRead,
     ProfileReadResult,
     SearchHit,
+    SearchRequest,
     StoreError,
     StoreTimeoutError,
     StoreUnavailableError,
@@ -102,28 +110,79 @@ SCHEMA = (
     *NEO4J_FULLTEXT_INDEXES,
 )
 
-_LABEL_KINDS = {
-    "Researcher": "researcher",
-    "Work": "work",
-    "Topic": "topic",
-    "Institution": "institution",
+_KIND_LABELS = {
+    "researcher": "Researcher",
+    "work": "Work",
+    "topic": "Topic",
+    "institution": "Institution",
 }
-_SEARCH = ReadQuery(
-    f"""
-CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $query) YIELD node, score
-WITH node, score, [label IN labels(node) WHERE label IN $labels][0] AS label
-WHERE label IS NOT NULL
-""",
-    columns(("node.id", "id"), "label", "score"),
-    tail="ORDER BY score DESC, id SKIP $offset LIMIT $first",
+# One stage's candidates (text_search.Stage), at most CANDIDATES: the title stages cut in the
+# order SqliteTextIndex cuts them (Stage.cut_in_title_order), every word by the index itself,
+# by relevance (any word: _ANY_WORD_AND_COUNT). Only the kept ones read their title.
+_POPULARITY = (
+    "CASE node.searchKind WHEN 'work' THEN coalesce(node.citedByCount, 0) "
+    "WHEN 'researcher' THEN COUNT { MATCH (node)-[:AUTHORED]->(w) RETURN DISTINCT w } "
+    "ELSE 0 END"
 )
-_SEARCH_COUNT = ReadQuery(
-    f"""
-CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $query) YIELD node
-WHERE any(label IN labels(node) WHERE label IN $labels)
-""",
-    columns(("count(node)", "n")),
+_CANDIDATE_COLUMNS = columns(
+    ("node.id", "id"),
+    ("node.searchKind", "kind"),
+    ("node.searchTitle", "title"),
+    ("node.year", "year"),
+    "popularity",
+    "score",
 )
+_STAGE_CANDIDATES = {
+    stage: ReadQuery(
+        f"""
+CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $stage{stage.value})
+    YIELD node, score
+WITH node, score, {_POPULARITY} AS popularity
+ORDER BY node.searchLength, popularity DESC, node.id LIMIT {CANDIDATES}
+""",
+        _CANDIDATE_COLUMNS,
+        tail="ORDER BY score DESC, id",
+    )
+    if stage.cut_in_title_order
+    else ReadQuery(
+        f"""
+CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $stage{stage.value},
+    {{limit: {CANDIDATES}}}) YIELD node, score
+WITH node, score, {_POPULARITY} AS popularity
+""",
+        _CANDIDATE_COLUMNS,
+        tail="ORDER BY score DESC, id",
+    )
+    for stage in Stage
+    if stage != Stage.ANY_WORD
+}
+# The any-word matches, counted up to COUNT_BOUND, and the best CANDIDATES of them: one
+# Lucene query for both (it is the costliest of a search's).
+_ANY_WORD_AND_COUNT = ReadQuery(
+    f"""
+CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $stage{Stage.ANY_WORD.value},
+    {{limit: {COUNT_BOUND}}}) YIELD node, score
+WITH collect({{node: node, score: score}}) AS found
+CALL (found) {{
+    UNWIND found[0..{CANDIDATES}] AS hit
+    WITH hit.node AS node, hit.score AS score
+    WITH node, score, {_POPULARITY} AS popularity
+    RETURN collect({{{", ".join(f"{c.name}: {c.expression}" for c in _CANDIDATE_COLUMNS)}}})
+        AS candidates
+}}
+""",
+    columns(("size(found)", "n"), "candidates"),
+)
+# The search properties each kind's nodes carry for the full-text index (text_search).
+_SEARCH_PROPERTIES = {
+    kind: f"""
+UNWIND $docs AS d
+MATCH (n:{label} {{id: d.id}})
+SET n.searchTitle = d.title, n.searchBody = d.body, n.searchKind = '{kind}',
+    n.searchYear = d.year, n.searchLength = d.length
+"""
+    for kind, label in _KIND_LABELS.items()
+}
 
 
 # Keyset pages ordered, filtered and cut in Cypher (the orders, filter and cursor are the
@@ -285,22 +344,30 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
             implicit=True,
         )
 
-    async def search(
-        self, query: str, kinds: Sequence[str] | None, first: int, offset: int
-    ) -> tuple[list[SearchHit], int]:
-        lucene = lucene_query(query)
-        wanted = [label for label, kind in _LABEL_KINDS.items() if kinds is None or kind in kinds]
-        if lucene is None or not wanted:
+    async def search(self, request: SearchRequest) -> tuple[list[SearchHit], int]:
+        """Every stage, and the bounded count, as subqueries of one query."""
+        plan = SearchPlan.of(request)
+        if plan is None:
             return [], 0
-        params = {"query": lucene, "labels": wanted, "first": first, "offset": offset}
-        total = int((await self._read(_SEARCH_COUNT, params))[0]["n"])
-        if total == 0 or first == 0:
+        params: dict[str, Any] = {
+            f"stage{stage.value}": lucene_query(plan, stage) for stage in plan.stages
+        }
+        first = [stage for stage in plan.stages if stage != Stage.ANY_WORD]
+        queries = {"anyWord": _ANY_WORD_AND_COUNT} | {
+            f"stage{stage.value}": _STAGE_CANDIDATES[stage] for stage in first
+        }
+        row = (await self._run(side_by_side(queries), params, RoutingControl.READ))[0]
+        (any_word,) = row["anyWord"]
+        total = int(any_word["n"])
+        if total == 0 or request.first == 0:
             return [], total
-        rows = await self._read(_SEARCH, params)
-        hits = [
-            SearchHit(id=r["id"], kind=_LABEL_KINDS[r["label"]], score=r["score"]) for r in rows
-        ]
-        return hits, total
+        found: dict[Stage, Sequence[SearchCandidate]] = {
+            stage: _candidates(row[f"stage{stage.value}"]) for stage in first
+        }
+        if plan.needs_any_word(len(found[Stage.ALL_WORDS])):
+            found[Stage.ANY_WORD] = _candidates(any_word["candidates"])
+        ranked = plan.rank(found)
+        return ranked[request.offset : request.offset + request.first], total
 
     async def profile_summaries(
         self, ids: Sequence[str], *, min_shared: int, top: int
@@ -341,7 +408,22 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
         )
 
     async def _index_documents(self, documents: Callable[[], Sequence[SearchDocument]]) -> None:
-        """Nothing to do: Neo4j's full-text index follows every committed write itself."""
+        """Write the nodes' search properties; Neo4j's full-text index follows them itself."""
+        by_kind: dict[str, list[dict[str, Any]]] = {}
+        for doc in documents():
+            title = normalise(doc.title)
+            by_kind.setdefault(doc.kind, []).append(
+                {
+                    "id": doc.id,
+                    "title": title,
+                    "length": len(title.split()),
+                    "body": normalise(doc.body) or None,
+                    "year": search_year(doc.year),
+                }
+            )
+        await self._write(
+            [(_SEARCH_PROPERTIES[kind], {"docs": docs}) for kind, docs in by_kind.items()]
+        )
 
     async def _read(self, query: ReadQuery, params: dict[str, Any]) -> list[Row]:
         # One row holding every row as a map: the async driver pays a task and a socket wait
@@ -528,3 +610,17 @@ def _page_authors(work: Row) -> tuple[Neighbour, ...]:
             "authors"
         ]
     )
+
+
+def _candidates(rows: Sequence[Row]) -> list[SearchCandidate]:
+    return [
+        SearchCandidate(
+            id=r["id"],
+            kind=r["kind"],
+            title=r["title"],
+            year=r["year"],
+            popularity=int(r["popularity"]),
+            score=float(r["score"]),
+        )
+        for r in rows
+    ]

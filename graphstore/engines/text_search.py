@@ -1,43 +1,60 @@
-"""Full-text search over researchers, works, topics and institutions.
+"""Full-text search over researchers, works, topics and institutions: one normalisation,
+one set of candidate queries and one ranking for both engines.
 
-Two engines, one behaviour:
+- ``normalise`` folds text (Unicode NFKC, case, diacritics; every character that is not a
+  letter, digit or spacing mark separates words) into space-separated words. Both engines
+  index that folded text, and both engines' tokenizers only split it at its spaces
+  (SQLite FTS5's ``ascii``, Neo4j's ``whitespace`` analyzer), so they hold the same words.
+- ``SearchPlan`` turns user text into the same candidate stages for both engines (the title
+  holds the phrase; the title holds every word; any field holds every word; any word), each
+  fetched by the engine's own full-text index with its own relevance, at most
+  ``CANDIDATES`` a stage. ``SqliteTextIndex`` runs them on FTS5 for the embedded engine;
+  ``lucene_query`` writes them for Neo4j's Lucene index (``NEO4J_FULLTEXT_INDEX``).
+- ``SearchPlan.rank`` orders the candidates: the one ranking rule, in Python, over the plain
+  ``SearchCandidate`` records both engines return (schema/README.md states it).
 
-- ``SqliteTextIndex``: a real full-text index on SQLite FTS5 for the embedded engine, whose own
-  FTS extension is downloaded at install time and so is missing offline. The index file lives
-  beside the embedded database.
-- Neo4j (production) searches its own Lucene full-text index: ``NEO4J_FULLTEXT_INDEXES`` creates
-  it and ``lucene_query`` turns user text into a query for ``db.index.fulltext.queryNodes``.
-
-User text is never handed to either query language as is. Both paths cut it into the same plain
-terms (``query_terms``) and rebuild a query from fixed syntax around them, so quotes, operators,
-wildcards, brackets and words such as AND/OR/NOT/NEAR are only ever searched for, never obeyed.
+User text is never handed to either query language as is: it is cut into folded words that
+hold only letters, digits and marks, and queries are rebuilt from fixed syntax around them,
+so quotes, operators, wildcards and words such as AND/OR/NOT/NEAR are only searched for.
 """
 
 from __future__ import annotations
 
+import functools
+import math
+import re
 import sqlite3
+import sys
 import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
 from types import TracebackType
 from typing import Final
 
-from graphstore.protocol import SearchHit
+from graphstore.protocol import SearchHit, SearchOrder, SearchRequest
 from graphstore.records import WorkRow
 
 __all__ = [
+    "CANDIDATES",
+    "COUNT_BOUND",
     "IN_MEMORY",
     "NEO4J_FULLTEXT_INDEX",
     "NEO4J_FULLTEXT_INDEXES",
     "SEARCH_KINDS",
+    "TITLE_MATCH_SCORE",
     "QueryTerms",
+    "SearchCandidate",
     "SearchDocument",
+    "SearchPlan",
     "SqliteTextIndex",
+    "Stage",
     "TextSearchUnavailableError",
     "documents_for_works",
     "lucene_query",
+    "normalise",
     "query_terms",
 ]
 
@@ -47,126 +64,379 @@ SEARCH_KINDS: Final = ("researcher", "work", "topic", "institution")
 IN_MEMORY: Final = ":memory:"
 """Path that makes ``SqliteTextIndex`` keep its index in memory."""
 
+CANDIDATES: Final = 100
+"""At most this many candidates a stage: a search's results are the best of at most four
+times this many matches, and pages reach no further than them."""
+
+COUNT_BOUND: Final = 1000
+"""Matches are counted up to this many: a total of COUNT_BOUND means at least that many."""
+
 # Bounds on what one query may cost, whatever the user sends: text beyond _MAX_QUERY_CHARS is
 # ignored, at most _MAX_TERMS terms are kept and a "word" longer than _MAX_TERM_CHARS is noise
 # (no index holds such a token), so it is dropped rather than searched.
 _MAX_QUERY_CHARS = 1000
 _MAX_TERMS = 32
+_MAX_PHRASE_WORDS = 64
 _MAX_TERM_CHARS = 64
 # A one-letter prefix would expand to a large share of the vocabulary; two letters is the least
 # type-ahead that still narrows anything (and FTS5 keeps a prefix index for 2 and 3 letters).
 _MIN_PREFIX_CHARS = 2
-
-# Characters that join letters into one word when they stand between two of them, as Lucene's
-# standard tokenizer (Unicode word boundaries) does: "O'Brien", "U.S.A", "3.14", "snake_case".
-# None of them is special in Lucene's query syntax, and inside an FTS5 string they are harmless
-# (FTS5's tokenizer splits there and the quoted string becomes a phrase of the pieces).
-_JOINERS = frozenset("'\u2019._")
 
 
 class TextSearchUnavailableError(RuntimeError):
     """The SQLite library Python is linked against has no FTS5."""
 
 
+# --- normalisation -------------------------------------------------------------------------
+
+
+@functools.cache
+def _mark_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Patterns for the nonspacing marks (diacritics, dropped) and for everything that
+    separates words: not a letter, digit or other mark (spacing marks continue a word in
+    scripts such as Devanagari), and the underscore that ``\\w`` lets through."""
+    nonspacing: list[str] = []
+    spacing: list[str] = []
+    for code in range(sys.maxunicode + 1):
+        category = unicodedata.category(chr(code))
+        if category == "Mn":
+            nonspacing.append(chr(code))
+        elif category in ("Mc", "Me"):
+            spacing.append(chr(code))
+
+    def char_class(chars: list[str]) -> str:
+        return "".join(re.escape(c) for c in chars)
+
+    return (
+        re.compile(f"[{char_class(nonspacing)}]+"),
+        re.compile(f"(?:[^\\w{char_class(spacing)}]|_)+"),
+    )
+
+
+def _folded(text: str) -> str:
+    """``text`` folded, with a space wherever a separator was (runs kept, ends kept)."""
+    nonspacing, separators = _mark_classes()
+    decomposed = unicodedata.normalize("NFKD", text).casefold()
+    # Compatibility forms (ligatures, full-width letters) are split by NFKD; the marks it
+    # splits off accented letters are dropped, and NFKC puts the rest back together.
+    letters = unicodedata.normalize("NFKC", nonspacing.sub("", decomposed))
+    return separators.sub(" ", letters)
+
+
+def normalise(text: str | None) -> str:
+    """The words of ``text`` as both indexes hold them, separated by single spaces:
+    NFKC, case folded, diacritics dropped ("Müller" and "Mu\\u0308ller" are "muller"), every
+    other character that is not a letter, digit or mark a separator ("O'Brien" is "o brien")."""
+    return " ".join(_folded(text or "").split())
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerms:
+    """User text cut into folded words (``normalise``), each at most 64 characters.
+
+    ``terms`` are the distinct words (at most 32), searched for one by one; ``phrase`` the
+    words in order, repeats kept (at most 64), matched against titles as a phrase.
+    ``prefix_last`` says the text ended inside its last word (the user is still typing it),
+    so that word may match as a prefix; it ends both.
+    """
+
+    terms: tuple[str, ...]
+    prefix_last: bool
+    phrase: tuple[str, ...] = ()
+
+
+def query_terms(text: str) -> QueryTerms:
+    """Cut user text into its distinct words, in order; see ``QueryTerms``.
+
+    Pure and total: any string (empty, blank, 10 kB, any unicode) gives a result, possibly
+    with no terms.
+    """
+    truncated = len(text) > _MAX_QUERY_CHARS
+    folded = _folded(text[:_MAX_QUERY_CHARS])
+    words = folded.split()
+    kept = [word for word in words if len(word) <= _MAX_TERM_CHARS]
+    # Keep each term's last occurrence, so the term being typed stays last.
+    distinct = tuple(reversed(dict.fromkeys(reversed(kept))))[:_MAX_TERMS]
+    prefix_last = (
+        not truncated
+        and bool(words)
+        and bool(distinct)
+        and not folded.endswith(" ")
+        and distinct[-1] == words[-1]
+        and len(words[-1]) >= _MIN_PREFIX_CHARS
+    )
+    return QueryTerms(distinct, prefix_last, tuple(kept[:_MAX_PHRASE_WORDS]))
+
+
+# --- documents -----------------------------------------------------------------------------
+
+
 @dataclass(frozen=True, slots=True)
 class SearchDocument:
-    """One searchable node: its id, kind, the text it is found by, and a work's abstract."""
+    """One searchable node: its id, kind, the text it is found by, and what a work brings
+    beside it (abstract, year, citations and its authors, whose works count ranks them)."""
 
     id: str
     kind: str  # one of SEARCH_KINDS: "researcher" | "work" | "topic" | "institution"
     title: str  # a work's title; the name of a researcher, topic or institution
     body: str | None = None  # a work's abstract
+    year: int | None = None
+    citations: int = 0
+    authors: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in SEARCH_KINDS:
             raise ValueError(f"unknown search kind {self.kind!r}; expected one of {SEARCH_KINDS}")
 
 
+def documents_for_works(rows: Sequence[WorkRow]) -> list[SearchDocument]:
+    """The searchable documents a batch of imported works brings: the works themselves, their
+    authors, institutions and topics (with the hierarchy levels above them)."""
+    docs: dict[str, SearchDocument] = {}
+    for row in rows:
+        docs[row.id] = SearchDocument(
+            row.id,
+            "work",
+            row.title,
+            row.abstract,
+            year=row.year,
+            citations=row.cited_by_count,
+            authors=tuple(dict.fromkeys(a.researcher_id for a in row.authorships)),
+        )
+        for authorship in row.authorships:
+            docs.setdefault(
+                authorship.researcher_id,
+                SearchDocument(authorship.researcher_id, "researcher", authorship.name),
+            )
+            for institution in authorship.institutions:
+                docs.setdefault(
+                    institution.id, SearchDocument(institution.id, "institution", institution.name)
+                )
+        for work_topic in row.topics:
+            for level in (work_topic.topic, *work_topic.ancestors):
+                docs.setdefault(level.id, SearchDocument(level.id, "topic", level.name))
+    return list(docs.values())
+
+
+# --- candidates and the ranking ------------------------------------------------------------
+
+
+class Stage(IntEnum):
+    """The candidate queries, strictest first; each engine runs each with its own relevance."""
+
+    TITLE_PHRASE = 0  # the title (or name) holds the words as a phrase
+    TITLE_ALL = 1  # the title holds every word
+    ALL_WORDS = 2  # title and abstract together hold every word
+    ANY_WORD = 3  # any word anywhere
+
+    @property
+    def cut_in_title_order(self) -> bool:
+        """Whether the engines keep this stage's candidates by title length (fewest words),
+        popularity (most) and id, rather than by their own relevance: the title stages, so
+        that both engines keep the same ones."""
+        return self <= Stage.TITLE_ALL
+
+
 @dataclass(frozen=True, slots=True)
-class QueryTerms:
-    """User text cut into plain search terms.
+class SearchCandidate:
+    """What an engine returns for one match of one stage: plain values, no engine types.
 
-    Every term starts with a letter or digit and holds only letters, digits, combining marks
-    and, between two of those, the joiners ``' . _`` and U+2019 (the typographic apostrophe).
-    ``prefix_last`` says the text ended inside its last term (the user is still typing it), so
-    that term may match as a prefix.
+    ``title`` is the indexed (normalised) title or name; ``popularity`` the citations of a
+    work, the works count of a researcher, 0 otherwise; ``score`` the engine's relevance
+    (higher is better; it compares only within one stage of one search).
     """
 
-    terms: tuple[str, ...]
-    prefix_last: bool
+    id: str
+    kind: str
+    title: str
+    year: int | None
+    popularity: int
+    score: float
 
 
-def _is_word_start(ch: str) -> bool:
-    return unicodedata.category(ch)[0] in "LN"
+# Within a title level: the share of the query's words the title holds plus the share of the
+# title they cover (a short title that is mostly the query beats a long one that mentions it:
+# BM25's length normalisation, on the title); within the others the engine's relevance over
+# the stage's best. Plus this much per natural log of popularity: a hundredfold popularity is
+# worth about a tenth, enough to break near-ties (a title one word longer), never enough to
+# cross a level.
+_POPULARITY_WEIGHT = 0.02
 
 
-def _is_word_part(ch: str) -> bool:
-    # Combining marks (M*) continue a word: scripts such as Devanagari write vowels as marks,
-    # and splitting there would cut every word into letters.
-    return unicodedata.category(ch)[0] in "LNM"
+# A hit's score is this times its level plus its relevance and prior (together below it).
+_LEVEL_SCORE = 10
 
 
-def query_terms(text: str) -> QueryTerms:
-    """Cut user text into at most 32 distinct plain terms, in order; see ``QueryTerms``.
+class _Level(IntEnum):
+    ANY_WORD = 0
+    ALL_WORDS = 1
+    TITLE_ALL = 2
+    TITLE_PHRASE = 3
+    TITLE_STARTS = 4
+    EXACT = 5
 
-    Pure and total: any string (empty, blank, 10 kB, any unicode) gives a result, possibly
-    with no terms.
-    """
-    truncated = len(text) > _MAX_QUERY_CHARS
-    # NFKC folds compatibility forms (ligatures, full-width letters) into what documents
-    # hold; the index applies the same normalisation to the text it stores.
-    chars = unicodedata.normalize("NFKC", text[:_MAX_QUERY_CHARS])
-    found: list[str] = []
-    last_at_end = False
-    i, n = 0, len(chars)
-    while i < n and len(found) < _MAX_TERMS:
-        if not _is_word_start(chars[i]):
-            i += 1
-            continue
-        start = i
-        i += 1
-        while i < n:
-            if _is_word_part(chars[i]):
-                i += 1
-            elif chars[i] in _JOINERS and i + 1 < n and _is_word_start(chars[i + 1]):
-                i += 2
-            else:
-                break
-        term = chars[start:i]
-        if len(term) <= _MAX_TERM_CHARS:
-            found.append(term)
-            last_at_end = i == n
+
+TITLE_MATCH_SCORE: Final = _LEVEL_SCORE * _Level.TITLE_ALL
+"""Hits scoring at least this hold every word in their title or name: both engines find and
+order those alike (the candidates of the title stages are cut alike)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPlan:
+    """The candidate stages of one search and the ranking of what they find."""
+
+    terms: QueryTerms
+    kinds: tuple[str, ...]
+    year_from: int | None
+    year_to: int | None
+    order: SearchOrder
+
+    @classmethod
+    def of(cls, request: SearchRequest) -> SearchPlan | None:
+        """The plan for a request; None when it can match nothing (no words, no kinds)."""
+        if request.first < 0 or request.offset < 0:
+            raise ValueError("first and offset must not be negative")
+        kinds: tuple[str, ...]
+        if request.kinds is None:
+            kinds = SEARCH_KINDS
         else:
-            last_at_end = False
-    # Keep each term's last occurrence, so the term being typed stays last.
-    distinct = tuple(reversed(dict.fromkeys(reversed(found))))
-    prefix_last = (
-        last_at_end and not truncated and bool(distinct) and len(distinct[-1]) >= _MIN_PREFIX_CHARS
-    )
-    return QueryTerms(distinct, prefix_last)
+            unknown = sorted(set(request.kinds) - set(SEARCH_KINDS))
+            if unknown:
+                raise ValueError(f"unknown search kinds {unknown}; expected some of {SEARCH_KINDS}")
+            kinds = tuple(kind for kind in SEARCH_KINDS if kind in request.kinds)
+        years = (request.year_from, request.year_to)
+        if any(year is not None for year in years):
+            kinds = tuple(kind for kind in kinds if kind == "work")
+        terms = query_terms(request.query)
+        if not terms.terms or not kinds:
+            return None
+        return cls(terms, kinds, request.year_from, request.year_to, request.order)
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        """The stages worth running: one word needs no phrase of its own."""
+        if len(self.terms.phrase) == 1:
+            return (Stage.TITLE_ALL, Stage.ALL_WORDS, Stage.ANY_WORD)
+        return tuple(Stage)
+
+    def needs_any_word(self, all_words: int) -> bool:
+        """Whether the any-word stage can reach the results: only when fewer than
+        CANDIDATES matches hold every word (any-word matches rank after all of them)."""
+        return all_words < CANDIDATES
+
+    def rank(self, found: dict[Stage, Sequence[SearchCandidate]]) -> list[SearchHit]:
+        """The candidates of every stage, de-duplicated and ordered: the ranking rule.
+
+        RELEVANCE orders by match level (the exact title or name; the title starts with the
+        words; holds them as a phrase; holds every word; title and abstract hold every word;
+        any word), then by relevance with the popularity prior, then by id. In the title
+        levels relevance is computed here from the title (so both engines, which keep the
+        same title candidates, order them alike); in the others it is the engine's own (BM25
+        over title and abstract, over the stage's best). A hit's score is ten times its level
+        plus that relevance. MOST_CITED and NEWEST order by popularity or year first, then
+        as RELEVANCE.
+        """
+        first_found: dict[str, tuple[Stage, SearchCandidate, float]] = {}
+        for stage in sorted(found):
+            top = max((c.score for c in found[stage]), default=0.0)
+            for candidate in found[stage]:
+                if candidate.id not in first_found:
+                    engine_relevance = candidate.score / top if top > 0 else 0.0
+                    first_found[candidate.id] = (stage, candidate, engine_relevance)
+        keyed = []
+        for stage, candidate, engine_relevance in first_found.values():
+            title_words = candidate.title.split()
+            level = self._level(stage, title_words)
+            relevance = (
+                self._title_relevance(title_words)
+                if level >= _Level.TITLE_ALL
+                else engine_relevance
+            )
+            prior = _POPULARITY_WEIGHT * math.log1p(max(candidate.popularity, 0))
+            score = round(_LEVEL_SCORE * level + relevance + prior, 9)
+            relevant = (-score, candidate.id)
+            if self.order is SearchOrder.MOST_CITED:
+                key: tuple[object, ...] = (-candidate.popularity, *relevant)
+            elif self.order is SearchOrder.NEWEST:
+                key = (candidate.year is None, -(candidate.year or 0), *relevant)
+            else:
+                key = relevant
+            keyed.append((key, SearchHit(candidate.id, candidate.kind, score)))
+        keyed.sort(key=lambda pair: pair[0])
+        return [hit for _, hit in keyed]
+
+    def _matches(self, word: str, term: str, last: bool) -> bool:
+        return word == term or (last and self.terms.prefix_last and word.startswith(term))
+
+    def _title_relevance(self, title_words: list[str]) -> float:
+        """The share of the query's words in the title plus the share of the title's words
+        that are query words, each in [0, 1]."""
+        words = self.terms.terms
+        if not title_words:
+            return 0.0
+        held = [
+            any(self._matches(w, term, at == len(words) - 1) for w in title_words)
+            for at, term in enumerate(words)
+        ]
+        covered = sum(
+            any(self._matches(w, term, at == len(words) - 1) for at, term in enumerate(words))
+            for w in title_words
+        )
+        return sum(held) / len(words) + covered / len(title_words)
+
+    def _level(self, stage: Stage, title_words: list[str]) -> _Level:
+        if title_words == list(self.terms.phrase):
+            return _Level.EXACT
+        if stage > Stage.TITLE_ALL:
+            return _Level.ALL_WORDS if stage == Stage.ALL_WORDS else _Level.ANY_WORD
+        if self._phrase_at(title_words, 0):
+            return _Level.TITLE_STARTS
+        if any(self._phrase_at(title_words, at) for at in range(1, len(title_words))):
+            return _Level.TITLE_PHRASE
+        return _Level.TITLE_ALL
+
+    def _phrase_at(self, title_words: list[str], at: int) -> bool:
+        words = self.terms.phrase
+        window = title_words[at : at + len(words)]
+        if len(window) < len(words) or window[:-1] != list(words[:-1]):
+            return False
+        return self._matches(window[-1], words[-1], last=True)
 
 
 # --- SQLite FTS5 (embedded engine) ---------------------------------------------------------
 
-# bm25 column weights, in the order of the search_fts columns: a hit in a title (or a name)
+# bm25 column weights, in the order of the search_text columns: a hit in a title (or a name)
 # says more about a document than the same hit somewhere in a long abstract.
 _TITLE_WEIGHT = 5.0
 _BODY_WEIGHT = 1.0
 
-# search_doc maps the stable string id to the FTS5 rowid, so replacing or deleting one
-# document is an index lookup rather than a scan of the FTS table's unindexed columns.
-# unicode61 with remove_diacritics 2 folds case and every diacritic ("Müller" = "muller");
-# the prefix indexes make type-ahead on 2 and 3 letters a single lookup.
+# search_node maps the stable string id to the FTS5 rowid, so replacing or deleting one
+# document is an index lookup rather than a scan; it holds what the ranking and filters read.
+# search_author lists each work's authors: a researcher's works count is its rows.
+# The text is stored normalised, so the ascii tokenizer only splits it at its spaces (it
+# takes every non-ASCII character as part of a word). The tables of the index before this
+# one (search_doc, search_fts) are dropped: they held unnormalised text.
 _SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS search_doc (
+DROP TABLE IF EXISTS search_fts;
+DROP TABLE IF EXISTS search_doc;
+CREATE TABLE IF NOT EXISTS search_node (
     doc_key INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
-    kind TEXT NOT NULL
+    kind TEXT NOT NULL,
+    year INTEGER,
+    citations INTEGER NOT NULL,
+    title_words INTEGER NOT NULL
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
+CREATE TABLE IF NOT EXISTS search_author (
+    work_key INTEGER NOT NULL,
+    researcher_id TEXT NOT NULL,
+    PRIMARY KEY (work_key, researcher_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS search_author_researcher ON search_author (researcher_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_text USING fts5(
     title,
     body,
-    tokenize = 'unicode61 remove_diacritics 2',
+    tokenize = 'ascii',
     prefix = '{_MIN_PREFIX_CHARS} 3'
 );
 """
@@ -174,18 +444,38 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
 # The kinds filter always binds len(SEARCH_KINDS) values, unused ones as NULL (which IN never
 # matches), so the SQL text is fixed and no statement is ever assembled from input.
 _KIND_SLOTS = ", ".join("?" for _ in SEARCH_KINDS)
-_FROM_MATCH = f"""
-FROM search_fts JOIN search_doc AS d ON d.doc_key = search_fts.rowid
-WHERE search_fts MATCH ? AND d.kind IN ({_KIND_SLOTS})
+_FILTERED_MATCH = f"""
+FROM search_text JOIN search_node AS d ON d.doc_key = search_text.rowid
+WHERE search_text MATCH ? AND d.kind IN ({_KIND_SLOTS})
+  AND (? IS NULL OR d.year >= ?) AND (? IS NULL OR d.year <= ?)
 """
-# bm25() is lower for better matches; ties go by id so equal scores page deterministically.
-_SEARCH_SQL = f"""
-SELECT d.id, d.kind, bm25(search_fts, {_TITLE_WEIGHT}, {_BODY_WEIGHT}) AS rank
-{_FROM_MATCH}
-ORDER BY rank, d.id
-LIMIT ? OFFSET ?
-"""
-_COUNT_SQL = f"SELECT count(*) {_FROM_MATCH}"
+# A stage's best CANDIDATES, then only those few read their title. The title stages are cut
+# in an order both engines can compute alike (fewest title words, most popular, id), so both
+# keep the same candidates; the others by bm25 (lower is better; ties by id).
+_POPULARITY = """CASE d.kind WHEN 'work' THEN d.citations
+    WHEN 'researcher' THEN
+        (SELECT count(*) FROM search_author AS a WHERE a.researcher_id = d.id)
+    ELSE 0 END"""
+_CANDIDATES_SQL = {
+    in_title_order: f"""
+SELECT d.id, d.kind, f.title, d.year, m.popularity, m.rank
+FROM (
+    SELECT d.doc_key AS doc_key, {_POPULARITY} AS popularity,
+        bm25(search_text, {_TITLE_WEIGHT}, {_BODY_WEIGHT}) AS rank
+    {_FILTERED_MATCH}
+    ORDER BY {order} LIMIT {CANDIDATES}
+) AS m
+JOIN search_node AS d ON d.doc_key = m.doc_key
+JOIN search_text AS f ON f.rowid = m.doc_key
+ORDER BY m.rank, d.id
+"""  # noqa: S608
+    for in_title_order, order in (
+        (True, "d.title_words, popularity DESC, d.id"),
+        (False, "rank, d.id"),
+    )
+}
+# No order asked, so FTS5 stops at the bound instead of ranking every match.
+_COUNT_SQL = f"SELECT count(*) FROM (SELECT 1 {_FILTERED_MATCH} LIMIT {COUNT_BOUND})"  # noqa: S608
 
 
 def _fts5_string(term: str) -> str:
@@ -194,21 +484,18 @@ def _fts5_string(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _fts5_queries(terms: QueryTerms) -> list[str]:
-    """The FTS5 query: any term (OR), so bm25 ranks documents holding more (and rarer) terms
-    first without losing those that hold only some, as Lucene's default OR does on Neo4j."""
-    if not terms.terms:
-        return []
-    parts = [_fts5_string(term) for term in terms.terms]
-    if terms.prefix_last:
+def fts5_query(plan: SearchPlan, stage: Stage) -> str:
+    """The FTS5 query of one stage."""
+    words = plan.terms.terms
+    parts = [_fts5_string(term) for term in words]
+    if plan.terms.prefix_last:
         # The term being typed matches itself or any longer word: "robu" finds "robustness".
         parts[-1] += "*"
-    return [" OR ".join(parts)]
-
-
-def _normalized(text: str | None) -> str | None:
-    # The same NFKC folding as query_terms, so "ﬁnance" in a title matches "finance" typed.
-    return None if text is None else unicodedata.normalize("NFKC", text)
+    if stage == Stage.TITLE_PHRASE:
+        return "{title} : " + _fts5_string(" ".join(plan.terms.phrase))
+    if stage == Stage.TITLE_ALL:
+        return "{title} : (" + " AND ".join(parts) + ")"
+    return (" AND " if stage == Stage.ALL_WORDS else " OR ").join(parts)
 
 
 class SqliteTextIndex:
@@ -217,7 +504,7 @@ class SqliteTextIndex:
     ``path`` is the index file (beside the embedded database) or ``":memory:"``. Methods are
     synchronous and may be called from several threads (e.g. via ``asyncio.to_thread``): one
     connection serves them all, one call at a time behind a lock. Calls are short (one batch
-    or one page), and an in-memory database cannot be shared between connections anyway.
+    or one search), and an in-memory database cannot be shared between connections anyway.
     """
 
     def __init__(self, path: Path | str) -> None:
@@ -248,92 +535,121 @@ class SqliteTextIndex:
     def upsert(self, docs: Sequence[SearchDocument]) -> None:
         """Index ``docs``, replacing any document with the same id; one transaction.
 
-        Set-based: the batch goes into a temporary table, then three statements replace what
+        Set-based: the batch goes into a temporary table, then a few statements replace what
         it names, so an import's tens of thousands of documents cost a few statements, not a
         few per document.
         """
         latest = {doc.id: doc for doc in docs}
         rows = [
-            (doc.id, doc.kind, _normalized(doc.title), _normalized(doc.body))
+            (
+                doc.id,
+                doc.kind,
+                title,
+                normalise(doc.body),
+                doc.year,
+                doc.citations,
+                len(title.split()),
+            )
             for doc in latest.values()
+            for title in [normalise(doc.title)]
         ]
+        authors = [(doc.id, author) for doc in latest.values() for author in doc.authors]
         with self._lock, self._conn:
             self._conn.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS batch "
-                "(id TEXT PRIMARY KEY, kind TEXT, title TEXT, body TEXT)"
+                "CREATE TEMP TABLE IF NOT EXISTS batch (id TEXT PRIMARY KEY, kind TEXT, "
+                "title TEXT, body TEXT, year INTEGER, citations INTEGER, title_words INTEGER)"
+            )
+            self._conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS batch_author (id TEXT, researcher_id TEXT)"
             )
             self._conn.execute("DELETE FROM batch")
-            self._conn.executemany("INSERT INTO batch VALUES (?, ?, ?, ?)", rows)
-            # A document indexed already with the same text is left alone: an import names
+            self._conn.execute("DELETE FROM batch_author")
+            self._conn.executemany("INSERT INTO batch VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self._conn.executemany("INSERT INTO batch_author VALUES (?, ?)", authors)
+            # A document indexed already with the same values is left alone: an import names
             # a prolific author in batch after batch, and rewriting FTS5 rows is its cost.
             self._conn.execute(
-                "DELETE FROM batch WHERE EXISTS (SELECT 1 FROM search_doc AS d "
-                "JOIN search_fts AS f ON f.rowid = d.doc_key WHERE d.id = batch.id "
-                "AND d.kind = batch.kind AND f.title IS batch.title AND f.body IS batch.body)"
+                "DELETE FROM batch WHERE EXISTS (SELECT 1 FROM search_node AS d "
+                "JOIN search_text AS f ON f.rowid = d.doc_key WHERE d.id = batch.id "
+                "AND d.kind = batch.kind AND f.title IS batch.title AND f.body IS batch.body "
+                "AND d.year IS batch.year AND d.citations = batch.citations "
+                "AND NOT EXISTS (SELECT 1 FROM batch_author AS b WHERE b.id = batch.id))"
             )
             self._conn.execute(
-                "DELETE FROM search_fts WHERE rowid IN "
-                "(SELECT d.doc_key FROM search_doc AS d JOIN batch AS b ON b.id = d.id)"
+                "DELETE FROM search_text WHERE rowid IN "
+                "(SELECT d.doc_key FROM search_node AS d JOIN batch AS b ON b.id = d.id)"
             )
             self._conn.execute(
-                "INSERT INTO search_doc (id, kind) SELECT id, kind FROM batch WHERE true "
-                "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind"
+                "DELETE FROM search_author WHERE work_key IN "
+                "(SELECT d.doc_key FROM search_node AS d JOIN batch AS b ON b.id = d.id)"
+            )
+            self._conn.execute(
+                "INSERT INTO search_node (id, kind, year, citations, title_words) "
+                "SELECT id, kind, year, citations, title_words FROM batch WHERE true "
+                "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, year = excluded.year, "
+                "citations = excluded.citations, title_words = excluded.title_words"
             )
             # In rowid order: FTS5 flushes its pending terms to a new segment whenever a rowid
             # comes below the last one, and re-indexed documents keep their old rowids; out of
             # order, a conference-graph import took twice as long (bench/README.md).
             self._conn.execute(
-                "INSERT INTO search_fts (rowid, title, body) SELECT d.doc_key, b.title, b.body "
-                "FROM batch AS b JOIN search_doc AS d ON d.id = b.id ORDER BY d.doc_key"
+                "INSERT INTO search_text (rowid, title, body) SELECT d.doc_key, b.title, b.body "
+                "FROM batch AS b JOIN search_node AS d ON d.id = b.id ORDER BY d.doc_key"
+            )
+            self._conn.execute(
+                "INSERT OR IGNORE INTO search_author (work_key, researcher_id) "
+                "SELECT d.doc_key, a.researcher_id FROM batch_author AS a "
+                "JOIN batch AS b ON b.id = a.id JOIN search_node AS d ON d.id = a.id"
             )
             self._conn.execute("DELETE FROM batch")
+            self._conn.execute("DELETE FROM batch_author")
 
     def clear(self) -> None:
         """Remove every document."""
         with self._lock, self._conn:
-            self._conn.execute("DELETE FROM search_fts")
-            self._conn.execute("DELETE FROM search_doc")
+            self._conn.execute("DELETE FROM search_text")
+            self._conn.execute("DELETE FROM search_author")
+            self._conn.execute("DELETE FROM search_node")
 
     def delete(self, ids: Sequence[str]) -> None:
         """Remove the documents with these ids; unknown ids are ignored. One transaction."""
         with self._lock, self._conn:
             for doc_id in ids:
                 row = self._conn.execute(
-                    "SELECT doc_key FROM search_doc WHERE id = ?", (doc_id,)
+                    "SELECT doc_key FROM search_node WHERE id = ?", (doc_id,)
                 ).fetchone()
                 if row is not None:
-                    self._conn.execute("DELETE FROM search_fts WHERE rowid = ?", (row[0],))
-                    self._conn.execute("DELETE FROM search_doc WHERE doc_key = ?", (row[0],))
+                    self._conn.execute("DELETE FROM search_text WHERE rowid = ?", (row[0],))
+                    self._conn.execute("DELETE FROM search_author WHERE work_key = ?", (row[0],))
+                    self._conn.execute("DELETE FROM search_node WHERE doc_key = ?", (row[0],))
 
-    def search(
-        self, query: str, kinds: Sequence[str] | None, first: int, offset: int
-    ) -> tuple[list[SearchHit], int]:
-        """One page of the documents matching ``query``, best first, and how many match.
-
-        Documents holding any term are returned, ranked by bm25 so that more (and rarer)
-        terms come first. The last term also
-        matches as a prefix when the text ends inside it. ``kinds`` None means every kind; an
-        empty ``kinds`` matches nothing. Any text is safe; blank text gives ``([], 0)``.
-        """
-        if first < 0 or offset < 0:
-            raise ValueError("first and offset must not be negative")
-        wanted = _kind_slots(kinds)
-        queries = _fts5_queries(query_terms(query))
-        if not queries or all(kind is None for kind in wanted):
+    def search(self, request: SearchRequest) -> tuple[list[SearchHit], int]:
+        """One page of the documents matching the request, ranked by ``SearchPlan.rank``,
+        and how many match (up to COUNT_BOUND). Any text is safe; no words give ``([], 0)``."""
+        plan = SearchPlan.of(request)
+        if plan is None:
             return [], 0
+        kinds = (*plan.kinds, *([None] * (len(SEARCH_KINDS) - len(plan.kinds))))
+        years = (plan.year_from, plan.year_from, plan.year_to, plan.year_to)
+        found: dict[Stage, Sequence[SearchCandidate]] = {}
         with self._lock:
-            for fts_query in queries:
-                params = (fts_query, *wanted)
-                total: int = self._conn.execute(_COUNT_SQL, params).fetchone()[0]
-                if total == 0:
+            total: int = self._conn.execute(
+                _COUNT_SQL, (fts5_query(plan, Stage.ANY_WORD), *kinds, *years)
+            ).fetchone()[0]
+            if total == 0 or request.first == 0:
+                return [], total
+            for stage in plan.stages:
+                if stage == Stage.ANY_WORD and not plan.needs_any_word(len(found[Stage.ALL_WORDS])):
                     continue
-                if first == 0:
-                    return [], total
-                rows = self._conn.execute(_SEARCH_SQL, (*params, first, offset)).fetchall()
-                # bm25 is negative, lower is better; hits carry "higher is better".
-                hits = [SearchHit(id=row[0], kind=row[1], score=-row[2]) for row in rows]
-                return hits, total
-        return [], 0
+                sql = _CANDIDATES_SQL[stage.cut_in_title_order]
+                rows = self._conn.execute(sql, (fts5_query(plan, stage), *kinds, *years)).fetchall()
+                # bm25 is negative, lower is better; candidates carry "higher is better".
+                found[stage] = [
+                    SearchCandidate(doc_id, kind, title, year, popularity, -rank)
+                    for doc_id, kind, title, year, popularity, rank in rows
+                ]
+        ranked = plan.rank(found)
+        return ranked[request.offset : request.offset + request.first], total
 
     def close(self) -> None:
         """Close the index; closing twice is harmless."""
@@ -341,95 +657,64 @@ class SqliteTextIndex:
             self._conn.close()
 
 
-def _kind_slots(kinds: Sequence[str] | None) -> tuple[str | None, ...]:
-    """The values bound to the kinds filter: the wanted kinds, padded with NULL."""
-    if kinds is None:
-        return SEARCH_KINDS
-    unknown = sorted(set(kinds) - set(SEARCH_KINDS))
-    if unknown:
-        raise ValueError(f"unknown search kinds {unknown}; expected some of {SEARCH_KINDS}")
-    wanted = [kind for kind in SEARCH_KINDS if kind in kinds]
-    return (*wanted, *([None] * (len(SEARCH_KINDS) - len(wanted))))
-
-
 # --- Neo4j / Lucene (production engine) ----------------------------------------------------
 
-NEO4J_FULLTEXT_INDEX: Final = "researchgraph_search"
+NEO4J_FULLTEXT_INDEX: Final = "researchgraph_text"
 """Name of the Neo4j full-text index, for ``db.index.fulltext.queryNodes``."""
 
-# Researcher, Topic and Institution nodes carry `name`; Work nodes carry `title` and `abstract`.
-# The analyzer is pinned rather than left to the server's default (standard-no-stop-words):
-# standard-folding is the same tokenizer plus ASCII folding, which matches the embedded index's
-# remove_diacritics ("Muller" finds "Müller"), and names need that more than anything. It also
-# drops 33 English stop words (the, of, not, ...) on both sides; the embedded index keeps them,
-# a difference that only shows in queries made mostly of such words.
+# Every searchable node carries the normalised text as searchTitle (a work's title, the name
+# of the others) and searchBody (a work's abstract), searchLength (the title's words, to cut
+# the title stages as SqliteTextIndex does), with searchKind and, for works,
+# searchYear (four digits, so a range of strings is a range of years); Neo4jStore writes them
+# with the graph. The whitespace analyzer keeps the words normalise made, as FTS5's ascii
+# tokenizer does. The index before this one (on the raw properties, with Lucene's own
+# folding and stop words) is dropped.
 NEO4J_FULLTEXT_INDEXES: Final = (
+    "DROP INDEX researchgraph_search IF EXISTS",
     f"CREATE FULLTEXT INDEX {NEO4J_FULLTEXT_INDEX} IF NOT EXISTS "
-    "FOR (n:Researcher|Work|Topic|Institution) ON EACH [n.name, n.title, n.abstract] "
-    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}",
+    "FOR (n:Researcher|Work|Topic|Institution) "
+    "ON EACH [n.searchTitle, n.searchBody, n.searchKind, n.searchYear] "
+    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
 )
 """Statements that create the Neo4j full-text search index; each is idempotent."""
 
-# Uppercase AND, OR and NOT (and TO, inside ranges) are operators in Lucene's classic query
-# parser; lowercase they are plain words, and the analyzer lowercases every term anyway.
-_LUCENE_OPERATORS = frozenset({"AND", "OR", "NOT", "TO"})
-# Documents holding every term get this boost on top of their per-term scores, the exact
-# phrase gets _PHRASE_BOOST: enough to put them ahead of partial matches in practice.
-_ALL_TERMS_BOOST = 4
-_PHRASE_BOOST = 2
+
+def search_year(year: int | None) -> str | None:
+    """A year as the index holds it: four digits, so that strings sort as years."""
+    return None if year is None else f"{year:04d}"
 
 
-def lucene_query(text: str, *, require_all: bool = False) -> str | None:
-    """A Lucene query (for Neo4j's full-text index) that searches ``text`` as plain terms.
+def lucene_query(plan: SearchPlan, stage: Stage) -> str:
+    """The Lucene query (for Neo4j's full-text index) of one stage, with the plan's filters.
 
-    None for text without any term (blank, only punctuation). The result holds only the
-    terms of ``query_terms`` (which contain no Lucene special character, and operator words
-    lowercased) inside fixed syntax. For terms ``a b c`` where ``c`` is still being typed::
-
-        (+a +b +(c c*))^4 a b (c c*) "a b c"^2
-
-    One query ranks like the embedded engine's AND-then-OR: every term is optional, so partial
-    matches are still found, but documents with all terms score the boosted conjunction on top
-    and the exact phrase scores more again. ``require_all=True`` keeps only documents with every
-    term (``+a +b +(c c*) "a b c"^2``), for a caller that wants strict AND first and falls back
-    to the default query when it finds nothing, exactly as ``SqliteTextIndex.search`` does.
+    The words hold only letters, digits and marks, lowercase, so none is Lucene syntax and
+    nothing needs escaping. For words ``a b c`` where ``c`` is still being typed, the all-words
+    stage is ``+(searchTitle:a^5 searchBody:a) +(...) +(searchTitle:(c c*)^5 ...)``; filters
+    are required clauses boosted by 0, so they choose but do not score.
     """
-    parsed = query_terms(text)
-    if not parsed.terms:
-        return None
-    # Every term is kept whole: term characters are letters, digits, marks and the joiners
-    # ' . _ and U+2019, none of which Lucene's parser treats as syntax, so nothing needs escaping.
-    words = [term.lower() if term in _LUCENE_OPERATORS else term for term in parsed.terms]
-    clauses = list(words)
-    if parsed.prefix_last:
+    words = list(plan.terms.terms)
+    matches = list(words)
+    if plan.terms.prefix_last:
         # The term itself scores like any term; the prefix query (constant score) adds the
         # longer words it may become.
-        clauses[-1] = f"({words[-1]} {words[-1]}*)"
-    required = " ".join(f"+{clause}" for clause in clauses)
-    if len(words) == 1:
-        return required if require_all else clauses[0]
-    phrase = f'"{" ".join(words)}"^{_PHRASE_BOOST}'
-    if require_all:
-        return f"{required} {phrase}"
-    return f"({required})^{_ALL_TERMS_BOOST} {' '.join(clauses)} {phrase}"
-
-
-def documents_for_works(rows: Sequence[WorkRow]) -> list[SearchDocument]:
-    """The searchable documents a batch of imported works brings: the works themselves, their
-    authors, institutions and topics (with the hierarchy levels above them)."""
-    docs: dict[str, SearchDocument] = {}
-    for row in rows:
-        docs[row.id] = SearchDocument(row.id, "work", row.title, row.abstract)
-        for authorship in row.authorships:
-            docs.setdefault(
-                authorship.researcher_id,
-                SearchDocument(authorship.researcher_id, "researcher", authorship.name),
-            )
-            for institution in authorship.institutions:
-                docs.setdefault(
-                    institution.id, SearchDocument(institution.id, "institution", institution.name)
-                )
-        for work_topic in row.topics:
-            for level in (work_topic.topic, *work_topic.ancestors):
-                docs.setdefault(level.id, SearchDocument(level.id, "topic", level.name))
-    return list(docs.values())
+        matches[-1] = f"({words[-1]} {words[-1]}*)"
+    weight = f"^{_TITLE_WEIGHT:g}"
+    if stage == Stage.TITLE_PHRASE:
+        query = f'+searchTitle:"{" ".join(plan.terms.phrase)}"'
+    elif stage == Stage.TITLE_ALL:
+        query = " ".join(f"+searchTitle:{m}" for m in matches)
+    else:
+        each = [f"(searchTitle:{m}{weight} searchBody:{m})" for m in matches]
+        query = (
+            " ".join(f"+{clause}" for clause in each)
+            if stage == Stage.ALL_WORDS
+            else f"+({' '.join(each)})"
+        )
+    filters = []
+    if plan.kinds != SEARCH_KINDS:
+        filters.append(f"+searchKind:({' '.join(plan.kinds)})^0")
+    if plan.year_from is not None or plan.year_to is not None:
+        low = search_year(plan.year_from) or "*"
+        high = search_year(plan.year_to) or "*"
+        filters.append(f"+searchYear:[{low} TO {high}]^0")
+    return " ".join([query, *filters])

@@ -54,6 +54,42 @@ async def test_search_pages_with_cursors(client: GraphQLClient) -> None:
     assert seen == [n["id"] for n in everything["nodes"]]
 
 
+FILTERED = """
+query ($q: String!, $order: SearchOrder, $from: Int, $to: Int) {
+  search(query: $q, orderBy: $order, yearFrom: $from, yearTo: $to, first: 20) {
+    totalCount
+    nodes { __typename id ... on Work { year citations } }
+  }
+}
+"""
+
+
+async def test_search_filters_years_and_orders(client: GraphQLClient) -> None:
+    found = (await client.data(FILTERED, q="learning", **{"from": 2019, "to": 2020}))["search"]
+    assert found["nodes"]
+    assert all(n["__typename"] == "Work" and 2019 <= n["year"] <= 2020 for n in found["nodes"])
+    newest = (await client.data(FILTERED, q="learning", order="NEWEST", to=2030))["search"]
+    years = [n["year"] for n in newest["nodes"]]
+    assert years == sorted(years, reverse=True)
+    cited = (await client.data(FILTERED, q="learning", order="MOST_CITED", to=2030))["search"]
+    citations = [n["citations"] for n in cited["nodes"]]
+    assert citations == sorted(citations, reverse=True)
+
+
+async def test_search_refuses_bad_year_ranges(client: GraphQLClient) -> None:
+    for years in ({"from": 2021, "to": 2020}, {"from": -1}, {"to": 10_000}):
+        body = await client(FILTERED, q="learning", **years)
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"], years
+
+
+async def test_the_exact_title_comes_first(client: GraphQLClient) -> None:
+    works = (await client.data(SEARCH, q="learning", kinds=["WORK"], first=100))["search"]
+    assert len(works["nodes"]) > 3
+    for work in works["nodes"]:
+        found = (await client.data(SEARCH, q=work["title"], first=1))["search"]
+        assert found["nodes"][0]["title"].lower() == work["title"].lower(), work["title"]
+
+
 LUCENE_AND_FTS_SYNTAX = [*'"*?~\\:()[]{}^+-!&|/', "AND", "OR", "NOT", "NEAR", "TO"]
 
 
