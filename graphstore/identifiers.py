@@ -10,12 +10,12 @@ writes) and the look-ups (the keys clients give) make them here, so they always 
 from __future__ import annotations
 
 import re
-import unicodedata
 from enum import StrEnum
 from typing import NamedTuple
 from urllib.parse import unquote
 
 from graphstore.ids import InvalidIdError, NodeLabel, normalize_id
+from graphstore.text import normalise
 
 
 class Scheme(StrEnum):
@@ -50,7 +50,6 @@ _ORCID_PREFIXES = ("https://orcid.org/", "http://orcid.org/", "orcid.org/", "orc
 _ROR = re.compile(r"0[0-9a-hjkmnp-tv-z]{6}\d{2}")
 _ROR_PREFIXES = ("https://ror.org/", "http://ror.org/", "ror.org/", "ror:")
 _MARKUP = re.compile(r"<[^>]{0,40}>")
-_WORDS = re.compile(r"[^\W_]+")
 # A title of fewer words (Introduction, Editorial, Reply) says nothing about two works being
 # one paper.
 MIN_TITLE_WORDS = 3
@@ -106,12 +105,10 @@ def ror(raw: str) -> str | None:
 
 
 def title_key(title: str) -> str | None:
-    """The Identifier key two versions of one paper share: the title's words, lower-cased,
-    accents and markup (``<i>...</i>``) dropped; None for titles of fewer than
+    """The Identifier key two versions of one paper share: the title's words as search folds
+    them (graphstore.text), markup (``<i>...</i>``) dropped; None for titles of fewer than
     MIN_TITLE_WORDS words."""
-    text = unicodedata.normalize("NFKD", _MARKUP.sub(" ", title))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    words = _WORDS.findall(text)
+    words = normalise(_MARKUP.sub(" ", title)).split()
     if len(words) < MIN_TITLE_WORDS:
         return None
     return key(Scheme.TITLE, " ".join(words))

@@ -1,10 +1,11 @@
 """Full-text search over researchers, works, topics and institutions: one normalisation,
 one set of candidate queries and one ranking for both engines.
 
-- ``normalise`` folds text (Unicode NFKC, case, diacritics; every character that is not a
-  letter, digit or spacing mark separates words) into space-separated words. Both engines
-  index that folded text, and both engines' tokenizers only split it at its spaces
-  (SQLite FTS5's ``ascii``, Neo4j's ``whitespace`` analyzer), so they hold the same words.
+- ``normalise`` (graphstore.text) folds text (Unicode NFKC, case, diacritics; every character
+  that is not a letter, digit or spacing mark separates words) into space-separated words.
+  Both engines index that folded text, and both engines' tokenizers only split it at its
+  spaces (SQLite FTS5's ``ascii``, Neo4j's ``whitespace`` analyzer), so they hold the same
+  words.
 - ``SearchPlan`` turns user text into the same candidate stages for both engines (the title
   holds the phrase; the title holds every word; any field holds every word; any word), each
   fetched by the engine's own full-text index with its own relevance, at most
@@ -20,13 +21,9 @@ so quotes, operators, wildcards and words such as AND/OR/NOT/NEAR are only searc
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 import sqlite3
-import sys
 import threading
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -36,6 +33,7 @@ from typing import Final
 
 from graphstore.protocol import SearchHit, SearchOrder, SearchRequest
 from graphstore.records import WorkRow
+from graphstore.text import folded, normalise
 
 __all__ = [
     "CANDIDATES",
@@ -90,46 +88,6 @@ class TextSearchUnavailableError(RuntimeError):
 # --- normalisation -------------------------------------------------------------------------
 
 
-@functools.cache
-def _mark_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Patterns for the nonspacing marks (diacritics, dropped) and for everything that
-    separates words: not a letter, digit or other mark (spacing marks continue a word in
-    scripts such as Devanagari), and the underscore that ``\\w`` lets through."""
-    nonspacing: list[str] = []
-    spacing: list[str] = []
-    for code in range(sys.maxunicode + 1):
-        category = unicodedata.category(chr(code))
-        if category == "Mn":
-            nonspacing.append(chr(code))
-        elif category in ("Mc", "Me"):
-            spacing.append(chr(code))
-
-    def char_class(chars: list[str]) -> str:
-        return "".join(re.escape(c) for c in chars)
-
-    return (
-        re.compile(f"[{char_class(nonspacing)}]+"),
-        re.compile(f"(?:[^\\w{char_class(spacing)}]|_)+"),
-    )
-
-
-def _folded(text: str) -> str:
-    """``text`` folded, with a space wherever a separator was (runs kept, ends kept)."""
-    nonspacing, separators = _mark_classes()
-    decomposed = unicodedata.normalize("NFKD", text).casefold()
-    # Compatibility forms (ligatures, full-width letters) are split by NFKD; the marks it
-    # splits off accented letters are dropped, and NFKC puts the rest back together.
-    letters = unicodedata.normalize("NFKC", nonspacing.sub("", decomposed))
-    return separators.sub(" ", letters)
-
-
-def normalise(text: str | None) -> str:
-    """The words of ``text`` as both indexes hold them, separated by single spaces:
-    NFKC, case folded, diacritics dropped ("Müller" and "Mu\\u0308ller" are "muller"), every
-    other character that is not a letter, digit or mark a separator ("O'Brien" is "o brien")."""
-    return " ".join(_folded(text or "").split())
-
-
 @dataclass(frozen=True, slots=True)
 class QueryTerms:
     """User text cut into folded words (``normalise``), each at most 64 characters.
@@ -152,8 +110,8 @@ def query_terms(text: str) -> QueryTerms:
     with no terms.
     """
     truncated = len(text) > _MAX_QUERY_CHARS
-    folded = _folded(text[:_MAX_QUERY_CHARS])
-    words = folded.split()
+    cut = folded(text[:_MAX_QUERY_CHARS])
+    words = cut.split()
     kept = [word for word in words if len(word) <= _MAX_TERM_CHARS]
     # Keep each term's last occurrence, so the term being typed stays last.
     distinct = tuple(reversed(dict.fromkeys(reversed(kept))))[:_MAX_TERMS]
@@ -161,7 +119,7 @@ def query_terms(text: str) -> QueryTerms:
         not truncated
         and bool(words)
         and bool(distinct)
-        and not folded.endswith(" ")
+        and not cut.endswith(" ")
         and distinct[-1] == words[-1]
         and len(words[-1]) >= _MIN_PREFIX_CHARS
     )

@@ -25,11 +25,11 @@ from graphstore.engines.text_search import (
     SqliteTextIndex,
     Stage,
     lucene_query,
-    normalise,
     query_terms,
     search_year,
 )
 from graphstore.protocol import SearchHit, SearchOrder, SearchRequest
+from graphstore.text import normalise
 
 AUGMIX = "W921788629796"
 
