@@ -2,6 +2,7 @@
 // so the page works with no network beyond the service (Strawberry's own page loads a CDN).
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
+import { Kind, parse } from 'graphql';
 import 'graphiql/style.css';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -26,7 +27,30 @@ globalThis.MonacoEnvironment = {
 const variables = (values) => JSON.stringify(values, null, 2);
 
 // The endpoint is the page's own URL: the service answers a browser's GET on /graphql with it.
-const fetcher = createGraphiQLFetcher({ url: window.location.pathname });
+const send = createGraphiQLFetcher({ url: window.location.pathname });
+
+// The operations a document names, or null when it does not parse (the server says why).
+const operationNames = (query) => {
+  try {
+    return parse(query)
+      .definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION)
+      .map((definition) => definition.name?.value);
+  } catch {
+    return null;
+  }
+};
+
+// GraphiQL names the operation to run from the editor's text a moment after a tab changes, so
+// a run in that moment sends the previous tab's operation name with this tab's document. The
+// document sent is the truth: a name it does not define is replaced by its only operation's.
+const fetcher = (params, options) => {
+  const names = operationNames(params.query);
+  if (names === null || !params.operationName || names.includes(params.operationName)) {
+    return send(params, options);
+  }
+  const operationName = names.length === 1 ? names[0] : undefined;
+  return send({ ...params, operationName }, options);
+};
 
 const defaultTabs = [
   { query: PROFILE_QUERY, variables: variables({ id: SEED_RESEARCHER }) },
