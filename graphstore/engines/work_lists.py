@@ -34,7 +34,7 @@ from graphstore.engines.compiler import (
     work_rank,
 )
 from graphstore.engines.cypher import RESEARCHER_COLUMNS, WORK_COLUMNS
-from graphstore.engines.cypher_store import researcher_from_row, work_from_row
+from graphstore.engines.cypher_store import researcher_from_row, work_page_of
 from graphstore.engines.query import ReadQuery, columns
 from graphstore.engines.writes import Dialect, Row
 from graphstore.ids import NodeLabel
@@ -51,7 +51,7 @@ from graphstore.lists import (
     WorkScope,
 )
 from graphstore.protocol import WorkPage
-from graphstore.records import WorkFilter, WorkPosition
+from graphstore.records import WorkFilter
 
 # What a page returns of each work: the WORKS_BY_ID columns, and its place in the order.
 _WORK_COLUMNS = (*WORK_COLUMNS, *columns("rank", "sortTitle"))
@@ -294,22 +294,7 @@ def _researcher_part(
 
 def work_list_page(request: WorkListRequest, rows: Sequence[Row], total: int) -> WorkPage:
     """A page query's rows (``first`` + 1 at most) as the page."""
-    kept = rows[: request.first]
-    return WorkPage(
-        works=tuple(
-            (
-                WorkPosition(
-                    sort_value=descending_value(request.order, int(row["rank"])),
-                    title=row["sortTitle"],
-                    id=row["id"],
-                ),
-                work_from_row(row),
-            )
-            for row in kept
-        ),
-        has_next_page=len(rows) > request.first,
-        total=total,
-    )
+    return work_page_of(request.order, request.first, rows, total)
 
 
 def researcher_page(
