@@ -15,11 +15,14 @@ fields' own.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from graphql import GraphQLError
+from strawberry.schema.base import BaseSchema
 from strawberry.types import Info
+from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from graphstore.records import SummaryOptions, WorkOrder, WorkPageRequest
@@ -140,16 +143,26 @@ def _included(selection: Selection) -> bool:
 
 def _arguments(info: Info[Any, Any], field: SelectedField) -> dict[str, Any]:
     """The field's arguments by GraphQL name, the schema's defaults filled in."""
-    definition = info.schema.get_field_for_type(field.name, _RESEARCHER)
-    if definition is None:
-        raise KeyError(field.name)
-    names = info.schema.config.name_converter
     given = field.arguments
     return {
-        names.get_graphql_name(argument): given.get(
-            names.get_graphql_name(argument), argument.default
+        name: given.get(name, default)
+        for name, default in _researcher_arguments(info.schema)[field.name]
+    }
+
+
+@functools.lru_cache(maxsize=4)
+def _researcher_arguments(schema: BaseSchema) -> dict[str, tuple[tuple[str, Any], ...]]:
+    """Each Researcher field's arguments (GraphQL name, default) by the field's GraphQL name,
+    read once per schema: Schema.get_field_for_type converts every field's name to find one."""
+    definition = schema.get_type_by_name(_RESEARCHER)
+    if not isinstance(definition, StrawberryObjectDefinition):
+        raise TypeError(f"{_RESEARCHER} is not an object type")
+    names = schema.config.name_converter
+    return {
+        names.get_graphql_name(field): tuple(
+            (names.get_graphql_name(argument), argument.default) for argument in field.arguments
         )
-        for argument in definition.arguments
+        for field in definition.fields
     }
 
 
