@@ -40,7 +40,7 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from graphstore.instrumentation import deadline
 from researchgraph.error_handling import GRAPHQL_PARSE_FAILED, TIMEOUT
-from researchgraph.limits import LimitExceededError, QueryLimits, check_document, check_tokens
+from researchgraph.limits import LimitExceededError, PassedDocuments, QueryLimits, check_tokens
 from researchgraph.observability import Metrics
 from resolvers.context import RequestContext
 from resolvers.loaders import settled_loads
@@ -103,6 +103,7 @@ class GraphQLEndpoint:
         self._graphiql = graphiql
         self._metrics = metrics
         self._limits = limits
+        self._passed = PassedDocuments()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -210,8 +211,13 @@ class GraphQLEndpoint:
                 405, "mutations must be sent with POST", METHOD_NOT_ALLOWED, {"allow": "POST"}
             )
         try:
-            check_document(
-                document, self._schema._schema, params.variables, params.operation_name, limits
+            self._passed.check(
+                params.query,
+                document,
+                self._graphql_schema,
+                params.variables,
+                params.operation_name,
+                limits,
             )
         except LimitExceededError as error:
             return self._refused_document(str(error), error.code, media_type, params)

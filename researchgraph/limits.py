@@ -10,6 +10,7 @@ do in the database.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,7 @@ from graphql import (
 from graphql.language import Lexer, Source, TokenKind
 
 LIST_GUESS = 10
+_ABSENT = object()
 _COMPOSITE = (GraphQLObjectType, GraphQLInterfaceType, GraphQLUnionType)
 
 
@@ -84,12 +86,16 @@ def check_document(
     variables: Mapping[str, Any] | None,
     operation_name: str | None,
     limits: QueryLimits,
-) -> None:
-    """Raise LimitExceededError when the operation to run is too deep, aliased or costly."""
+) -> dict[str, Any]:
+    """Raise LimitExceededError when the operation to run is too deep, aliased or costly.
+
+    Returns the variables the check read (name: value): with the same document and operation,
+    other values of those alone can change its outcome (PassedDocuments)."""
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    read: dict[str, Any] = {}
     for operation in operations:
         if (
             operation_name is not None
@@ -114,6 +120,51 @@ def check_document(
                 "ask for smaller pages or less nesting",
                 "QUERY_TOO_COSTLY",
             )
+        read |= walker.read
+    return read
+
+
+class PassedDocuments:
+    """The documents that passed check_document, so that a request repeating one (a page's
+    query with another researcher's id) is not walked again.
+
+    Kept by query text and operation name, with the values of the variables the check read;
+    at most ``maxsize`` documents, the least recently passed forgotten first.
+    """
+
+    def __init__(self, maxsize: int = 512, assignments: int = 8) -> None:
+        self._maxsize = maxsize
+        self._assignments = assignments
+        self._passed: OrderedDict[tuple[str, str | None], list[dict[str, Any]]] = OrderedDict()
+
+    def check(
+        self,
+        query: str,
+        document: DocumentNode,
+        schema: GraphQLSchema,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+        limits: QueryLimits,
+    ) -> None:
+        """check_document, unless this document passed with the same values of what it read."""
+        key = (query, operation_name)
+        given = variables or {}
+        passed = self._passed.get(key)
+        if passed is not None:
+            self._passed.move_to_end(key)
+            if any(_same_values(read, given) for read in passed):
+                return
+        read = check_document(document, schema, variables, operation_name, limits)
+        if passed is None:
+            passed = self._passed[key] = []
+            if len(self._passed) > self._maxsize:
+                self._passed.popitem(last=False)
+        passed.append(read)
+        del passed[: -self._assignments]
+
+
+def _same_values(read: Mapping[str, Any], variables: Mapping[str, Any]) -> bool:
+    return all(variables.get(name, _ABSENT) == value for name, value in read.items())
 
 
 class _Walker:
@@ -129,6 +180,8 @@ class _Walker:
         self.variables = variables
         self.limits = limits
         self.aliases = 0
+        # The variables read, with the value read (_ABSENT for one not given).
+        self.read: dict[str, Any] = {}
 
     def selection_cost(
         self,
@@ -221,7 +274,9 @@ class _Walker:
             if isinstance(argument.value, IntValueNode):
                 value = int(argument.value.value)
             elif isinstance(argument.value, VariableNode):
-                value = self.variables.get(argument.value.name.value, value)
+                variable = argument.value.name.value
+                self.read[variable] = self.variables.get(variable, _ABSENT)
+                value = self.variables.get(variable, value)
         if not isinstance(value, int) or isinstance(value, bool):
             return LIST_GUESS
         bound = self.limits.argument_bounds.get(name)

@@ -80,6 +80,26 @@ async def test_variables_count_in_the_limits(client: GraphQLClient) -> None:
     assert body["extensions"]["dbQueries"] == 0
 
 
+async def test_a_document_that_passed_is_checked_again_with_other_sizes(
+    client: GraphQLClient,
+) -> None:
+    query = (
+        "query ($id: ID!, $n: Int) { researcher(id: $id) { works(first: 100) { nodes { "
+        "authors { researcher { works(first: $n) { nodes { authors { researcher { name } } } } "
+        "} } } } } }"
+    )
+    for n in (1, 2):
+        assert "errors" not in await client(query, id="A925533110232", n=n)
+    assert "errors" not in await client(query, id="A1", n=1)
+    too_costly = await client(query, id="A925533110232", n=100)
+    assert [e["extensions"]["code"] for e in too_costly["errors"]] == ["QUERY_TOO_COSTLY"]
+    out_of_bounds = await client(query, id="A925533110232", n=101)
+    assert [e["extensions"]["code"] for e in out_of_bounds["errors"]] == ["BAD_USER_INPUT"]
+    # Absent, the argument's default counts (too costly here), not a value that passed before.
+    absent = await client(query, id="A925533110232")
+    assert [e["extensions"]["code"] for e in absent["errors"]] == ["QUERY_TOO_COSTLY"]
+
+
 async def _post(
     http: httpx.AsyncClient, content: bytes, content_type: str, **headers: str
 ) -> httpx.Response:
