@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -181,53 +182,83 @@ class LoaderGroup:
 
 
 class Loaders:
-    """All loaders of one request; ``on_batch(name, size)`` sees every batch (metrics)."""
+    """All loaders of one request, each made when first used (most requests use few);
+    ``on_batch(name, size)`` sees every batch (metrics)."""
 
     def __init__(
         self, store: GraphStore, on_batch: Callable[[str, int], None] | None = None
     ) -> None:
         self._store = store
         self._group = LoaderGroup(on_batch)
-        self.researcher: BatchLoader[str, ResearcherRecord | None] = self._group.make(
-            "researcher", store.researchers
-        )
-        self.work: BatchLoader[str, WorkRecord | None] = self._group.make("work", store.works)
-        self.topic: BatchLoader[str, TopicRecord | None] = self._group.make("topic", store.topics)
-        self.institution: BatchLoader[str, InstitutionRecord | None] = self._group.make(
-            "institution", store.institutions
-        )
-        self.work_page: BatchLoader[WorkPageRequest, WorkPage] = self._group.make(
-            "work_page", store.work_pages
-        )
-        self.profile: BatchLoader[ProfilePlan, ResearcherRecord | None] = self._group.make(
-            "profile", self._read_profiles
-        )
-        self.work_list: BatchLoader[WorkListRequest, WorkPage] = self._group.make(
-            "work_list", store.work_lists
-        )
-        self.researcher_list: BatchLoader[ResearcherListRequest, ResearcherPage] = self._group.make(
-            "researcher_list", store.researcher_lists
-        )
-        self.work_facets: BatchLoader[WorkFacetRequest, list[FacetCount]] = self._group.make(
-            "work_facets", store.work_facets
-        )
-        self.hop_page: BatchLoader[HopPageRequest, WorkPage] = self._group.make(
-            "hop_page", store.hop_work_pages
-        )
-        self.reference_page: BatchLoader[HopPageRequest, ReferencePage] = self._group.make(
-            "reference_page", store.reference_pages
-        )
-        # Identifier key (graphstore.identifiers) -> the id of the node it identifies.
-        self.identified: BatchLoader[str, str | None] = self._group.make(
-            "identified", store.identified
-        )
-        self.openalex_figures: BatchLoader[str, OpenAlexAuthorFigures | None] = self._group.make(
-            "openalex_figures", store.openalex_author_figures
-        )
         self._neighbours: dict[Hop, BatchLoader[str, list[Neighbour]]] = {}
         self._summaries: dict[SummaryOptions, BatchLoader[str, ProfileSummary]] = {}
         self._work_set_stats: dict[NodeLabel, BatchLoader[str, WorkSetStats]] = {}
         self._counts_by_year: dict[NodeLabel, BatchLoader[str, list[YearCounts]]] = {}
+
+    @functools.cached_property
+    def researcher(self) -> BatchLoader[str, ResearcherRecord | None]:
+        """Researchers by id."""
+        return self._group.make("researcher", self._store.researchers)
+
+    @functools.cached_property
+    def work(self) -> BatchLoader[str, WorkRecord | None]:
+        """Works by id."""
+        return self._group.make("work", self._store.works)
+
+    @functools.cached_property
+    def topic(self) -> BatchLoader[str, TopicRecord | None]:
+        """Topics by id."""
+        return self._group.make("topic", self._store.topics)
+
+    @functools.cached_property
+    def institution(self) -> BatchLoader[str, InstitutionRecord | None]:
+        """Institutions by id."""
+        return self._group.make("institution", self._store.institutions)
+
+    @functools.cached_property
+    def work_page(self) -> BatchLoader[WorkPageRequest, WorkPage]:
+        """A researcher's pages of works."""
+        return self._group.make("work_page", self._store.work_pages)
+
+    @functools.cached_property
+    def profile(self) -> BatchLoader[ProfilePlan, ResearcherRecord | None]:
+        """Researchers with what their profile's fields will load (ProfilePlan)."""
+        return self._group.make("profile", self._read_profiles)
+
+    @functools.cached_property
+    def work_list(self) -> BatchLoader[WorkListRequest, WorkPage]:
+        """The analysts' lists of works."""
+        return self._group.make("work_list", self._store.work_lists)
+
+    @functools.cached_property
+    def researcher_list(self) -> BatchLoader[ResearcherListRequest, ResearcherPage]:
+        """The analysts' lists of researchers."""
+        return self._group.make("researcher_list", self._store.researcher_lists)
+
+    @functools.cached_property
+    def work_facets(self) -> BatchLoader[WorkFacetRequest, list[FacetCount]]:
+        """Works counted by a facet."""
+        return self._group.make("work_facets", self._store.work_facets)
+
+    @functools.cached_property
+    def hop_page(self) -> BatchLoader[HopPageRequest, WorkPage]:
+        """Pages of the works a hop reaches from a node (a work's citers, grouped versions)."""
+        return self._group.make("hop_page", self._store.hop_work_pages)
+
+    @functools.cached_property
+    def reference_page(self) -> BatchLoader[HopPageRequest, ReferencePage]:
+        """Pages of a work's references."""
+        return self._group.make("reference_page", self._store.reference_pages)
+
+    @functools.cached_property
+    def identified(self) -> BatchLoader[str, str | None]:
+        """Identifier key (graphstore.identifiers) -> the id of the node it identifies."""
+        return self._group.make("identified", self._store.identified)
+
+    @functools.cached_property
+    def openalex_figures(self) -> BatchLoader[str, OpenAlexAuthorFigures | None]:
+        """OpenAlex's own figures of a researcher, by researcher id."""
+        return self._group.make("openalex_figures", self._store.openalex_author_figures)
 
     def clear(self) -> None:
         """Forget every cached value, so a request's records go when its response does."""
