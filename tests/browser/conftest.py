@@ -1,8 +1,8 @@
 """Browser-test fixtures: the real service in a child process, and Debian's chromium driving it.
 
-Chromium is driven by ``scenarios.mjs`` (playwright-core, installed by ``npm ci`` in web/). A
-machine without chromium, node or the built assets fails these tests with what to install: they
-are never skipped, so CI cannot pass without having run them.
+Chromium is driven by ``scenarios.mjs`` and ``profile_scenarios.mjs`` (playwright-core, installed
+by ``npm ci`` in web/). A machine without chromium, node or the built assets fails these tests
+with what to install: they are never skipped, so CI cannot pass without having run them.
 """
 
 from __future__ import annotations
@@ -27,13 +27,15 @@ from tests.conftest import _free_port
 HERE = Path(__file__).resolve().parent
 WEB = HERE.parents[1] / "web"
 SCENARIOS = HERE / "scenarios.mjs"
+PROFILE_SCENARIOS = HERE / "profile_scenarios.mjs"
 ARTIFACTS = HERE / "artifacts"
 """Screenshots of every run (and of a failed step), kept as test artifacts."""
 CHROMIUM = Path("/usr/bin/chromium")
 SERVE_START_SECONDS = 60
 SCENARIO_SECONDS = 180
 
-RunScenario = Callable[[str], dict[str, Any]]
+RunScenario = Callable[..., dict[str, Any]]
+"""``run(name, *arguments)``: runs a scenario with its arguments; returns what it saw."""
 
 
 @pytest.fixture(scope="session")
@@ -105,9 +107,21 @@ def node() -> str:
 @pytest.fixture
 def run_scenario(node: str, service: str) -> RunScenario:
     """Runs a scenario of scenarios.mjs in chromium against the service; returns what it saw."""
+    return _scenario_runner(node, service, SCENARIOS)
 
-    def run(name: str) -> dict[str, Any]:
-        command = [node, str(SCENARIOS), name, service, str(ARTIFACTS), str(CHROMIUM)]
+
+@pytest.fixture
+def run_profile_scenario(node: str, service: str) -> RunScenario:
+    """Runs a scenario of profile_scenarios.mjs (the researcher page) against the service."""
+    return _scenario_runner(node, service, PROFILE_SCENARIOS)
+
+
+def _scenario_runner(node: str, service: str, scenarios: Path) -> RunScenario:
+    def run(name: str, *arguments: str) -> dict[str, Any]:
+        command = [
+            *(node, str(scenarios), name, service),
+            *(str(ARTIFACTS), str(CHROMIUM), *arguments),
+        ]
         try:
             done = subprocess.run(
                 command, capture_output=True, text=True, timeout=SCENARIO_SECONDS, check=False
