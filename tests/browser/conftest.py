@@ -31,6 +31,8 @@ PROFILE_SCENARIOS = HERE / "profile_scenarios.mjs"
 ARTIFACTS = HERE / "artifacts"
 """Screenshots of every run (and of a failed step), kept as test artifacts."""
 CHROMIUM = Path("/usr/bin/chromium")
+ADMIN_EMAIL = "admin@browser-tests.example.org"
+"""Signing up with this email makes an administrator of the service (approves claims)."""
 SERVE_START_SECONDS = 60
 SCENARIO_SECONDS = 180
 
@@ -47,6 +49,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log_path = data_dir / "serve.log"
     # The service must be the embedded demo, whatever store the test session was pointed at.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "RESEARCHGRAPH_"))}
+    env["RESEARCHGRAPH_ADMIN_EMAILS"] = ADMIN_EMAIL
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, RunScenario
+from tests.browser.conftest import ADMIN_EMAIL, ARTIFACTS, RunScenario
 from tests.conftest import SEED_RESEARCHER
 
 pytestmark = pytest.mark.browser
@@ -40,6 +40,7 @@ mutation($email: String!, $password: String!, $name: String!) {
   signUp(email: $email, password: $password, name: $name) { token }
 }
 """
+PASSWORD = "page flows password"
 RESEARCHER_QUERY = """
 query($id: ID!) {
   researcher(id: $id) {
@@ -48,7 +49,7 @@ query($id: ID!) {
     stats { works followers topics closeCollaborators }
     trust { label verification }
     topics(first: 3) { topic { name } }
-    collaborators(first: 1, minSharedWorks: 2) { researcher { id } }
+    collaborators(first: 2, minSharedWorks: 2) { researcher { id } }
     countsByYear { year works citations }
     works(first: 100) { totalCount nodes { id title type year venue abstract } }
     neighbourhood(depth: 2, limit: 24) { nodes { id kind } }
@@ -73,6 +74,14 @@ def _researcher(service: str, researcher_id: str, token: str | None = None) -> d
         "researcher"
     ]
     return researcher
+
+
+def _sign_up(service: str, name: str, email: str | None = None) -> tuple[str, str]:
+    """A new account's email and token."""
+    email = email or f"profile-{uuid.uuid4().hex[:12]}@example.org"
+    data = _api(service, SIGN_UP, email=email, password=PASSWORD, name=name)
+    token: str = data["signUp"]["token"]
+    return email, token
 
 
 def _clean(seen: dict[str, Any]) -> None:
@@ -214,17 +223,13 @@ def test_works_are_paged_with_the_cursor(run_profile_scenario: RunScenario, serv
 
 
 def test_follow_and_claim_through_the_page(run_profile_scenario: RunScenario, service: str) -> None:
-    email = f"profile-{uuid.uuid4().hex[:12]}@example.org"
-    password = "page flows password"
-    token = _api(service, SIGN_UP, email=email, password=password, name="Page Tester")["signUp"][
-        "token"
-    ]
+    email, token = _sign_up(service, "Page Tester")
     collaborator = _researcher(service, SEED_RESEARCHER)["collaborators"][0]["researcher"]["id"]
     before = _researcher(service, collaborator, token)
     assert before["claimStatus"] == "UNCLAIMED"
     assert before["viewerFollows"] is False
 
-    result = run_profile_scenario("flows", collaborator, email, password)
+    result = run_profile_scenario("flows", collaborator, email, PASSWORD)
     _clean(result)
     followers = before["stats"]["followers"]
 
@@ -259,6 +264,45 @@ def test_follow_and_claim_through_the_page(run_profile_scenario: RunScenario, se
     assert result["reloaded"]["follow"] == followed["follow"]
     assert result["reloaded"]["badges"] == claimed["badges"]
     assert result["reloaded"]["claimNote"] == claimed["claimNote"]
+
+
+def test_invite_a_claimed_researcher_through_the_page(
+    run_profile_scenario: RunScenario, service: str
+) -> None:
+    # The seed's second close collaborator, claimed by an account and approved by an admin.
+    researcher = _researcher(service, SEED_RESEARCHER)["collaborators"][1]["researcher"]["id"]
+    _, claimant = _sign_up(service, "Claimant")
+    _, admin = _sign_up(service, "Admin", ADMIN_EMAIL)
+    claim = "mutation($id: ID!) { claimResearcher(id: $id) { claimStatus } }"
+    approve = "mutation($id: ID!) { approveClaim(researcherId: $id) { claimStatus } }"
+    assert _api(service, claim, claimant, id=researcher)["claimResearcher"]["claimStatus"] == (
+        "PENDING"
+    )
+    assert _api(service, approve, admin, id=researcher)["approveClaim"]["claimStatus"] == "CLAIMED"
+    inviter_email, _ = _sign_up(service, "Inviter")
+
+    result = run_profile_scenario("invite", researcher, inviter_email, PASSWORD)
+    _clean(result)
+    anonymous = result["anonymous"]
+    assert anonymous["badges"][2] == "Claimed author"
+    assert anonymous["inviteForm"]
+    assert anonymous["collaboration"] is None
+    assert anonymous["claimButton"] is None
+    assert "invitation" in result["why"]
+    assert result["note"].startswith("Invitation sent")
+    assert result["message"] == ""
+
+    # The claimant finds it among the invitations to their record.
+    received = "{ viewer { invitations { message status from { name } to { id } } } }"
+    invitations = _api(service, received, claimant)["viewer"]["invitations"]
+    assert invitations == [
+        {
+            "message": "Shall we write about augmentation together?",
+            "status": "PENDING",
+            "from": {"name": "Inviter"},
+            "to": {"id": researcher},
+        }
+    ]
 
 
 @pytest.mark.parametrize(
