@@ -115,13 +115,14 @@ async function load() {
 
 function render() {
   const main = $('#main');
+  // Shown first: the slice is laid out for the width its section gets.
+  for (const section of main.querySelectorAll('section')) section.hidden = false;
+  $('#by-year').hidden = state.researcher.countsByYear.length === 0;
   renderIdentity();
   renderStanding();
   renderSlice();
   renderWorks();
   renderYears();
-  for (const section of main.querySelectorAll('section')) section.hidden = false;
-  $('#by-year').hidden = state.researcher.countsByYear.length === 0;
   $('#status').textContent = '';
   $('#status').hidden = true;
   main.dataset.state = 'ready';
