@@ -129,7 +129,12 @@ const sliceOverlaps = (page) =>
         }
       }
     });
-    return { labels: document.querySelectorAll('#slice-graph text').length, overlaps };
+    // The size a label is drawn at on screen: its font size times the drawing's scale.
+    const drawnPx = [...document.querySelectorAll('#slice-graph text')].map((label) => {
+      const { a: scaleX, b: skew } = label.getScreenCTM();
+      return parseFloat(getComputedStyle(label).fontSize) * Math.hypot(scaleX, skew);
+    });
+    return { labels: drawnPx.length, smallestPx: Math.min(...drawnPx), overlaps };
   });
 
 async function profile(page, { baseUrl, screenshot, args: [id] }) {

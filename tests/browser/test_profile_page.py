@@ -33,6 +33,7 @@ SECTIONS = [
 ]
 LOCKED = "Claim this author entity first to unlock direct invitations."
 PHONE_WIDTH = 375
+LEGIBLE_PX = 11
 PAGING_SIZE = 3
 
 SIGN_UP = """
@@ -152,6 +153,7 @@ def test_seed_page_shows_the_acceptance_figures_as_the_api_gives_them(
     assert page["slice"]["lines"] > 0
     assert set(page["slice"]["legend"]) >= {"Researcher", "Work", "Topic"}
     assert result["labels"]["labels"] > 0
+    assert result["labels"]["smallestPx"] >= LEGIBLE_PX
     assert result["labels"]["overlaps"] == []
     assert page["explorerLink"] == f"/explorer?center={SEED_RESEARCHER}&depth=2"
 
@@ -174,6 +176,7 @@ def test_the_page_fits_a_phone(run_profile_scenario: RunScenario) -> None:
     assert page["pageWidth"] <= PHONE_WIDTH
     assert [section["eyebrow"] for section in page["sections"]] == SECTIONS
     assert result["labels"]["labels"] > 0
+    assert result["labels"]["smallestPx"] >= LEGIBLE_PX
     assert result["labels"]["overlaps"] == []
     assert (ARTIFACTS / "profile-phone.png").stat().st_size > 0
 
