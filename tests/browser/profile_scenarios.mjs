@@ -6,7 +6,7 @@
 // profile ID: the page as it loads, read back from the DOM; phone ID: the same at 375 px wide;
 // keyboard ID: tabbing through it and the sign-in dialog; paging ID PAGE_SIZE: the works,
 // page after page; flows ID EMAIL PASSWORD: log in, follow, claim, reload; invite ID EMAIL
-// PASSWORD: an invitation to a claimed researcher, written before logging in.
+// PASSWORD NAME: an invitation to a claimed researcher, written before making an account.
 import { runScenario } from './harness.mjs';
 
 const ready = (page) => page.locator('main[data-state="ready"], main[data-state="error"]').waitFor();
@@ -250,16 +250,18 @@ async function flows(page, { baseUrl, screenshot, args: [id, email, password] })
   return { anonymous, signedIn, followed, claimed, reloaded: await readProfile(page), ...reloaded };
 }
 
-async function invite(page, { baseUrl, screenshot, args: [id, email, password] }) {
+async function invite(page, { baseUrl, screenshot, args: [id, email, password, name] }) {
   await openProfile(page, baseUrl, id);
   const anonymous = await readProfile(page);
   await page.getByLabel('Your invitation').fill('Shall we write about augmentation together?');
   await page.getByRole('button', { name: 'Send invitation' }).click();
   await page.locator('#sign-in-dialog[open]').waitFor();
   const why = await page.locator('#sign-in-why').textContent();
+  await page.getByRole('button', { name: 'Create an account instead' }).click();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password (8 characters or more)').fill(password);
-  await page.locator('#sign-in-submit').click();
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Create account' }).click();
   await page.locator('#invite-note', { hasText: 'Invitation sent' }).waitFor();
   await screenshot('profile-invited');
   return {
@@ -267,6 +269,7 @@ async function invite(page, { baseUrl, screenshot, args: [id, email, password] }
     why,
     note: await page.locator('#invite-note').textContent(),
     message: await page.locator('#invite-message').inputValue(),
+    signedInAs: await page.locator('#signed-in-as').textContent(),
   };
 }
 

@@ -269,7 +269,7 @@ def test_follow_and_claim_through_the_page(run_profile_scenario: RunScenario, se
     assert result["reloaded"]["claimNote"] == claimed["claimNote"]
 
 
-def test_invite_a_claimed_researcher_through_the_page(
+def test_invite_a_claimed_researcher_through_the_page_after_signing_up(
     run_profile_scenario: RunScenario, service: str
 ) -> None:
     # The seed's second close collaborator, claimed by an account and approved by an admin.
@@ -282,9 +282,10 @@ def test_invite_a_claimed_researcher_through_the_page(
         "PENDING"
     )
     assert _api(service, approve, admin, id=researcher)["approveClaim"]["claimStatus"] == "CLAIMED"
-    inviter_email, _ = _sign_up(service, "Inviter")
+    # The inviter makes their account in the page's log-in dialog.
+    inviter_email = f"inviter-{uuid.uuid4().hex[:12]}@example.org"
 
-    result = run_profile_scenario("invite", researcher, inviter_email, PASSWORD)
+    result = run_profile_scenario("invite", researcher, inviter_email, PASSWORD, "Inviter")
     _clean(result)
     anonymous = result["anonymous"]
     assert anonymous["badges"][2] == "Claimed author"
@@ -294,6 +295,7 @@ def test_invite_a_claimed_researcher_through_the_page(
     assert "invitation" in result["why"]
     assert result["note"].startswith("Invitation sent")
     assert result["message"] == ""
+    assert result["signedInAs"] == "Signed in as Inviter"
 
     # The claimant finds it among the invitations to their record.
     received = "{ viewer { invitations { message status from { name } to { id } } } }"
