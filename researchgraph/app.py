@@ -22,7 +22,7 @@ from strawberry.extensions import (
 )
 
 from graphstore.ingest.importer import import_openalex
-from graphstore.instrumentation import observe_queries
+from graphstore.instrumentation import deadline, observe_queries
 from graphstore.protocol import GraphStore, StoreError
 from researchgraph.debug import QueryCountExtension
 from researchgraph.document_cache import validation_cache_by_text
@@ -140,6 +140,15 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
                 await state.store.close()
                 state.store = None
 
+    async def researcher_exists(researcher_id: str) -> bool:
+        # The profile page's status code: 404 for a researcher the graph does not hold.
+        with deadline(settings.request_timeout_seconds):
+            (found,) = await asyncio.wait_for(
+                state.require_store().researchers([researcher_id]),
+                settings.request_timeout_seconds,
+            )
+        return found is not None
+
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
@@ -177,7 +186,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
                 settings.request_timeout_seconds,
                 lambda code: metrics.errors.labels(code=code).inc(),
             ),
-            *web_routes(),
+            *web_routes(researcher_exists),
         ],
         middleware=middleware,
         lifespan=lifespan,

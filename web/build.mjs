@@ -1,5 +1,6 @@
 // Builds the browser assets the Python package serves under /static: the GraphiQL page (React,
-// GraphiQL, Monaco and its workers) and the explorer page (cytoscape.js), all from node_modules,
+// GraphiQL, Monaco and its workers), the explorer page (cytoscape.js) and the researcher page
+// (plain DOM and SVG), all from node_modules,
 // so no page loads anything from another host. `npm ci` runs this (the "prepare" script).
 import { build } from 'esbuild';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
@@ -27,7 +28,11 @@ await mkdir(OUT, { recursive: true });
 
 await build({
   ...common,
-  entryPoints: { graphiql: here('src/graphiql.js'), explorer: here('src/explorer.js') },
+  entryPoints: {
+    graphiql: here('src/graphiql.js'),
+    explorer: here('src/explorer.js'),
+    profile: here('src/profile.js'),
+  },
   format: 'esm',
 });
 
@@ -42,7 +47,7 @@ await build({
   format: 'iife',
 });
 
-for (const page of ['graphiql.html', 'explorer.html']) {
+for (const page of ['graphiql.html', 'explorer.html', 'profile.html']) {
   await copyFile(here(`src/${page}`), `${OUT}/${page}`);
 }
 

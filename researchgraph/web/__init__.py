@@ -1,7 +1,7 @@
-"""What browsers load: GraphiQL served offline and the explorer page.
+"""What browsers load: GraphiQL served offline, the explorer page and researchers' profile pages.
 
 ``graphiql_page`` renders the GraphiQL HTML the GraphQL endpoint answers a browser's GET with;
-``web_routes`` are the extra routes (static assets, /explorer) the app mounts.
+``web_routes`` are the extra routes (static assets, /explorer, /researchers/{id}) the app mounts.
 
 The pages and everything they load (React, GraphiQL, Monaco, cytoscape.js) are built from the
 npm packages pinned in ``web/`` into ``assets/`` next to this file (git-ignored, shipped as package
@@ -17,6 +17,8 @@ from starlette.responses import HTMLResponse, PlainTextResponse
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
+
+from researchgraph.web.profile import ResearcherExists, profile_routes
 
 ASSETS = Path(__file__).parent / "assets"
 """Where ``npm ci`` (or ``npm run build``) in ``web/`` puts the built pages and scripts."""
@@ -69,9 +71,11 @@ async def static_assets(scope: Scope, receive: Receive, send: Send) -> None:
     await _static_files(scope, receive, send)
 
 
-def web_routes() -> list[BaseRoute]:
-    """Routes for browser clients beyond /graphql: /explorer and the assets under /static."""
+def web_routes(researcher_exists: ResearcherExists) -> list[BaseRoute]:
+    """Routes for browser clients beyond /graphql: /explorer, /researchers/{id} and the assets
+    under /static."""
     return [
         Route("/explorer", explorer_page, methods=["GET"]),
+        *profile_routes(_page, researcher_exists),
         Mount("/static", app=static_assets, name="static"),
     ]

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
 
 from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorshipRow, WorkRow
+from researchgraph.app import create_app
+from researchgraph.settings import Settings
 from tests.api.conftest import HUB, GraphQLClient
-from tests.conftest import QUERIES, SEED_RESEARCHER
+from tests.conftest import QUERIES, SEED_RESEARCHER, SEED_WORKS
 
 PROFILE = (QUERIES / "profile.graphql").read_text()
+RESEARCHER_PAGE = (QUERIES / "researcher-page.graphql").read_text()
 
 
 async def test_profile_page_of_the_seed_researcher(client: GraphQLClient) -> None:
@@ -61,6 +69,86 @@ async def test_profile_page_of_the_seed_researcher(client: GraphQLClient) -> Non
         "Ekin D. Cubuk",
     ]
     assert [a["position"] for a in first["authors"]] == [0, 1, 2]
+
+
+# A cold Neo4j plans the page's queries (about a dozen, at once) on its first request, which on
+# a busy machine can take longer than the default deadline; the deadline is not what these
+# tests check (tests/test_faults.py does).
+PAGE_DEADLINE_SECONDS = 60.0
+
+
+@pytest.fixture
+async def page_http(store: GraphStore) -> AsyncIterator[httpx.AsyncClient]:
+    """The app over the seed data, with a deadline a cold Neo4j meets."""
+    await import_openalex(store, [SEED_WORKS])
+    settings = Settings(load_demo_data=False, request_timeout_seconds=PAGE_DEADLINE_SECONDS)
+    transport = httpx.ASGITransport(app=create_app(settings, store=store))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+async def _researcher_page(
+    http: httpx.AsyncClient, operation: str, **variables: object
+) -> dict[str, Any]:
+    """An operation of the researcher page's document, sent as web/src/profile.js sends it."""
+    response = await http.post(
+        "/graphql",
+        json={"query": RESEARCHER_PAGE, "operationName": operation, "variables": variables},
+    )
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body["errors"]
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+async def test_the_researcher_page_request_on_the_seed(page_http: httpx.AsyncClient) -> None:
+    """/researchers/{id} in one request: the seed page's figures, and what the page draws."""
+    data = await _researcher_page(page_http, "ResearcherPage", id=SEED_RESEARCHER)
+    assert data["viewer"] is None
+    researcher = data["researcher"]
+    assert (researcher["name"], researcher["bio"]) == ("Ekin D. Cubuk", None)
+    assert (researcher["claimStatus"], researcher["viewerFollows"]) == ("UNCLAIMED", False)
+    assert researcher["stats"] == {"works": 8, "topics": 6, "closeCollaborators": 4, "followers": 0}
+    assert (researcher["trust"]["label"], researcher["trust"]["verification"]) == (
+        "Trust 21 - Emerging",
+        "L1",
+    )
+    assert [share["topic"]["name"] for share in researcher["topics"]] == [
+        "Data augmentation for deep learning",
+        "Robustness to distribution shift",
+        "Semi-supervised learning",
+    ]
+    assert researcher["countsByYear"] == [
+        {"year": 2020, "works": 7, "citations": 0},
+        {"year": 2022, "works": 1, "citations": 0},
+    ]
+    works = researcher["works"]
+    assert (works["totalCount"], len(works["nodes"])) == (8, 8)
+    assert works["pageInfo"]["hasNextPage"] is False
+    assert all(work["abstract"] for work in works["nodes"])
+    # The slice: the seed, its 8 works, then the strongest of its topics and co-authors.
+    slice_ = researcher["neighbourhood"]
+    assert slice_["truncated"] is True
+    assert len(slice_["nodes"]) == 24
+    hops = {node["hop"] for node in slice_["nodes"]}
+    assert hops == {0, 1, 2}
+    assert sum(node["kind"] == "WORK" for node in slice_["nodes"]) == 8
+
+
+async def test_the_researcher_page_pages_works_with_the_cursor(
+    page_http: httpx.AsyncClient,
+) -> None:
+    first = await _researcher_page(page_http, "ResearcherPage", id=SEED_RESEARCHER, first=5)
+    page = first["researcher"]["works"]
+    assert page["pageInfo"]["hasNextPage"] is True
+    more = await _researcher_page(
+        page_http, "MoreWorks", id=SEED_RESEARCHER, after=page["pageInfo"]["endCursor"], first=5
+    )
+    rest = more["researcher"]["works"]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    ids = [work["id"] for work in page["nodes"] + rest["nodes"]]
+    everything = await _researcher_page(page_http, "ResearcherPage", id=SEED_RESEARCHER)
+    assert ids == [work["id"] for work in everything["researcher"]["works"]["nodes"]]
 
 
 async def test_profile_store_queries_do_not_grow_with_the_researcher(

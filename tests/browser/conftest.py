@@ -1,8 +1,8 @@
 """Browser-test fixtures: the real service in a child process, and Debian's chromium driving it.
 
-Chromium is driven by ``scenarios.mjs`` (playwright-core, installed by ``npm ci`` in web/). A
-machine without chromium, node or the built assets fails these tests with what to install: they
-are never skipped, so CI cannot pass without having run them.
+Chromium is driven by ``scenarios.mjs`` and ``profile_scenarios.mjs`` (playwright-core, installed
+by ``npm ci`` in web/). A machine without chromium, node or the built assets fails these tests
+with what to install: they are never skipped, so CI cannot pass without having run them.
 """
 
 from __future__ import annotations
@@ -27,13 +27,17 @@ from tests.conftest import _free_port
 HERE = Path(__file__).resolve().parent
 WEB = HERE.parents[1] / "web"
 SCENARIOS = HERE / "scenarios.mjs"
+PROFILE_SCENARIOS = HERE / "profile_scenarios.mjs"
 ARTIFACTS = HERE / "artifacts"
 """Screenshots of every run (and of a failed step), kept as test artifacts."""
 CHROMIUM = Path("/usr/bin/chromium")
+ADMIN_EMAIL = "admin@browser-tests.example.org"
+"""Signing up with this email makes an administrator of the service (approves claims)."""
 SERVE_START_SECONDS = 60
 SCENARIO_SECONDS = 180
 
-RunScenario = Callable[[str], dict[str, Any]]
+RunScenario = Callable[..., dict[str, Any]]
+"""``run(name, *arguments)``: runs a scenario with its arguments; returns what it saw."""
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +49,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log_path = data_dir / "serve.log"
     # The service must be the embedded demo, whatever store the test session was pointed at.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "RESEARCHGRAPH_"))}
+    env["RESEARCHGRAPH_ADMIN_EMAILS"] = ADMIN_EMAIL
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [
@@ -105,9 +110,21 @@ def node() -> str:
 @pytest.fixture
 def run_scenario(node: str, service: str) -> RunScenario:
     """Runs a scenario of scenarios.mjs in chromium against the service; returns what it saw."""
+    return _scenario_runner(node, service, SCENARIOS)
 
-    def run(name: str) -> dict[str, Any]:
-        command = [node, str(SCENARIOS), name, service, str(ARTIFACTS), str(CHROMIUM)]
+
+@pytest.fixture
+def run_profile_scenario(node: str, service: str) -> RunScenario:
+    """Runs a scenario of profile_scenarios.mjs (the researcher page) against the service."""
+    return _scenario_runner(node, service, PROFILE_SCENARIOS)
+
+
+def _scenario_runner(node: str, service: str, scenarios: Path) -> RunScenario:
+    def run(name: str, *arguments: str) -> dict[str, Any]:
+        command = [
+            *(node, str(scenarios), name, service),
+            *(str(ARTIFACTS), str(CHROMIUM), *arguments),
+        ]
         try:
             done = subprocess.run(
                 command, capture_output=True, text=True, timeout=SCENARIO_SECONDS, check=False

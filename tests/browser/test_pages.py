@@ -20,12 +20,17 @@ async def test_unbuilt_pages_say_how_to_build_them(
     assert graphiql.status_code == 503
     assert web.BUILD_COMMAND in bytes(graphiql.body).decode()
 
-    app = Starlette(routes=web.web_routes())
+    async def every_researcher_exists(researcher_id: str) -> bool:
+        return True
+
+    app = Starlette(routes=web.web_routes(every_researcher_exists))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         explorer = await client.get("/explorer")
+        profile = await client.get("/researchers/A925533110232")
         asset = await client.get("/static/graphiql.js")
-    assert explorer.status_code == 503
-    assert web.BUILD_COMMAND in explorer.text
+    for page in (explorer, profile):
+        assert page.status_code == 503
+        assert web.BUILD_COMMAND in page.text
     assert asset.status_code == 404
     assert web.BUILD_COMMAND in asset.text
