@@ -16,7 +16,10 @@ const KEYS = [
 // Characters XML 1.0 cannot hold; a title may carry them.
 const NOT_XML = /[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]/g;
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-const escape = (value) => String(value).replace(NOT_XML, '').replace(/[&<>"]/g, (c) => ESCAPES[c]);
+const escape = (value) =>
+  String(value)
+    .replace(NOT_XML, '')
+    .replace(/[&<>"]/g, (c) => ESCAPES[c]);
 const data = (key, value) => `<data key="${key}">${escape(value)}</data>`;
 
 /**

@@ -49,7 +49,11 @@ export function labelsAt(candidates, zoom) {
   const cell = LABEL_MAX_PX + 2 * LABEL_PADDING_PX;
   const grid = new Map();
   const cellsOf = function* (box) {
-    for (let column = Math.floor(box.left / cell); column <= Math.floor(box.right / cell); column++) {
+    for (
+      let column = Math.floor(box.left / cell);
+      column <= Math.floor(box.right / cell);
+      column++
+    ) {
       for (let row = Math.floor(box.top / cell); row <= Math.floor(box.bottom / cell); row++) {
         yield `${column},${row}`;
       }
@@ -70,7 +74,12 @@ export function labelsAt(candidates, zoom) {
   for (const { x, y, size } of candidates) {
     const half = (size * zoom) / 2;
     if (2 * half < OBSTACLE_MIN_PX) continue;
-    occupy({ left: x * zoom - half, right: x * zoom + half, top: y * zoom - half, bottom: y * zoom + half });
+    occupy({
+      left: x * zoom - half,
+      right: x * zoom + half,
+      top: y * zoom - half,
+      bottom: y * zoom + half,
+    });
   }
   const chosen = new Map();
   for (const candidate of candidates) {

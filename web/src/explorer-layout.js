@@ -81,7 +81,8 @@ export function radialLayout(nodes, edges, centre, kindOrder) {
   for (const ring of [...ringMembers.keys()].sort((a, b) => a - b)) {
     if (ring === 0) continue;
     const members = ringMembers.get(ring).sort((a, b) => angles.get(a) - angles.get(b));
-    const tracks = members.length > ONE_TRACK_MAX ? Math.ceil(Math.sqrt(members.length / TRACK_DIVISOR)) : 1;
+    const tracks =
+      members.length > ONE_TRACK_MAX ? Math.ceil(Math.sqrt(members.length / TRACK_DIVISOR)) : 1;
     // Room for every node with some to spare, so that nodes can stay near their parents.
     const radius = Math.max(
       innerEdge + Math.max(RING_GAP, innerEdge * RING_GAP_SHARE),

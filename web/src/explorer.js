@@ -220,7 +220,9 @@ function setState(name, message) {
 
 // A weight only means something beside others of its kind, so sizes are scaled to the kind's max.
 function scale(weight, max, [smallest, largest]) {
-  return max > 0 ? smallest + (largest - smallest) * Math.sqrt(Math.max(weight, 0) / max) : smallest;
+  return max > 0
+    ? smallest + (largest - smallest) * Math.sqrt(Math.max(weight, 0) / max)
+    : smallest;
 }
 
 function maxWeightByKind(nodes) {
@@ -292,7 +294,10 @@ function fitNodes() {
   );
   cy.viewport({
     zoom,
-    pan: { x: cy.width() / 2 - (zoom * (left + right)) / 2, y: cy.height() / 2 - (zoom * (top + bottom)) / 2 },
+    pan: {
+      x: cy.width() / 2 - (zoom * (left + right)) / 2,
+      y: cy.height() / 2 - (zoom * (top + bottom)) / 2,
+    },
   });
 }
 
@@ -306,7 +311,10 @@ const isTreeEdge = ({ source, target }) =>
 // drawing every edge of thousands makes each frame slow and the picture a grey disc.
 function draw(fresh, { fit }) {
   const isNode = (element) => element.group === 'nodes';
-  const nodes = [...cy.nodes().map((node) => node.data()), ...fresh.filter(isNode).map((e) => e.data)];
+  const nodes = [
+    ...cy.nodes().map((node) => node.data()),
+    ...fresh.filter(isNode).map((e) => e.data),
+  ];
   const edges = [
     ...cy.edges().map((edge) => edge.data()),
     ...fresh.filter((element) => !isNode(element)).map((element) => element.data),
@@ -365,7 +373,9 @@ function rankForLabels() {
   labelOrder = cy
     .nodes()
     .map((node) => ({ node, strength: strength(node), hop: rings.get(node.id()) }))
-    .sort((a, b) => b.strength - a.strength || a.hop - b.hop || (a.node.id() < b.node.id() ? -1 : 1))
+    .sort(
+      (a, b) => b.strength - a.strength || a.hop - b.hop || (a.node.id() < b.node.id() ? -1 : 1),
+    )
     .map(({ node }) => node);
 }
 
@@ -394,6 +404,7 @@ function placeLabels() {
   // The labels that stayed need their model size for the new zoom.
   cy.nodes('.labelled').updateStyle();
   graph.dataset.labelled = String(chosen.size);
+  graph.dataset.labelZoom = String(zoom);
 }
 
 let labelTimer;
@@ -498,11 +509,7 @@ async function showPath(from, to) {
   pathStart = null;
   setState('loading', 'Looking for a path…');
   try {
-    const { path } = await graphql(
-      PAGE_QUERIES,
-      { from, to, maxDepth: PATH_MAX_DEPTH },
-      'Path',
-    );
+    const { path } = await graphql(PAGE_QUERIES, { from, to, maxDepth: PATH_MAX_DEPTH }, 'Path');
     clearPath();
     if (!path) {
       showPathInfo(`No path within ${PATH_MAX_DEPTH} hops.`);
@@ -621,7 +628,7 @@ async function loadDetails(data) {
       ],
       Institution: () => [
         ['Country', node.country],
-        ['Type', node.type],
+        ['Type', node.institutionType],
       ],
     };
     facts([...(byKind[node.__typename]?.() ?? []), ...common]);
@@ -657,7 +664,8 @@ picker.addEventListener('change', () => {
 $('#recentre').addEventListener('click', () => {
   if (!selected) return;
   // A view needs a centre of its kind; another kind of centre opens the full graph.
-  const view = VIEW_KIND[state.view] === cy.getElementById(selected).data('kind') ? state.view : 'FULL';
+  const view =
+    VIEW_KIND[state.view] === cy.getElementById(selected).data('kind') ? state.view : 'FULL';
   writeState({ ...state, center: selected, view });
   load();
 });
@@ -676,9 +684,13 @@ function reloadWith(change) {
   if (state.center) load();
 }
 
-$('#depth').addEventListener('change', (event) => reloadWith({ depth: Number(event.target.value) }));
+$('#depth').addEventListener('change', (event) =>
+  reloadWith({ depth: Number(event.target.value) }),
+);
 $('#view').addEventListener('change', (event) => reloadWith({ view: event.target.value }));
-$('#limit').addEventListener('change', (event) => reloadWith({ limit: Number(event.target.value) }));
+$('#limit').addEventListener('change', (event) =>
+  reloadWith({ limit: Number(event.target.value) }),
+);
 $('#kinds').addEventListener('change', (event) => {
   const checked = [...document.querySelectorAll('input[name="kind"]:checked')].map((i) => i.value);
   if (checked.length === 0) {
@@ -728,7 +740,13 @@ const fileStem = () => `neighbourhood-${state.center.replace(/[^\w.-]/g, '-')}-d
 
 $('#export-png').addEventListener('click', () => {
   if (cy.nodes().empty()) return;
-  const blob = cy.png({ output: 'blob', bg: '#ffffff', full: true, maxWidth: 4000, maxHeight: 4000 });
+  const blob = cy.png({
+    output: 'blob',
+    bg: '#ffffff',
+    full: true,
+    maxWidth: 4000,
+    maxHeight: 4000,
+  });
   download(blob, `${fileStem()}.png`);
 });
 $('#export-graphml').addEventListener('click', () => {
@@ -830,7 +848,11 @@ async function showPrompt() {
   $('#prompt').hidden = false;
   setState('empty', 'Search for a name, or pick a suggestion.');
   try {
-    const { researchers } = await graphql(PAGE_QUERIES, { first: SUGGESTIONS }, 'ExplorerSuggestions');
+    const { researchers } = await graphql(
+      PAGE_QUERIES,
+      { first: SUGGESTIONS },
+      'ExplorerSuggestions',
+    );
     $('#suggestions').replaceChildren(
       ...researchers.edges.map(({ works, node }) => {
         const item = document.createElement('li');
