@@ -493,7 +493,8 @@ async function expand(id) {
       'Explore',
     );
     const added = newElements(subgraph);
-    draw(added, { fit: false });
+    // Its new neighbours go on the rim, possibly out of view.
+    draw(added, { fit: true });
     const nodes = added.filter((element) => element.group === 'nodes').length;
     setState('ready', `Expanded: ${nodes} new nodes. ${summary({ truncated: false })}`);
   } catch (error) {
@@ -650,6 +651,9 @@ function fillPicker() {
     ...nodes.map((data) => new Option(`${KINDS[data.kind]?.name}: ${data.label}`, data.id)),
   );
   picker.disabled = nodes.length === 0;
+  for (const button of document.querySelectorAll('#toolbar button')) {
+    button.disabled = nodes.length === 0;
+  }
   picker.value = selected && !cy.getElementById(selected).empty() ? selected : '';
 }
 
