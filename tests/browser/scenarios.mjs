@@ -77,6 +77,7 @@ const labels = (page) =>
     }
     const fonts = shown.map((node) => Number.parseFloat(node.style('font-size')) * cy.zoom());
     return {
+      zoom: cy.zoom(),
       shown: boxes.map((box) => box.id),
       overlapping,
       smallestFontPx: Math.min(...fonts),
@@ -164,15 +165,27 @@ async function explorerSeed(page, { baseUrl, screenshot }) {
   const title = await page.title();
   await screenshot('explorer');
   const atFit = await labels(page);
-  // Zoomed in, more labels fit, and still none overlaps.
-  await page.evaluate(() =>
-    window.cy.zoom({ level: window.cy.zoom() * 2, renderedPosition: { x: 500, y: 400 } }),
-  );
-  await page.waitForFunction(
-    (zoom) => Number(document.querySelector('#graph').dataset.labelZoom) === zoom,
-    await page.evaluate(() => window.cy.zoom()),
-  );
-  return { ...seen, legend, title, labels: atFit, zoomedIn: await labels(page) };
+  // Zoomed out fewer labels fit, zoomed in more; none overlaps at any zoom.
+  const zoomed = [];
+  for (const factor of [0.5, 2, 4]) {
+    const level = await page.evaluate(
+      ([times, fit]) => {
+        const cy = window.cy;
+        cy.zoom({
+          level: times * fit,
+          renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 },
+        });
+        return cy.zoom();
+      },
+      [factor, atFit.zoom],
+    );
+    await page.waitForFunction(
+      (zoom) => Number(document.querySelector('#graph').dataset.labelZoom) === zoom,
+      level,
+    );
+    zoomed.push({ factor, ...(await labels(page)) });
+  }
+  return { ...seen, legend, title, labels: atFit, zoomed };
 }
 
 // The side panel, expand, path, exports, re-centring, views and kinds, as a person uses them.

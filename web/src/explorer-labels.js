@@ -8,6 +8,9 @@ export const LABEL_FONT_FAMILY = 'system-ui, sans-serif';
 // Room between a node and its label, and around each label (more than the text outline).
 export const LABEL_GAP_PX = 3;
 const LABEL_PADDING_PX = 3;
+// Cytoscape's box of a label is wider than its text by the outline and a margin that is
+// fixed in model units, so more pixels when zoomed in: room kept for it.
+const LABEL_PADDING_MODEL = 3;
 const LABEL_MAX_PX = 180;
 // Nodes drawn smaller than this may sit under a label; larger ones keep labels off.
 const OBSTACLE_MIN_PX = 8;
@@ -46,7 +49,7 @@ export function fitLabel(text, bold) {
  * @returns {Map<string, string>} the side of each label shown, by node id
  */
 export function labelsAt(candidates, zoom) {
-  const cell = LABEL_MAX_PX + 2 * LABEL_PADDING_PX;
+  const cell = LABEL_MAX_PX + 2 * (LABEL_PADDING_PX + LABEL_PADDING_MODEL * zoom);
   const grid = new Map();
   const cellsOf = function* (box) {
     for (
@@ -65,16 +68,19 @@ export function labelsAt(candidates, zoom) {
       grid.get(key).push(box);
     }
   };
-  const free = (box) => {
+  // A label's padding may reach into its own node's disc.
+  const free = (box, owner) => {
     for (const key of cellsOf(box)) {
-      if ((grid.get(key) ?? []).some((other) => overlap(box, other))) return false;
+      const others = grid.get(key) ?? [];
+      if (others.some((other) => other.owner !== owner && overlap(box, other))) return false;
     }
     return true;
   };
-  for (const { x, y, size } of candidates) {
+  for (const { id, x, y, size } of candidates) {
     const half = (size * zoom) / 2;
     if (2 * half < OBSTACLE_MIN_PX) continue;
     occupy({
+      owner: id,
       left: x * zoom - half,
       right: x * zoom + half,
       top: y * zoom - half,
@@ -85,7 +91,7 @@ export function labelsAt(candidates, zoom) {
   for (const candidate of candidates) {
     for (const side of SIDES_AFTER[candidate.side]) {
       const box = labelBox({ ...candidate, side }, zoom);
-      if (!free(box)) continue;
+      if (!free(box, candidate.id)) continue;
       chosen.set(candidate.id, side);
       occupy(box);
       break;
@@ -105,6 +111,7 @@ const SIDES_AFTER = {
 // Where a node's label goes on screen (its node's centre at the origin of the model), padded.
 function labelBox({ x, y, size, width, side }, zoom) {
   const half = (size * zoom) / 2;
+  const padding = LABEL_PADDING_PX + LABEL_PADDING_MODEL * zoom;
   const [centreX, centreY] = [x * zoom, y * zoom];
   let left = centreX - width / 2;
   let top = centreY + half + LABEL_GAP_PX;
@@ -114,10 +121,10 @@ function labelBox({ x, y, size, width, side }, zoom) {
     left = side === 'right' ? centreX + half + LABEL_GAP_PX : centreX - half - LABEL_GAP_PX - width;
   }
   return {
-    left: left - LABEL_PADDING_PX,
-    right: left + width + LABEL_PADDING_PX,
-    top: top - LABEL_PADDING_PX,
-    bottom: top + LINE_PX + LABEL_PADDING_PX,
+    left: left - padding,
+    right: left + width + padding,
+    top: top - padding,
+    bottom: top + LINE_PX + padding,
   };
 }
 

@@ -449,6 +449,8 @@ async function load() {
     );
     if (request !== loading) return;
     const answered = performance.now();
+    // The API names the centre by its short id, whichever form of it was asked for.
+    if (subgraph.center !== state.center) writeState({ ...state, center: subgraph.center });
     clearSelection();
     cy.elements().remove();
     const drawn = rendered();
