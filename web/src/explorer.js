@@ -37,7 +37,7 @@ const SEARCH_DELAY_MS = 200;
 const LABEL_DELAY_MS = 120;
 // Fitting a handful of nodes to the screen would blow them up to giant discs.
 const FIT_ZOOM_MAX = 1.6;
-const FIT_PADDING_X = 90;
+const FIT_PADDING_X = 130;
 const FIT_PADDING_Y = 30;
 const NODE_SIZE = [16, 48];
 const EDGE_WIDTH = [1, 4];
