@@ -5,8 +5,9 @@
 
 export const LABEL_PX = 12;
 export const LABEL_FONT_FAMILY = 'system-ui, sans-serif';
-// Room between a node and its label, and around each label (more than the text outline).
+// Room between a node and its label.
 export const LABEL_GAP_PX = 3;
+// Room kept around each label's text (more than its outline).
 const LABEL_PADDING_PX = 3;
 // Cytoscape's box of a label is wider than its text by the outline and a margin that is
 // fixed in model units, so more pixels when zoomed in: room kept for it.

@@ -154,6 +154,7 @@ const cy = cytoscape({
 window.cy = cy;
 // Cytoscape measures its container once; the panel and the header can change its size.
 new ResizeObserver(() => cy.resize()).observe(graph);
+// The last load's request, layout and first-frame times (ms), read by the browser tests.
 window.explorerTimings = {};
 
 // ---- what is asked: the URL is the state -------------------------------------------------
@@ -182,7 +183,7 @@ function writeState(next) {
   if (state.center) params.set('center', state.center);
   params.set('depth', state.depth);
   if (state.view !== DEFAULTS.view) params.set('view', state.view);
-  if (state.kinds.length) params.set('kinds', state.kinds.join(','));
+  if (state.view === 'FULL' && state.kinds.length) params.set('kinds', state.kinds.join(','));
   if (state.limit !== DEFAULTS.limit) params.set('limit', state.limit);
   const url = new URL(window.location.href);
   url.search = params.toString();
@@ -209,6 +210,13 @@ function showControls() {
     limit.add(new Option(String(state.limit), String(state.limit)));
   }
   limit.value = String(state.limit);
+}
+
+// What explore is asked around a centre: the page's view, and its kinds in the full view
+// (the only one that takes them).
+function exploreVariables(center, depth) {
+  const kinds = state.view === 'FULL' && state.kinds.length ? { kinds: state.kinds } : {};
+  return { center, depth, limit: state.limit, view: state.view, ...kinds };
 }
 
 function setState(name, message) {
@@ -438,13 +446,7 @@ async function load() {
   try {
     const { explore: subgraph } = await graphql(
       EXPLORE_QUERY,
-      {
-        center,
-        depth: state.depth,
-        limit: state.limit,
-        view: state.view,
-        ...(state.kinds.length ? { kinds: state.kinds } : {}),
-      },
+      exploreVariables(center, state.depth),
       'Explore',
     );
     if (request !== loading) return;
@@ -483,17 +485,7 @@ async function load() {
 async function expand(id) {
   setState('loading', `Expanding ${cy.getElementById(id).data('label')}…`);
   try {
-    const { explore: subgraph } = await graphql(
-      EXPLORE_QUERY,
-      {
-        center: id,
-        depth: 1,
-        limit: state.limit,
-        view: state.view,
-        ...(state.kinds.length ? { kinds: state.kinds } : {}),
-      },
-      'Explore',
-    );
+    const { explore: subgraph } = await graphql(EXPLORE_QUERY, exploreVariables(id, 1), 'Explore');
     const added = newElements(subgraph);
     // Its new neighbours go on the rim, possibly out of view.
     draw(added, { fit: true });
