@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,19 +45,25 @@ RunScenario = Callable[..., dict[str, Any]]
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of `researchgraph serve` on the embedded store with the demo data."""
     data_dir = tmp_path_factory.mktemp("browser-service")
+    with serving(data_dir, {"RESEARCHGRAPH_ADMIN_EMAILS": ADMIN_EMAIL}) as url:
+        yield url
+
+
+@contextmanager
+def serving(data_dir: Path, settings: dict[str, str]) -> Iterator[str]:
+    """`researchgraph serve` on the embedded store in data_dir with these RESEARCHGRAPH_*
+    settings (the demo data goes into an empty store unless RESEARCHGRAPH_DEMO_DATA is 0);
+    yields its base URL, stops it on exit."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = data_dir / "serve.log"
-    # The service must be the embedded demo, whatever store the test session was pointed at.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "RESEARCHGRAPH_"))}
-    env["RESEARCHGRAPH_ADMIN_EMAILS"] = ADMIN_EMAIL
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [
                 *(sys.executable, "-m", "researchgraph.cli", "serve"),
                 *("--port", str(port), "--data-dir", str(data_dir)),
             ],
-            env=env,
+            env={**embedded_env(), **settings},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -70,6 +77,12 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def embedded_env() -> dict[str, str]:
+    """The environment for a `researchgraph` command on the embedded store, whatever store the
+    test session was pointed at."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "RESEARCHGRAPH_"))}
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
@@ -110,16 +123,18 @@ def node() -> str:
 @pytest.fixture
 def run_scenario(node: str, service: str) -> RunScenario:
     """Runs a scenario of scenarios.mjs in chromium against the service; returns what it saw."""
-    return _scenario_runner(node, service, SCENARIOS)
+    return scenario_runner(node, service, SCENARIOS)
 
 
 @pytest.fixture
 def run_profile_scenario(node: str, service: str) -> RunScenario:
     """Runs a scenario of profile_scenarios.mjs (the researcher page) against the service."""
-    return _scenario_runner(node, service, PROFILE_SCENARIOS)
+    return scenario_runner(node, service, PROFILE_SCENARIOS)
 
 
-def _scenario_runner(node: str, service: str, scenarios: Path) -> RunScenario:
+def scenario_runner(node: str, service: str, scenarios: Path) -> RunScenario:
+    """Runs scenarios of a scenarios file in chromium against the service at that URL."""
+
     def run(name: str, *arguments: str) -> dict[str, Any]:
         command = [
             *(node, str(scenarios), name, service),

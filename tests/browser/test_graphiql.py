@@ -33,8 +33,8 @@ def test_graphiql_runs_the_profile_and_analyst_queries_with_the_network_cut_off(
     assert '"name": "Ekin D. Cubuk"' in profile["response"]
     explore = seen["explore"]
     assert (
-        "query Explore($center: ID!, $depth: Int!, $limit: Int!, $view: ExploreView = FULL)"
-        in explore["query"]
+        "query Explore($center: ID!, $depth: Int!, $limit: Int!, $view: ExploreView = FULL, "
+        "$kinds: [NodeKind!])" in explore["query"]
     )
     assert json.loads(explore["variables"]) == {
         "center": SEED_RESEARCHER,
