@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import ladybug
 
-from graphstore.engines import cypher, writes
+from graphstore.engines import cypher, figures, writes
 from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.engines.compiler import (
     SummaryPart,
@@ -114,6 +114,8 @@ SCHEMA = (
     "CREATE NODE TABLE IF NOT EXISTS Identifier(id STRING PRIMARY KEY)",
     "CREATE REL TABLE IF NOT EXISTS IDENTIFIES(FROM Identifier TO Work, "
     "FROM Identifier TO Researcher, FROM Identifier TO Institution, own BOOLEAN)",
+    # Stored per-researcher figures (graphstore.engines.figures).
+    *figures.LADYBUG_SCHEMA,
 )
 
 # Below this many works a batch goes through the statement plan: writing files and running
@@ -267,7 +269,7 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
             for step, rows in zip(steps, results, strict=True)
         ]
 
-    async def profile_summaries(
+    async def _live_summaries(
         self, ids: Sequence[str], *, min_shared: int, top: int
     ) -> list[ProfileSummary]:
         """Each researcher's summary from the compiled parts, each anchored on the researcher
@@ -275,6 +277,13 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         options = SummaryOptions(min_shared=min_shared, top=top)
         reads = _summary_reads(ids, options)
         return _summaries(ids, options, await self._read_all(reads))
+
+    async def _stored_summaries(
+        self, ids: Sequence[str], options: SummaryOptions
+    ) -> list[Row | None]:
+        """The stored figures' parts, each anchored on the researcher, in one trip to a
+        worker thread."""
+        return _stored(ids, options, await self._read_all(_stored_reads(ids, options)))
 
     async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
         """Each page with its works' authors, and its filtered total: two queries anchored
@@ -286,7 +295,7 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         """The researchers, their summaries and their pages of works, in one trip to a
         worker thread. When no researcher is found, there are neither figures nor works."""
         ids = list(read.researcher_ids)
-        summary_reads = _summary_reads(ids, read.summary) if read.summary is not None else []
+        summary_reads = _stored_reads(ids, read.summary) if read.summary is not None else []
         page_reads = [page_read for r in read.pages for page_read in _page_reads(r)]
         results = await self._read_all(
             [_from_ids(cypher.RESEARCHERS_BY_ID, ids), *summary_reads, *page_reads]
@@ -296,7 +305,8 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
             return ProfileReadResult(researchers=researchers, summaries=None, pages=[])
         summaries = None
         if read.summary is not None:
-            summaries = _summaries(ids, read.summary, results[1 : 1 + len(summary_reads)])
+            stored = _stored(ids, read.summary, results[1 : 1 + len(summary_reads)])
+            summaries = await self._summaries_from(ids, read.summary, stored)
         pages = _pages(read.pages, results[1 + len(summary_reads) :])
         return ProfileReadResult(researchers=researchers, summaries=summaries, pages=pages)
 
@@ -676,6 +686,35 @@ def _summaries(
             found |= {part.listing: rows} if part.listing else rows[0]
         summaries.append(summary_from_row(found))
     return summaries
+
+
+def _stored_reads(ids: Sequence[str], options: SummaryOptions) -> list[_Read]:
+    """Every part of each researcher's stored summary (figures.stored_parts), researcher
+    by researcher."""
+    values = {"minShared": options.min_shared}
+    return [
+        _Read(query, ({"id": i} | {name: values[name] for name in params},))
+        for i in ids
+        for _, query, params in figures.stored_parts(options.top)
+    ]
+
+
+def _stored(
+    ids: Sequence[str], options: SummaryOptions, results: Sequence[list[Row]]
+) -> list[Row | None]:
+    """The stored summaries from the rows of _stored_reads (None for a researcher absent)."""
+    parts = figures.stored_parts(options.top)
+    found: list[Row | None] = []
+    for start in range(0, len(ids) * len(parts), len(parts)):
+        rows = results[start : start + len(parts)]
+        if not rows[0]:
+            found.append(None)
+            continue
+        found.append(
+            rows[0][0]
+            | {str(name): listed for (name, _, _), listed in zip(parts[1:], rows[1:], strict=True)}
+        )
+    return found
 
 
 def _parts(top: int) -> list[SummaryPart]:
