@@ -684,6 +684,17 @@ SUMMARY_HEAD = (
 )
 
 
+@functools.cache
+def collaborators_query(dialect: Dialect, top: int) -> ReadQuery:
+    """The summary's collaborators part alone, taking ``$minShared``: LadybugDB's anchored on
+    ``$id`` (a row per collaborator, ``top`` of them), Neo4j's over ``$ids`` (a row per
+    researcher, its list ``collaborators`` ``$top`` long)."""
+    parts = _ranked_parts(dialect, _COLLABORATORS, top)
+    if dialect is Dialect.LADYBUG:
+        return parts[-1].anchored
+    return ReadQuery(f"{SUMMARY_HEAD}\n{parts[0].subquery}", columns("rid", "collaborators"))
+
+
 def profile_summary_query() -> ReadQuery:
     """Neo4j's summaries of the researchers ``$ids``: every part a subquery of one query, one
     row per researcher."""

@@ -72,6 +72,8 @@ T = TypeVar("T")
 
 # Researchers whose figures one refresh computes and writes together.
 FIGURES_CHUNK = 500
+# Reads of one node each run side by side at most this many at a time.
+_SIDE_BY_SIDE = 8
 
 NODE_LABELS = ("Researcher", "Work", "Topic", "Institution", "User")
 EDGE_TYPES = (
@@ -169,6 +171,13 @@ class CypherStore(ABC):
         parts on LadybugDB). What the stored figures are made of (graphstore.engines.figures)."""
 
     @abstractmethod
+    async def _live_collaborators(
+        self, ids: Sequence[str], *, min_shared: int, top: int
+    ) -> list[list[Row]]:
+        """Each researcher's top collaborators from its walk (compiler.collaborators_query),
+        as the summary lists them."""
+
+    @abstractmethod
     async def _stored_summaries(
         self, ids: Sequence[str], options: SummaryOptions
     ) -> list[Row | None]:
@@ -216,7 +225,7 @@ class CypherStore(ABC):
             ]
             close = {}
             if crowded:
-                found = await self._live_summaries(
+                found = await self._live_collaborators(
                     crowded, min_shared=CLOSE_COLLABORATION_WORKS, top=figures.STORED_LIST_SIZE
                 )
                 close = dict(zip(crowded, found, strict=True))
@@ -364,7 +373,13 @@ class CypherStore(ABC):
     async def _live_counts_by_year(
         self, ids: Sequence[str], label: NodeLabel
     ) -> list[list[YearCounts]]:
-        return list(await asyncio.gather(*(self._counts_by_year(i, label) for i in ids)))
+        """Each node's counts from its walk: a few nodes side by side at a time (a refresh
+        asks for hundreds, more than a driver's pool of connections)."""
+        found: list[list[YearCounts]] = []
+        for start in range(0, len(ids), _SIDE_BY_SIDE):
+            group = ids[start : start + _SIDE_BY_SIDE]
+            found += await asyncio.gather(*(self._counts_by_year(i, label) for i in group))
+        return found
 
     async def _counts_by_year(self, node_id: str, label: NodeLabel) -> list[YearCounts]:
         params = {"id": node_id}
@@ -372,11 +387,7 @@ class CypherStore(ABC):
             self._read(work_set_query(label, WorkSetPart.WORKS_BY_YEAR, self.dialect), params),
             self._read(work_set_query(label, WorkSetPart.CITATIONS_BY_YEAR, self.dialect), params),
         )
-        years: dict[int, list[int]] = {}
-        for rows, column, at in ((published, "works", 0), (cited, "citations", 1)):
-            for row in rows:
-                years.setdefault(int(row["year"]), [0, 0])[at] = int(row[column])
-        return [YearCounts(year=y, works=w, citations=c) for y, (w, c) in sorted(years.items())]
+        return year_counts(published, cited)
 
     async def follower_counts(self, ids: Sequence[str]) -> list[int]:
         rows = await self._read(cypher.FOLLOWER_COUNTS, {"ids": list(ids)})
@@ -486,6 +497,16 @@ def _author_documents(authors: Sequence[AuthorRow]) -> list[SearchDocument]:
 def _topic_documents(topics: Sequence[TopicRow]) -> list[SearchDocument]:
     levels = {level.id: level for t in topics for level in (t.topic, *t.ancestors)}
     return [SearchDocument(level.id, "topic", level.name) for level in levels.values()]
+
+
+def year_counts(published: Sequence[Row], cited: Sequence[Row]) -> list[YearCounts]:
+    """A node's counts by year from the rows of work_set_query's WORKS_BY_YEAR and
+    CITATIONS_BY_YEAR, oldest first."""
+    years: dict[int, list[int]] = {}
+    for rows, column, at in ((published, "works", 0), (cited, "citations", 1)):
+        for row in rows:
+            years.setdefault(int(row["year"]), [0, 0])[at] = int(row[column])
+    return [YearCounts(year=y, works=w, citations=c) for y, (w, c) in sorted(years.items())]
 
 
 def merge_affiliations(rows: Sequence[Row]) -> list[AffiliationRecord]:

@@ -24,13 +24,16 @@ from graphstore.engines import cypher, figures, writes
 from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.engines.compiler import (
     SummaryPart,
+    WorkSetPart,
     anchors_on_center,
+    collaborators_query,
     hop_query,
     hop_reads,
     researcher_works_count,
     researcher_works_page,
     summary_parameters,
     summary_parts,
+    work_set_query,
 )
 from graphstore.engines.cypher_store import (
     CypherStore,
@@ -42,11 +45,13 @@ from graphstore.engines.cypher_store import (
     summary_from_row,
     work_from_row,
     work_position,
+    year_counts,
 )
 from graphstore.engines.query import FromIds, ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, SqliteTextIndex
 from graphstore.engines.work_lists import ListCypher, Read
 from graphstore.engines.writes import Dialect, Row, Statement
+from graphstore.ids import NodeLabel
 from graphstore.instrumentation import timed_query
 from graphstore.protocol import (
     ProfileRead,
@@ -65,6 +70,7 @@ from graphstore.records import (
     WorkPageRequest,
     WorkRow,
     WriteSummary,
+    YearCounts,
 )
 from graphstore.traversal import Hop, Neighbour
 from graphstore.walk import WalkStep
@@ -277,6 +283,26 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         options = SummaryOptions(min_shared=min_shared, top=top)
         reads = _summary_reads(ids, options)
         return _summaries(ids, options, await self._read_all(reads))
+
+    async def _live_counts_by_year(
+        self, ids: Sequence[str], label: NodeLabel
+    ) -> list[list[YearCounts]]:
+        """Both parts of each node's counts, anchored on it, in one trip to a worker thread."""
+        parts = [
+            work_set_query(label, part, self.dialect)
+            for part in (WorkSetPart.WORKS_BY_YEAR, WorkSetPart.CITATIONS_BY_YEAR)
+        ]
+        results = await self._read_all([_Read(q, ({"id": i},)) for i in ids for q in parts])
+        return [year_counts(results[2 * n], results[2 * n + 1]) for n in range(len(ids))]
+
+    async def _live_collaborators(
+        self, ids: Sequence[str], *, min_shared: int, top: int
+    ) -> list[list[Row]]:
+        query = collaborators_query(self.dialect, top)
+        params = summary_parameters(min_shared, top)
+        return await self._read_all(
+            [_Read(query, ({"id": i, "minShared": params["minShared"]},)) for i in ids]
+        )
 
     async def _stored_summaries(
         self, ids: Sequence[str], options: SummaryOptions

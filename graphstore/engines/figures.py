@@ -118,15 +118,15 @@ RESEARCHER_IDS_AFTER = ReadQuery(
 def figure_rows(
     ids: Sequence[str],
     summaries: Sequence[ProfileSummary],
-    close: Mapping[str, ProfileSummary],
+    close: Mapping[str, Sequence[Row]],
     years: Sequence[Sequence[YearCounts]],
 ) -> list[Row]:
     """The properties write_figures sets on each researcher, from its summary (lists
     STORED_LIST_SIZE long, any shared works), the summary of its close collaborators when
-    its list was cut (``close``), and its counts by year."""
+    its list was cut (``close``: compiler.collaborators_query's rows), and its counts by year."""
     rows = []
     for researcher, summary, by_year in zip(ids, summaries, years, strict=True):
-        closest = close.get(researcher)
+        closest = close.get(researcher, ())
         rows.append(
             {
                 "id": researcher,
@@ -142,11 +142,9 @@ def figure_rows(
                 "figCollaboratorIds": [c.researcher.id for c in summary.collaborators],
                 "figCollaboratorShared": [c.shared_works for c in summary.collaborators],
                 "figCollaboratorStrength": [c.strength for c in summary.collaborators],
-                "figCloseIds": [c.researcher.id for c in closest.collaborators] if closest else [],
-                "figCloseShared": [c.shared_works for c in closest.collaborators]
-                if closest
-                else [],
-                "figCloseStrength": [c.strength for c in closest.collaborators] if closest else [],
+                "figCloseIds": [c["id"] for c in closest],
+                "figCloseShared": [int(c["shared"]) for c in closest],
+                "figCloseStrength": [float(c["strength"]) for c in closest],
                 "figAffiliationIds": [a.institution.id for a in summary.affiliations],
                 "figAffiliationYears": [y for a in summary.affiliations for y in a.years],
                 "figAffiliationYearCounts": [len(a.years) for a in summary.affiliations],

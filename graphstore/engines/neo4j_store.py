@@ -30,6 +30,7 @@ from graphstore.engines.compiler import (
     SUMMARY_HEAD,
     after_cursor,
     coauthor_weight,
+    collaborators_query,
     descending_value,
     page_order,
     profile_summary_query,
@@ -377,6 +378,14 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
         params = {"ids": list(ids), **summary_parameters(min_shared, top)}
         rows = await self._read(_PROFILE_SUMMARIES, params)
         found = {row["rid"]: summary_from_row(row) for row in rows}
+        return [found[i] for i in ids]
+
+    async def _live_collaborators(
+        self, ids: Sequence[str], *, min_shared: int, top: int
+    ) -> list[list[Row]]:
+        params = {"ids": list(ids), **summary_parameters(min_shared, top)}
+        rows = await self._read(collaborators_query(self.dialect, top), params)
+        found = {row["rid"]: row["collaborators"] for row in rows}
         return [found[i] for i in ids]
 
     async def _stored_summaries(
