@@ -234,7 +234,7 @@ class CypherStore(ABC):
             await self._write(
                 [
                     (figures.write_figures(self.dialect), {"rows": rows}),
-                    (figures.WRITE_FOLLOWER_COUNTS, {"rows": rows}),
+                    *figures.follower_statements(self.dialect, rows),
                 ]
             )
         return len(unique)

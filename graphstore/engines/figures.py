@@ -32,7 +32,7 @@ from typing import Any
 from graphstore.engines.compiler import followers_count, list_index, target_columns, target_item
 from graphstore.engines.cypher import look_up
 from graphstore.engines.query import Column, ReadQuery, columns
-from graphstore.engines.writes import Dialect, Row
+from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.ids import NodeLabel
 from graphstore.records import (
     ProfileSummary,
@@ -84,7 +84,7 @@ _WRITTEN = [name for name in PROPERTIES if name != "figFollowers"]
 @functools.cache
 def write_figures(dialect: Dialect) -> str:
     """The statement setting the figures of the researchers ``$rows`` (figure_rows); their
-    followers are counted by WRITE_FOLLOWER_COUNTS after it, in its transaction."""
+    followers are counted by follower_statements after it, in its transaction."""
 
     def value(name: str) -> str:
         # LadybugDB types an empty list in a parameter as STRING[]: the column's type is
@@ -100,12 +100,20 @@ def write_figures(dialect: Dialect) -> str:
     )
 
 
-WRITE_FOLLOWER_COUNTS = (
+WRITE_FOLLOWERS = f"MATCH (r:Researcher {{id: $rid}})\n{followers_count('r.figFollowers')}"
+_WRITE_FOLLOWER_COUNTS = (
     f"UNWIND $rows AS row\nMATCH (r:Researcher {{id: row.id}})\n{followers_count('r.figFollowers')}"
 )
 
 
-WRITE_FOLLOWERS = f"MATCH (r:Researcher {{id: $rid}})\n{followers_count('r.figFollowers')}"
+def follower_statements(dialect: Dialect, rows: Sequence[Row]) -> list[Statement]:
+    """The statements counting the followers of the researchers ``rows`` name, after
+    write_figures: one over the list on Neo4j; one anchored on each researcher on LadybugDB,
+    which plans the list form's OPTIONAL MATCH as a scan of every researcher."""
+    if dialect is Dialect.NEO4J:
+        return [(_WRITE_FOLLOWER_COUNTS, {"rows": [{"id": row["id"]} for row in rows]})]
+    return [(WRITE_FOLLOWERS, {"rid": row["id"]}) for row in rows]
+
 
 # Researchers by id, a page at a time, for refreshing the whole graph.
 RESEARCHER_IDS_AFTER = ReadQuery(
