@@ -360,6 +360,11 @@ HYPER_WORK_PER = 100_000
 _TAIL_AUTHOR_BASE = 99_000_000_000
 
 
+def tail_author_id(tail: int) -> str:
+    """The OpenAlex URL of the ``tail``-th tail author (from 0)."""
+    return _url("A", _TAIL_AUTHOR_BASE + tail)
+
+
 class _TailPlan:
     """Which works each tail author is on, and the size of each hyper-authored work."""
 

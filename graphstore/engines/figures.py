@@ -29,7 +29,13 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from graphstore.engines.compiler import followers_count, list_index, target_columns, target_item
+from graphstore.engines.compiler import (
+    SUMMARY_HEAD,
+    followers_count,
+    list_index,
+    target_columns,
+    target_item,
+)
 from graphstore.engines.cypher import look_up
 from graphstore.engines.query import Column, ReadQuery, columns
 from graphstore.engines.writes import Dialect, Row, Statement
@@ -274,9 +280,7 @@ def stored_parts(top: int) -> list[tuple[str | None, ReadQuery, tuple[str, ...]]
 def stored_summaries_query() -> ReadQuery:
     """Neo4j's stored summaries of the researchers ``$ids`` (taking ``$top`` and
     ``$minShared``): one row per researcher, each list a subquery."""
-    body = (
-        "UNWIND $ids AS rid\nOPTIONAL MATCH (r:Researcher {id: rid}) USING INDEX r:Researcher(id)"
-    )
+    body = SUMMARY_HEAD
     for stored in _LISTS:
         values = columns("at", *stored.values)
         limit = "\n  LIMIT $top" if stored.limited else ""
