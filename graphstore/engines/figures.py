@@ -228,7 +228,7 @@ class _StoredList:
         lists = ", ".join(f"{expression} AS {name}List" for name, expression in self.values.items())
         picked = ", ".join(f"{name}List[i] AS {name}" for name in self.values)
         text = (
-            f"WITH r, coalesce({self.keys}, []) AS keys{', ' + lists if lists else ''}\n"
+            f"WITH coalesce({self.keys}, []) AS keys{', ' + lists if lists else ''}\n"
             f"UNWIND {list_index('keys', dialect)} AS i\n"
             f"WITH i AS at, keys[i] AS key{', ' + picked if picked else ''}\n"
         )
