@@ -300,7 +300,7 @@ def section(phase: dict[str, Any], run_line: str) -> list[str]:
             if side not in sides:
                 return "-"
             figure = sides[side]["p50_ms"]
-            return f"{figure['median']:.1f} <sub>({figure['min']:.1f}-{figure['max']:.1f})</sub>"
+            return f"{figure['median']:.1f} <sub>({figure['low']:.1f}-{figure['high']:.1f})</sub>"
 
         hub_ratio = found["hub_over_small"]
         floor_ratio = found.get("small_over_floor")
