@@ -51,6 +51,7 @@ import peer_queries as q
 import pyprofile
 import report
 import subgraph
+from extremes import phase_extremes
 from harness import ROOT, Run
 from http_load import LoadClient
 from inputs import conference_graph
@@ -1075,7 +1076,12 @@ def _load_results() -> dict[str, Any]:
     return {}
 
 
-PHASES = {"conference": phase_conference, "ladybug": phase_ladybug, "scale": phase_scale}
+PHASES = {
+    "conference": phase_conference,
+    "ladybug": phase_ladybug,
+    "scale": phase_scale,
+    "extremes": phase_extremes,
+}
 
 
 async def main_async(args: argparse.Namespace) -> None:

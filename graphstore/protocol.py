@@ -6,7 +6,7 @@ DataLoader's batch function is exactly one store call and one database query.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -295,7 +295,19 @@ class GraphStore(AccountStore, Protocol):
         self, ids: Sequence[str], *, min_shared: int, top: int
     ) -> list[ProfileSummary]:
         """Each researcher's figures, top ``top`` topics and top ``top`` co-authors sharing at
-        least ``min_shared`` works: the two-hop walk, aggregated by the store."""
+        least ``min_shared`` works: the two-hop walk, aggregated by the store when the graph
+        changed and stored on the researcher (graphstore/engines/figures.py), so a bounded
+        read whatever the researcher's size."""
+
+    async def refresh_researcher_figures(self, ids: Sequence[str]) -> int:
+        """Compute and store the figures of these researchers (the writes that change them
+        do it themselves); returns how many."""
+
+    async def refresh_all_researcher_figures(
+        self, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Compute and store every researcher's figures (after a bulk load), calling
+        ``progress`` with the number done so far; returns how many."""
 
     async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
         """Keyset pages of researchers' works, each with the filtered total."""

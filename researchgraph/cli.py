@@ -28,6 +28,15 @@ from resolvers import accounts
 from resolvers.errors import ClientError
 
 
+def _bounds(text: str) -> tuple[int, int]:
+    """``MIN-MAX`` (or one number) as a pair of bounds."""
+    low, _, high = text.partition("-")
+    bounds = (int(low), int(high or low))
+    if not 0 < bounds[0] <= bounds[1]:
+        raise argparse.ArgumentTypeError(f"expected MIN-MAX with 0 < MIN <= MAX, got {text}")
+    return bounds
+
+
 def _store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--store",
@@ -94,6 +103,22 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--works", type=int, required=True, help="how many works")
     generate.add_argument("--seed", type=int, default=1, help="same seed, same bytes")
     generate.add_argument("--out", type=Path, help="JSON Lines file (.gz: gzip); default stdout")
+    generate.add_argument(
+        "--tail-authors",
+        type=int,
+        help="authors with 5,000-20,000 works (--tail-author-works); default one per 250,000 works",
+    )
+    generate.add_argument(
+        "--tail-author-works", type=_bounds, default=(5_000, 20_000), help="MIN-MAX works each"
+    )
+    generate.add_argument(
+        "--hyper-works",
+        type=int,
+        help="works with 1,000-5,000 authors (--hyper-work-authors); default one per 100,000",
+    )
+    generate.add_argument(
+        "--hyper-work-authors", type=_bounds, default=(1_000, 5_000), help="MIN-MAX authors each"
+    )
 
     neo4j = commands.add_parser("neo4j", help="run a local Neo4j 5.26 server (no Docker)")
     neo4j.add_argument("action", choices=["start", "stop", "status"])
@@ -116,9 +141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "neo4j":
             return _neo4j(args)
         if args.command == "generate":
-            from researchgraph.generate import write_works
+            from researchgraph.generate import Tails, write_works
 
-            write_works(args.works, args.seed, args.out)
+            tails = Tails(
+                args.tail_authors, args.tail_author_works, args.hyper_works, args.hyper_work_authors
+            )
+            write_works(args.works, args.seed, args.out, tails)
             return 0
         if args.command == "export-schema":
             return _export_schema(args.out)

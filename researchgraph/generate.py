@@ -22,7 +22,12 @@ The shape follows the real thing:
   attachment; ``cited_by_count`` is exactly the number of citing works in the file (a first
   pass over the citation stream counts them);
 - short titles, and short abstracts as ``abstract_inverted_index`` on ~70 % of works;
-- institutions: each author has a home institution, listed on their authorships.
+- institutions: each author has a home institution, listed on their authorships;
+- OpenAlex's tails (``Tails``): a few authors with 5,000 to 20,000 works (name-merged
+  profiles), on the works of the graph spread evenly in time, and works with 1,000 to 5,000
+  authors (physics and genomics collaborations), every tail author on each. By default a
+  graph gets a tail author per 250,000 works and a hyper-authored work per 100,000, so
+  small graphs have none; ``--tail-authors`` and ``--hyper-works`` set them.
 
 Ids are OpenAlex URLs with 12-digit numbers starting with 8 (``W8...``, ``A8...``, ``I8...``,
 ``T8...``, ``S8...``), a range no real OpenAlex id uses and apart from conference-graph's 9s.
@@ -330,6 +335,58 @@ def _url(prefix: str, index: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Tails:
+    """How many tail authors (``authors``, each on ``author_works`` works, drawn between the
+    bounds) and hyper-authored works (``works``, each with ``work_authors`` authors) a graph
+    gets. None: the defaults for the graph's size (``for_size``)."""
+
+    authors: int | None = None
+    author_works: tuple[int, int] = (5_000, 20_000)
+    works: int | None = None
+    work_authors: tuple[int, int] = (1_000, 5_000)
+
+    def for_size(self, count: int) -> tuple[int, int]:
+        """The numbers of tail authors and hyper-authored works in a graph of ``count``."""
+        authors = count // TAIL_AUTHOR_PER if self.authors is None else self.authors
+        works = count // HYPER_WORK_PER if self.works is None else self.works
+        return authors, min(works, count)
+
+
+# Defaults: one tail author per this many works, one hyper-authored work per this many.
+TAIL_AUTHOR_PER = 250_000
+HYPER_WORK_PER = 100_000
+# Tail authors' indices, apart from the others' (never drawn by preferential attachment:
+# their works are exactly the ones chosen for them).
+_TAIL_AUTHOR_BASE = 99_000_000_000
+
+
+def tail_author_id(tail: int) -> str:
+    """The OpenAlex URL of the ``tail``-th tail author (from 0)."""
+    return _url("A", _TAIL_AUTHOR_BASE + tail)
+
+
+class _TailPlan:
+    """Which works each tail author is on, and the size of each hyper-authored work."""
+
+    def __init__(self, tails: Tails, count: int, seed: int) -> None:
+        rng = _rng("tails", seed)
+        authors, works = tails.for_size(count)
+        self.hyper: dict[int, int] = {
+            index: rng.randint(*tails.work_authors)
+            for index in sorted(rng.sample(range(count), works))
+        }
+        self.on: dict[int, list[int]] = {}
+        for tail in range(authors):
+            wanted = min(count, rng.randint(*tails.author_works))
+            for index in sorted(rng.sample(range(count), wanted)):
+                self.on.setdefault(index, []).append(_TAIL_AUTHOR_BASE + tail)
+        tail_authors = [_TAIL_AUTHOR_BASE + tail for tail in range(authors)]
+        for index in self.hyper:
+            listed = self.on.setdefault(index, [])
+            listed += [a for a in tail_authors if a not in listed]
+
+
+@dataclass(frozen=True, slots=True)
 class _Topic:
     id: str
     name: str
@@ -470,6 +527,10 @@ class _Authors:
         oldest = slots[low] if low else 0
         return oldest + int(rng.random() * (self.count - oldest))
 
+    def drawn(self) -> int:
+        """An author drawn as an authorship slot is (a newcomer or a returning author)."""
+        return self._preferential()
+
     def authors(self, index: int) -> list[int]:
         rng = self._rng
         wanted = max(1, min(MAX_AUTHORS, round(rng.lognormvariate(math.log(4), 0.75))))
@@ -539,8 +600,9 @@ def _abstract(rng: random.Random) -> dict[str, list[int]]:
     return index
 
 
-def works(count: int, seed: int = 1) -> Iterator[dict[str, Any]]:
-    """The ``count`` Work records of the graph for ``seed``, oldest first."""
+def works(count: int, seed: int = 1, tails: Tails | None = None) -> Iterator[dict[str, Any]]:
+    """The ``count`` Work records of the graph for ``seed``, oldest first, with ``tails``
+    (None: the defaults)."""
     if count < 0:
         raise ValueError("the number of works must not be negative")
     in_degree = array("I", bytes(4 * count))
@@ -553,8 +615,19 @@ def works(count: int, seed: int = 1) -> Iterator[dict[str, Any]]:
     citations = _Citations(seed)
     authors = _Authors(seed, institutions=max(50, count // 40))
     rng = _rng("works", seed)
+    plan = _TailPlan(tails or Tails(), count, seed)
     for index in range(count):
         work_authors = authors.authors(index)
+        work_authors += [a for a in plan.on.get(index, ()) if a not in work_authors]
+        wanted = plan.hyper.get(index, 0)
+        # A collaboration's other authors: drawn as any authorship's, but not written back
+        # as authorships to draw from (they would crowd preferential attachment).
+        listed = set(work_authors)
+        while len(work_authors) < wanted:
+            extra = authors.drawn()
+            if extra not in listed:
+                listed.add(extra)
+                work_authors.append(extra)
         home = authors.home_topic(work_authors[0], hierarchy)
         topic_ids = [home]
         siblings = rng.randint(0, 2)
@@ -626,12 +699,14 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
                 yield text
 
 
-def write_works(count: int, seed: int = 1, path: Path | None = None) -> int:
+def write_works(
+    count: int, seed: int = 1, path: Path | None = None, tails: Tails | None = None
+) -> int:
     """Write the works as JSON Lines to ``path`` (gzip for ``.gz``; stdout for None)."""
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     written = 0
     with _output(path) as out:
-        for record in works(count, seed):
+        for record in works(count, seed, tails):
             out.write(encode(record))
             out.write("\n")
             written += 1

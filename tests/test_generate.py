@@ -11,7 +11,7 @@ from pathlib import Path
 from graphstore.engines.embedded_store import IN_MEMORY, EmbeddedStore
 from graphstore.ingest.importer import import_openalex
 from researchgraph.cli import main
-from researchgraph.generate import works, write_works
+from researchgraph.generate import Tails, works, write_works
 
 
 def _digest(path: Path) -> str:
@@ -90,3 +90,31 @@ async def test_the_importer_takes_a_generated_file(tmp_path: Path) -> None:
     assert counts.edges["AUTHORED"] == authorships
     assert counts.edges["CITES"] == references
     assert counts.edges["HAS_TOPIC"] == sum(len(r["topics"]) for r in records)
+
+
+def test_tails_hub_authors_and_hyper_authored_works() -> None:
+    tails = Tails(authors=2, author_works=(300, 500), works=3, work_authors=(1000, 1200))
+    records = list(works(2000, seed=4, tails=tails))
+    assert records == list(works(2000, seed=4, tails=tails))
+    works_per_author = Counter(a["author"]["id"] for r in records for a in r["authorships"])
+    tail_authors = [a for a, n in works_per_author.most_common(2)]
+    assert all(300 <= works_per_author[a] <= 500 + 3 for a in tail_authors)
+    hyper = [r for r in records if len(r["authorships"]) >= 1000]
+    assert len(hyper) == 3
+    assert all(len(r["authorships"]) <= 1200 for r in hyper)
+    for record in hyper:
+        ids = [a["author"]["id"] for a in record["authorships"]]
+        assert len(set(ids)) == len(ids)
+        assert set(tail_authors) <= set(ids)
+    # Small graphs get no tails by default.
+    assert max(len(r["authorships"]) for r in works(2000, seed=4)) <= 50
+
+
+def test_cli_tail_options(tmp_path: Path) -> None:
+    out = tmp_path / "tails.jsonl"
+    argv = ["generate", "--works", "300", "--out", str(out), "--tail-authors", "1"]
+    assert main([*argv, "--tail-author-works", "120-150", "--hyper-works", "1"]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert max(len(r["authorships"]) for r in records) >= 1000
+    counts = Counter(a["author"]["id"] for r in records for a in r["authorships"])
+    assert 120 <= counts.most_common(1)[0][1] <= 151

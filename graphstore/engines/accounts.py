@@ -39,6 +39,7 @@ from graphstore.account_records import (
     Rejection,
     UserRecord,
 )
+from graphstore.engines.figures import WRITE_FOLLOWERS
 from graphstore.engines.query import ReadQuery, columns, listed
 from graphstore.engines.writes import Row
 from graphstore.records import ClaimState
@@ -423,12 +424,22 @@ class AccountCypher(ABC):
     async def follow(self, user_id: str, researcher_id: str, now: datetime) -> None:
         params = {"uid": user_id, "rid": researcher_id, "at": timestamp(now)}
         await self._transact(
-            [*self._actor_and_researcher(params), Step(FOLLOW, params)],
+            [
+                *self._actor_and_researcher(params),
+                Step(FOLLOW, params),
+                Step(WRITE_FOLLOWERS, {"rid": researcher_id}),
+            ],
         )
 
     async def unfollow(self, user_id: str, researcher_id: str) -> None:
         params = {"uid": user_id, "rid": researcher_id}
-        await self._transact([*self._actor_and_researcher(params), Step(UNFOLLOW, params)])
+        await self._transact(
+            [
+                *self._actor_and_researcher(params),
+                Step(UNFOLLOW, params),
+                Step(WRITE_FOLLOWERS, {"rid": researcher_id}),
+            ]
+        )
 
     @staticmethod
     def _actor_and_researcher(params: dict[str, Any]) -> list[Step]:

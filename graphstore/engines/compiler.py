@@ -154,6 +154,12 @@ def _name(label: NodeLabel) -> Column:
     return Column("t.title" if label is NodeLabel.WORK else "t.name", "name")
 
 
+def target_columns(label: NodeLabel) -> tuple[Column, ...]:
+    """A node ``t`` of kind ``label`` as the summary's lists return it: id, name and the
+    columns its record is built from."""
+    return (Column("t.id", "id"), _name(label), *_TARGET_COLUMNS[label])
+
+
 def anchors_on_center(via: Hop | None, dialect: Dialect) -> bool:
     """Whether ``hop_query`` with this ``via`` walks from the centre (LadybugDB, a
     relationship hop: one path from the centre to each frontier node)."""
@@ -539,7 +545,7 @@ def _as(items: tuple[Column, ...]) -> str:
     return ", ".join(f"{c.expression} AS {c.name}" for c in items)
 
 
-def _item(label: NodeLabel, values: tuple[Column, ...]) -> str:
+def target_item(label: NodeLabel, values: tuple[Column, ...]) -> str:
     """A map of a target's columns and ``values``."""
     pairs = [("id", "t.id"), ("name", _name(label).expression)]
     pairs += [(c.name, c.expression) for c in _TARGET_COLUMNS[label]]
@@ -579,7 +585,7 @@ def _ranked_parts(dialect: Dialect, ranked: _Ranked, top: int) -> list[SummaryPa
         f"CALL (r) {{\n{grouped}\nWITH {_as(ranked.counts)}, collect({keep}) AS kept\n"
         f"CALL (kept) {{\n  UNWIND kept AS k\n  WITH k[0] AS t, {unpacked}\n"
         f"  ORDER BY {ranked.order}\n  LIMIT $top\n"
-        f"  RETURN collect({_item(label, named)}) AS {ranked.name}\n}}\n"
+        f"  RETURN collect({target_item(label, named)}) AS {ranked.name}\n}}\n"
         f"RETURN {', '.join(count_names)}, {ranked.name}\n}}"
     )
     return [SummaryPart((*count_names, ranked.name), ReadQuery("", ()), subquery)]
@@ -611,7 +617,6 @@ def summary_parts(dialect: Dialect, top: int = 0) -> dict[str, list[SummaryPart]
             f"{_anchor(dialect, works)}\n"
             f"WITH list_sort(collect({cited}), 'DESC') AS cites, sum({cited}) AS citations"
         )
-    followers = _Path("<-[:FOLLOWS]-(u:User)", "", "", (), ())
     authorships = _path(Hop.AUTHORSHIP_INSTITUTIONS_OF_RESEARCHER.spec, "r")
     records = _path(Hop.INSTITUTIONS_OF_RESEARCHER.spec, "r")
     institution = NodeLabel.INSTITUTION
@@ -633,15 +638,17 @@ def summary_parts(dialect: Dialect, top: int = 0) -> dict[str, list[SummaryPart]
         "followers": [
             _simple_part(
                 dialect,
-                _anchor(dialect, followers, optional=True),
-                columns(("count(u)", "followers")),
+                _anchor(dialect, _FOLLOWERS, optional=True),
+                columns((_FOLLOWER_COUNT, "followers")),
             )
         ],
         "affiliations from authorships": [
             _simple_part(
                 dialect,
                 f"{_anchor(dialect, authorships)}\nWITH t, {_as(authorships.grouped)}",
-                columns((f"collect({_item(institution, columns('years'))})", "fromAuthorships")),
+                columns(
+                    (f"collect({target_item(institution, columns('years'))})", "fromAuthorships")
+                ),
             )
         ],
         "affiliations from author records": [
@@ -650,7 +657,7 @@ def summary_parts(dialect: Dialect, top: int = 0) -> dict[str, list[SummaryPart]
                 _anchor(dialect, records),
                 columns(
                     (
-                        f"collect({_item(institution, columns(('e.years', 'years')))})",
+                        f"collect({target_item(institution, columns(('e.years', 'years')))})",
                         "fromRecords",
                     )
                 ),
@@ -659,9 +666,33 @@ def summary_parts(dialect: Dialect, top: int = 0) -> dict[str, list[SummaryPart]
     }
 
 
+_FOLLOWERS = _Path("<-[:FOLLOWS]-(u:User)", "", "", (), ())
+_FOLLOWER_COUNT = "count(u)"
+
+
+def followers_count(stored: str) -> str:
+    """Clauses after a researcher ``r``: count its followers (as the summary's part does)
+    and set the count as the property ``stored``."""
+    return (
+        f"OPTIONAL MATCH (r){_FOLLOWERS.pattern}\nWITH r, {_FOLLOWER_COUNT} AS followers\n"
+        f"SET {stored} = followers"
+    )
+
+
 SUMMARY_HEAD = (
     "UNWIND $ids AS rid\nOPTIONAL MATCH (r:Researcher {id: rid}) USING INDEX r:Researcher(id)"
 )
+
+
+@functools.cache
+def collaborators_query(dialect: Dialect, top: int) -> ReadQuery:
+    """The summary's collaborators part alone, taking ``$minShared``: LadybugDB's anchored on
+    ``$id`` (a row per collaborator, ``top`` of them), Neo4j's over ``$ids`` (a row per
+    researcher, its list ``collaborators`` ``$top`` long)."""
+    parts = _ranked_parts(dialect, _COLLABORATORS, top)
+    if dialect is Dialect.LADYBUG:
+        return parts[-1].anchored
+    return ReadQuery(f"{SUMMARY_HEAD}\n{parts[0].subquery}", columns("rid", "collaborators"))
 
 
 def profile_summary_query() -> ReadQuery:
@@ -733,7 +764,7 @@ class WorkSetPart(Enum):
     CITATIONS_BY_YEAR = "citations by year"
 
 
-def _list_index(items: str, dialect: Dialect) -> str:
+def list_index(items: str, dialect: Dialect) -> str:
     """The indexes of a list: from 0 on Neo4j, from 1 on LadybugDB."""
     if dialect is Dialect.NEO4J:
         return f"range(0, size({items}) - 1)"
@@ -753,6 +784,6 @@ def work_set_query(label: NodeLabel, part: WorkSetPart, dialect: Dialect) -> Rea
             f"{body}\nWHERE w.year IS NOT NULL", columns(("w.year", "year"), ("count(w)", "works"))
         )
     return ReadQuery(
-        f"{body}\nUNWIND {_list_index('w.citationYears', dialect)} AS i",
+        f"{body}\nUNWIND {list_index('w.citationYears', dialect)} AS i",
         columns(("w.citationYears[i]", "year"), ("sum(w.citationCounts[i])", "citations")),
     )

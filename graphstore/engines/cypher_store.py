@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from graphstore.engines import cypher, writes
+from graphstore.engines import cypher, figures, writes
 from graphstore.engines.compiler import (
     MISSING_REFERENCES_COUNT,
     NOT_IN_GRAPH_RANK,
@@ -40,6 +40,7 @@ from graphstore.protocol import (
     WorkPage,
 )
 from graphstore.records import (
+    CLOSE_COLLABORATION_WORKS,
     AffiliationRecord,
     AuthorRow,
     ClaimState,
@@ -49,6 +50,7 @@ from graphstore.records import (
     OpenAlexAuthorFigures,
     ProfileSummary,
     ResearcherRecord,
+    SummaryOptions,
     TopicRecord,
     TopicRow,
     TopicShareRecord,
@@ -67,6 +69,11 @@ from graphstore.versions import group_versions
 from graphstore.walk import WalkStep
 
 T = TypeVar("T")
+
+# Researchers whose figures one refresh computes and writes together.
+FIGURES_CHUNK = 500
+# Reads of one node each run side by side at most this many at a time.
+_SIDE_BY_SIDE = 8
 
 NODE_LABELS = ("Researcher", "Work", "Topic", "Institution", "User")
 EDGE_TYPES = (
@@ -156,11 +163,100 @@ class CypherStore(ABC):
         return list(await asyncio.gather(*(self.neighbours(step.ids, step.hop) for step in steps)))
 
     @abstractmethod
+    async def _live_summaries(
+        self, ids: Sequence[str], *, min_shared: int, top: int
+    ) -> list[ProfileSummary]:
+        """Each researcher's figures from its walk: the compiled summary
+        (graphstore.engines.compiler), run as the engine can (one query on Neo4j, anchored
+        parts on LadybugDB). What the stored figures are made of (graphstore.engines.figures)."""
+
+    @abstractmethod
+    async def _live_collaborators(
+        self, ids: Sequence[str], *, min_shared: int, top: int
+    ) -> list[list[Row]]:
+        """Each researcher's top collaborators from its walk (compiler.collaborators_query),
+        as the summary lists them."""
+
+    @abstractmethod
+    async def _stored_summaries(
+        self, ids: Sequence[str], options: SummaryOptions
+    ) -> list[Row | None]:
+        """Each researcher's stored summary (figures.summary_row's input), None where the
+        researcher is absent."""
+
     async def profile_summaries(
         self, ids: Sequence[str], *, min_shared: int, top: int
     ) -> list[ProfileSummary]:
-        """Each researcher's figures: the compiled summary (graphstore.engines.compiler),
-        run as the engine can (one query on Neo4j, anchored parts on LadybugDB)."""
+        """Each researcher's stored figures (graphstore.engines.figures), from its walk
+        where they do not answer."""
+        options = SummaryOptions(min_shared=min_shared, top=top)
+        return await self._summaries_from(ids, options, await self._stored_summaries(ids, options))
+
+    async def _summaries_from(
+        self, ids: Sequence[str], options: SummaryOptions, stored: Sequence[Row | None]
+    ) -> list[ProfileSummary]:
+        """The summaries from the stored rows read for ``ids``; the walk's for the
+        researchers whose stored figures do not answer ``options`` (figures.answers)."""
+        walked = [
+            i for i, row in zip(ids, stored, strict=True) if not figures.answers(row, options)
+        ]
+        live = {}
+        if walked:
+            found = await self._live_summaries(
+                walked, min_shared=options.min_shared, top=options.top
+            )
+            live = dict(zip(walked, found, strict=True))
+        return [
+            live[i] if i in live or row is None else summary_from_row(figures.summary_row(row))
+            for i, row in zip(ids, stored, strict=True)
+        ]
+
+    async def refresh_researcher_figures(self, ids: Sequence[str]) -> int:
+        """Compute the researchers' figures from their walks and store them
+        (graphstore.engines.figures), a chunk at a time; returns how many were written."""
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), FIGURES_CHUNK):
+            chunk = unique[start : start + FIGURES_CHUNK]
+            summaries = await self._live_summaries(
+                chunk, min_shared=1, top=figures.STORED_LIST_SIZE
+            )
+            crowded = [
+                i for i, s in zip(chunk, summaries, strict=True) if figures.needs_close_list(s)
+            ]
+            close = {}
+            if crowded:
+                found = await self._live_collaborators(
+                    crowded, min_shared=CLOSE_COLLABORATION_WORKS, top=figures.STORED_LIST_SIZE
+                )
+                close = dict(zip(crowded, found, strict=True))
+            years = await self._live_counts_by_year(chunk, NodeLabel.RESEARCHER)
+            rows = figures.figure_rows(chunk, summaries, close, years)
+            await self._write(
+                [
+                    (figures.write_figures(self.dialect), {"rows": rows}),
+                    *figures.follower_statements(self.dialect, rows),
+                ]
+            )
+        return len(unique)
+
+    async def refresh_all_researcher_figures(
+        self, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Refresh every researcher's figures (after a bulk load), in order of id; calls
+        ``progress`` with the number done after each chunk. Returns how many."""
+        done = 0
+        after = ""
+        while True:
+            rows = await self._read(
+                figures.RESEARCHER_IDS_AFTER, {"after": after, "size": FIGURES_CHUNK}
+            )
+            if not rows:
+                return done
+            ids = [row["id"] for row in rows]
+            done += await self.refresh_researcher_figures(ids)
+            after = ids[-1]
+            if progress is not None:
+                progress(done)
 
     @abstractmethod
     async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
@@ -264,7 +360,26 @@ class CypherStore(ABC):
         ]
 
     async def counts_by_year(self, ids: Sequence[str], label: NodeLabel) -> list[list[YearCounts]]:
-        return list(await asyncio.gather(*(self._counts_by_year(i, label) for i in ids)))
+        """A researcher's stored counts (graphstore.engines.figures), or the walk's where
+        none are stored; a topic's or an institution's from the walk."""
+        if label is not NodeLabel.RESEARCHER:
+            return await self._live_counts_by_year(ids, label)
+        rows = await self._read_from_ids(figures.STORED_YEARS, ids)
+        stored = {row["id"]: figures.years_from_row(row) for row in rows}
+        walked = [i for i in ids if stored.get(i) is None]
+        live = dict(zip(walked, await self._live_counts_by_year(walked, label), strict=True))
+        return [live.get(i) or stored.get(i) or [] for i in ids]
+
+    async def _live_counts_by_year(
+        self, ids: Sequence[str], label: NodeLabel
+    ) -> list[list[YearCounts]]:
+        """Each node's counts from its walk: a few nodes side by side at a time (a refresh
+        asks for hundreds, more than a driver's pool of connections)."""
+        found: list[list[YearCounts]] = []
+        for start in range(0, len(ids), _SIDE_BY_SIDE):
+            group = ids[start : start + _SIDE_BY_SIDE]
+            found += await asyncio.gather(*(self._counts_by_year(i, label) for i in group))
+        return found
 
     async def _counts_by_year(self, node_id: str, label: NodeLabel) -> list[YearCounts]:
         params = {"id": node_id}
@@ -272,11 +387,7 @@ class CypherStore(ABC):
             self._read(work_set_query(label, WorkSetPart.WORKS_BY_YEAR, self.dialect), params),
             self._read(work_set_query(label, WorkSetPart.CITATIONS_BY_YEAR, self.dialect), params),
         )
-        years: dict[int, list[int]] = {}
-        for rows, column, at in ((published, "works", 0), (cited, "citations", 1)):
-            for row in rows:
-                years.setdefault(int(row["year"]), [0, 0])[at] = int(row[column])
-        return [YearCounts(year=y, works=w, citations=c) for y, (w, c) in sorted(years.items())]
+        return year_counts(published, cited)
 
     async def follower_counts(self, ids: Sequence[str]) -> list[int]:
         rows = await self._read(cypher.FOLLOWER_COUNTS, {"ids": list(ids)})
@@ -293,9 +404,20 @@ class CypherStore(ABC):
 
     async def upsert_works(self, rows: Sequence[WorkRow]) -> WriteSummary:
         latest = writes.latest_versions(rows, _work_id)
+        # A re-issued work's former authors lose it: their figures change too.
+        former = await self.neighbours([w.id for w in latest], Hop.AUTHORS_OF_WORK)
         summary, fresh = await self._upsert_latest_works(latest)
         if fresh:
             await self._index_documents(lambda: documents_for_works(fresh))
+            written = {w.id for w in fresh}
+            authors = [a.researcher_id for w in fresh for a in w.authorships]
+            authors += [
+                n.target
+                for w, found in zip(latest, former, strict=True)
+                if w.id in written
+                for n in found
+            ]
+            await self.refresh_researcher_figures(authors)
         return summary + WriteSummary(skipped_older=len(rows) - len(fresh))
 
     async def _upsert_latest_works(
@@ -332,6 +454,8 @@ class CypherStore(ABC):
         statements, summary = writes.author_upsert_plan(self.dialect, fresh)
         await self._write(statements)
         await self._index_documents(lambda: _author_documents(fresh))
+        # A record's affiliations are among the figures.
+        await self.refresh_researcher_figures([a.id for a in fresh])
         return summary + skipped
 
     async def upsert_institutions(self, rows: Sequence[InstitutionRow]) -> WriteSummary:
@@ -373,6 +497,16 @@ def _author_documents(authors: Sequence[AuthorRow]) -> list[SearchDocument]:
 def _topic_documents(topics: Sequence[TopicRow]) -> list[SearchDocument]:
     levels = {level.id: level for t in topics for level in (t.topic, *t.ancestors)}
     return [SearchDocument(level.id, "topic", level.name) for level in levels.values()]
+
+
+def year_counts(published: Sequence[Row], cited: Sequence[Row]) -> list[YearCounts]:
+    """A node's counts by year from the rows of work_set_query's WORKS_BY_YEAR and
+    CITATIONS_BY_YEAR, oldest first."""
+    years: dict[int, list[int]] = {}
+    for rows, column, at in ((published, "works", 0), (cited, "citations", 1)):
+        for row in rows:
+            years.setdefault(int(row["year"]), [0, 0])[at] = int(row[column])
+    return [YearCounts(year=y, works=w, citations=c) for y, (w, c) in sorted(years.items())]
 
 
 def merge_affiliations(rows: Sequence[Row]) -> list[AffiliationRecord]:

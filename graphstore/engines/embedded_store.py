@@ -20,17 +20,20 @@ from typing import Any, NamedTuple
 
 import ladybug
 
-from graphstore.engines import cypher, writes
+from graphstore.engines import cypher, figures, writes
 from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.engines.compiler import (
     SummaryPart,
+    WorkSetPart,
     anchors_on_center,
+    collaborators_query,
     hop_query,
     hop_reads,
     researcher_works_count,
     researcher_works_page,
     summary_parameters,
     summary_parts,
+    work_set_query,
 )
 from graphstore.engines.cypher_store import (
     CypherStore,
@@ -42,11 +45,13 @@ from graphstore.engines.cypher_store import (
     summary_from_row,
     work_from_row,
     work_position,
+    year_counts,
 )
 from graphstore.engines.query import FromIds, ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, SqliteTextIndex
 from graphstore.engines.work_lists import ListCypher, Read
 from graphstore.engines.writes import Dialect, Row, Statement
+from graphstore.ids import NodeLabel
 from graphstore.instrumentation import timed_query
 from graphstore.protocol import (
     ProfileRead,
@@ -65,6 +70,7 @@ from graphstore.records import (
     WorkPageRequest,
     WorkRow,
     WriteSummary,
+    YearCounts,
 )
 from graphstore.traversal import Hop, Neighbour
 from graphstore.walk import WalkStep
@@ -114,6 +120,8 @@ SCHEMA = (
     "CREATE NODE TABLE IF NOT EXISTS Identifier(id STRING PRIMARY KEY)",
     "CREATE REL TABLE IF NOT EXISTS IDENTIFIES(FROM Identifier TO Work, "
     "FROM Identifier TO Researcher, FROM Identifier TO Institution, own BOOLEAN)",
+    # Stored per-researcher figures (graphstore.engines.figures).
+    *figures.LADYBUG_SCHEMA,
 )
 
 # Below this many works a batch goes through the statement plan: writing files and running
@@ -267,7 +275,7 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
             for step, rows in zip(steps, results, strict=True)
         ]
 
-    async def profile_summaries(
+    async def _live_summaries(
         self, ids: Sequence[str], *, min_shared: int, top: int
     ) -> list[ProfileSummary]:
         """Each researcher's summary from the compiled parts, each anchored on the researcher
@@ -275,6 +283,33 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         options = SummaryOptions(min_shared=min_shared, top=top)
         reads = _summary_reads(ids, options)
         return _summaries(ids, options, await self._read_all(reads))
+
+    async def _live_counts_by_year(
+        self, ids: Sequence[str], label: NodeLabel
+    ) -> list[list[YearCounts]]:
+        """Both parts of each node's counts, anchored on it, in one trip to a worker thread."""
+        parts = [
+            work_set_query(label, part, self.dialect)
+            for part in (WorkSetPart.WORKS_BY_YEAR, WorkSetPart.CITATIONS_BY_YEAR)
+        ]
+        results = await self._read_all([_Read(q, ({"id": i},)) for i in ids for q in parts])
+        return [year_counts(results[2 * n], results[2 * n + 1]) for n in range(len(ids))]
+
+    async def _live_collaborators(
+        self, ids: Sequence[str], *, min_shared: int, top: int
+    ) -> list[list[Row]]:
+        query = collaborators_query(self.dialect, top)
+        params = summary_parameters(min_shared, top)
+        return await self._read_all(
+            [_Read(query, ({"id": i, "minShared": params["minShared"]},)) for i in ids]
+        )
+
+    async def _stored_summaries(
+        self, ids: Sequence[str], options: SummaryOptions
+    ) -> list[Row | None]:
+        """The stored figures' parts, each anchored on the researcher, in one trip to a
+        worker thread."""
+        return _stored(ids, options, await self._read_all(_stored_reads(ids, options)))
 
     async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
         """Each page with its works' authors, and its filtered total: two queries anchored
@@ -286,7 +321,7 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         """The researchers, their summaries and their pages of works, in one trip to a
         worker thread. When no researcher is found, there are neither figures nor works."""
         ids = list(read.researcher_ids)
-        summary_reads = _summary_reads(ids, read.summary) if read.summary is not None else []
+        summary_reads = _stored_reads(ids, read.summary) if read.summary is not None else []
         page_reads = [page_read for r in read.pages for page_read in _page_reads(r)]
         results = await self._read_all(
             [_from_ids(cypher.RESEARCHERS_BY_ID, ids), *summary_reads, *page_reads]
@@ -296,7 +331,8 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
             return ProfileReadResult(researchers=researchers, summaries=None, pages=[])
         summaries = None
         if read.summary is not None:
-            summaries = _summaries(ids, read.summary, results[1 : 1 + len(summary_reads)])
+            stored = _stored(ids, read.summary, results[1 : 1 + len(summary_reads)])
+            summaries = await self._summaries_from(ids, read.summary, stored)
         pages = _pages(read.pages, results[1 + len(summary_reads) :])
         return ProfileReadResult(researchers=researchers, summaries=summaries, pages=pages)
 
@@ -676,6 +712,35 @@ def _summaries(
             found |= {part.listing: rows} if part.listing else rows[0]
         summaries.append(summary_from_row(found))
     return summaries
+
+
+def _stored_reads(ids: Sequence[str], options: SummaryOptions) -> list[_Read]:
+    """Every part of each researcher's stored summary (figures.stored_parts), researcher
+    by researcher."""
+    values = {"minShared": options.min_shared}
+    return [
+        _Read(query, ({"id": i} | {name: values[name] for name in params},))
+        for i in ids
+        for _, query, params in figures.stored_parts(options.top)
+    ]
+
+
+def _stored(
+    ids: Sequence[str], options: SummaryOptions, results: Sequence[list[Row]]
+) -> list[Row | None]:
+    """The stored summaries from the rows of _stored_reads (None for a researcher absent)."""
+    parts = figures.stored_parts(options.top)
+    found: list[Row | None] = []
+    for start in range(0, len(ids) * len(parts), len(parts)):
+        rows = results[start : start + len(parts)]
+        if not rows[0]:
+            found.append(None)
+            continue
+        found.append(
+            rows[0][0]
+            | {str(name): listed for (name, _, _), listed in zip(parts[1:], rows[1:], strict=True)}
+        )
+    return found
 
 
 def _parts(top: int) -> list[SummaryPart]:

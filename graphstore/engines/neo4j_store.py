@@ -30,6 +30,7 @@ from graphstore.engines.compiler import (
     SUMMARY_HEAD,
     after_cursor,
     coauthor_weight,
+    collaborators_query,
     descending_value,
     page_order,
     profile_summary_query,
@@ -47,6 +48,7 @@ from graphstore.engines.cypher_store import (
     work_from_row,
     work_position,
 )
+from graphstore.engines.figures import stored_summaries_query
 from graphstore.engines.query import ReadQuery, columns
 from graphstore.engines.recovery import Read, Recovery
 from graphstore.engines.text_search import (
@@ -78,6 +80,7 @@ from graphstore.protocol import (
 )
 from graphstore.records import (
     ProfileSummary,
+    SummaryOptions,
     WorkPageRequest,
 )
 from graphstore.traversal import EdgeKind, Neighbour
@@ -369,13 +372,27 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
         ranked = plan.rank(found)
         return ranked[request.offset : request.offset + request.first], total
 
-    async def profile_summaries(
+    async def _live_summaries(
         self, ids: Sequence[str], *, min_shared: int, top: int
     ) -> list[ProfileSummary]:
         params = {"ids": list(ids), **summary_parameters(min_shared, top)}
         rows = await self._read(_PROFILE_SUMMARIES, params)
         found = {row["rid"]: summary_from_row(row) for row in rows}
         return [found[i] for i in ids]
+
+    async def _live_collaborators(
+        self, ids: Sequence[str], *, min_shared: int, top: int
+    ) -> list[list[Row]]:
+        params = {"ids": list(ids), **summary_parameters(min_shared, top)}
+        rows = await self._read(collaborators_query(self.dialect, top), params)
+        found = {row["rid"]: row["collaborators"] for row in rows}
+        return [found[i] for i in ids]
+
+    async def _stored_summaries(
+        self, ids: Sequence[str], options: SummaryOptions
+    ) -> list[Row | None]:
+        rows = await self._read(stored_summaries_query(), _stored_parameters(ids, options))
+        return _stored_rows(ids, rows)
 
     async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
         query, in_full = _pages_query(requests)
@@ -390,8 +407,8 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
         params: dict[str, Any] = {"ids": ids}
         pages_in_full = True
         if read.summary is not None:
-            queries["summaries"] = _PROFILE_SUMMARIES
-            params |= summary_parameters(read.summary.min_shared, read.summary.top)
+            queries["summaries"] = stored_summaries_query()
+            params |= _stored_parameters(ids, read.summary)
         if read.pages:
             queries["pages"], pages_in_full = _pages_query(read.pages)
             params |= _pages_parameters(read.pages)
@@ -399,11 +416,14 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
         researchers = by_id(ids, row["researchers"], researcher_from_row)
         if not any(researchers):
             return ProfileReadResult(researchers=researchers, summaries=None, pages=[])
-        summaries = {r["rid"]: summary_from_row(r) for r in row.get("summaries", ())}
+        summaries = None
+        if read.summary is not None:
+            stored = _stored_rows(ids, row["summaries"])
+            summaries = await self._summaries_from(ids, read.summary, stored)
         pages = {r["key"]: r for r in row.get("pages", ())}
         return ProfileReadResult(
             researchers=researchers,
-            summaries=None if read.summary is None else [summaries[i] for i in ids],
+            summaries=summaries,
             pages=[_work_page(r, pages[key], pages_in_full) for key, r in enumerate(read.pages)],
         )
 
@@ -540,6 +560,16 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
             if error.code and "TransactionTimedOut" in error.code:
                 raise StoreTimeoutError("the query ran past the request's deadline") from error
             raise
+
+
+def _stored_parameters(ids: Sequence[str], options: SummaryOptions) -> dict[str, Any]:
+    return {"ids": list(ids), "top": options.top, "minShared": options.min_shared}
+
+
+def _stored_rows(ids: Sequence[str], rows: Sequence[Row]) -> list[Row | None]:
+    """The stored summaries' rows by researcher (None for one absent)."""
+    found = {row["rid"]: row for row in rows}
+    return [found.get(i) for i in ids]
 
 
 def _pages_parameters(requests: Sequence[WorkPageRequest]) -> dict[str, Any]:

@@ -1,0 +1,335 @@
+"""Stored per-researcher figures: a profile's summary kept on its Researcher node.
+
+A researcher's figures (works, citations, h-index, i10-index, counts of topics and
+collaborators, followers, affiliations, counts by year, the top topics and collaborators)
+are aggregates of its two-hop walk, which grows with the researcher: a hub of thousands of
+works on works of thousands of authors walks millions of paths. So they are computed when
+the graph changes, not when a profile is read: ``refresh`` runs the compiled summary
+(graphstore.engines.compiler.summary_parts, the one definition of each figure) and the counts
+by year (compiler.work_set_query) with lists STORED_LIST_SIZE long, and writes what they
+answered onto the node, as properties (LadybugDB indexes only primary keys, so the figures
+live on the node the profile looks up by its key). A profile then reads the node and looks
+up the records its lists name, each by primary key: a bounded number of rows whatever the
+researcher's size.
+
+The collaborators list is stored twice when it is longer than STORED_LIST_SIZE: the top
+co-authors of all, and the top of those sharing at least CLOSE_COLLABORATION_WORKS works
+(the profile page's list), so both are exact. A list asked with a larger ``minSharedWorks``
+filters the stored one; when that leaves fewer than asked and the stored list was cut, the
+store answers from the walk instead (``answers``), as it does for a researcher whose
+figures were never written.
+
+Names, ORCIDs and the like of the listed nodes are read when the profile is, so they are
+never stale; the figures are as fresh as the last refresh (docs/scaling.md).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from graphstore.engines.compiler import (
+    SUMMARY_HEAD,
+    followers_count,
+    list_index,
+    target_columns,
+    target_item,
+)
+from graphstore.engines.cypher import look_up
+from graphstore.engines.query import Column, ReadQuery, columns
+from graphstore.engines.writes import Dialect, Row, Statement
+from graphstore.ids import NodeLabel
+from graphstore.records import (
+    ProfileSummary,
+    SummaryOptions,
+    YearCounts,
+)
+
+# How long the stored lists are: the longest list a profile may ask for
+# (resolvers.loaders.PROFILE_LIST_LIMIT).
+STORED_LIST_SIZE = 100
+
+# The node's properties (and LadybugDB's column types), one per stored value.
+PROPERTIES: dict[str, str] = {
+    "figWorks": "INT64",
+    "figCitations": "INT64",
+    "figHIndex": "INT64",
+    "figI10Index": "INT64",
+    "figTopicCount": "INT64",
+    "figCollaboratorCount": "INT64",
+    "figCloseCount": "INT64",
+    "figFollowers": "INT64",
+    "figTopicIds": "STRING[]",
+    "figTopicWorks": "INT64[]",
+    "figCollaboratorIds": "STRING[]",
+    "figCollaboratorShared": "INT64[]",
+    "figCollaboratorStrength": "DOUBLE[]",
+    "figCloseIds": "STRING[]",
+    "figCloseShared": "INT64[]",
+    "figCloseStrength": "DOUBLE[]",
+    # An affiliation's years: the years of all of them one after the other, and how many
+    # each has (Neo4j stores no lists of lists).
+    "figAffiliationIds": "STRING[]",
+    "figAffiliationYears": "INT64[]",
+    "figAffiliationYearCounts": "INT64[]",
+    "figYears": "INT64[]",
+    "figWorksByYear": "INT64[]",
+    "figCitationsByYear": "INT64[]",
+}
+
+LADYBUG_SCHEMA = tuple(
+    f"ALTER TABLE Researcher ADD IF NOT EXISTS {name} {kind}" for name, kind in PROPERTIES.items()
+)
+
+# The followers are counted when the figures are written and again by each follow and
+# unfollow, in their transactions (compiler.followers_count).
+_WRITTEN = [name for name in PROPERTIES if name != "figFollowers"]
+
+
+@functools.cache
+def write_figures(dialect: Dialect) -> str:
+    """The statement setting the figures of the researchers ``$rows`` (figure_rows); their
+    followers are counted by follower_statements after it, in its transaction."""
+
+    def value(name: str) -> str:
+        # LadybugDB types an empty list in a parameter as STRING[]: the column's type is
+        # given.
+        kind = PROPERTIES[name]
+        if dialect is Dialect.LADYBUG and kind.endswith("[]"):
+            return f"CAST(row.{name} AS {kind})"
+        return f"row.{name}"
+
+    return (
+        "UNWIND $rows AS row\nMATCH (r:Researcher {id: row.id})\n"
+        f"SET {', '.join(f'r.{name} = {value(name)}' for name in _WRITTEN)}"
+    )
+
+
+WRITE_FOLLOWERS = f"MATCH (r:Researcher {{id: $rid}})\n{followers_count('r.figFollowers')}"
+_WRITE_FOLLOWER_COUNTS = (
+    f"UNWIND $rows AS row\nMATCH (r:Researcher {{id: row.id}})\n{followers_count('r.figFollowers')}"
+)
+
+
+def follower_statements(dialect: Dialect, rows: Sequence[Row]) -> list[Statement]:
+    """The statements counting the followers of the researchers ``rows`` name, after
+    write_figures: one over the list on Neo4j; one anchored on each researcher on LadybugDB,
+    which plans the list form's OPTIONAL MATCH as a scan of every researcher."""
+    if dialect is Dialect.NEO4J:
+        return [(_WRITE_FOLLOWER_COUNTS, {"rows": [{"id": row["id"]} for row in rows]})]
+    return [(WRITE_FOLLOWERS, {"rid": row["id"]}) for row in rows]
+
+
+# Researchers by id, a page at a time, for refreshing the whole graph.
+RESEARCHER_IDS_AFTER = ReadQuery(
+    "MATCH (r:Researcher)\nWHERE r.id > $after",
+    columns(("r.id", "id")),
+    tail="ORDER BY id LIMIT $size",
+)
+
+
+def figure_rows(
+    ids: Sequence[str],
+    summaries: Sequence[ProfileSummary],
+    close: Mapping[str, Sequence[Row]],
+    years: Sequence[Sequence[YearCounts]],
+) -> list[Row]:
+    """The properties write_figures sets on each researcher, from its summary (lists
+    STORED_LIST_SIZE long, any shared works), the summary of its close collaborators when
+    its list was cut (``close``: compiler.collaborators_query's rows), and its counts by year."""
+    rows = []
+    for researcher, summary, by_year in zip(ids, summaries, years, strict=True):
+        closest = close.get(researcher, ())
+        rows.append(
+            {
+                "id": researcher,
+                "figWorks": summary.works,
+                "figCitations": summary.citations,
+                "figHIndex": summary.h_index,
+                "figI10Index": summary.i10_index,
+                "figTopicCount": summary.topic_count,
+                "figCollaboratorCount": summary.collaborator_count,
+                "figCloseCount": summary.close_collaborator_count,
+                "figTopicIds": [t.topic.id for t in summary.topics],
+                "figTopicWorks": [t.works for t in summary.topics],
+                "figCollaboratorIds": [c.researcher.id for c in summary.collaborators],
+                "figCollaboratorShared": [c.shared_works for c in summary.collaborators],
+                "figCollaboratorStrength": [c.strength for c in summary.collaborators],
+                "figCloseIds": [c["id"] for c in closest],
+                "figCloseShared": [int(c["shared"]) for c in closest],
+                "figCloseStrength": [float(c["strength"]) for c in closest],
+                "figAffiliationIds": [a.institution.id for a in summary.affiliations],
+                "figAffiliationYears": [y for a in summary.affiliations for y in a.years],
+                "figAffiliationYearCounts": [len(a.years) for a in summary.affiliations],
+                "figYears": [y.year for y in by_year],
+                "figWorksByYear": [y.works for y in by_year],
+                "figCitationsByYear": [y.citations for y in by_year],
+            }
+        )
+    return rows
+
+
+def needs_close_list(summary: ProfileSummary) -> bool:
+    """Whether a researcher's collaborators list was cut, so its close collaborators are
+    stored apart."""
+    return summary.collaborator_count > STORED_LIST_SIZE
+
+
+_FIGURE_COLUMNS = columns(
+    ("r.figWorks", "works"),
+    ("r.figCitations", "citations"),
+    ("r.figHIndex", "hIndex"),
+    ("r.figI10Index", "i10Index"),
+    ("r.figTopicCount", "topicCount"),
+    ("r.figCollaboratorCount", "collaboratorCount"),
+    ("r.figCloseCount", "closeCount"),
+    ("coalesce(r.figFollowers, 0)", "followers"),
+    ("r.figAffiliationIds", "affiliationIds"),
+    ("r.figAffiliationYears", "affiliationYears"),
+    ("r.figAffiliationYearCounts", "affiliationYearCounts"),
+)
+_YEAR_COLUMNS = columns(
+    ("r.id", "id"),
+    ("r.figWorks", "works"),
+    ("r.figYears", "years"),
+    ("r.figWorksByYear", "worksByYear"),
+    ("r.figCitationsByYear", "citationsByYear"),
+)
+# Which stored collaborators list a request reads: all co-authors' unless it asks for
+# close ones and that list was cut.
+_OVERALL = f"($minShared <= 1 OR r.figCollaboratorCount <= {STORED_LIST_SIZE})"
+
+
+def _chosen(overall: str, close: str) -> str:
+    return f"CASE WHEN {_OVERALL} THEN r.{overall} ELSE r.{close} END"
+
+
+class _StoredList:
+    """A stored list of ids with values alongside, read in stored order with each id's
+    node looked up by its key."""
+
+    def __init__(
+        self,
+        name: str,
+        label: NodeLabel,
+        keys: str,
+        values: dict[str, str],
+        *,
+        keep: str = "",
+        limited: bool = True,
+    ) -> None:
+        self.name, self.label, self.keys, self.values = name, label, keys, values
+        self.keep, self.limited = keep, limited
+        self.params = ("minShared",) if "$minShared" in keys + keep else ()
+
+    def walk(self, dialect: Dialect) -> str:
+        """From ``r`` to each listed node ``t``, its place ``at`` and its values."""
+        lists = ", ".join(f"{expression} AS {name}List" for name, expression in self.values.items())
+        picked = ", ".join(f"{name}List[i] AS {name}" for name in self.values)
+        text = (
+            f"WITH coalesce({self.keys}, []) AS keys{', ' + lists if lists else ''}\n"
+            f"UNWIND {list_index('keys', dialect)} AS i\n"
+            f"WITH i AS at, keys[i] AS key{', ' + picked if picked else ''}\n"
+        )
+        if self.keep:
+            text += f"WHERE {self.keep}\n"
+        return text + f"MATCH (t:{self.label.value} {{id: key}})"
+
+    def returns(self) -> tuple[Column, ...]:
+        return (*target_columns(self.label), *columns("at", *self.values))
+
+
+_LISTS = (
+    _StoredList("topics", NodeLabel.TOPIC, "r.figTopicIds", {"works": "r.figTopicWorks"}),
+    _StoredList(
+        "collaborators",
+        NodeLabel.RESEARCHER,
+        _chosen("figCollaboratorIds", "figCloseIds"),
+        {
+            "shared": _chosen("figCollaboratorShared", "figCloseShared"),
+            "strength": _chosen("figCollaboratorStrength", "figCloseStrength"),
+        },
+        keep="shared >= $minShared",
+    ),
+    _StoredList("institutions", NodeLabel.INSTITUTION, "r.figAffiliationIds", {}, limited=False),
+)
+
+
+@functools.cache
+def stored_parts(top: int) -> list[tuple[str | None, ReadQuery, tuple[str, ...]]]:
+    """LadybugDB's reads of a researcher's stored summary, each anchored on ``$id``: the
+    figures' row, then each list (its name, its query, the parameters it takes besides)."""
+    anchor = "MATCH (r:Researcher {id: $id})"
+    parts: list[tuple[str | None, ReadQuery, tuple[str, ...]]] = [
+        (None, ReadQuery(anchor, _FIGURE_COLUMNS), ())
+    ]
+    for stored in _LISTS:
+        # The limit printed, as the live summary's (compiler._ranked_parts).
+        limit = f" LIMIT {int(top)}" if stored.limited else ""
+        query = ReadQuery(
+            f"{anchor}\n{stored.walk(Dialect.LADYBUG)}",
+            stored.returns(),
+            tail=f"ORDER BY at{limit}",
+        )
+        parts.append((stored.name, query, stored.params))
+    return parts
+
+
+@functools.cache
+def stored_summaries_query() -> ReadQuery:
+    """Neo4j's stored summaries of the researchers ``$ids`` (taking ``$top`` and
+    ``$minShared``): one row per researcher, each list a subquery."""
+    body = SUMMARY_HEAD
+    for stored in _LISTS:
+        values = columns("at", *stored.values)
+        limit = "\n  LIMIT $top" if stored.limited else ""
+        body += (
+            f"\nCALL (r) {{\n{stored.walk(Dialect.NEO4J)}\n"
+            f"  WITH t, {', '.join(c.name for c in values)} ORDER BY at{limit}\n"
+            f"  RETURN collect({target_item(stored.label, values)}) AS {stored.name}\n}}"
+        )
+    return ReadQuery(
+        body, (Column("rid", "rid"), *_FIGURE_COLUMNS, *columns(*(s.name for s in _LISTS)))
+    )
+
+
+# Researchers' stored counts by year, by id.
+STORED_YEARS = look_up(NodeLabel.RESEARCHER, "r", _YEAR_COLUMNS)
+
+
+def answers(row: Row | None, options: SummaryOptions) -> bool:
+    """Whether a researcher's stored summary (the figures' row and its lists) answers a
+    request for ``options``: figures written, lists long enough, and a collaborators list
+    that is the top of all that pass the request (a filtered list cut short is not)."""
+    if row is None or row["works"] is None or options.top > STORED_LIST_SIZE:
+        return False
+    overall = options.min_shared <= 1 or row["collaboratorCount"] <= STORED_LIST_SIZE
+    stored_count = row["collaboratorCount"] if overall else row["closeCount"]
+    return len(row["collaborators"]) >= options.top or stored_count <= STORED_LIST_SIZE
+
+
+def summary_row(row: Row) -> dict[str, Any]:
+    """A stored summary's row as cypher_store.summary_from_row reads the live one's: the
+    affiliations rebuilt from the institutions found and the stored years."""
+    institutions = {found["id"]: found for found in row["institutions"]}
+    affiliations = []
+    start = 0
+    for institution, count in zip(
+        row["affiliationIds"] or (), row["affiliationYearCounts"] or (), strict=True
+    ):
+        years = list(row["affiliationYears"][start : start + count])
+        start += count
+        if institution in institutions:
+            affiliations.append({**institutions[institution], "years": years})
+    return {**row, "fromAuthorships": affiliations, "fromRecords": []}
+
+
+def years_from_row(row: Row) -> list[YearCounts] | None:
+    """A researcher's stored counts by year; None when its figures were never written."""
+    if row["works"] is None:
+        return None
+    return [
+        YearCounts(year=int(y), works=int(w), citations=int(c))
+        for y, w, c in zip(row["years"], row["worksByYear"], row["citationsByYear"], strict=True)
+    ]

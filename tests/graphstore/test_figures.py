@@ -1,0 +1,143 @@
+"""Conformance: stored per-researcher figures (graphstore.engines.figures) answer as the walk
+does, on both engines, are kept current by the writes that change them, and stay bounded
+around hubs and hyper-authored works."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+
+import msgspec
+
+from graphstore.account_records import NewUser
+from graphstore.engines import figures
+from graphstore.engines.cypher_store import CypherStore
+from graphstore.explore import explore
+from graphstore.ids import NodeLabel
+from graphstore.protocol import GraphStore
+from graphstore.records import AuthorshipRow, SummaryOptions, WorkRow
+from graphstore.walk import VIEW_HOPS, View, Walk
+from tests.graphstore.test_profile_reads import graph
+
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+HUB = "H"
+
+
+def _work(work_id: str, authors: list[str], cited: int = 1, year: int = 2020) -> WorkRow:
+    return WorkRow(
+        id=work_id,
+        title=f"Title {work_id}",
+        type="article",
+        year=year,
+        venue=None,
+        doi=None,
+        abstract=None,
+        cited_by_count=cited,
+        updated_date="2024-01-01",
+        authorships=tuple(
+            AuthorshipRow(a, f"Name {a}", position) for position, a in enumerate(authors)
+        ),
+    )
+
+
+def hub_graph(seed: int) -> list[WorkRow]:
+    """A hub on 150 works with co-authors from a pool of 260: more collaborators than a
+    stored list holds, some sharing one work with it, some several."""
+    rng = random.Random(seed)
+    return [
+        _work(
+            f"HW{n}",
+            [HUB, *(f"C{c}" for c in rng.sample(range(260), rng.randint(1, 3)))],
+            cited=rng.randint(0, 30),
+            year=rng.choice([2018, 2020, 2022]),
+        )
+        for n in range(150)
+    ]
+
+
+def _store(store: GraphStore) -> CypherStore:
+    assert isinstance(store, CypherStore)
+    return store
+
+
+async def _stored(store: GraphStore, ids: list[str], options: SummaryOptions) -> list[object]:
+    return list(await _store(store)._stored_summaries(ids, options))
+
+
+async def test_stored_figures_answer_as_the_walk(store: GraphStore) -> None:
+    hub_works = hub_graph(seed=3)
+    await store.upsert_works(graph(seed=7) + hub_works)
+    ids = [HUB, "A0", "A5", hub_works[0].authorships[1].researcher_id, "A404"]
+    for min_shared, top in ((1, 10), (2, 10), (2, 100), (1, 100), (3, 5)):
+        options = SummaryOptions(min_shared=min_shared, top=top)
+        stored = await _store(store)._stored_summaries(ids, options)
+        if min_shared <= 2:
+            assert [figures.answers(row, options) for row in stored[:-1]] == [True] * 4
+        found = await store.profile_summaries(ids, min_shared=min_shared, top=top)
+        walked = await _store(store)._live_summaries(ids, min_shared=min_shared, top=top)
+        assert found == walked
+    (hub,) = await store.profile_summaries([HUB], min_shared=1, top=100)
+    assert hub.collaborator_count > figures.STORED_LIST_SIZE
+
+
+async def test_counts_by_year_are_stored(store: GraphStore) -> None:
+    await store.upsert_works(hub_graph(seed=3))
+    stored = await store.counts_by_year([HUB, "C7", "A404"], NodeLabel.RESEARCHER)
+    walked = await _store(store)._live_counts_by_year([HUB, "C7", "A404"], NodeLabel.RESEARCHER)
+    assert stored == walked
+    assert sum(y.works for y in stored[0]) == 150
+
+
+async def test_a_reimport_changes_nothing(store: GraphStore) -> None:
+    rows = graph(seed=5)
+    await store.upsert_works(rows)
+    options = SummaryOptions(min_shared=1, top=100)
+    ids = [f"A{i}" for i in range(12)]
+    before = await _stored(store, ids, options)
+    await store.upsert_works(rows)
+    assert await _stored(store, ids, options) == before
+
+
+async def test_writes_keep_the_figures_current(store: GraphStore) -> None:
+    await store.upsert_works([_work("W1", ["A1", "A2"], cited=12), _work("W2", ["A1"])])
+    # A newer record of W1 without A2: A2's figures lose W1, A1's lose A2.
+    newer = msgspec.structs.replace(_work("W1", ["A1", "A3"], cited=12), updated_date="2025-01-01")
+    await store.upsert_works([newer])
+    a1, a2 = await store.profile_summaries(["A1", "A2"], min_shared=1, top=10)
+    assert (a2.works, a2.collaborator_count, a2.i10_index) == (0, 0, 0)
+    assert [c.researcher.id for c in a1.collaborators] == ["A3"]
+    stored = await _stored(store, ["A2"], SummaryOptions(min_shared=1, top=10))
+    assert figures.answers(stored[0], SummaryOptions(min_shared=1, top=10))  # type: ignore[arg-type]
+    # Follows change the stored followers in their own transaction.
+    await store.create_user(NewUser(id="u1", name="U", email="u1@x.org", password_hash="h"), NOW)
+    await store.follow("u1", "A1", NOW)
+    (a1,) = await store.profile_summaries(["A1"], min_shared=1, top=10)
+    assert a1.followers == 1
+    await store.unfollow("u1", "A1")
+    (a1,) = await store.profile_summaries(["A1"], min_shared=1, top=10)
+    assert a1.followers == 0
+
+
+async def test_a_hyper_authored_work_imports_whole_and_counts_little(store: GraphStore) -> None:
+    authors = [f"A9{i:04}" for i in range(1000)]
+    await store.upsert_works(
+        [
+            _work("W9BIG", authors),
+            _work("W9SMALL", ["A90000", "A90001"]),
+            _work("W9SOLO", ["A90000"]),
+        ]
+    )
+    assert (await store.counts()).edges["AUTHORED"] == 1000 + 2 + 1
+    (p0,) = await store.profile_summaries(["A90000"], min_shared=1, top=5)
+    assert p0.collaborator_count == 999
+    assert len(p0.collaborators) == 5
+    top = p0.collaborators[0]
+    assert (top.researcher.id, top.shared_works) == ("A90001", 2)
+    assert top.strength == round(1 + 1 / 999, 9)
+    assert p0.collaborators[1].strength == round(1 / 999, 9)
+    # The explorer keeps its budget around it.
+    walk = Walk(center="A90000", depth=2, limit=60, hops=VIEW_HOPS[View.FULL])
+    found = await explore(store.expand, walk, "A90000")
+    assert len(found.nodes) <= 60
+    assert {n.hop for n in found.nodes} == {0, 1, 2}
+    assert found.truncated
