@@ -110,8 +110,11 @@ class CypherStore(ABC):
         """Run the statements in order, in one transaction: all land or none."""
 
     @abstractmethod
-    async def _index_documents(self, documents: Callable[[], Sequence[SearchDocument]]) -> None:
-        """Bring the engine's text search up to date with the documents just written.
+    async def _write_indexed(
+        self, statements: Sequence[Statement], documents: Callable[[], Sequence[SearchDocument]]
+    ) -> None:
+        """Run the statements in one transaction and bring the engine's text search up to
+        date with the documents they write.
 
         ``documents`` builds them (both engines index the same normalised text)."""
 
@@ -294,15 +297,14 @@ class CypherStore(ABC):
     async def upsert_works(self, rows: Sequence[WorkRow]) -> WriteSummary:
         latest = writes.latest_versions(rows, _work_id)
         summary, fresh = await self._upsert_latest_works(latest)
-        if fresh:
-            await self._index_documents(lambda: documents_for_works(fresh))
         return summary + WriteSummary(skipped_older=len(rows) - len(fresh))
 
     async def _upsert_latest_works(
         self, works: Sequence[WorkRow]
     ) -> tuple[WriteSummary, list[WorkRow]]:
-        """Write the works (one version per id) not older than the graph's; return what was
-        written and which works those were. Engines may replace this with a bulk path."""
+        """Write the works (one version per id) not older than the graph's, and their search
+        documents; return what was written and which works those were. Engines may replace
+        this with a bulk path."""
         stored = await self._read(writes.WORK_UPDATED_DATES, {"ids": [w.id for w in works]})
         fresh, stored_ids = writes.fresh_rows(works, _work_id, stored)
         if not fresh:
@@ -319,7 +321,7 @@ class CypherStore(ABC):
         statements, summary = writes.work_upsert_plan(
             self.dialect, batch.tables, batch.existing, batch.new, citations
         )
-        await self._write(statements)
+        await self._write_indexed(statements, lambda: documents_for_works(fresh))
         return summary, fresh
 
     async def upsert_authors(self, rows: Sequence[AuthorRow]) -> WriteSummary:
@@ -330,8 +332,7 @@ class CypherStore(ABC):
         if not fresh:
             return skipped
         statements, summary = writes.author_upsert_plan(self.dialect, fresh)
-        await self._write(statements)
-        await self._index_documents(lambda: _author_documents(fresh))
+        await self._write_indexed(statements, lambda: _author_documents(fresh))
         return summary + skipped
 
     async def upsert_institutions(self, rows: Sequence[InstitutionRow]) -> WriteSummary:
@@ -342,9 +343,8 @@ class CypherStore(ABC):
         if not fresh:
             return skipped
         statements, summary = writes.institution_upsert_plan(fresh)
-        await self._write(statements)
-        await self._index_documents(
-            lambda: [SearchDocument(i.id, "institution", i.name) for i in fresh]
+        await self._write_indexed(
+            statements, lambda: [SearchDocument(i.id, "institution", i.name) for i in fresh]
         )
         return summary + skipped
 
@@ -356,8 +356,7 @@ class CypherStore(ABC):
         if not fresh:
             return skipped
         statements, summary = writes.topic_upsert_plan(fresh)
-        await self._write(statements)
-        await self._index_documents(lambda: _topic_documents(fresh))
+        await self._write_indexed(statements, lambda: _topic_documents(fresh))
         return summary + skipped
 
 
