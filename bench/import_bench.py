@@ -15,6 +15,9 @@ size 1), into an empty store.
 ``--no-search-index`` leaves the search index out (LadybugDB: its SQLite index is not written;
 Neo4j: the full-text index is dropped), to see what the graph write alone costs.
 
+*decode s* is reading the file alone (gunzip and JSON decoding, as the importer reads it),
+timed in the same child just before its import; *import / decode* is the import's time over
+it. Peak RSS is the child's (ru_maxrss) after its batched import.
 The CPU columns are the importer process's CPU seconds and, when this script started Neo4j,
 the Neo4j server's, over the batched import: with 2 cores, their sum against the wall time
 says whether the import is bound by CPU, and which side spends it.
@@ -45,7 +48,7 @@ from inputs import FULL_CONFERENCE_GRAPH, conference_graph  # noqa: E402
 from graphstore.engines.embedded_store import EmbeddedStore  # noqa: E402
 from graphstore.engines.neo4j_store import Neo4jStore  # noqa: E402
 from graphstore.engines.text_search import NEO4J_FULLTEXT_INDEX  # noqa: E402
-from graphstore.ingest.importer import import_openalex  # noqa: E402
+from graphstore.ingest.importer import import_openalex, read_records  # noqa: E402
 from graphstore.protocol import GraphStore  # noqa: E402
 from researchgraph import neo4j_server  # noqa: E402
 
@@ -53,7 +56,13 @@ EXPECTED = {"Work": 104_368, "Researcher": 114_155, "AUTHORED": 477_787}
 
 
 async def _no_index(documents: Any) -> None:
-    """Stands in for the search index update, to see what the graph write alone costs."""
+    """Stands in for the embedded search index update, to see what the graph write alone
+    costs."""
+
+
+def _no_search_properties(documents: Any) -> list[Any]:
+    """Stands in for Neo4j's search properties, to see what the graph write alone costs."""
+    return []
 
 
 async def _open(engine: str, folder: Path, name: str, search_index: bool) -> GraphStore:
@@ -66,9 +75,11 @@ async def _open(engine: str, folder: Path, name: str, search_index: bool) -> Gra
         await store.clear()
     await store.apply_schema()
     if not search_index:
-        store._index_documents = _no_index  # type: ignore[method-assign]
         if isinstance(store, Neo4jStore):
+            store._search_statements = _no_search_properties  # type: ignore[method-assign]
             await store._write([(f"DROP INDEX {NEO4J_FULLTEXT_INDEX} IF EXISTS", {})])
+        else:
+            store._index_documents = _no_index  # type: ignore[method-assign]
     return store
 
 
@@ -89,9 +100,19 @@ async def _timed_import(store: GraphStore, args: argparse.Namespace) -> dict[str
     return timed
 
 
+def _decode_seconds(path: Path) -> float:
+    """Reading and decoding the file alone (gunzip and JSON, as the importer reads it): what
+    an import is measured against, in the same process and minutes as the import."""
+    started = time.perf_counter()
+    for _ in read_records(path):
+        pass
+    return time.perf_counter() - started
+
+
 async def _measure(args: argparse.Namespace) -> dict[str, Any]:
-    """One engine, in this (child) process: batched import, re-import, naive baseline."""
-    result: dict[str, Any] = {"engine": args.child}
+    """One engine, in this (child) process: decode alone, batched import, re-import, naive
+    baseline."""
+    result: dict[str, Any] = {"engine": args.child, "decode_seconds": _decode_seconds(args.data)}
     with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
         folder = Path(tmp)
         store = await _open(args.child, folder, "bulk", not args.no_search_index)
@@ -165,15 +186,16 @@ def _seconds(value: float | None) -> str:
 
 def _print(results: list[dict[str, Any]], full: bool) -> None:
     print(
-        "| engine | works | seconds | works/s | authorships/s | peak RSS | "
-        "naive works/s (sample) | speed-up | importer CPU s | Neo4j CPU s |"
+        "| engine | works | seconds | works/s | decode s | import / decode | authorships/s | "
+        "peak RSS | naive works/s (sample) | speed-up | importer CPU s | Neo4j CPU s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         rate = r["works"] / r["seconds"]
         naive_rate = r["naive_works"] / r["naive_seconds"]
         print(
             f"| {r['engine']} | {r['works']:,} | {r['seconds']:.1f} | {rate:,.0f} | "
+            f"{r['decode_seconds']:.1f} | {r['seconds'] / r['decode_seconds']:.1f}x | "
             f"{r['authorships'] / r['seconds']:,.0f} | {r['rss_mb']:,.0f} MB | "
             f"{naive_rate:,.0f} ({r['naive_works']:,}) | {rate / naive_rate:.1f}x | "
             f"{r['importer_cpu_seconds']:.1f} | {_seconds(r.get('neo4j_cpu_seconds'))} |"
@@ -213,6 +235,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(asyncio.run(_measure(args))))
         return
+    load_before = os.getloadavg()[0]
     results = []
     engines = [e for e in args.engines.split(",") if e]
     server_dir: Path | None = None
@@ -229,6 +252,9 @@ def main() -> None:
         if server_dir is not None:
             neo4j_server.stop(server_dir)
     print(f"$ {' '.join([Path(sys.executable).name, *sys.argv])}")
+    print(
+        f"load average (1 min) at the start {load_before:.2f}, at the end {os.getloadavg()[0]:.2f}"
+    )
     _print(results, full=args.data == FULL_CONFERENCE_GRAPH)
 
 
