@@ -12,6 +12,8 @@ table's figures are the second's.
 The naive baseline is the first ``--sample`` records, one record per transaction (batch
 size 1), into an empty store.
 ``--reimport`` times a second import of the file and checks that it changes nothing.
+``--write`` merges the figures into bench/results/results.json and re-renders BENCHMARKS.md
+(section 8).
 ``--no-search-index`` leaves the search index out (LadybugDB: its SQLite index is not written;
 Neo4j: the full-text index is dropped), to see what the graph write alone costs.
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
 import gzip
 import itertools
 import json
@@ -42,6 +45,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import report  # noqa: E402
 from harness import cpu_seconds, free_port  # noqa: E402
 from inputs import FULL_CONFERENCE_GRAPH, conference_graph  # noqa: E402
 
@@ -216,6 +220,24 @@ def _print(results: list[dict[str, Any]], full: bool) -> None:
         print(line)
 
 
+def _write(results: list[dict[str, Any]], when: str, loadavg: list[float]) -> None:
+    """Merge the run's figures into results.json ("import") and re-render BENCHMARKS.md."""
+    code = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    path = ROOT / "bench" / "results" / "results.json"
+    stored = json.loads(path.read_text())
+    stored["import"] = {
+        "command": " ".join([".venv/bin/python", "bench/import_bench.py", *sys.argv[1:]]),
+        "when": when,
+        "code": code,
+        "loadavg": loadavg,
+        "engines": results,
+    }
+    path.write_text(json.dumps(stored, indent=1))
+    (ROOT / "BENCHMARKS.md").write_text(report.render(stored))
+
+
 def main() -> None:
     """Run the benchmark for each engine and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -228,6 +250,7 @@ def main() -> None:
     parser.add_argument(
         "--neo4j-heap", default="4g", help="JVM heap of the Neo4j server this script starts"
     )
+    parser.add_argument("--write", action="store_true", help="merge into results.json, render")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--neo4j-pid", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -236,6 +259,7 @@ def main() -> None:
         print(json.dumps(asyncio.run(_measure(args))))
         return
     load_before = os.getloadavg()[0]
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     results = []
     engines = [e for e in args.engines.split(",") if e]
     server_dir: Path | None = None
@@ -256,6 +280,8 @@ def main() -> None:
         f"load average (1 min) at the start {load_before:.2f}, at the end {os.getloadavg()[0]:.2f}"
     )
     _print(results, full=args.data == FULL_CONFERENCE_GRAPH)
+    if args.write:
+        _write(results, when, [load_before, os.getloadavg()[0]])
 
 
 if __name__ == "__main__":
