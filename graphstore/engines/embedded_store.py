@@ -49,6 +49,7 @@ from graphstore.engines.work_lists import ListCypher, Read
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.instrumentation import timed_query
 from graphstore.protocol import (
+    GraphCounts,
     ProfileRead,
     ProfileReadResult,
     SearchHit,
@@ -253,6 +254,12 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         await self._write([("MATCH (n) DETACH DELETE n", {})])
         await self._index_written()
         await asyncio.to_thread(self._search_index.clear)
+
+    async def counts(self) -> GraphCounts:
+        """The counts once the writes before them are done, the search index's included: an
+        import ends with them, so its time covers its last batch's index write."""
+        await self._index_written()
+        return await super().counts()
 
     async def search(self, request: SearchRequest) -> tuple[list[SearchHit], int]:
         await self._index_written()
