@@ -221,19 +221,23 @@ def _print(results: list[dict[str, Any]], full: bool) -> None:
 
 
 def _write(results: list[dict[str, Any]], when: str, loadavg: list[float]) -> None:
-    """Merge the run's figures into results.json ("import") and re-render BENCHMARKS.md."""
+    """Merge the run's figures, by engine, into results.json ("import") and re-render
+    BENCHMARKS.md."""
     code = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
     path = ROOT / "bench" / "results" / "results.json"
     stored = json.loads(path.read_text())
-    stored["import"] = {
+    run = {
         "command": " ".join([".venv/bin/python", "bench/import_bench.py", *sys.argv[1:]]),
         "when": when,
         "code": code,
         "loadavg": loadavg,
-        "engines": results,
     }
+    # By engine: a run of one engine keeps the other's figures.
+    engines = {r["engine"]: r for r in stored.get("import", {}).get("engines", [])}
+    engines |= {r["engine"]: r | run for r in results}
+    stored["import"] = {"engines": [engines[e] for e in ("embedded", "neo4j") if e in engines]}
     path.write_text(json.dumps(stored, indent=1))
     (ROOT / "BENCHMARKS.md").write_text(report.render(stored))
 

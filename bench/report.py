@@ -1237,12 +1237,18 @@ def _import_section(imported: dict[str, Any]) -> list[str]:
     out = [
         "## 8. Import: conference-graph into each engine, against decoding the file",
         "",
-        f"Run: `{imported['command']}` at {imported['when']} (code at {imported['code']}; 1-min "
-        f"load average {imported['loadavg'][0]:.1f} at start, {imported['loadavg'][1]:.1f} at "
-        "end). Each engine in a child process of its own: the file read and decoded alone "
+        *[
+            f"Run of {r['engine']}: `{r['command']}` at {r['when']} (code at {r['code']}; 1-min "
+            f"load average {r['loadavg'][0]:.1f} at start, {r['loadavg'][1]:.1f} at end)."
+            for r in imported["engines"]
+        ],
+        "",
+        "Each engine in a child process of its own: the file read and decoded alone "
         "(gunzip and JSON, as the importer reads it), then imported into an empty store with "
         "the default batch sizes. Neo4j's figure is its second import on the same server (the "
-        "first, on a fresh JVM, is the cold one). Peak RSS is the importing process's.",
+        "first, on a fresh JVM, is the cold one). Peak RSS is the importing process's. The "
+        "decode column, the same work in every run, shows how busy the shared machine was "
+        "during each.",
         "",
         "| engine | works | seconds | works/s | decode alone s | import / decode | peak RSS "
         "| importer CPU s | Neo4j CPU s | re-import |",
