@@ -12,9 +12,14 @@ table's figures are the second's.
 The naive baseline is the first ``--sample`` records, one record per transaction (batch
 size 1), into an empty store.
 ``--reimport`` times a second import of the file and checks that it changes nothing.
+``--write`` merges the figures into bench/results/results.json and re-renders BENCHMARKS.md
+(section 8).
 ``--no-search-index`` leaves the search index out (LadybugDB: its SQLite index is not written;
 Neo4j: the full-text index is dropped), to see what the graph write alone costs.
 
+*decode s* is reading the file alone (gunzip and JSON decoding, as the importer reads it),
+timed in the same child just before its import; *import / decode* is the import's time over
+it. Peak RSS is the child's (ru_maxrss) after its batched import.
 The CPU columns are the importer process's CPU seconds and, when this script started Neo4j,
 the Neo4j server's, over the batched import: with 2 cores, their sum against the wall time
 says whether the import is bound by CPU, and which side spends it.
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime
 import gzip
 import itertools
 import json
@@ -39,13 +45,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import report  # noqa: E402
 from harness import cpu_seconds, free_port  # noqa: E402
 from inputs import FULL_CONFERENCE_GRAPH, conference_graph  # noqa: E402
 
 from graphstore.engines.embedded_store import EmbeddedStore  # noqa: E402
 from graphstore.engines.neo4j_store import Neo4jStore  # noqa: E402
 from graphstore.engines.text_search import NEO4J_FULLTEXT_INDEX  # noqa: E402
-from graphstore.ingest.importer import import_openalex  # noqa: E402
+from graphstore.ingest.importer import import_openalex, read_records  # noqa: E402
 from graphstore.protocol import GraphStore  # noqa: E402
 from researchgraph import neo4j_server  # noqa: E402
 
@@ -53,7 +60,13 @@ EXPECTED = {"Work": 104_368, "Researcher": 114_155, "AUTHORED": 477_787}
 
 
 async def _no_index(documents: Any) -> None:
-    """Stands in for the search index update, to see what the graph write alone costs."""
+    """Stands in for the embedded search index update, to see what the graph write alone
+    costs."""
+
+
+def _no_search_properties(documents: Any) -> list[Any]:
+    """Stands in for Neo4j's search properties, to see what the graph write alone costs."""
+    return []
 
 
 async def _open(engine: str, folder: Path, name: str, search_index: bool) -> GraphStore:
@@ -66,9 +79,11 @@ async def _open(engine: str, folder: Path, name: str, search_index: bool) -> Gra
         await store.clear()
     await store.apply_schema()
     if not search_index:
-        store._index_documents = _no_index  # type: ignore[method-assign]
         if isinstance(store, Neo4jStore):
+            store._search_statements = _no_search_properties  # type: ignore[method-assign]
             await store._write([(f"DROP INDEX {NEO4J_FULLTEXT_INDEX} IF EXISTS", {})])
+        else:
+            store._index_documents = _no_index  # type: ignore[method-assign]
     return store
 
 
@@ -89,9 +104,19 @@ async def _timed_import(store: GraphStore, args: argparse.Namespace) -> dict[str
     return timed
 
 
+def _decode_seconds(path: Path) -> float:
+    """Reading and decoding the file alone (gunzip and JSON, as the importer reads it): what
+    an import is measured against, in the same process and minutes as the import."""
+    started = time.perf_counter()
+    for _ in read_records(path):
+        pass
+    return time.perf_counter() - started
+
+
 async def _measure(args: argparse.Namespace) -> dict[str, Any]:
-    """One engine, in this (child) process: batched import, re-import, naive baseline."""
-    result: dict[str, Any] = {"engine": args.child}
+    """One engine, in this (child) process: decode alone, batched import, re-import, naive
+    baseline."""
+    result: dict[str, Any] = {"engine": args.child, "decode_seconds": _decode_seconds(args.data)}
     with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
         folder = Path(tmp)
         store = await _open(args.child, folder, "bulk", not args.no_search_index)
@@ -165,15 +190,16 @@ def _seconds(value: float | None) -> str:
 
 def _print(results: list[dict[str, Any]], full: bool) -> None:
     print(
-        "| engine | works | seconds | works/s | authorships/s | peak RSS | "
-        "naive works/s (sample) | speed-up | importer CPU s | Neo4j CPU s |"
+        "| engine | works | seconds | works/s | decode s | import / decode | authorships/s | "
+        "peak RSS | naive works/s (sample) | speed-up | importer CPU s | Neo4j CPU s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         rate = r["works"] / r["seconds"]
         naive_rate = r["naive_works"] / r["naive_seconds"]
         print(
             f"| {r['engine']} | {r['works']:,} | {r['seconds']:.1f} | {rate:,.0f} | "
+            f"{r['decode_seconds']:.1f} | {r['seconds'] / r['decode_seconds']:.1f}x | "
             f"{r['authorships'] / r['seconds']:,.0f} | {r['rss_mb']:,.0f} MB | "
             f"{naive_rate:,.0f} ({r['naive_works']:,}) | {rate / naive_rate:.1f}x | "
             f"{r['importer_cpu_seconds']:.1f} | {_seconds(r.get('neo4j_cpu_seconds'))} |"
@@ -194,6 +220,28 @@ def _print(results: list[dict[str, Any]], full: bool) -> None:
         print(line)
 
 
+def _write(results: list[dict[str, Any]], when: str, loadavg: list[float]) -> None:
+    """Merge the run's figures, by engine, into results.json ("import") and re-render
+    BENCHMARKS.md."""
+    code = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    path = ROOT / "bench" / "results" / "results.json"
+    stored = json.loads(path.read_text())
+    run = {
+        "command": " ".join([".venv/bin/python", "bench/import_bench.py", *sys.argv[1:]]),
+        "when": when,
+        "code": code,
+        "loadavg": loadavg,
+    }
+    # By engine: a run of one engine keeps the other's figures.
+    engines = {r["engine"]: r for r in stored.get("import", {}).get("engines", [])}
+    engines |= {r["engine"]: r | run for r in results}
+    stored["import"] = {"engines": [engines[e] for e in ("embedded", "neo4j") if e in engines]}
+    path.write_text(json.dumps(stored, indent=1))
+    (ROOT / "BENCHMARKS.md").write_text(report.render(stored))
+
+
 def main() -> None:
     """Run the benchmark for each engine and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -206,6 +254,7 @@ def main() -> None:
     parser.add_argument(
         "--neo4j-heap", default="4g", help="JVM heap of the Neo4j server this script starts"
     )
+    parser.add_argument("--write", action="store_true", help="merge into results.json, render")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--neo4j-pid", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -213,6 +262,8 @@ def main() -> None:
     if args.child:
         print(json.dumps(asyncio.run(_measure(args))))
         return
+    load_before = os.getloadavg()[0]
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     results = []
     engines = [e for e in args.engines.split(",") if e]
     server_dir: Path | None = None
@@ -229,7 +280,12 @@ def main() -> None:
         if server_dir is not None:
             neo4j_server.stop(server_dir)
     print(f"$ {' '.join([Path(sys.executable).name, *sys.argv])}")
+    print(
+        f"load average (1 min) at the start {load_before:.2f}, at the end {os.getloadavg()[0]:.2f}"
+    )
     _print(results, full=args.data == FULL_CONFERENCE_GRAPH)
+    if args.write:
+        _write(results, when, [load_before, os.getloadavg()[0]])
 
 
 if __name__ == "__main__":

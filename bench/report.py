@@ -217,6 +217,8 @@ def render(results: dict[str, Any]) -> str:
         sections += _search_section(results["search"])
     if "extremes" in results:
         sections += extremes.section(results["extremes"], _run_line(results["extremes"]))
+    if "import" in results:
+        sections += _import_section(results["import"])
     out += sections
     return "\n".join(out) + "\n"
 
@@ -1232,3 +1234,42 @@ def _search_section(search: dict[str, Any]) -> list[str]:
     for engine in search["engines"]:
         out += [f"- {engine['engine']}: " + "; ".join(engine["notes"]) if engine["notes"] else ""]
     return [*out, ""]
+
+
+def _import_section(imported: dict[str, Any]) -> list[str]:
+    """Section 8: the importer on each engine against decoding the file (bench/import_bench.py)."""
+    out = [
+        "## 9. Import: conference-graph into each engine, against decoding the file",
+        "",
+        *[
+            f"Run of {r['engine']}: `{r['command']}` at {r['when']} (code at {r['code']}; 1-min "
+            f"load average {r['loadavg'][0]:.1f} at start, {r['loadavg'][1]:.1f} at end)."
+            for r in imported["engines"]
+        ],
+        "",
+        "Each engine in a child process of its own: the file read and decoded alone "
+        "(gunzip and JSON, as the importer reads it), then imported into an empty store with "
+        "the default batch sizes. Neo4j's figure is its second import on the same server (the "
+        "first, on a fresh JVM, is the cold one). Peak RSS is the importing process's. The "
+        "decode column, the same work in every run, shows how busy the shared machine was "
+        "during each.",
+        "",
+        "| engine | works | seconds | works/s | decode alone s | import / decode | peak RSS "
+        "| importer CPU s | Neo4j CPU s | re-import |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in imported["engines"]:
+        neo4j_cpu = r.get("neo4j_cpu_seconds")
+        reimport = "n/a"
+        if "reimport_seconds" in r:
+            unchanged = "graph unchanged" if r["reimport_unchanged"] else "**graph changed**"
+            reimport = f"{r['reimport_seconds']:.1f} s, {unchanged}"
+        out.append(
+            f"| {r['engine']} | {r['works']:,} | {r['seconds']:.1f} | "
+            f"{r['works'] / r['seconds']:,.0f} | {r['decode_seconds']:.1f} | "
+            f"{r['seconds'] / r['decode_seconds']:.1f}x | {r['rss_mb']:,.0f} MB | "
+            f"{r['importer_cpu_seconds']:.1f} | "
+            f"{'n/a' if neo4j_cpu is None else f'{neo4j_cpu:.1f}'} | {reimport} |"
+        )
+    out.append("")
+    return out

@@ -117,8 +117,11 @@ class CypherStore(ABC):
         """Run the statements in order, in one transaction: all land or none."""
 
     @abstractmethod
-    async def _index_documents(self, documents: Callable[[], Sequence[SearchDocument]]) -> None:
-        """Bring the engine's text search up to date with the documents just written.
+    async def _write_indexed(
+        self, statements: Sequence[Statement], documents: Callable[[], Sequence[SearchDocument]]
+    ) -> None:
+        """Run the statements in one transaction and bring the engine's text search up to
+        date with the documents they write.
 
         ``documents`` builds them (both engines index the same normalised text)."""
 
@@ -408,7 +411,6 @@ class CypherStore(ABC):
         former = await self.neighbours([w.id for w in latest], Hop.AUTHORS_OF_WORK)
         summary, fresh = await self._upsert_latest_works(latest)
         if fresh:
-            await self._index_documents(lambda: documents_for_works(fresh))
             written = {w.id for w in fresh}
             authors = [a.researcher_id for w in fresh for a in w.authorships]
             authors += [
@@ -423,8 +425,9 @@ class CypherStore(ABC):
     async def _upsert_latest_works(
         self, works: Sequence[WorkRow]
     ) -> tuple[WriteSummary, list[WorkRow]]:
-        """Write the works (one version per id) not older than the graph's; return what was
-        written and which works those were. Engines may replace this with a bulk path."""
+        """Write the works (one version per id) not older than the graph's, and their search
+        documents; return what was written and which works those were. Engines may replace
+        this with a bulk path."""
         stored = await self._read(writes.WORK_UPDATED_DATES, {"ids": [w.id for w in works]})
         fresh, stored_ids = writes.fresh_rows(works, _work_id, stored)
         if not fresh:
@@ -441,7 +444,7 @@ class CypherStore(ABC):
         statements, summary = writes.work_upsert_plan(
             self.dialect, batch.tables, batch.existing, batch.new, citations
         )
-        await self._write(statements)
+        await self._write_indexed(statements, lambda: documents_for_works(fresh))
         return summary, fresh
 
     async def upsert_authors(self, rows: Sequence[AuthorRow]) -> WriteSummary:
@@ -452,8 +455,7 @@ class CypherStore(ABC):
         if not fresh:
             return skipped
         statements, summary = writes.author_upsert_plan(self.dialect, fresh)
-        await self._write(statements)
-        await self._index_documents(lambda: _author_documents(fresh))
+        await self._write_indexed(statements, lambda: _author_documents(fresh))
         # A record's affiliations are among the figures.
         await self.refresh_researcher_figures([a.id for a in fresh])
         return summary + skipped
@@ -466,9 +468,8 @@ class CypherStore(ABC):
         if not fresh:
             return skipped
         statements, summary = writes.institution_upsert_plan(fresh)
-        await self._write(statements)
-        await self._index_documents(
-            lambda: [SearchDocument(i.id, "institution", i.name) for i in fresh]
+        await self._write_indexed(
+            statements, lambda: [SearchDocument(i.id, "institution", i.name) for i in fresh]
         )
         return summary + skipped
 
@@ -480,8 +481,7 @@ class CypherStore(ABC):
         if not fresh:
             return skipped
         statements, summary = writes.topic_upsert_plan(fresh)
-        await self._write(statements)
-        await self._index_documents(lambda: _topic_documents(fresh))
+        await self._write_indexed(statements, lambda: _topic_documents(fresh))
         return summary + skipped
 
 

@@ -14,7 +14,7 @@ import functools
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -48,12 +48,13 @@ from graphstore.engines.cypher_store import (
     year_counts,
 )
 from graphstore.engines.query import FromIds, ReadQuery, columns
-from graphstore.engines.text_search import SearchDocument, SqliteTextIndex
+from graphstore.engines.text_search import SearchDocument, SqliteTextIndex, documents_for_works
 from graphstore.engines.work_lists import ListCypher, Read
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.ids import NodeLabel
 from graphstore.instrumentation import timed_query
 from graphstore.protocol import (
+    GraphCounts,
     ProfileRead,
     ProfileReadResult,
     SearchHit,
@@ -227,6 +228,9 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
             self._db, max_concurrent_queries=read_connections, max_threads_per_query=1
         )
         self._batches = ThreadPoolExecutor(read_connections, thread_name_prefix="lbdb-batch")
+        # The search index is written by a thread of its own, one batch at a time, in order.
+        self._indexer = ThreadPoolExecutor(1, thread_name_prefix="lbdb-search-index")
+        self._indexing: list[Future[None]] = []
         self._writer = ladybug.Connection(self._db)
         self._write_lock = asyncio.Lock()
         self._thread_lock = threading.Lock()
@@ -243,18 +247,30 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
             return
         self._closed = True
         async with self._write_lock:
-            self._batches.shutdown()
-            self._readers.close()
-            self._writer.close()
-            self._db.close()
-            self._search_index.close()
+            try:
+                await self._index_written()
+            finally:
+                self._indexer.shutdown()
+                self._batches.shutdown()
+                self._readers.close()
+                self._writer.close()
+                self._db.close()
+                self._search_index.close()
 
     async def clear(self) -> None:
         """Delete every node and edge: for tests and for re-seeding a scratch database."""
         await self._write([("MATCH (n) DETACH DELETE n", {})])
+        await self._index_written()
         await asyncio.to_thread(self._search_index.clear)
 
+    async def counts(self) -> GraphCounts:
+        """The counts once the writes before them are done, the search index's included: an
+        import ends with them, so its time covers its last batch's index write."""
+        await self._index_written()
+        return await super().counts()
+
     async def search(self, request: SearchRequest) -> tuple[list[SearchHit], int]:
+        await self._index_written()
         with timed_query(self.engine):
             return await asyncio.to_thread(self._search_index.search, request)
 
@@ -336,10 +352,32 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         pages = _pages(read.pages, results[1 + len(summary_reads) :])
         return ProfileReadResult(researchers=researchers, summaries=summaries, pages=pages)
 
+    async def _write_indexed(
+        self, statements: Sequence[Statement], documents: Callable[[], Sequence[SearchDocument]]
+    ) -> None:
+        await self._write(statements)
+        await self._index_documents(documents)
+
     async def _index_documents(self, documents: Callable[[], Sequence[SearchDocument]]) -> None:
-        # The index is a SQLite file beside the database, written after the graph commits;
-        # re-importing the same records rebuilds any document a crash left out.
-        await asyncio.to_thread(self._search_index.upsert, documents())
+        """Index a batch in the background, after the previous batch's index write: the
+        import's next graph write then runs beside it (SQLite and LadybugDB each on a core).
+
+        The index is a SQLite file beside the database, written after the graph commits;
+        re-importing the same records rebuilds any document a crash left out. A search waits
+        for the writes before it, so the documents written are found."""
+        await self._index_written()
+        self._indexing.append(self._indexer.submit(lambda: self._search_index.upsert(documents())))
+
+    async def _index_written(self) -> None:
+        """Wait for the search index writes under way (a failed one's error is raised here,
+        once)."""
+        pending = list(self._indexing)
+        if not pending:
+            return
+        try:
+            await asyncio.gather(*(asyncio.wrap_future(write) for write in pending))
+        finally:
+            self._indexing = [write for write in self._indexing if not write.done()]
 
     async def _read(self, query: ReadQuery, params: dict[str, Any]) -> list[Row]:
         if self._closed:
@@ -449,7 +487,10 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
             raise StoreUnavailableError("the embedded database is closed")
         async with self._write_lock:
             with timed_query(self.engine):
-                return await asyncio.to_thread(self._bulk_upsert_works, works)
+                summary, fresh = await asyncio.to_thread(self._bulk_upsert_works, works)
+        if fresh:
+            await self._index_documents(lambda: documents_for_works(fresh))
+        return summary, fresh
 
     def _bulk_upsert_works(self, works: Sequence[WorkRow]) -> tuple[WriteSummary, list[WorkRow]]:
         """The bulk path: look up what exists, update that in place, COPY everything new.

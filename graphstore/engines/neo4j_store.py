@@ -427,10 +427,17 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
             pages=[_work_page(r, pages[key], pages_in_full) for key, r in enumerate(read.pages)],
         )
 
-    async def _index_documents(self, documents: Callable[[], Sequence[SearchDocument]]) -> None:
-        """Write the nodes' search properties; Neo4j's full-text index follows them itself."""
+    async def _write_indexed(
+        self, statements: Sequence[Statement], documents: Callable[[], Sequence[SearchDocument]]
+    ) -> None:
+        """The statements and the nodes' search properties in one transaction: Neo4j's
+        full-text index follows the properties itself, at the commit."""
+        await self._write([*statements, *self._search_statements(documents())])
+
+    def _search_statements(self, documents: Sequence[SearchDocument]) -> list[Statement]:
+        """The statements that set the documents' nodes' search properties."""
         by_kind: dict[str, list[dict[str, Any]]] = {}
-        for doc in documents():
+        for doc in documents:
             title = normalise(doc.title)
             by_kind.setdefault(doc.kind, []).append(
                 {
@@ -441,9 +448,7 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
                     "year": search_year(doc.year),
                 }
             )
-        await self._write(
-            [(_SEARCH_PROPERTIES[kind], {"docs": docs}) for kind, docs in by_kind.items()]
-        )
+        return [(_SEARCH_PROPERTIES[kind], {"docs": docs}) for kind, docs in by_kind.items()]
 
     async def _read(self, query: ReadQuery, params: dict[str, Any]) -> list[Row]:
         # One row holding every row as a map: the async driver pays a task and a socket wait

@@ -708,6 +708,8 @@ async def _write_batch(
     problem: Callable[[str, str], None],
     wrote: Callable[[WriteSummary], None],
 ) -> None:
+    """Write one batch, each kind of record a transaction (or, refused, halves of one); a
+    batch's writes end here, so what must follow them goes at the end."""
     # Institutions and topics before the works and authors that name them: their records
     # then set the names, and the works only fill in what is missing.
     if batch.institutions:
