@@ -189,7 +189,12 @@ async def test_the_bulk_graph_answers_as_the_transactional_one(
         (_INSTITUTION, {"id": pick["institution"]}),
     ]
     expected = await _answers(graphs.transactional, requests)
-    assert all(status == 200 and data and not errors for status, data, errors in expected)
+    failed = [
+        (variables, status, errors)
+        for (_, variables), (status, data, errors) in zip(requests, expected, strict=True)
+        if status != 200 or not data or errors
+    ]
+    assert failed == []
     assert await _answers(graphs.bulk, requests) == expected
 
 
