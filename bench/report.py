@@ -6,6 +6,8 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import bulk_bench
+
 SIDES = {
     "ours": "Research Graph (HTTP, full ProfilePage)",
     "floor": "floor (Cypher via async driver, same data)",
@@ -213,6 +215,8 @@ def render(results: dict[str, Any]) -> str:
         sections += _ladybug_section(results["ladybug"])
     if "search" in results:
         sections += _search_section(results["search"])
+    if "bulk" in results:
+        sections += bulk_bench.section(results["bulk"])
     out += sections
     return "\n".join(out) + "\n"
 

@@ -69,10 +69,12 @@ async def bulk_load(
     progress: Progress | None = None,
     output: Callable[[str], None] | None = None,
     report_problem: Callable[[str], None] | None = None,
+    phase_done: Callable[[str], None] | None = None,
 ) -> BulkLoadReport:
     """Load ``paths`` into the empty database of ``data_dir``'s local Neo4j server and leave
     the server running (on the port it had, else ``port``). Raises BulkLoadError when that
-    database holds anything. ``output`` gets the lines of each phase's progress."""
+    database holds anything. ``output`` gets the lines of each phase's progress,
+    ``phase_done`` each phase's name as it ends (after its time is taken)."""
     say = output or (lambda _: None)
     restart_port = await asyncio.to_thread(_stop_if_empty, data_dir, port, heap, pagecache)
     result = BulkLoadReport(report=ImportReport())
@@ -83,6 +85,8 @@ async def bulk_load(
         now = time.monotonic()
         result.phases[name] = now - clock
         clock = now
+        if phase_done is not None:
+            phase_done(name)
 
     whole = await asyncio.to_thread(
         read_whole_input,
@@ -127,10 +131,9 @@ async def bulk_load(
     say("bulk load: schema, indexes, Author records")
     store = Neo4jStore(result.uri)
     try:
-        authors = await after_bulk_load(store, whole.authors)
+        authors = await after_bulk_load(store, whole.authors, done=phase)
     finally:
         await store.close()
-    phase("schema, indexes and Author records")
     result.report.written = graph.summary + authors
     result.report.seconds = sum(result.phases.values())
     return result

@@ -19,7 +19,7 @@ authorship's institutions) is left out of the files and set after the load.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -379,18 +379,28 @@ def _cell(value: Any) -> str:
     raise TypeError(f"no CSV form for {type(value).__name__}")
 
 
-async def after_bulk_load(store: Neo4jStore, authors: Sequence[AuthorRow]) -> WriteSummary:
+async def after_bulk_load(
+    store: Neo4jStore,
+    authors: Sequence[AuthorRow],
+    *,
+    done: Callable[[str], None] | None = None,
+) -> WriteSummary:
     """Make a freshly bulk-loaded database what an import leaves: the schema, constraints and
     indexes the store applies at start (waited for until online), the empty lists the files
     could not hold, then the Author records, written as the importer writes them.
 
     The one place for whatever else a first load must derive once the graph is whole.
+    ``done`` is told each step's name as it ends (the bulk load times them).
     """
+    finished = done or (lambda _: None)
     await store.apply_schema()
     await store.run_self_batching(_AWAIT_INDEXES)
+    finished("schema and indexes")
     for statement in _EMPTY_LISTS:
         await store.run_self_batching(statement)
+    finished("empty lists")
     written = WriteSummary()
     for start in range(0, len(authors), _AUTHOR_BATCH):
         written += await store.upsert_authors(authors[start : start + _AUTHOR_BATCH])
+    finished("Author records")
     return written

@@ -36,7 +36,7 @@ from graphstore.ingest.importer import (
     read_records,
     stream_layout,
 )
-from graphstore.ingest.openalex import RecordError
+from graphstore.ingest.openalex import ImportRow, RecordError
 from graphstore.records import AuthorRow, InstitutionRow, TopicRow, WorkRow
 
 __all__ = ["WholeInput", "read_whole_input"]
@@ -44,7 +44,13 @@ __all__ = ["WholeInput", "read_whole_input"]
 # Bytes of JSON Lines a worker maps at a time: big enough that handing it over is cheap,
 # small enough that both workers start early and memory stays a few chunks.
 _CHUNK_BYTES = 8 << 20
-_KIND_OF = {WorkRow: b"w", AuthorRow: b"a", InstitutionRow: b"i", TopicRow: b"t"}
+# A row's kind in _MappedChunk.kinds (one byte each).
+_KIND_OF: dict[type, int] = {
+    WorkRow: ord("w"),
+    AuthorRow: ord("a"),
+    InstitutionRow: ord("i"),
+    TopicRow: ord("t"),
+}
 
 
 class _MappedChunk(msgspec.Struct, array_like=True):
@@ -67,19 +73,24 @@ _DECODER = msgspec.msgpack.Decoder(_MappedChunk)
 def _map_sources(sources: Iterator[SourceRecord]) -> _MappedChunk:
     chunk = _MappedChunk(b"", [], [], [], [], [], [], {})
     kinds = bytearray()
-    lists: dict[bytes, list[WorkRow] | list[AuthorRow] | list[InstitutionRow] | list[TopicRow]]
-    lists = {b"w": chunk.works, b"a": chunk.authors, b"i": chunk.institutions, b"t": chunk.topics}
     for source in sources:
         try:
             row = map_source(source, chunk.records)
         except RecordError as error:
             chunk.problems.append((source.where, str(error)))
             continue
-        if row is not None:
-            kind = _KIND_OF[type(row)]
-            kinds += kind
-            chunk.wheres.append(source.where)
-            lists[kind].append(row)  # type: ignore[arg-type]
+        if row is None:
+            continue
+        if isinstance(row, WorkRow):
+            chunk.works.append(row)
+        elif isinstance(row, AuthorRow):
+            chunk.authors.append(row)
+        elif isinstance(row, InstitutionRow):
+            chunk.institutions.append(row)
+        else:
+            chunk.topics.append(row)
+        kinds.append(_KIND_OF[type(row)])
+        chunk.wheres.append(source.where)
     chunk.kinds = bytes(kinds)
     return chunk
 
@@ -136,14 +147,14 @@ def read_whole_input(
                 raise ImportAbortedError(f"more than {max_errors} bad records; stopped")
         for entity, n in chunk.records.items():
             report.records[entity] = report.records.get(entity, 0) + n
-        rows = {
-            b"w": iter(chunk.works),
-            b"a": iter(chunk.authors),
-            b"i": iter(chunk.institutions),
-            b"t": iter(chunk.topics),
+        rows: dict[int, Iterator[ImportRow]] = {
+            _KIND_OF[WorkRow]: iter(chunk.works),
+            _KIND_OF[AuthorRow]: iter(chunk.authors),
+            _KIND_OF[InstitutionRow]: iter(chunk.institutions),
+            _KIND_OF[TopicRow]: iter(chunk.topics),
         }
         for kind, where in zip(chunk.kinds, chunk.wheres, strict=True):
-            batch.add(where, next(rows[bytes((kind,))]))
+            batch.add(where, next(rows[kind]))
         seen += len(chunk.kinds) + len(chunk.problems)
 
     count = workers or os.cpu_count() or 1
