@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -94,6 +95,8 @@ async def measure(data: Path, workers: int | None = None) -> dict[str, Any]:
         else None,
         "loadavg": [load_before, os.getloadavg()[0]],
         "cores": os.cpu_count(),
+        # This process holds the whole input's rows (ru_maxrss is in KiB on Linux).
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
@@ -102,7 +105,7 @@ def section(bulk: dict[str, Any]) -> list[str]:
     lines = [
         "## Bulk first load into Neo4j",
         "",
-        f"`{bulk.get('command', 'bench/bulk_bench.py')}` ({bulk.get('when', '')}; load average "
+        f"`{bulk.get('command', 'bench/bulk_bench.py')}` ({bulk.get('when', 'now')}; load average "
         f"{bulk['loadavg'][0]:.1f} before, {bulk['loadavg'][1]:.1f} after): "
         f"{bulk['works']:,} works in {bulk['seconds']:.1f} s, "
         f"**{bulk['works_per_second']:,.0f} works/s** end to end "
@@ -112,11 +115,10 @@ def section(bulk: dict[str, Any]) -> list[str]:
         "|---|---:|---:|---:|",
     ]
     for name, figures in bulk["phases"].items():
-        rate = bulk["works"] / figures["seconds"] if figures["seconds"] > 0 else 0
-        lines.append(
-            f"| {name} | {figures['seconds']:.1f} | {figures['cpu_seconds']:.1f} | {rate:,.0f} |"
-        )
-    return [*lines, ""]
+        seconds = figures["seconds"]
+        rate = f"{bulk['works'] / seconds:,.0f}" if seconds >= 0.1 else "-"
+        lines.append(f"| {name} | {seconds:.1f} | {figures['cpu_seconds']:.1f} | {rate} |")
+    return [*lines, "", f"Peak RSS of the loading process: {bulk['peak_rss_mb']:,.0f} MB.", ""]
 
 
 def main() -> None:
