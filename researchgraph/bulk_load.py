@@ -78,9 +78,10 @@ async def bulk_load(
     database holds anything. ``output`` gets the lines of each phase's progress,
     ``phase_done`` each phase's name as it ends (after its time is taken)."""
     say = output or (lambda _: None)
+    was_running = neo4j_server.status(data_dir).running
     restart_port = await asyncio.to_thread(_stop_if_empty, data_dir, port, heap, pagecache)
     with _no_cycle_collection():
-        return await _load(
+        result = await _load(
             paths,
             data_dir,
             restart_port,
@@ -93,6 +94,12 @@ async def bulk_load(
             report_problem=report_problem,
             phase_done=phase_done,
         )
+    if result.uri is None and was_running:
+        # Stopped early (too many bad records): the empty database serves again, as it did.
+        result.uri = await asyncio.to_thread(
+            neo4j_server.start, data_dir, restart_port, heap=heap, pagecache=pagecache
+        )
+    return result
 
 
 @contextlib.contextmanager

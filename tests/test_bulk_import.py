@@ -204,3 +204,17 @@ async def test_a_database_holding_anything_is_refused(loaded: tuple[Loaded, Path
     with pytest.raises(BulkLoadError, match="not empty"):
         await bulk_load(INPUTS, data_dir, max_errors=0)
     assert await graphs.bulk.counts() == before
+
+
+async def test_too_many_bad_records_load_nothing(tmp_path: Path) -> None:
+    records = tmp_path / "works.jsonl"
+    records.write_text('{"id": "W1", "title": "kept"}\nnot json\n{"id": 7}\n')
+    data_dir = tmp_path / "server"
+    result = await bulk_load([records], data_dir, max_errors=1)
+    assert result.report.aborted
+    assert [line.split(" (")[0] for line in result.report.problems] == [
+        f"{records}:2: malformed JSON",
+        f"{records}:3: missing or malformed id",
+    ]
+    assert result.uri is None
+    assert not neo4j_server.has_database(data_dir)
