@@ -107,9 +107,15 @@ def bulk_graph(
     """The graph an import of these rows writes into an empty graph (Author records aside),
     in the order the importer writes a batch: institutions, topics, works."""
     graph = BulkGraph()
-    _add_institution_records(graph, writes.latest_versions(institutions, lambda i: i.id))
-    _add_topic_records(graph, writes.latest_versions(topics, lambda t: t.topic.id))
-    _add_works(graph, writes.latest_versions(works, lambda w: w.id))
+    latest_institutions = writes.latest_versions(institutions, lambda i: i.id)
+    latest_topics = writes.latest_versions(topics, lambda t: t.topic.id)
+    latest_works = writes.latest_versions(works, lambda w: w.id)
+    _add_institution_records(graph, latest_institutions)
+    _add_topic_records(graph, latest_topics)
+    _add_works(graph, latest_works)
+    older = len(institutions) + len(topics) + len(works)
+    older -= len(latest_institutions) + len(latest_topics) + len(latest_works)
+    graph.summary += WriteSummary(skipped_older=older)
     return graph
 
 
