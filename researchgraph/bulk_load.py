@@ -105,8 +105,8 @@ async def bulk_load(
 @contextlib.contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     """The cycle collector off while the whole input is in memory: millions of rows that live
-    until the end made every full collection walk them all, for nothing (a third of laying
-    the graph out on conference-graph). Reference counting still frees what is dropped."""
+    until the end made every full collection walk them all, for nothing. Reference counting
+    still frees what is dropped."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
