@@ -6,6 +6,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import bulk_bench
 import extremes
 
 SIDES = {
@@ -219,6 +220,8 @@ def render(results: dict[str, Any]) -> str:
         sections += extremes.section(results["extremes"], _run_line(results["extremes"]))
     if "import" in results:
         sections += _import_section(results["import"])
+    if "bulk" in results:
+        sections += bulk_bench.section(results["bulk"])
     out += sections
     return "\n".join(out) + "\n"
 

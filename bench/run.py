@@ -16,6 +16,8 @@ Phases (each starts and stops its own processes, all on 127.0.0.1):
 - scale: `researchgraph generate` at 10k, 100k and 1M works, each into a fresh Neo4j: import
   throughput and store file sizes; then the sizes' servers side by side: profile p50, CPU and
   store queries per request, measured on the sizes in turn, and explorer depth 2.
+- bulk: conference-graph bulk-loaded into an empty Neo4j (bench/bulk_bench.py): each phase's
+  wall and CPU seconds, works/s end to end.
 
 Results go to bench/results/results.json (merged by phase, so one phase can be rerun alone)
 and BENCHMARKS.md is rendered from it; every figure comes from a run of this script. Commit
@@ -44,6 +46,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import bulk_bench
 import floor
 import harness
 import ladybug_floor
@@ -1076,11 +1079,16 @@ def _load_results() -> dict[str, Any]:
     return {}
 
 
+async def phase_bulk(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    return await bulk_bench.measure(args.conference)
+
+
 PHASES = {
     "conference": phase_conference,
     "ladybug": phase_ladybug,
     "scale": phase_scale,
     "extremes": phase_extremes,
+    "bulk": phase_bulk,
 }
 
 

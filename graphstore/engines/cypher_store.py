@@ -481,7 +481,7 @@ class CypherStore(ABC):
         if not fresh:
             return skipped
         statements, summary = writes.topic_upsert_plan(fresh)
-        await self._write_indexed(statements, lambda: _topic_documents(fresh))
+        await self._write_indexed(statements, lambda: topic_documents(fresh))
         return summary + skipped
 
 
@@ -494,7 +494,8 @@ def _author_documents(authors: Sequence[AuthorRow]) -> list[SearchDocument]:
     return list({d.id: d for d in docs}.values())
 
 
-def _topic_documents(topics: Sequence[TopicRow]) -> list[SearchDocument]:
+def topic_documents(topics: Sequence[TopicRow]) -> list[SearchDocument]:
+    """The searchable documents Topic records bring: each level they name."""
     levels = {level.id: level for t in topics for level in (t.topic, *t.ancestors)}
     return [SearchDocument(level.id, "topic", level.name) for level in levels.values()]
 

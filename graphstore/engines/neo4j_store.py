@@ -61,8 +61,7 @@ from graphstore.engines.text_search import (
     SearchPlan,
     Stage,
     lucene_query,
-    normalise,
-    search_year,
+    neo4j_search_properties,
 )
 from graphstore.engines.work_lists import ListCypher
 from graphstore.engines.writes import Dialect, Row, Statement
@@ -176,13 +175,13 @@ CALL (found) {{
 """,
     columns(("size(found)", "n"), "candidates"),
 )
-# The search properties each kind's nodes carry for the full-text index (text_search).
+# The search properties each kind's nodes carry for the full-text index
+# (text_search.neo4j_search_properties).
 _SEARCH_PROPERTIES = {
     kind: f"""
 UNWIND $docs AS d
 MATCH (n:{label} {{id: d.id}})
-SET n.searchTitle = d.title, n.searchBody = d.body, n.searchKind = '{kind}',
-    n.searchYear = d.year, n.searchLength = d.length
+SET n += d.properties
 """
     for kind, label in _KIND_LABELS.items()
 }
@@ -347,6 +346,11 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
             implicit=True,
         )
 
+    async def run_self_batching(self, statement: str) -> None:
+        """Run a statement outside a managed transaction: one that commits as it goes
+        (``CALL { ... } IN TRANSACTIONS``) or a procedure that waits (the bulk load's)."""
+        await self._run(statement, {}, RoutingControl.WRITE, implicit=True)
+
     async def search(self, request: SearchRequest) -> tuple[list[SearchHit], int]:
         """Every stage, and the bounded count, as subqueries of one query."""
         plan = SearchPlan.of(request)
@@ -438,15 +442,8 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
         """The statements that set the documents' nodes' search properties."""
         by_kind: dict[str, list[dict[str, Any]]] = {}
         for doc in documents:
-            title = normalise(doc.title)
             by_kind.setdefault(doc.kind, []).append(
-                {
-                    "id": doc.id,
-                    "title": title,
-                    "length": len(title.split()),
-                    "body": normalise(doc.body) or None,
-                    "year": search_year(doc.year),
-                }
+                {"id": doc.id, "properties": neo4j_search_properties(doc)}
             )
         return [(_SEARCH_PROPERTIES[kind], {"docs": docs}) for kind, docs in by_kind.items()]
 

@@ -52,6 +52,7 @@ __all__ = [
     "TextSearchUnavailableError",
     "documents_for_works",
     "lucene_query",
+    "neo4j_search_properties",
     "normalise",
     "query_terms",
 ]
@@ -642,6 +643,19 @@ NEO4J_FULLTEXT_INDEXES: Final = (
 def search_year(year: int | None) -> str | None:
     """A year as the index holds it: four digits, so that strings sort as years."""
     return None if year is None else f"{year:04d}"
+
+
+def neo4j_search_properties(doc: SearchDocument) -> dict[str, str | int | None]:
+    """The search properties (above) a document's node carries in Neo4j, by property name:
+    what ``Neo4jStore`` sets with the graph and the bulk load's files hold."""
+    title = normalise(doc.title)
+    return {
+        "searchTitle": title,
+        "searchBody": normalise(doc.body) or None,
+        "searchKind": doc.kind,
+        "searchYear": search_year(doc.year),
+        "searchLength": len(title.split()),
+    }
 
 
 def lucene_query(plan: SearchPlan, stage: Stage) -> str:

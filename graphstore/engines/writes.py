@@ -381,7 +381,7 @@ class WorkTables:
     work_identifiers: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
-def _filled_in(first: tuple[Any, ...], later: tuple[Any, ...]) -> tuple[Any, ...]:
+def filled_in(first: tuple[Any, ...], later: tuple[Any, ...]) -> tuple[Any, ...]:
     """A node named twice in a batch: the first mention's values, with what it lacks taken
     from the later one, as the writes' fill-in would take it with one work a batch."""
     return tuple(later[i] if value is None else value for i, value in enumerate(first))
@@ -390,7 +390,7 @@ def _filled_in(first: tuple[Any, ...], later: tuple[Any, ...]) -> tuple[Any, ...
 def work_tables(works: Iterable[WorkRow]) -> WorkTables:
     """Flatten works into the rows of each node and edge table they touch. A researcher or
     topic named on several of them keeps its first values, field by field
-    (_filled_in); institutions come settled that way (ingest.importer._Batch)."""
+    (filled_in); institutions come settled that way (ingest.importer._Batch)."""
     tables = WorkTables()
     researchers = tables.researchers
     institutions = tables.institutions
@@ -418,10 +418,10 @@ def work_tables(works: Iterable[WorkRow]) -> WorkTables:
             mention = (authorship.researcher_id, authorship.name, authorship.orcid)
             known = researchers.setdefault(authorship.researcher_id, mention)
             if known is not mention and None in known:
-                researchers[authorship.researcher_id] = _filled_in(known, mention)
+                researchers[authorship.researcher_id] = filled_in(known, mention)
             for institution in authorship.institutions:
                 if institution.id not in institutions:
-                    institutions[institution.id] = _institution_tuple(institution)
+                    institutions[institution.id] = institution_tuple(institution)
                 listed = (work.id, institution.id)
                 tables.work_institutions[listed] = tables.work_institutions.get(listed, 0) + 1
             tables.authorships.append(
@@ -438,7 +438,7 @@ def work_tables(works: Iterable[WorkRow]) -> WorkTables:
                 named = (level.id, level.name, level.level)
                 known_topic = topics.setdefault(level.id, named)
                 if known_topic is not named and None in known_topic:
-                    topics[level.id] = _filled_in(known_topic, named)
+                    topics[level.id] = filled_in(known_topic, named)
             for child, parent in itertools.pairwise(chain):
                 tables.topic_parents[(child.id, parent.id)] = None
             tables.work_topics.append((work.id, work_topic.topic.id, work_topic.score))
@@ -476,7 +476,8 @@ def _node_identifiers(
     return rows
 
 
-def _institution_tuple(institution: InstitutionRow) -> tuple[Any, ...]:
+def institution_tuple(institution: InstitutionRow) -> tuple[Any, ...]:
+    """An institution as a row in INSTITUTION_COLUMNS order."""
     return (
         institution.id,
         institution.name,
@@ -674,12 +675,12 @@ def author_upsert_plan(
         if author.last_known_institutions is not None:
             last_known = [i.id for i in author.last_known_institutions]
             for institution in author.last_known_institutions:
-                institutions.setdefault(institution.id, _institution_tuple(institution))
+                institutions.setdefault(institution.id, institution_tuple(institution))
         if author.affiliations is not None:
             replaced.append(author.id)
             for affiliation in author.affiliations:
                 institution = affiliation.institution
-                institutions.setdefault(institution.id, _institution_tuple(institution))
+                institutions.setdefault(institution.id, institution_tuple(institution))
                 affiliations.append(
                     {
                         "researcherId": author.id,
@@ -748,7 +749,7 @@ def institution_upsert_plan(
     stating = [i for i in institutions if i.ror is not None or "ror" in i.stated_null]
     if stating:
         statements.append((UNIDENTIFY_INSTITUTIONS, {"ids": [i.id for i in stating]}))
-        keyed = institution_identifiers(_institution_tuple(i) for i in stating)
+        keyed = institution_identifiers(institution_tuple(i) for i in stating)
         if keyed:
             statements.append((IDENTIFY_INSTITUTIONS, {"rows": keyed}))
     return statements, WriteSummary(institutions=len(rows))

@@ -32,7 +32,13 @@ import orjson
 from msgspec.structs import replace
 from tqdm import tqdm
 
-from graphstore.ingest.openalex import IMPORTED_ENTITIES, RecordError, entity_of, import_row
+from graphstore.ingest.openalex import (
+    IMPORTED_ENTITIES,
+    ImportRow,
+    RecordError,
+    entity_of,
+    import_row,
+)
 from graphstore.protocol import GraphCounts, GraphStore, StoreError, StoreUnavailableError
 from graphstore.records import AuthorRow, InstitutionRow, TopicRow, WorkRow, WriteSummary
 
@@ -226,48 +232,63 @@ def read_records(path: Path, position: _Position | None = None) -> Iterator[Sour
 
 
 def _read_stream(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
-    bom = codecs.BOM_UTF8
     try:
-        # A UTF-8 byte order mark (Windows tools write one) is not part of the JSON.
-        if stream.peek(len(bom)).startswith(bom):
-            stream.read(len(bom))
-        head = stream.peek(4096).lstrip()
+        layout = stream_layout(stream)
     except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as error:
         yield SourceRecord(f"{path}:1", None, f"unreadable file ({error})")
         return
-    if head[:1] == b"[":
+    if layout == "array":
         yield from _read_array(path, stream)
-    elif head.split(b"\n", 1)[0].strip() == b"{":
-        # A pretty-printed object (an API response saved to a file) is one JSON document.
+    elif layout == "document":
         yield from _read_document(path, stream)
     else:
         yield from _read_lines(path, stream)
+
+
+def stream_layout(stream: BinaryStream) -> str:
+    """How a file holds its records, read from its start: ``array`` (a JSON array),
+    ``document`` (one pretty-printed JSON object) or ``lines`` (JSON Lines). Skips a UTF-8
+    byte order mark; raises what reading the stream raises."""
+    bom = codecs.BOM_UTF8
+    # A UTF-8 byte order mark (Windows tools write one) is not part of the JSON.
+    if stream.peek(len(bom)).startswith(bom):
+        stream.read(len(bom))
+    head = stream.peek(4096).lstrip()
+    if head[:1] == b"[":
+        return "array"
+    if head.split(b"\n", 1)[0].strip() == b"{":
+        # A pretty-printed object (an API response saved to a file) is one JSON document.
+        return "document"
+    return "lines"
+
+
+def parse_line(where: str, line: bytes) -> Iterator[SourceRecord]:
+    """The records of one line of a JSON Lines file: none for a blank line, the results of
+    an OpenAlex API page, or the line's record."""
+    if not line.strip():
+        return
+    try:
+        # orjson: about 3x faster than json on OpenAlex records, same errors (its
+        # JSONDecodeError is json's), and it refuses lone surrogates (\ud800), which no
+        # database can store as text.
+        record = orjson.loads(line)
+    except json.JSONDecodeError as error:
+        reason = "not UTF-8 text" if "UTF-8" in error.msg else f"malformed JSON ({error.msg})"
+        yield SourceRecord(where, None, reason)
+        return
+    if not isinstance(record, dict):
+        yield SourceRecord(where, None, "not a JSON object")
+    elif (results := _page_results(record)) is not None:
+        yield from _api_page(where, results)
+    else:
+        yield SourceRecord(where, record)
 
 
 def _read_lines(path: Path, stream: BinaryStream) -> Iterator[SourceRecord]:
     line_number = 0
     try:
         for line_number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{line_number}"
-            try:
-                # orjson: about 3x faster than json on OpenAlex records, same errors (its
-                # JSONDecodeError is json's), and it refuses lone surrogates (\ud800), which no
-                # database can store as text.
-                record = orjson.loads(line)
-            except json.JSONDecodeError as error:
-                reason = (
-                    "not UTF-8 text" if "UTF-8" in error.msg else f"malformed JSON ({error.msg})"
-                )
-                yield SourceRecord(where, None, reason)
-                continue
-            if not isinstance(record, dict):
-                yield SourceRecord(where, None, "not a JSON object")
-            elif (results := _page_results(record)) is not None:
-                yield from _api_page(where, results)
-            else:
-                yield SourceRecord(where, record)
+            yield from parse_line(f"{path}:{line_number}", line)
     except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as error:
         yield SourceRecord(
             f"{path}:{line_number + 1}", None, f"truncated or corrupt file ({error})"
@@ -587,6 +608,16 @@ class _Batch:
         )
 
 
+def map_source(source: SourceRecord, records: dict[str, int]) -> ImportRow | None:
+    """The import row of a record read, counted by entity in ``records``; None for an entity
+    the graph does not hold. Raises RecordError for a record that cannot be imported."""
+    if source.record is None:
+        raise RecordError(source.problem or "unreadable record")
+    entity = entity_of(source.record)
+    records[entity] = records.get(entity, 0) + 1
+    return import_row(entity, source.record) if entity in IMPORTED_ENTITIES else None
+
+
 class _Reader:
     """Reads records into batches; runs in a worker thread, one batch at a time."""
 
@@ -612,17 +643,13 @@ class _Reader:
             self._seen += 1
             if self._progress is not None and self._seen % _PROGRESS_EVERY == 0:
                 self._progress.update(self._seen, self._position.bytes_read())
-            if source.record is None:
-                self._problem(source.where, source.problem or "unreadable record")
-                continue
             try:
-                entity = entity_of(source.record)
-                records[entity] = records.get(entity, 0) + 1
-                if entity in IMPORTED_ENTITIES:
-                    batch.add(source.where, import_row(entity, source.record))
+                row = map_source(source, records)
             except RecordError as error:
                 self._problem(source.where, str(error))
                 continue
+            if row is not None:
+                batch.add(source.where, row)
             if len(batch) >= size:
                 break
         if self._progress is not None:

@@ -10,7 +10,9 @@ The jars come from Maven Central through the tiny ``pom.xml`` beside this file, 
     neo4j.log    stdout/stderr of the JVM (Neo4j's own logs are in home/logs/)
     home/        the database home (store files)
 
-Used by ``researchgraph neo4j start|stop|status`` and by tests/CI.
+Used by ``researchgraph neo4j start|stop|status`` and by tests/CI. :func:`import_full` runs
+``neo4j-admin database import full`` (its import tool is among the same jars) into a stopped
+server's home, for the bulk first load (``researchgraph import openalex --bulk``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +39,9 @@ __all__ = [
     "Neo4jServerError",
     "ServerStatus",
     "ensure_jars",
+    "has_database",
+    "import_full",
+    "is_empty",
     "start",
     "status",
     "stop",
@@ -364,3 +369,84 @@ def status(data_dir: Path) -> ServerStatus:
     if pid is None or not _alive(pid, _state_dir(data_dir) / "home"):
         return ServerStatus(running=False, pid=None, uri=None)
     return ServerStatus(running=True, pid=pid, uri=_uri(port) if port is not None else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# neo4j-admin
+
+# The database the server (Launcher.java) serves, in the home's default layout.
+_DATABASE = "neo4j"
+
+
+def has_database(data_dir: Path) -> bool:
+    """Whether the server of ``data_dir`` has store files (it has been started or loaded)."""
+    return (_state_dir(data_dir) / "home" / "data" / "databases" / _DATABASE).is_dir()
+
+
+def is_empty(uri: str) -> bool:
+    """Whether the database at ``uri`` holds no node (so no edge either)."""
+    with GraphDatabase.driver(uri, auth=None, connection_timeout=5.0) as driver:
+        records, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS n")
+    return bool(records[0]["n"] == 0)
+
+
+def import_full(
+    data_dir: Path,
+    arguments: Sequence[str],
+    *,
+    heap: str = "1g",
+    output: Callable[[str], None] | None = None,
+) -> None:
+    """Run ``neo4j-admin database import full`` with ``arguments`` (files and options) into
+    the database of ``data_dir``'s server, which must be stopped. The caller makes sure that
+    database is empty: ``--overwrite-destination`` among the arguments replaces its files.
+
+    ``output`` receives neo4j-admin's lines as they come (its phases and progress); the
+    last of them are in the :class:`Neo4jServerError` raised if the import fails.
+    """
+    if not _MEMORY_SIZE.fullmatch(heap):
+        raise Neo4jServerError(f"heap size {heap!r} is not a memory size such as 512m or 4g")
+    sdir = _state_dir(data_dir)
+    home = sdir / "home"
+    sdir.mkdir(parents=True, exist_ok=True)
+    with _locked(sdir / ".lock"):
+        pid, _ = _read_state(data_dir)
+        if pid is not None and _alive(pid, home):
+            raise Neo4jServerError(f"Neo4j runs for {data_dir}; stop it before an import")
+        java = _require("java", "neo4j-admin needs Java 17")
+        lib = ensure_jars()
+        home.mkdir(parents=True, exist_ok=True)
+        cmd = [
+            java,
+            f"-Xmx{heap}",
+            *_JVM_OPENS,
+            "-cp",
+            f"{lib}/*",
+            "org.neo4j.cli.AdminTool",
+            "database",
+            "import",
+            "full",
+            *arguments,
+            f"--report-file={sdir / 'import.report'}",
+            _DATABASE,
+        ]
+        env = {**os.environ, "NEO4J_HOME": str(home)}
+        env.pop("NEO4J_CONF", None)  # the home's own (default) configuration, as the server's
+        tail: list[str] = []
+        with subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        ) as proc:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                tail = [*tail[-29:], line.rstrip()]
+                if output is not None:
+                    output(line.rstrip())
+        if proc.returncode != 0:
+            raise Neo4jServerError(
+                f"neo4j-admin import failed (exit {proc.returncode}):\n" + "\n".join(tail)
+            )
