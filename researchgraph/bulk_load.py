@@ -4,8 +4,9 @@ Four phases, each timed: read and map every record (``graphstore.ingest.bulk``, 
 core), lay the graph out and write it as CSV files (``graphstore.engines.neo4j_bulk``),
 ``neo4j-admin database import full`` into the stopped server's database
 (``neo4j_server.import_full``), then start the server and finish the database
-(``neo4j_bulk.after_bulk_load``: schema, indexes, Author records). Only an empty database
-is loaded: one holding any node is refused before anything is written.
+(``neo4j_bulk.after_bulk_load``: schema, indexes, Author records, researchers' figures).
+Only an empty database is loaded: one holding any node is refused before anything is
+written.
 """
 
 from __future__ import annotations
@@ -181,10 +182,15 @@ async def _load(
         neo4j_server.start, data_dir, port, heap=heap, pagecache=pagecache
     )
     phase("start Neo4j")
-    say("bulk load: schema, indexes, Author records")
+    say("bulk load: schema, indexes, Author records, researchers' figures")
     store = Neo4jStore(result.uri)
     try:
-        authors = await after_bulk_load(store, whole.authors, done=phase)
+        authors = await after_bulk_load(
+            store,
+            whole.authors,
+            done=phase,
+            figures_progress=lambda n: say(f"bulk load: figures of {n:,} researchers written"),
+        )
     finally:
         await store.close()
     result.report.written = graph.summary + authors

@@ -390,13 +390,16 @@ async def after_bulk_load(
     authors: Sequence[AuthorRow],
     *,
     done: Callable[[str], None] | None = None,
+    figures_progress: Callable[[int], None] | None = None,
 ) -> WriteSummary:
     """Make a freshly bulk-loaded database what an import leaves: the schema, constraints and
     indexes the store applies at start (waited for until online), the empty lists the files
-    could not hold, then the Author records, written as the importer writes them.
+    could not hold, the Author records, written as the importer writes them, then every
+    researcher's stored figures (graphstore.engines.figures), as an import writes them.
 
     The one place for whatever else a first load must derive once the graph is whole.
-    ``done`` is told each step's name as it ends (the bulk load times them).
+    ``done`` is told each step's name as it ends (the bulk load times them);
+    ``figures_progress`` how many researchers' figures are written so far.
     """
     finished = done or (lambda _: None)
     await store.apply_schema()
@@ -409,4 +412,6 @@ async def after_bulk_load(
     for start in range(0, len(authors), _AUTHOR_BATCH):
         written += await store.upsert_authors(authors[start : start + _AUTHOR_BATCH])
     finished("Author records")
+    await store.refresh_all_researcher_figures(figures_progress)
+    finished("researchers' figures")
     return written
