@@ -138,13 +138,7 @@ def read_whole_input(
     def take(chunk: _MappedChunk) -> None:
         nonlocal seen
         for where, reason in chunk.problems:
-            report.skipped += 1
-            line = f"{where}: {reason}"
-            report.problems.append(line)
-            if report_problem is not None:
-                report_problem(line)
-            if report.skipped > max_errors:
-                raise ImportAbortedError(f"more than {max_errors} bad records; stopped")
+            report.skip(where, reason, max_errors, report_problem)
         for entity, n in chunk.records.items():
             report.records[entity] = report.records.get(entity, 0) + n
         rows: dict[int, Iterator[ImportRow]] = {

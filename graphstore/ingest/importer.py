@@ -76,6 +76,23 @@ class ImportReport:
     edges_added: int | None = None
     unapplied_merged_ids: list[Path] = field(default_factory=list)
 
+    def skip(
+        self,
+        where: str,
+        reason: str,
+        max_errors: int,
+        report_problem: Callable[[str], None] | None = None,
+    ) -> None:
+        """Count a bad record, keep (and tell ``report_problem``) why; past ``max_errors``
+        of them, stop the run (ImportAbortedError)."""
+        self.skipped += 1
+        line = f"{where}: {reason}"
+        self.problems.append(line)
+        if report_problem is not None:
+            report_problem(line)
+        if self.skipped > max_errors:
+            raise ImportAbortedError(f"more than {max_errors} bad records; stopped")
+
     def summary_lines(self) -> list[str]:
         """A human summary of the run, one fact a line."""
         by_entity = ", ".join(f"{n} {entity}s" for entity, n in sorted(self.records.items()))
@@ -682,13 +699,7 @@ async def import_openalex(
     report.unapplied_merged_ids = inputs.merged_ids
 
     def problem(where: str, reason: str) -> None:
-        report.skipped += 1
-        line = f"{where}: {reason}"
-        report.problems.append(line)
-        if report_problem is not None:
-            report_problem(line)
-        if report.skipped > max_errors:
-            raise ImportAbortedError(f"more than {max_errors} bad records; stopped")
+        report.skip(where, reason, max_errors, report_problem)
 
     def wrote(summary: WriteSummary) -> None:
         # Counted as each transaction commits: a run stopped while a refused batch is being
