@@ -285,7 +285,7 @@ def parse_line(where: str, line: bytes) -> Iterator[SourceRecord]:
     if not line.strip():
         return
     try:
-        # orjson: about 3x faster than json on OpenAlex records, same errors (its
+        # orjson: faster than json on OpenAlex records, with the same errors (its
         # JSONDecodeError is json's), and it refuses lone surrogates (\ud800), which no
         # database can store as text.
         record = orjson.loads(line)
