@@ -7,8 +7,9 @@ Each row is the median of repeated runs on one connection, warm, in this process
 frontier joined to a pattern against the frontier looked up first and against a walk from the
 centre; a short frontier's list form against one query anchored on each id; a LIMIT given as
 a parameter against a printed one; a connection's threads and query timeout; a join order
-hint over an empty relationship table. The queries are the compiler's
-own where it has them, so a row measures what the server runs.
+hint over an empty relationship table; a refresh's summary of many researchers, one query per
+part over the list (Anchoring.EACH) against the parts anchored on each researcher. The
+queries are the compiler's own where it has them, so a row measures what the server runs.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ sys.path.insert(0, str(ROOT))
 from inputs import conference_graph  # noqa: E402
 
 from graphstore.engines.compiler import (  # noqa: E402
+    EACH_FROM,
+    Anchoring,
     hop_query,
     hop_reads,
     researcher_works_page,
@@ -154,7 +157,7 @@ def rows(db: Any) -> list[tuple[str, float]]:
     parts = [p for group in summary_parts(LADYBUG, 10).values() for p in group]
     values = summary_parameters(2, 10)
     listing = next(p for p in parts if p.listing == "collaborators")
-    printed = listing.anchored.text()
+    printed = listing.query.text()
     as_parameter = printed.replace("LIMIT 10", "LIMIT $top")
     params = {"id": SMALL} | {n: values[n] for n in listing.params}
     found += [
@@ -172,7 +175,7 @@ def rows(db: Any) -> list[tuple[str, float]]:
         def run() -> None:
             for part in parts:
                 connection.execute(
-                    part.anchored.text(), {"id": SMALL} | {n: values[n] for n in part.params}
+                    part.query.text(), {"id": SMALL} | {n: values[n] for n in part.params}
                 ).get_all()
 
         return run
@@ -195,7 +198,7 @@ def rows(db: Any) -> list[tuple[str, float]]:
             median_ms(summary_on(timed)),
         ),
     ]
-    records = next(p for p in parts if p.names == ("fromRecords",)).anchored.text()
+    records = next(p for p in parts if p.names == ("fromRecords",)).query.text()
     unhinted = records.replace("\nHINT (r JOIN e) JOIN t", "")
     found += [
         (
@@ -207,6 +210,35 @@ def rows(db: Any) -> list[tuple[str, float]]:
             median_ms(query(one, unhinted, {"id": SMALL})),
         ),
     ]
+    found += _summaries_of_many(one)
+    return found
+
+
+def _summaries_of_many(connection: Any) -> list[tuple[str, float]]:
+    """The summary of n researchers (the first n by id, a refresh's chunk): each part over
+    the list against the parts anchored on each, per researcher."""
+    wide = [p for group in summary_parts(LADYBUG, 100).values() for p in group]
+    each = [p for group in summary_parts(LADYBUG, 100, Anchoring.EACH).values() for p in group]
+    values = summary_parameters(1, 100)
+    rows = connection.execute("MATCH (r:Researcher) RETURN r.id ORDER BY r.id LIMIT 20000")
+    ids = [row[0] for row in rows.get_all()]
+
+    def anchored(chosen: list[str] = ids[:200]) -> None:
+        for researcher in chosen:
+            for part in wide:
+                params = {"id": researcher} | {k: values[k] for k in part.params}
+                connection.execute(part.query.text(), params).get_all()
+
+    found = [("summary anchored on each researcher, per researcher", median_ms(anchored, 5) / 200)]
+    for n in (EACH_FROM, 2_000, 20_000):
+
+        def over_list(chosen: list[str] = ids[:n]) -> None:
+            for part in each:
+                params = {"ids": chosen} | {k: values[k] for k in part.params}
+                connection.execute(part.query.text(), params).get_all()
+
+        per_researcher = median_ms(over_list, 5) / n
+        found.append((f"summary of {n} researchers over the list, per researcher", per_researcher))
     return found
 
 

@@ -299,15 +299,19 @@ class GraphStore(AccountStore, Protocol):
         changed and stored on the researcher (graphstore/engines/figures.py), so a bounded
         read whatever the researcher's size."""
 
-    async def refresh_researcher_figures(self, ids: Sequence[str]) -> int:
-        """Compute and store the figures of these researchers (the writes that change them
-        do it themselves); returns how many."""
-
-    async def refresh_all_researcher_figures(
-        self, progress: Callable[[int], None] | None = None
+    async def refresh_researcher_figures(
+        self, ids: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> int:
-        """Compute and store every researcher's figures (after a bulk load), calling
-        ``progress`` with the number done so far; returns how many."""
+        """Compute and store the figures of these researchers, calling ``progress`` with the
+        number done so far; returns how many."""
+
+    async def refresh_stale_figures(
+        self, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Compute and store the figures of every researcher whose figures are unset: marked
+        stale by the writes that changed them (upsert_works, upsert_authors, in their
+        transactions; reads walk for them meanwhile) or never written. An import ends with it.
+        Calls ``progress`` with the number done and the number to do; returns how many."""
 
     async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
         """Keyset pages of researchers' works, each with the filtered total."""
@@ -377,14 +381,16 @@ class GraphStore(AccountStore, Protocol):
         work's properties and relationships (authorships, topics, references) are replaced, so
         re-importing is idempotent. References to works not in the graph are kept pending and
         become CITES edges when those works arrive. Researchers, institutions and topics named
-        on a work are created when missing; only their own records overwrite them.
+        on a work are created when missing; only their own records overwrite them. The figures
+        of the researchers the batch changes are marked stale (refresh_stale_figures).
         """
 
     async def upsert_authors(self, rows: Sequence[AuthorRow]) -> WriteSummary:
         """Write Author records onto researchers in one transaction (older ones skipped).
 
         A record's affiliations replace the researcher's AFFILIATED_WITH edges; what a
-        partial record leaves out keeps its stored value.
+        partial record leaves out keeps its stored value. The researchers' figures are marked
+        stale (refresh_stale_figures).
         """
 
     async def upsert_institutions(self, rows: Sequence[InstitutionRow]) -> WriteSummary:

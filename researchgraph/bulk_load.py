@@ -189,7 +189,9 @@ async def _load(
             store,
             whole.authors,
             done=phase,
-            figures_progress=lambda n: say(f"bulk load: figures of {n:,} researchers written"),
+            figures_progress=lambda n, total: say(
+                f"bulk load: figures of {n:,} of {total:,} researchers written"
+            ),
         )
     finally:
         await store.close()

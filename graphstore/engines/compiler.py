@@ -497,27 +497,66 @@ _COLLABORATORS = _Ranked(
 
 
 class SummaryPart(NamedTuple):
-    """One part of a researcher's summary: LadybugDB's query, anchored on ``$id`` and taking
-    ``params`` besides, and the text of Neo4j's subquery over ``r``, with the columns the
-    part gives. ``listing`` names the list whose items are the anchored query's rows; a part
-    without it gives one row of columns."""
+    """One part of a researcher's summary: LadybugDB's query, taking ``params`` besides the
+    researchers, and the text of Neo4j's subquery over ``r``, with the columns the part gives.
+    ``listing`` names the list whose items are the LadybugDB query's rows; a part without it
+    gives one row of columns (per researcher, over each of them)."""
 
     names: tuple[str, ...]
-    anchored: ReadQuery
+    query: ReadQuery
     subquery: str
     params: tuple[str, ...] = ()
     listing: str | None = None
 
 
-def _anchor(dialect: Dialect, path: _Path, *, optional: bool = False) -> str:
+# From this many ids on, LadybugDB's aggregates over each of them run as one query over the
+# list (Anchoring.EACH): its fixed cost, a scan, is then below the anchored queries' sum
+# (bench/ladybug_shapes.py).
+EACH_FROM = 256
+
+
+class Anchoring(Enum):
+    """How a LadybugDB aggregate finds its nodes: ONE, looked up by ``$id`` (a profile); or
+    EACH of ``$ids``, every aggregate grouped by ``rid``, the node's id (a refresh of many
+    researchers' figures: one scan for the whole list, where ONE costs a query per node,
+    bench/ladybug_shapes.py). Listing parts over EACH return every item, ordered by ``rid``
+    and then as ONE orders them, for the reader to cut."""
+
+    ONE = "one"
+    EACH = "each"
+
+
+def _key(anchoring: Anchoring) -> str:
+    """What an aggregation over the nodes' paths groups by besides its own keys."""
+    return "rid, " if anchoring is Anchoring.EACH else ""
+
+
+def _keyed(anchoring: Anchoring, returns: tuple[Column, ...]) -> tuple[Column, ...]:
+    return (Column("rid", "rid"), *returns) if anchoring is Anchoring.EACH else returns
+
+
+def _lookup(variable: str, label: NodeLabel, anchoring: Anchoring) -> str:
+    if anchoring is Anchoring.EACH:
+        return f"UNWIND $ids AS rid\nMATCH ({variable}:{label.value} {{id: rid}})"
+    return f"MATCH ({variable}:{label.value} {{id: $id}})"
+
+
+def _anchor(
+    dialect: Dialect,
+    path: _Path,
+    *,
+    optional: bool = False,
+    anchoring: Anchoring = Anchoring.ONE,
+) -> str:
     """The walk of a part from the researcher: ``r`` bound by the caller on Neo4j, looked up
-    by ``$id`` on LadybugDB."""
+    by id on LadybugDB (Anchoring)."""
+    lookup = _lookup("r", NodeLabel.RESEARCHER, anchoring)
     if dialect is Dialect.NEO4J:
         text = f"{'OPTIONAL MATCH' if optional else 'MATCH'} (r){path.pattern}"
     elif optional:
-        text = f"MATCH (r:Researcher {{id: $id}})\nOPTIONAL MATCH (r){path.pattern}"
+        text = f"{lookup}\nOPTIONAL MATCH (r){path.pattern}"
     else:
-        text = f"MATCH (r:Researcher {{id: $id}}){path.pattern}"
+        text = f"{lookup}{path.pattern}"
         if path.per_edge:
             # Join from the researcher: over an empty relationship table (AFFILIATED_WITH
             # without Author records) the planner scans the other end's table instead
@@ -528,7 +567,7 @@ def _anchor(dialect: Dialect, path: _Path, *, optional: bool = False) -> str:
     return text + (f"\n{path.then}" if path.then else "")
 
 
-def _grouped(dialect: Dialect, hop: Hop) -> str:
+def _grouped(dialect: Dialect, hop: Hop, anchoring: Anchoring) -> str:
     path = _path(hop.spec, "r")
     if dialect is Dialect.NEO4J and hop.spec.edge is EdgeKind.COAUTHOR:
         # Each work's weight read once, not once per co-author: about half of Neo4j's CPU for
@@ -538,7 +577,8 @@ def _grouped(dialect: Dialect, hop: Hop) -> str:
             "MATCH (m)<-[:AUTHORED]-(t:Researcher)\nWHERE t <> r\n"
             "WITH t, count(m) AS paths, sum(mw) AS weight"
         )
-    return f"{_anchor(dialect, path)}\nWITH t, {_as(path.grouped)}"
+    anchor = _anchor(dialect, path, anchoring=anchoring)
+    return f"{anchor}\nWITH {_key(anchoring)}t, {_as(path.grouped)}"
 
 
 def _as(items: tuple[Column, ...]) -> str:
@@ -553,25 +593,38 @@ def target_item(label: NodeLabel, values: tuple[Column, ...]) -> str:
     return "{" + ", ".join(f"{name}: {expression}" for name, expression in pairs) + "}"
 
 
-def _ranked_parts(dialect: Dialect, ranked: _Ranked, top: int) -> list[SummaryPart]:
+def _ranked_parts(
+    dialect: Dialect, ranked: _Ranked, top: int, anchoring: Anchoring = Anchoring.ONE
+) -> list[SummaryPart]:
     label = ranked.hop.spec.target
-    grouped = f"{_grouped(dialect, ranked.hop)}\nWITH t, paths, {_as(ranked.values)}"
+    key = _key(anchoring)
+    grouped = (
+        f"{_grouped(dialect, ranked.hop, anchoring)}\nWITH {key}t, paths, {_as(ranked.values)}"
+    )
     count_names = tuple(c.name for c in ranked.counts)
     if dialect is Dialect.LADYBUG:
-        counts = ReadQuery(grouped, ranked.counts)
+        counts = ReadQuery(grouped, _keyed(anchoring, ranked.counts))
         kept = grouped + (f"\nWHERE {ranked.keep}" if ranked.keep else "")
+        # A LIMIT given as a parameter makes LadybugDB plan the query again each time
+        # (bench/ladybug_shapes.py): the limit is printed, an int (resolvers bound it
+        # to 10-100), one query text per list length.
+        tail = (
+            f"ORDER BY rid, {ranked.order}"
+            if anchoring is Anchoring.EACH
+            else f"ORDER BY {ranked.order} LIMIT {int(top)}"
+        )
         listed = ReadQuery(
             kept,
-            (
-                Column("t.id", "id"),
-                _name(label),
-                *_TARGET_COLUMNS[label],
-                *columns(*(c.name for c in ranked.values)),
+            _keyed(
+                anchoring,
+                (
+                    Column("t.id", "id"),
+                    _name(label),
+                    *_TARGET_COLUMNS[label],
+                    *columns(*(c.name for c in ranked.values)),
+                ),
             ),
-            # A LIMIT given as a parameter makes LadybugDB plan the query again each time
-            # (bench/ladybug_shapes.py): the limit is printed, an int (resolvers bound it
-            # to 10-100), one query text per list length.
-            tail=f"ORDER BY {ranked.order} LIMIT {int(top)}",
+            tail=tail,
         )
         return [
             SummaryPart(count_names, counts, "", ranked.count_params),
@@ -591,31 +644,44 @@ def _ranked_parts(dialect: Dialect, ranked: _Ranked, top: int) -> list[SummaryPa
     return [SummaryPart((*count_names, ranked.name), ReadQuery("", ()), subquery)]
 
 
-def _simple_part(dialect: Dialect, body: str, returns: tuple[Column, ...]) -> SummaryPart:
+def _simple_part(
+    dialect: Dialect,
+    body: str,
+    returns: tuple[Column, ...],
+    anchoring: Anchoring = Anchoring.ONE,
+) -> SummaryPart:
     if dialect is Dialect.LADYBUG:
-        return SummaryPart(tuple(c.name for c in returns), ReadQuery(body, returns), "")
+        query = ReadQuery(body, _keyed(anchoring, returns))
+        return SummaryPart(tuple(c.name for c in returns), query, "")
     subquery = f"CALL (r) {{\n{body}\nRETURN {_as(returns)}\n}}"
     return SummaryPart(tuple(c.name for c in returns), ReadQuery("", ()), subquery)
 
 
 @functools.cache
-def summary_parts(dialect: Dialect, top: int = 0) -> dict[str, list[SummaryPart]]:
+def summary_parts(
+    dialect: Dialect, top: int = 0, anchoring: Anchoring = Anchoring.ONE
+) -> dict[str, list[SummaryPart]]:
     """Every part of a researcher's summary, by what it gives (profile_read_parts measures
-    each apart on Neo4j); LadybugDB's lists hold ``top`` items, Neo4j's take ``$top``.
-    Works, citations, the h-index and the i10-index come from the researcher's works; topics and
-    collaborators are grouped two-hop walks; affiliations come from the institutions its
-    authorships name and from Author records."""
+    each apart on Neo4j); LadybugDB's lists hold ``top`` items (with Anchoring.EACH, every
+    item), Neo4j's take ``$top``. Works, citations, the h-index and the i10-index come from the
+    researcher's works; topics and collaborators are grouped two-hop walks; affiliations come
+    from the institutions its authorships name and from Author records."""
     works = _path(Hop.WORKS_OF_RESEARCHER.spec, "r")
     cited = "coalesce(t.citedByCount, 0)"
+    key = _key(anchoring)
+
+    def anchor(path: _Path, *, optional: bool = False) -> str:
+        return _anchor(dialect, path, optional=optional, anchoring=anchoring)
+
     if dialect is Dialect.NEO4J:
         works_body = (
-            f"{_anchor(dialect, works)}\nWITH {cited} AS cited ORDER BY cited DESC\n"
+            f"{anchor(works)}\nWITH {cited} AS cited ORDER BY cited DESC\n"
             "WITH collect(cited) AS cites, sum(cited) AS citations"
         )
     else:
         works_body = (
-            f"{_anchor(dialect, works)}\n"
-            f"WITH list_sort(collect({cited}), 'DESC') AS cites, sum({cited}) AS citations"
+            f"{anchor(works)}\n"
+            f"WITH {key}list_sort(collect({cited}), 'DESC') AS cites, sum({cited}) AS citations"
         )
     authorships = _path(Hop.AUTHORSHIP_INSTITUTIONS_OF_RESEARCHER.spec, "r")
     records = _path(Hop.INSTITUTIONS_OF_RESEARCHER.spec, "r")
@@ -631,36 +697,40 @@ def summary_parts(dialect: Dialect, top: int = 0) -> dict[str, list[SummaryPart]
                     (_h_index("cites", dialect), "hIndex"),
                     (_i10_index("cites", dialect), "i10Index"),
                 ),
+                anchoring,
             )
         ],
-        "topics": _ranked_parts(dialect, _TOPICS, top),
-        "collaborators": _ranked_parts(dialect, _COLLABORATORS, top),
+        "topics": _ranked_parts(dialect, _TOPICS, top, anchoring),
+        "collaborators": _ranked_parts(dialect, _COLLABORATORS, top, anchoring),
         "followers": [
             _simple_part(
                 dialect,
-                _anchor(dialect, _FOLLOWERS, optional=True),
+                anchor(_FOLLOWERS, optional=True),
                 columns((_FOLLOWER_COUNT, "followers")),
+                anchoring,
             )
         ],
         "affiliations from authorships": [
             _simple_part(
                 dialect,
-                f"{_anchor(dialect, authorships)}\nWITH t, {_as(authorships.grouped)}",
+                f"{anchor(authorships)}\nWITH {key}t, {_as(authorships.grouped)}",
                 columns(
                     (f"collect({target_item(institution, columns('years'))})", "fromAuthorships")
                 ),
+                anchoring,
             )
         ],
         "affiliations from author records": [
             _simple_part(
                 dialect,
-                _anchor(dialect, records),
+                anchor(records),
                 columns(
                     (
                         f"collect({target_item(institution, columns(('e.years', 'years')))})",
                         "fromRecords",
                     )
                 ),
+                anchoring,
             )
         ],
     }
@@ -685,18 +755,20 @@ SUMMARY_HEAD = (
 
 
 @functools.cache
-def collaborators_query(dialect: Dialect, top: int) -> ReadQuery:
-    """The summary's collaborators part alone, taking ``$minShared``: LadybugDB's anchored on
-    ``$id`` (a row per collaborator, ``top`` of them), Neo4j's over ``$ids`` (a row per
+def collaborators_query(
+    dialect: Dialect, top: int, anchoring: Anchoring = Anchoring.ONE
+) -> ReadQuery:
+    """The summary's collaborators part alone, taking ``$minShared``: LadybugDB's a row per
+    collaborator (``top`` of them for ONE researcher), Neo4j's over ``$ids`` (a row per
     researcher, its list ``collaborators`` ``$top`` long)."""
-    parts = _ranked_parts(dialect, _COLLABORATORS, top)
+    parts = _ranked_parts(dialect, _COLLABORATORS, top, anchoring)
     if dialect is Dialect.LADYBUG:
-        return parts[-1].anchored
+        return parts[-1].query
     return ReadQuery(f"{SUMMARY_HEAD}\n{parts[0].subquery}", columns("rid", "collaborators"))
 
 
 def profile_summary_query() -> ReadQuery:
-    """Neo4j's summaries of the researchers ``$ids``: every part a subquery of one query, one
+    """Neo4j's summaries of the anchoring ``$ids``: every part a subquery of one query, one
     row per researcher."""
     parts = [part for group in summary_parts(Dialect.NEO4J).values() for part in group]
     body = SUMMARY_HEAD + "\n" + "\n".join(part.subquery for part in parts)
@@ -720,7 +792,9 @@ def node_by_id(variable: str, label: NodeLabel, parameter: str, dialect: Dialect
     return text
 
 
-def node_works(label: NodeLabel, parameter: str, dialect: Dialect) -> tuple[str, list[str]]:
+def node_works(
+    label: NodeLabel, parameter: str, dialect: Dialect, anchoring: Anchoring = Anchoring.ONE
+) -> tuple[str, list[str]]:
     """The works ``w`` of the node of kind ``label`` whose id is ``$parameter``, once each, and
     the conditions that keep them: a researcher's, those it authored; an institution's, those
     with an authorship listing it (FROM_INSTITUTION); a topic's, those tagged with it or with a
@@ -729,8 +803,14 @@ def node_works(label: NodeLabel, parameter: str, dialect: Dialect) -> tuple[str,
     The node is looked up by id (Neo4j: an index seek). LadybugDB walks as OPTIONAL MATCHes
     from it, a topic's topics before their works (so each step looks its ends up: a plain
     MATCH, or one pattern over both steps, was planned as a scan of every work, topic or
-    HAS_TOPIC edge), then keeps the works found; Neo4j matches the path."""
+    HAS_TOPIC edge), then keeps the works found; Neo4j matches the path. LadybugDB's
+    Anchoring.EACH reads the works of each node of ``$ids``, ``rid`` beside each."""
     node = node_by_id("s", label, parameter, dialect)
+    if anchoring is Anchoring.EACH:
+        if dialect is not Dialect.LADYBUG:
+            raise ValueError("only LadybugDB's reads anchor on each id of a list")
+        node = _lookup("s", label, anchoring)
+    key = _key(anchoring)
     walk = {
         NodeLabel.RESEARCHER: ["(s)-[:AUTHORED]->(w:Work)"],
         NodeLabel.INSTITUTION: ["(s)<-[:FROM_INSTITUTION]-(w:Work)"],
@@ -740,18 +820,19 @@ def node_works(label: NodeLabel, parameter: str, dialect: Dialect) -> tuple[str,
         ],
     }[label]
     if dialect is Dialect.LADYBUG:
-        steps = "\nWITH DISTINCT st\n".join(f"OPTIONAL MATCH {step}" for step in walk)
-        return f"{node}\n{steps}\nWITH DISTINCT w", ["w IS NOT NULL"]
+        steps = f"\nWITH DISTINCT {key}st\n".join(f"OPTIONAL MATCH {step}" for step in walk)
+        return f"{node}\n{steps}\nWITH DISTINCT {key}w", ["w IS NOT NULL"]
     steps = "\n".join(f"MATCH {step}" for step in walk)
     return f"{node}\n{steps}" + ("\nWITH DISTINCT w" if len(walk) > 1 else ""), []
 
 
-def _works_of(label: NodeLabel, dialect: Dialect) -> str:
-    """The works ``w`` of the node ``$id`` (node_works), kept, ending with a WITH (a WHERE
-    may follow)."""
-    body, conditions = node_works(label, "id", dialect)
-    kept = f"\nWITH w\nWHERE {' AND '.join(conditions)}" if conditions else ""
-    return f"{body}{kept}\nWITH w"
+def _works_of(label: NodeLabel, dialect: Dialect, anchoring: Anchoring) -> str:
+    """The works ``w`` of the node ``$id`` (node_works; of each of ``$ids`` with
+    Anchoring.EACH), kept, ending with a WITH (a WHERE may follow)."""
+    body, conditions = node_works(label, "id", dialect, anchoring)
+    key = _key(anchoring)
+    kept = f"\nWITH {key}w\nWHERE {' AND '.join(conditions)}" if conditions else ""
+    return f"{body}{kept}\nWITH {key}w"
 
 
 class WorkSetPart(Enum):
@@ -772,18 +853,24 @@ def list_index(items: str, dialect: Dialect) -> str:
 
 
 @functools.cache
-def work_set_query(label: NodeLabel, part: WorkSetPart, dialect: Dialect) -> ReadQuery:
-    """One part of the figures of the works of the node ``$id`` of kind ``label``."""
-    body = _works_of(label, dialect)
+def work_set_query(
+    label: NodeLabel, part: WorkSetPart, dialect: Dialect, anchoring: Anchoring = Anchoring.ONE
+) -> ReadQuery:
+    """One part of the figures of the works of the node ``$id`` of kind ``label`` (of each
+    node of ``$ids``, ``rid`` first, with Anchoring.EACH)."""
+    body = _works_of(label, dialect, anchoring)
     if part is WorkSetPart.TOTALS:
-        return ReadQuery(
-            body, columns(("count(w)", "works"), ("sum(coalesce(w.citedByCount, 0))", "citations"))
-        )
+        totals = columns(("count(w)", "works"), ("sum(coalesce(w.citedByCount, 0))", "citations"))
+        return ReadQuery(body, _keyed(anchoring, totals))
     if part is WorkSetPart.WORKS_BY_YEAR:
         return ReadQuery(
-            f"{body}\nWHERE w.year IS NOT NULL", columns(("w.year", "year"), ("count(w)", "works"))
+            f"{body}\nWHERE w.year IS NOT NULL",
+            _keyed(anchoring, columns(("w.year", "year"), ("count(w)", "works"))),
         )
     return ReadQuery(
         f"{body}\nUNWIND {list_index('w.citationYears', dialect)} AS i",
-        columns(("w.citationYears[i]", "year"), ("sum(w.citationCounts[i])", "citations")),
+        _keyed(
+            anchoring,
+            columns(("w.citationYears[i]", "year"), ("sum(w.citationCounts[i])", "citations")),
+        ),
     )

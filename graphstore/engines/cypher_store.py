@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from graphstore.engines import cypher, figures, writes
@@ -70,8 +70,6 @@ from graphstore.walk import WalkStep
 
 T = TypeVar("T")
 
-# Researchers whose figures one refresh computes and writes together.
-FIGURES_CHUNK = 500
 # Reads of one node each run side by side at most this many at a time.
 _SIDE_BY_SIDE = 8
 
@@ -101,6 +99,8 @@ class CypherStore(ABC):
 
     engine: str
     dialect: writes.Dialect
+    # Researchers whose figures one refresh computes and writes together.
+    figures_chunk = 500
 
     @abstractmethod
     async def _read(self, query: ReadQuery, params: dict[str, Any]) -> list[Row]:
@@ -214,12 +214,15 @@ class CypherStore(ABC):
             for i, row in zip(ids, stored, strict=True)
         ]
 
-    async def refresh_researcher_figures(self, ids: Sequence[str]) -> int:
+    async def refresh_researcher_figures(
+        self, ids: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> int:
         """Compute the researchers' figures from their walks and store them
-        (graphstore.engines.figures), a chunk at a time; returns how many were written."""
+        (graphstore.engines.figures), a chunk at a time, calling ``progress`` with the number
+        done after each; returns how many were written."""
         unique = list(dict.fromkeys(ids))
-        for start in range(0, len(unique), FIGURES_CHUNK):
-            chunk = unique[start : start + FIGURES_CHUNK]
+        for start in range(0, len(unique), self.figures_chunk):
+            chunk = unique[start : start + self.figures_chunk]
             summaries = await self._live_summaries(
                 chunk, min_shared=1, top=figures.STORED_LIST_SIZE
             )
@@ -240,18 +243,23 @@ class CypherStore(ABC):
                     *figures.follower_statements(self.dialect, rows),
                 ]
             )
+            if progress is not None:
+                progress(start + len(chunk))
         return len(unique)
 
-    async def refresh_all_researcher_figures(
-        self, progress: Callable[[int], None] | None = None
+    async def refresh_stale_figures(
+        self, progress: Callable[[int, int], None] | None = None
     ) -> int:
-        """Refresh every researcher's figures (after a bulk load), in order of id; calls
-        ``progress`` with the number done after each chunk. Returns how many."""
+        """Refresh the figures of every researcher whose figures a write marked stale (or that
+        never had any), calling ``progress`` with the number done and the number to do after
+        each chunk; returns how many."""
+        (count,) = await self._read(figures.STALE_COUNT, {})
+        total = int(count["n"])
         done = 0
         after = ""
         while True:
             rows = await self._read(
-                figures.RESEARCHER_IDS_AFTER, {"after": after, "size": FIGURES_CHUNK}
+                figures.STALE_IDS_AFTER, {"after": after, "size": self.figures_chunk}
             )
             if not rows:
                 return done
@@ -259,7 +267,7 @@ class CypherStore(ABC):
             done += await self.refresh_researcher_figures(ids)
             after = ids[-1]
             if progress is not None:
-                progress(done)
+                progress(done, total)
 
     @abstractmethod
     async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
@@ -408,26 +416,20 @@ class CypherStore(ABC):
     async def upsert_works(self, rows: Sequence[WorkRow]) -> WriteSummary:
         latest = writes.latest_versions(rows, _work_id)
         # A re-issued work's former authors lose it: their figures change too.
-        former = await self.neighbours([w.id for w in latest], Hop.AUTHORS_OF_WORK)
-        summary, fresh = await self._upsert_latest_works(latest)
-        if fresh:
-            written = {w.id for w in fresh}
-            authors = [a.researcher_id for w in fresh for a in w.authorships]
-            authors += [
-                n.target
-                for w, found in zip(latest, former, strict=True)
-                if w.id in written
-                for n in found
-            ]
-            await self.refresh_researcher_figures(authors)
+        found = await self.neighbours([w.id for w in latest], Hop.AUTHORS_OF_WORK)
+        former = {
+            w.id: [n.target for n in authors] for w, authors in zip(latest, found, strict=True)
+        }
+        summary, fresh = await self._upsert_latest_works(latest, former)
         return summary + WriteSummary(skipped_older=len(rows) - len(fresh))
 
     async def _upsert_latest_works(
-        self, works: Sequence[WorkRow]
+        self, works: Sequence[WorkRow], former: Mapping[str, Sequence[str]]
     ) -> tuple[WriteSummary, list[WorkRow]]:
         """Write the works (one version per id) not older than the graph's, and their search
-        documents; return what was written and which works those were. Engines may replace
-        this with a bulk path."""
+        documents, and mark stale the figures of their authors and of the ``former`` authors
+        of each (figures.stale_statement); return what was written and which works those were.
+        Engines may replace this with a bulk path."""
         stored = await self._read(writes.WORK_UPDATED_DATES, {"ids": [w.id for w in works]})
         fresh, stored_ids = writes.fresh_rows(works, _work_id, stored)
         if not fresh:
@@ -444,7 +446,8 @@ class CypherStore(ABC):
         statements, summary = writes.work_upsert_plan(
             self.dialect, batch.tables, batch.existing, batch.new, citations
         )
-        await self._write_indexed(statements, lambda: documents_for_works(fresh))
+        stale = figures.stale_statement(figures.researchers_of(fresh, former))
+        await self._write_indexed([*statements, stale], lambda: documents_for_works(fresh))
         return summary, fresh
 
     async def upsert_authors(self, rows: Sequence[AuthorRow]) -> WriteSummary:
@@ -455,9 +458,9 @@ class CypherStore(ABC):
         if not fresh:
             return skipped
         statements, summary = writes.author_upsert_plan(self.dialect, fresh)
-        await self._write_indexed(statements, lambda: _author_documents(fresh))
         # A record's affiliations are among the figures.
-        await self.refresh_researcher_figures([a.id for a in fresh])
+        stale = figures.stale_statement([a.id for a in fresh])
+        await self._write_indexed([*statements, stale], lambda: _author_documents(fresh))
         return summary + skipped
 
     async def upsert_institutions(self, rows: Sequence[InstitutionRow]) -> WriteSummary:

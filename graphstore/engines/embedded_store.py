@@ -13,7 +13,7 @@ import csv
 import functools
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -23,6 +23,8 @@ import ladybug
 from graphstore.engines import cypher, figures, writes
 from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.engines.compiler import (
+    EACH_FROM,
+    Anchoring,
     SummaryPart,
     WorkSetPart,
     anchors_on_center,
@@ -203,6 +205,9 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
     engine = "embedded"
     dialect = Dialect.LADYBUG
     copy_min_works = COPY_MIN_WORKS
+    # A refresh reads a chunk's figures over each of its researchers (Anchoring.EACH), one
+    # scan a part: the longer the chunk, the fewer the scans, while its rows fit in memory.
+    figures_chunk = 20_000
 
     def __init__(self, path: Path | str, *, read_connections: int = 4) -> None:
         location = str(path)
@@ -294,31 +299,80 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
     async def _live_summaries(
         self, ids: Sequence[str], *, min_shared: int, top: int
     ) -> list[ProfileSummary]:
-        """Each researcher's summary from the compiled parts, each anchored on the researcher
-        (LadybugDB has no subqueries to run them as one), in one trip to a worker thread."""
+        """Each researcher's summary from the compiled parts (LadybugDB has no subqueries to
+        run them as one), in one trip to a worker thread: each part anchored on each
+        researcher, or over the whole list when it is long (Anchoring)."""
         options = SummaryOptions(min_shared=min_shared, top=top)
-        reads = _summary_reads(ids, options)
-        return _summaries(ids, options, await self._read_all(reads))
+        if len(ids) < EACH_FROM:
+            reads = _summary_reads(ids, options)
+            return _summaries(ids, options, await self._read_all(reads))
+        parts = _parts(top, Anchoring.EACH)
+        values = summary_parameters(min_shared, top)
+        reads = [
+            _Read(part.query, ({"ids": list(ids)} | {n: values[n] for n in part.params},))
+            for part in parts
+        ]
+        found = [_by_rid(rows) for rows in await self._read_all(reads)]
+        # A researcher a part has no paths for gets the part's answer over no paths: the
+        # same for every researcher, read once, anchored on the first of them.
+        missing = [
+            next((i for i in ids if i not in rows), None) if not part.listing else None
+            for part, rows in zip(parts, found, strict=True)
+        ]
+        anchored = _parts(top)
+        empty = await self._read_all(
+            [
+                _Read(one.query, ({"id": i} | {n: values[n] for n in one.params},))
+                for one, i in zip(anchored, missing, strict=True)
+                if i is not None
+            ]
+        )
+        empties = iter(empty)
+        empty_rows = [next(empties)[0] if i is not None else {} for i in missing]
+        summaries = []
+        for researcher in ids:
+            summary: dict[str, Any] = {}
+            for part, rows, nothing in zip(parts, found, empty_rows, strict=True):
+                own = rows.get(researcher, [])
+                if part.listing:
+                    summary[part.listing] = own[:top]
+                else:
+                    summary |= own[0] if own else nothing
+            summaries.append(summary_from_row(summary))
+        return summaries
 
     async def _live_counts_by_year(
         self, ids: Sequence[str], label: NodeLabel
     ) -> list[list[YearCounts]]:
-        """Both parts of each node's counts, anchored on it, in one trip to a worker thread."""
-        parts = [
-            work_set_query(label, part, self.dialect)
-            for part in (WorkSetPart.WORKS_BY_YEAR, WorkSetPart.CITATIONS_BY_YEAR)
+        """Both parts of each node's counts, in one trip to a worker thread: anchored on each
+        node, or over the whole list when it is long (Anchoring)."""
+        published, cited = WorkSetPart.WORKS_BY_YEAR, WorkSetPart.CITATIONS_BY_YEAR
+        if len(ids) < EACH_FROM:
+            parts = [work_set_query(label, part, self.dialect) for part in (published, cited)]
+            results = await self._read_all([_Read(q, ({"id": i},)) for i in ids for q in parts])
+            return [year_counts(results[2 * n], results[2 * n + 1]) for n in range(len(ids))]
+        each = [
+            _Read(work_set_query(label, part, self.dialect, Anchoring.EACH), ({"ids": list(ids)},))
+            for part in (published, cited)
         ]
-        results = await self._read_all([_Read(q, ({"id": i},)) for i in ids for q in parts])
-        return [year_counts(results[2 * n], results[2 * n + 1]) for n in range(len(ids))]
+        works, citations = [_by_rid(rows) for rows in await self._read_all(each)]
+        return [year_counts(works.get(i, []), citations.get(i, [])) for i in ids]
 
     async def _live_collaborators(
         self, ids: Sequence[str], *, min_shared: int, top: int
     ) -> list[list[Row]]:
-        query = collaborators_query(self.dialect, top)
         params = summary_parameters(min_shared, top)
-        return await self._read_all(
-            [_Read(query, ({"id": i, "minShared": params["minShared"]},)) for i in ids]
+        if len(ids) < EACH_FROM:
+            query = collaborators_query(self.dialect, top)
+            return await self._read_all(
+                [_Read(query, ({"id": i, "minShared": params["minShared"]},)) for i in ids]
+            )
+        query = collaborators_query(self.dialect, top, Anchoring.EACH)
+        (rows,) = await self._read_all(
+            [_Read(query, ({"ids": list(ids), "minShared": params["minShared"]},))]
         )
+        found = _by_rid(rows)
+        return [found.get(i, [])[:top] for i in ids]
 
     async def _stored_summaries(
         self, ids: Sequence[str], options: SummaryOptions
@@ -479,20 +533,22 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
             self._writer.execute("ROLLBACK")
 
     async def _upsert_latest_works(
-        self, works: Sequence[WorkRow]
+        self, works: Sequence[WorkRow], former: Mapping[str, Sequence[str]]
     ) -> tuple[WriteSummary, list[WorkRow]]:
         if len(works) < self.copy_min_works:
-            return await super()._upsert_latest_works(works)
+            return await super()._upsert_latest_works(works, former)
         if self._closed:
             raise StoreUnavailableError("the embedded database is closed")
         async with self._write_lock:
             with timed_query(self.engine):
-                summary, fresh = await asyncio.to_thread(self._bulk_upsert_works, works)
+                summary, fresh = await asyncio.to_thread(self._bulk_upsert_works, works, former)
         if fresh:
             await self._index_documents(lambda: documents_for_works(fresh))
         return summary, fresh
 
-    def _bulk_upsert_works(self, works: Sequence[WorkRow]) -> tuple[WriteSummary, list[WorkRow]]:
+    def _bulk_upsert_works(
+        self, works: Sequence[WorkRow], former: Mapping[str, Sequence[str]]
+    ) -> tuple[WriteSummary, list[WorkRow]]:
         """The bulk path: look up what exists, update that in place, COPY everything new.
 
         One transaction, reads first: every row a COPY gets is known to be new and every
@@ -506,7 +562,7 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
             # cost per batch that makes big batches pay.
             self._writer.execute("BEGIN TRANSACTION")
             try:
-                result = _BulkWorks(self._writer, Path(folder)).write(works)
+                result = _BulkWorks(self._writer, Path(folder)).write(works, former)
             except (RuntimeError, OSError, UnicodeError, ValueError) as error:
                 self._rollback()
                 raise StoreError(f"embedded bulk write failed: {error}") from error
@@ -524,7 +580,9 @@ class _BulkWorks:
         self._connection = connection
         self._folder = folder
 
-    def write(self, works: Sequence[WorkRow]) -> tuple[WriteSummary, list[WorkRow]]:
+    def write(
+        self, works: Sequence[WorkRow], former: Mapping[str, Sequence[str]]
+    ) -> tuple[WriteSummary, list[WorkRow]]:
         ids = [w.id for w in works]
         fresh, stored_ids = writes.fresh_rows(
             works, _work_id, self._query(writes.WORK_UPDATED_DATES, ids)
@@ -629,6 +687,7 @@ class _BulkWorks:
         for statement, rows in known_keys_of:
             if rows:
                 self._execute(statement, {"rows": rows})
+        self._execute(*figures.stale_statement(figures.researchers_of(fresh, former)))
         return writes.works_summary(tables, citations), fresh
 
     def _query(self, query: ReadQuery, ids: Sequence[str]) -> list[Row]:
@@ -731,11 +790,21 @@ def _read_error(error: RuntimeError) -> StoreError:
     return StoreError(f"embedded query failed: {error}")
 
 
+def _by_rid(rows: Sequence[Row]) -> dict[str, list[Row]]:
+    """The rows of a query over each of a list of nodes (Anchoring.EACH), by node, each
+    without its ``rid``, in the order read."""
+    found: dict[str, list[Row]] = {}
+    for row in rows:
+        own = dict(row)
+        found.setdefault(own.pop("rid"), []).append(own)
+    return found
+
+
 def _summary_reads(ids: Sequence[str], options: SummaryOptions) -> list[_Read]:
     """Every part of each researcher's summary, researcher by researcher."""
     values = summary_parameters(options.min_shared, options.top)
     return [
-        _Read(part.anchored, ({"id": i} | {name: values[name] for name in part.params},))
+        _Read(part.query, ({"id": i} | {name: values[name] for name in part.params},))
         for i in ids
         for part in _parts(options.top)
     ]
@@ -784,8 +853,10 @@ def _stored(
     return found
 
 
-def _parts(top: int) -> list[SummaryPart]:
-    return [part for group in summary_parts(Dialect.LADYBUG, top).values() for part in group]
+def _parts(top: int, anchoring: Anchoring = Anchoring.ONE) -> list[SummaryPart]:
+    return [
+        part for group in summary_parts(Dialect.LADYBUG, top, anchoring).values() for part in group
+    ]
 
 
 def _page_reads(request: WorkPageRequest) -> list[_Read]:

@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graphstore.engines.compiler import (
+    EACH_FROM,
     SUMMARY_HEAD,
     followers_count,
     list_index,
@@ -43,6 +44,7 @@ from graphstore.ids import NodeLabel
 from graphstore.records import (
     ProfileSummary,
     SummaryOptions,
+    WorkRow,
     YearCounts,
 )
 
@@ -114,19 +116,38 @@ _WRITE_FOLLOWER_COUNTS = (
 
 def follower_statements(dialect: Dialect, rows: Sequence[Row]) -> list[Statement]:
     """The statements counting the followers of the researchers ``rows`` name, after
-    write_figures: one over the list on Neo4j; one anchored on each researcher on LadybugDB,
-    which plans the list form's OPTIONAL MATCH as a scan of every researcher."""
-    if dialect is Dialect.NEO4J:
+    write_figures: one over the list on Neo4j; on LadybugDB, which plans the list form's
+    OPTIONAL MATCH as a scan of every researcher, one anchored on each researcher unless the
+    list is long enough for the scan to cost less (compiler.EACH_FROM)."""
+    if dialect is Dialect.NEO4J or len(rows) >= EACH_FROM:
         return [(_WRITE_FOLLOWER_COUNTS, {"rows": [{"id": row["id"]} for row in rows]})]
     return [(WRITE_FOLLOWERS, {"rid": row["id"]}) for row in rows]
 
 
-# Researchers by id, a page at a time, for refreshing the whole graph.
-RESEARCHER_IDS_AFTER = ReadQuery(
-    "MATCH (r:Researcher)\nWHERE r.id > $after",
-    columns(("r.id", "id")),
-    tail="ORDER BY id LIMIT $size",
+# A researcher whose figures are unset: never written, or marked stale by a write that
+# changed them (stale_statement); reads then walk (answers) until a refresh writes them.
+_STALE = "MATCH (r:Researcher)\nWHERE r.figWorks IS NULL"
+STALE_COUNT = ReadQuery(_STALE, columns(("count(r)", "n")))
+# The stale researchers by id, a page at a time.
+STALE_IDS_AFTER = ReadQuery(
+    f"{_STALE} AND r.id > $after", columns(("r.id", "id")), tail="ORDER BY id LIMIT $size"
 )
+_MARK_STALE = "UNWIND $ids AS rid\nMATCH (r:Researcher {id: rid})\nSET r.figWorks = NULL"
+
+
+def stale_statement(ids: Sequence[str]) -> Statement:
+    """The statement marking the figures of the researchers ``ids`` stale, run in the
+    transaction of the write that changes them."""
+    return (_MARK_STALE, {"ids": list(dict.fromkeys(ids))})
+
+
+def researchers_of(works: Sequence[WorkRow], former: Mapping[str, Sequence[str]]) -> list[str]:
+    """The researchers whose figures writing ``works`` changes: their authors, and the
+    ``former`` authors (by work id) a newer version may have dropped."""
+    return [
+        *(a.researcher_id for w in works for a in w.authorships),
+        *(r for w in works for r in former.get(w.id, ())),
+    ]
 
 
 def figure_rows(

@@ -390,7 +390,7 @@ async def after_bulk_load(
     authors: Sequence[AuthorRow],
     *,
     done: Callable[[str], None] | None = None,
-    figures_progress: Callable[[int], None] | None = None,
+    figures_progress: Callable[[int, int], None] | None = None,
 ) -> WriteSummary:
     """Make a freshly bulk-loaded database what an import leaves: the schema, constraints and
     indexes the store applies at start (waited for until online), the empty lists the files
@@ -399,7 +399,7 @@ async def after_bulk_load(
 
     The one place for whatever else a first load must derive once the graph is whole.
     ``done`` is told each step's name as it ends (the bulk load times them);
-    ``figures_progress`` how many researchers' figures are written so far.
+    ``figures_progress`` how many researchers' figures are written so far, of how many.
     """
     finished = done or (lambda _: None)
     await store.apply_schema()
@@ -412,6 +412,6 @@ async def after_bulk_load(
     for start in range(0, len(authors), _AUTHOR_BATCH):
         written += await store.upsert_authors(authors[start : start + _AUTHOR_BATCH])
     finished("Author records")
-    await store.refresh_all_researcher_figures(figures_progress)
+    await store.refresh_stale_figures(figures_progress)
     finished("researchers' figures")
     return written

@@ -71,6 +71,8 @@ class ImportReport:
     problems: list[str] = field(default_factory=list)
     skipped: int = 0
     seconds: float = 0.0
+    figures: int = 0
+    figures_seconds: float = 0.0
     aborted: bool = False
     nodes_added: int | None = None
     edges_added: int | None = None
@@ -108,6 +110,7 @@ class ImportReport:
             f"{written.pending_references}",
             f"unchanged (a newer version is stored): {written.skipped_older}",
             f"skipped: {self.skipped} bad records",
+            f"researchers' figures written: {self.figures} in {self.figures_seconds:.1f} s",
             f"seconds: {self.seconds:.1f}",
         ]
         if self.nodes_added is not None and self.edges_added is not None:
@@ -489,6 +492,7 @@ class Progress:
         self._started = time.monotonic()
         self._last_line = self._started
         self._records = 0
+        self._figures_started: float | None = None
 
     def update(self, records: int, done_bytes: int) -> None:
         """Records read so far and the bytes of input they came from."""
@@ -511,10 +515,33 @@ class Progress:
                 flush=True,
             )
 
+    def figures(self, done: int, total: int) -> None:
+        """Researchers whose figures are written so far, of ``total`` (after the records)."""
+        now = time.monotonic()
+        if self._figures_started is None:
+            self._figures_started = self._last_line = now
+            if self._stream.isatty():
+                self._bar = tqdm(
+                    total=total, unit=" researchers", desc="figures", file=self._stream
+                )
+        if self._bar is not None:
+            self._bar.update(done - self._bar.n)
+        elif now - self._last_line >= self._every or done == total:
+            self._last_line = now
+            rate = done / max(now - self._figures_started, 1e-6)
+            left = (total - done) / max(rate, 1e-6)
+            print(
+                f"import: figures of {done} of {total} researchers written, {rate:,.0f}/s, "
+                f"about {left:.0f} s left",
+                file=self._stream,
+                flush=True,
+            )
+
     def close(self) -> None:
         """End the bar (a terminal's line stays, showing the final figures)."""
         if self._bar is not None:
             self._bar.close()
+            self._bar = None
 
 
 def total_bytes(paths: Sequence[Path]) -> int:
@@ -687,7 +714,9 @@ async def import_openalex(
 
     ``batch_size`` defaults to the engine's entry in DEFAULT_BATCH_SIZES. More than
     ``max_errors`` bad records stop the run: the report comes back with ``aborted`` set
-    (batches already written stay written).
+    (batches already written stay written). The run ends by writing the figures of the
+    researchers its batches changed, once each (GraphStore.refresh_stale_figures): a batch
+    marks them stale in its transaction, and reads walk for them until then.
     """
     if batch_size is None:
         batch_size = DEFAULT_BATCH_SIZES.get(store.engine, 5_000)
@@ -727,9 +756,16 @@ async def import_openalex(
             await asyncio.wait([writing])
             if not writing.cancelled():
                 writing.exception()  # retrieved: the stop that is under way says why
-        report.seconds = time.monotonic() - started
         if progress is not None:
             progress.close()
+    figures_started = time.monotonic()
+    report.figures = await store.refresh_stale_figures(
+        None if progress is None else progress.figures
+    )
+    report.figures_seconds = time.monotonic() - figures_started
+    if progress is not None:
+        progress.close()
+    report.seconds = time.monotonic() - started
     after = await store.counts()
     report.nodes_added = _total(after, "nodes") - _total(before, "nodes")
     report.edges_added = _total(after, "edges") - _total(before, "edges")

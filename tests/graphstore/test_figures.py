@@ -1,6 +1,6 @@
 """Conformance: stored per-researcher figures (graphstore.engines.figures) answer as the walk
-does, on both engines, are kept current by the writes that change them, and stay bounded
-around hubs and hyper-authored works."""
+does, on both engines, are marked stale by the writes that change them and written again by a
+refresh (reads walk meanwhile), and stay bounded around hubs and hyper-authored works."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import msgspec
 
 from graphstore.account_records import NewUser
 from graphstore.engines import figures
+from graphstore.engines.compiler import EACH_FROM
 from graphstore.engines.cypher_store import CypherStore
 from graphstore.explore import explore
 from graphstore.ids import NodeLabel
@@ -67,6 +68,7 @@ async def _stored(store: GraphStore, ids: list[str], options: SummaryOptions) ->
 async def test_stored_figures_answer_as_the_walk(store: GraphStore) -> None:
     hub_works = hub_graph(seed=3)
     await store.upsert_works(graph(seed=7) + hub_works)
+    await store.refresh_stale_figures()
     ids = [HUB, "A0", "A5", hub_works[0].authorships[1].researcher_id, "A404"]
     for min_shared, top in ((1, 10), (2, 10), (2, 100), (1, 100), (3, 5)):
         options = SummaryOptions(min_shared=min_shared, top=top)
@@ -82,6 +84,7 @@ async def test_stored_figures_answer_as_the_walk(store: GraphStore) -> None:
 
 async def test_counts_by_year_are_stored(store: GraphStore) -> None:
     await store.upsert_works(hub_graph(seed=3))
+    await store.refresh_stale_figures()
     stored = await store.counts_by_year([HUB, "C7", "A404"], NodeLabel.RESEARCHER)
     walked = await _store(store)._live_counts_by_year([HUB, "C7", "A404"], NodeLabel.RESEARCHER)
     assert stored == walked
@@ -91,23 +94,30 @@ async def test_counts_by_year_are_stored(store: GraphStore) -> None:
 async def test_a_reimport_changes_nothing(store: GraphStore) -> None:
     rows = graph(seed=5)
     await store.upsert_works(rows)
+    assert await store.refresh_stale_figures() > 0
     options = SummaryOptions(min_shared=1, top=100)
     ids = [f"A{i}" for i in range(12)]
     before = await _stored(store, ids, options)
     await store.upsert_works(rows)
+    await store.refresh_stale_figures()
     assert await _stored(store, ids, options) == before
 
 
-async def test_writes_keep_the_figures_current(store: GraphStore) -> None:
+async def test_writes_mark_the_figures_they_change_stale(store: GraphStore) -> None:
+    options = SummaryOptions(min_shared=1, top=10)
     await store.upsert_works([_work("W1", ["A1", "A2"], cited=12), _work("W2", ["A1"])])
+    assert await store.refresh_stale_figures() == 2
     # A newer record of W1 without A2: A2's figures lose W1, A1's lose A2.
     newer = msgspec.structs.replace(_work("W1", ["A1", "A3"], cited=12), updated_date="2025-01-01")
     await store.upsert_works([newer])
-    a1, a2 = await store.profile_summaries(["A1", "A2"], min_shared=1, top=10)
-    assert (a2.works, a2.collaborator_count, a2.i10_index) == (0, 0, 0)
-    assert [c.researcher.id for c in a1.collaborators] == ["A3"]
-    stored = await _stored(store, ["A2"], SummaryOptions(min_shared=1, top=10))
-    assert figures.answers(stored[0], SummaryOptions(min_shared=1, top=10))  # type: ignore[arg-type]
+    for refreshed in (False, True):
+        stored = await _stored(store, ["A1", "A2", "A3"], options)
+        assert [figures.answers(row, options) for row in stored] == [refreshed] * 3  # type: ignore[arg-type]
+        a1, a2 = await store.profile_summaries(["A1", "A2"], min_shared=1, top=10)
+        assert (a2.works, a2.collaborator_count, a2.i10_index) == (0, 0, 0)
+        assert [c.researcher.id for c in a1.collaborators] == ["A3"]
+        if not refreshed:
+            assert await store.refresh_stale_figures() == 3
     # Follows change the stored followers in their own transaction.
     await store.create_user(NewUser(id="u1", name="U", email="u1@x.org", password_hash="h"), NOW)
     await store.follow("u1", "A1", NOW)
@@ -116,6 +126,22 @@ async def test_writes_keep_the_figures_current(store: GraphStore) -> None:
     await store.unfollow("u1", "A1")
     (a1,) = await store.profile_summaries(["A1"], min_shared=1, top=10)
     assert a1.followers == 0
+
+
+async def test_a_long_list_is_summarised_over_each_as_one_by_one(store: GraphStore) -> None:
+    """A refresh of many researchers reads each part over the whole list (LadybugDB's
+    Anchoring.EACH): the same figures as reading them one researcher at a time."""
+    await store.upsert_works(graph(seed=9) + hub_graph(seed=4))
+    ids = [HUB, *(f"C{c}" for c in range(260)), *(f"A{i}" for i in range(12)), "A404"]
+    assert len(ids) >= EACH_FROM
+    live = _store(store)
+    each = await live._live_summaries(ids, min_shared=1, top=100)
+    assert each == [(await live._live_summaries([i], min_shared=1, top=100))[0] for i in ids]
+    years = await live._live_counts_by_year(ids, NodeLabel.RESEARCHER)
+    assert years == [(await live._live_counts_by_year([i], NodeLabel.RESEARCHER))[0] for i in ids]
+    close = await live._live_collaborators(ids, min_shared=2, top=100)
+    assert close == [(await live._live_collaborators([i], min_shared=2, top=100))[0] for i in ids]
+    assert any(close) and any(summary.topics for summary in each)
 
 
 async def test_a_hyper_authored_work_imports_whole_and_counts_little(store: GraphStore) -> None:
