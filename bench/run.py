@@ -688,7 +688,7 @@ async def phase_ladybug(settings: Settings, args: argparse.Namespace) -> dict[st
         store = EmbeddedStore(work / "graph.lbdb")
         try:
             log.info("importing conference-graph into LadybugDB (budget %.0f s)", args.lbdb_budget)
-            imported = await _import_into(store, args.conference, args.lbdb_budget, work, 10_000)
+            imported = await _import_into(store, args.conference, args.lbdb_budget, work, 50_000)
         finally:
             await store.close()
         return {"import": imported, **await ladybug_comparison(settings, work)}
@@ -1133,7 +1133,7 @@ def main() -> None:
         "--import-budget", type=float, default=1500, help="seconds for the 1M import"
     )
     parser.add_argument(
-        "--lbdb-budget", type=float, default=300, help="seconds for the LadybugDB import"
+        "--lbdb-budget", type=float, default=900, help="seconds for the LadybugDB import"
     )
     parser.add_argument("--neo4j-uri", help="use this loaded Neo4j for the conference phase")
     parser.add_argument("--conference", type=Path, help="works file (default: bench/datasets.py)")
