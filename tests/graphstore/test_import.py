@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from msgspec.structs import replace
 
+from graphstore.engines import figures
 from graphstore.engines.cypher_store import CypherStore
 from graphstore.engines.embedded_store import IN_MEMORY, EmbeddedStore
 from graphstore.engines.neo4j_store import Neo4jStore
@@ -104,10 +105,16 @@ async def test_conference_slice_imports_and_reimport_changes_nothing(
     assert counts.nodes["Researcher"] == len(authors)
     assert counts.edges["AUTHORED"] == authorships == report.written.authorships
     assert report.nodes_added == sum(counts.nodes.values())
+    # The run ends with every researcher's figures written, once each, whatever the batches.
+    assert report.figures == len(authors)
+    assert await read(store, figures.STALE_COUNT) == [{"n": 0}]
+    stored = await read(store, figures.STORED_YEARS.each, ids=sorted(authors))
+    assert sum(row["works"] for row in stored) == authorships
 
     again = await import_openalex(store, [data], batch_size=500)
     assert await store.counts() == counts
     assert (again.nodes_added, again.edges_added) == (0, 0)
+    assert await read(store, figures.STORED_YEARS.each, ids=sorted(authors)) == stored
 
 
 def work(work_id: str, *authors: str, updated: str, refs: tuple[str, ...] = ()) -> WorkRow:
