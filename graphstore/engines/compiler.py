@@ -499,14 +499,16 @@ _COLLABORATORS = _Ranked(
 class SummaryPart(NamedTuple):
     """One part of a researcher's summary: LadybugDB's query, taking ``params`` besides the
     researchers, and the text of Neo4j's subquery over ``r``, with the columns the part gives.
-    ``listing`` names the list whose items are the LadybugDB query's rows; a part without it
-    gives one row of columns (per researcher, over each of them)."""
+    ``listing`` names the list whose items are the LadybugDB query's rows, and ``counted``
+    the column of the part before it that counts them all; a part without it gives one row of
+    columns (per researcher, over each of them)."""
 
     names: tuple[str, ...]
     query: ReadQuery
     subquery: str
     params: tuple[str, ...] = ()
     listing: str | None = None
+    counted: str | None = None
 
 
 # From this many ids on, LadybugDB's aggregates over each of them run as one query over the
@@ -520,7 +522,8 @@ class Anchoring(Enum):
     EACH of ``$ids``, every aggregate grouped by ``rid``, the node's id (a refresh of many
     researchers' figures: one scan for the whole list, where ONE costs a query per node,
     bench/ladybug_shapes.py). Listing parts over EACH return every item, ordered by ``rid``
-    and then as ONE orders them, for the reader to cut."""
+    and then as ONE orders them, for the reader to cut: they are for researchers whose items
+    are few (a hyper-authored work's authors each have thousands of co-authors)."""
 
     ONE = "one"
     EACH = "each"
@@ -628,7 +631,9 @@ def _ranked_parts(
         )
         return [
             SummaryPart(count_names, counts, "", ranked.count_params),
-            SummaryPart((ranked.name,), listed, "", ranked.keep_params, ranked.name),
+            SummaryPart(
+                (ranked.name,), listed, "", ranked.keep_params, ranked.name, count_names[0]
+            ),
         ]
     named = columns(*(c.name for c in ranked.values))
     names = ", ".join(c.name for c in ranked.values)
@@ -755,13 +760,11 @@ SUMMARY_HEAD = (
 
 
 @functools.cache
-def collaborators_query(
-    dialect: Dialect, top: int, anchoring: Anchoring = Anchoring.ONE
-) -> ReadQuery:
-    """The summary's collaborators part alone, taking ``$minShared``: LadybugDB's a row per
-    collaborator (``top`` of them for ONE researcher), Neo4j's over ``$ids`` (a row per
+def collaborators_query(dialect: Dialect, top: int) -> ReadQuery:
+    """The summary's collaborators part alone, taking ``$minShared``: LadybugDB's anchored on
+    ``$id`` (a row per collaborator, ``top`` of them), Neo4j's over ``$ids`` (a row per
     researcher, its list ``collaborators`` ``$top`` long)."""
-    parts = _ranked_parts(dialect, _COLLABORATORS, top, anchoring)
+    parts = _ranked_parts(dialect, _COLLABORATORS, top)
     if dialect is Dialect.LADYBUG:
         return parts[-1].query
     return ReadQuery(f"{SUMMARY_HEAD}\n{parts[0].subquery}", columns("rid", "collaborators"))

@@ -300,46 +300,65 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         self, ids: Sequence[str], *, min_shared: int, top: int
     ) -> list[ProfileSummary]:
         """Each researcher's summary from the compiled parts (LadybugDB has no subqueries to
-        run them as one), in one trip to a worker thread: each part anchored on each
-        researcher, or over the whole list when it is long (Anchoring)."""
+        run them as one): each part anchored on each researcher, in one trip to a worker
+        thread, or over the whole list when it is long (Anchoring)."""
+        if len(ids) >= EACH_FROM:
+            return await self._summaries_over_each(ids, min_shared=min_shared, top=top)
         options = SummaryOptions(min_shared=min_shared, top=top)
-        if len(ids) < EACH_FROM:
-            reads = _summary_reads(ids, options)
-            return _summaries(ids, options, await self._read_all(reads))
-        parts = _parts(top, Anchoring.EACH)
+        return _summaries(ids, options, await self._read_all(_summary_reads(ids, options)))
+
+    async def _summaries_over_each(
+        self, ids: Sequence[str], *, min_shared: int, top: int
+    ) -> list[ProfileSummary]:
+        """The summaries of a long list of researchers: each part's counts over the whole
+        list, each list over the researchers whose items are few (at most ``top``)."""
+        parts, anchored = _parts(top, Anchoring.EACH), _parts(top)
         values = summary_parameters(min_shared, top)
-        reads = [
-            _Read(part.query, ({"ids": list(ids)} | {n: values[n] for n in part.params},))
-            for part in parts
-        ]
-        found = [_by_rid(rows) for rows in await self._read_all(reads)]
+
+        def params(part: SummaryPart) -> dict[str, Any]:
+            return {n: values[n] for n in part.params}
+
+        counts = [part for part in parts if not part.listing]
+        found = dict(
+            zip(
+                counts,
+                [
+                    _by_rid(rows)
+                    for rows in await self._read_all(
+                        [_Read(p.query, ({"ids": list(ids)} | params(p),)) for p in counts]
+                    )
+                ],
+                strict=True,
+            )
+        )
         # A researcher a part has no paths for gets the part's answer over no paths: the
         # same for every researcher, read once, anchored on the first of them.
-        missing = [
-            next((i for i in ids if i not in rows), None) if not part.listing else None
-            for part, rows in zip(parts, found, strict=True)
-        ]
-        anchored = _parts(top)
-        empty = await self._read_all(
-            [
-                _Read(one.query, ({"id": i} | {n: values[n] for n in one.params},))
-                for one, i in zip(anchored, missing, strict=True)
-                if i is not None
-            ]
-        )
-        empties = iter(empty)
-        empty_rows = [next(empties)[0] if i is not None else {} for i in missing]
-        summaries = []
-        for researcher in ids:
-            summary: dict[str, Any] = {}
-            for part, rows, nothing in zip(parts, found, empty_rows, strict=True):
-                own = rows.get(researcher, [])
-                if part.listing:
-                    summary[part.listing] = own[:top]
-                else:
-                    summary |= own[0] if own else nothing
-            summaries.append(summary_from_row(summary))
-        return summaries
+        empty: dict[SummaryPart, Row] = {}
+        for part, one in zip(parts, anchored, strict=True):
+            absent = next((i for i in ids if i not in found[part]), None) if part in found else None
+            if absent is not None:
+                (rows,) = await self._read_all([_Read(one.query, ({"id": absent} | params(one),))])
+                empty[part] = rows[0]
+        summary: dict[str, dict[str, Any]] = {i: {} for i in ids}
+        for part in counts:
+            for i in ids:
+                own = found[part].get(i)
+                summary[i] |= own[0] if own else empty[part]
+        # A list over each researcher whose items are few; anchored, cut by the query, on
+        # the others.
+        for part, one in zip(parts, anchored, strict=True):
+            if not part.listing or part.counted is None:
+                continue
+            few = [i for i in ids if summary[i][part.counted] <= top]
+            many = [i for i in ids if summary[i][part.counted] > top]
+            reads = [_Read(part.query, ({"ids": few} | params(part),))] if few else []
+            reads += [_Read(one.query, ({"id": i} | params(one),)) for i in many]
+            results = await self._read_all(reads)
+            listed = _by_rid(results[0]) if few else {}
+            listed |= dict(zip(many, results[1 if few else 0 :], strict=True))
+            for i in ids:
+                summary[i][part.listing] = listed.get(i, [])
+        return [summary_from_row(summary[i]) for i in ids]
 
     async def _live_counts_by_year(
         self, ids: Sequence[str], label: NodeLabel
@@ -361,18 +380,12 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
     async def _live_collaborators(
         self, ids: Sequence[str], *, min_shared: int, top: int
     ) -> list[list[Row]]:
+        # Anchored on each, cut by the query: the researchers asked here have many.
+        query = collaborators_query(self.dialect, top)
         params = summary_parameters(min_shared, top)
-        if len(ids) < EACH_FROM:
-            query = collaborators_query(self.dialect, top)
-            return await self._read_all(
-                [_Read(query, ({"id": i, "minShared": params["minShared"]},)) for i in ids]
-            )
-        query = collaborators_query(self.dialect, top, Anchoring.EACH)
-        (rows,) = await self._read_all(
-            [_Read(query, ({"ids": list(ids), "minShared": params["minShared"]},))]
+        return await self._read_all(
+            [_Read(query, ({"id": i, "minShared": params["minShared"]},)) for i in ids]
         )
-        found = _by_rid(rows)
-        return [found.get(i, [])[:top] for i in ids]
 
     async def _stored_summaries(
         self, ids: Sequence[str], options: SummaryOptions
