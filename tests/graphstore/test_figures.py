@@ -15,10 +15,17 @@ from graphstore.engines.compiler import EACH_FROM
 from graphstore.engines.cypher_store import CypherStore
 from graphstore.explore import explore
 from graphstore.ids import NodeLabel
-from graphstore.protocol import GraphStore
-from graphstore.records import AuthorshipRow, SummaryOptions, WorkRow
+from graphstore.protocol import GraphStore, ProfileRead, WorkPage
+from graphstore.records import (
+    AuthorshipRow,
+    SummaryOptions,
+    WorkFilter,
+    WorkOrder,
+    WorkPageRequest,
+    WorkRow,
+)
 from graphstore.walk import VIEW_HOPS, View, Walk
-from tests.graphstore.test_profile_reads import graph
+from tests.graphstore.test_profile_reads import expected_pages, graph
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 HUB = "H"
@@ -143,6 +150,66 @@ async def test_a_long_list_is_summarised_over_each_as_one_by_one(store: GraphSto
     assert close == [(await live._live_collaborators([i], min_shared=2, top=100))[0] for i in ids]
     assert any(close)
     assert any(summary.topics for summary in each)
+
+
+def _first_page(researcher: str, first: int) -> WorkPageRequest:
+    return WorkPageRequest(researcher, WorkOrder.NEWEST, WorkFilter(), None, first)
+
+
+async def _walked_page(store: GraphStore, researcher: str, first: int) -> WorkPage:
+    """The first page read from the walk: the same request with a filter every work of
+    these graphs passes, which the stored page does not answer."""
+    every = WorkFilter(year_from=0)
+    request = WorkPageRequest(researcher, WorkOrder.NEWEST, every, None, first)
+    assert not figures.answers_page(request)
+    [page] = await store.work_pages([request])
+    return page
+
+
+async def test_the_stored_first_page_answers_as_the_walk(store: GraphStore) -> None:
+    rows = hub_graph(seed=5)
+    # Ties in year broken by title, a missing title sorting as the id.
+    rows += [_work("HX1", [HUB, "C1"], year=2022), _work("HX0", [HUB], year=2022)]
+    rows[-1] = msgspec.structs.replace(rows[-1], title="")
+    await store.upsert_works(rows)
+    for researcher in (HUB, "C1", "C404"):
+        expected = expected_pages(rows, researcher, WorkOrder.NEWEST, WorkFilter())
+        for first in (1, 10, figures.STORED_PAGE_SIZE):
+            request = _first_page(researcher, first)
+            assert figures.answers_page(request)
+            [page] = await store.work_pages([request])
+            assert [w.id for _, w in page.works] == expected[:first]
+            assert page == await _walked_page(store, researcher, first)
+            read = await store.profile_read(ProfileRead((researcher,), None, (request,)))
+            # The profile reads no works of a researcher that is not there.
+            assert read.pages == ([page] if expected else [])
+    assert not figures.answers_page(_first_page(HUB, figures.STORED_PAGE_SIZE + 1))
+
+
+async def test_the_stored_first_page_follows_the_writes(store: GraphStore) -> None:
+    await store.upsert_works(hub_graph(seed=5))
+    await store.upsert_works([_work("HNEW", [HUB, "C1"], year=2024)])
+    [page] = await store.work_pages([_first_page(HUB, 3)])
+    assert page.works[0][1].id == "HNEW"
+    # A newer record of it, older and without C1: off C1's first page, down the hub's.
+    older = msgspec.structs.replace(_work("HNEW", [HUB], year=2000), updated_date="2025-01-01")
+    await store.upsert_works([older])
+    [hub, c1] = await store.work_pages([_first_page(HUB, 3), _first_page("C1", 3)])
+    assert "HNEW" not in {w.id for _, w in hub.works + c1.works}
+    assert hub == await _walked_page(store, HUB, 3)
+    assert c1 == await _walked_page(store, "C1", 3)
+
+
+async def test_a_first_page_never_stored_is_walked(store: GraphStore) -> None:
+    await store.upsert_works(hub_graph(seed=5))
+    stored = await store.work_pages([_first_page(HUB, 10)])
+    # As a graph written before the page was among the figures.
+    await _store(store)._write(
+        [("MATCH (r:Researcher {id: $id}) SET r.figPageIds = null", {"id": HUB})]
+    )
+    assert await store.work_pages([_first_page(HUB, 10)]) == stored
+    result = await store.profile_read(ProfileRead((HUB,), None, (_first_page(HUB, 10),)))
+    assert result.pages == stored
 
 
 async def test_a_hyper_authored_work_imports_whole_and_counts_little(store: GraphStore) -> None:
