@@ -398,10 +398,10 @@ def listed_works_page(listed: str, first: int) -> ReadQuery:
     """LadybugDB: the works of the stored list ``listed`` (an expression over
     ``$researcher``'s node ``r``, ids in page order), its first ``first`` + 1, with their
     authors: the rows researcher_works_page gives for the page the list holds (and each
-    work's place in the list, ``at``). Each work
-    looked up by its key; the authors by OPTIONAL MATCH from it, which LadybugDB plans from
-    the looked-up works (a plain MATCH there scans the authorships). The rank and title are
-    returned as expressions: LadybugDB fails on an OPTIONAL MATCH after a WITH computing them."""
+    work's place in the list, ``at``). Each work is looked up by its key, its authors by an
+    OPTIONAL MATCH from it, which LadybugDB plans from the looked-up works (a plain MATCH
+    there scans the authorships). The rank and title are returned as expressions: LadybugDB
+    fails on an OPTIONAL MATCH after a WITH computing them."""
     body = (
         "MATCH (r:Researcher {id: $researcher})\n"
         f"WITH coalesce({listed}, []) AS keys\n"
