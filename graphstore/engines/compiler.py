@@ -371,29 +371,6 @@ FIRST_PAGE_ORDER = WorkOrder.NEWEST
 
 
 @functools.cache
-def first_page_ids(dialect: Dialect, first: int) -> ReadQuery:
-    """The ids of a researcher's first ``first`` + 1 works in FIRST_PAGE_ORDER, unfiltered:
-    the page researcher_works_page and Neo4j's page query give. LadybugDB's anchored on
-    ``$id`` (a row per work, in page order), Neo4j's over ``$ids`` (a row per researcher,
-    its list ``page``)."""
-    unfiltered = WorkFilter()
-    if dialect is Dialect.LADYBUG:
-        body = _ranked_works(
-            "MATCH (r:Researcher {id: $id})", FIRST_PAGE_ORDER, unfiltered, False, first
-        )
-        return ReadQuery(
-            body,
-            columns(("w.id", "id"), "rank", "title"),
-            tail=f"ORDER BY {page_order('title', 'id')}",
-        )
-    ranked = _ranked_works("MATCH (r)", FIRST_PAGE_ORDER, unfiltered, False, first)
-    return ReadQuery(
-        f"{SUMMARY_HEAD}\nCALL (r) {{\n{ranked}\nRETURN collect(w.id) AS page\n}}",
-        columns("rid", "page"),
-    )
-
-
-@functools.cache
 def listed_works_page(listed: str, first: int) -> ReadQuery:
     """LadybugDB: the works of the stored list ``listed`` (an expression over
     ``$researcher``'s node ``r``, ids in page order), its first ``first`` + 1, with their
@@ -895,6 +872,41 @@ def _works_of(label: NodeLabel, dialect: Dialect, anchoring: Anchoring) -> str:
     key = _key(anchoring)
     kept = f"\nWITH {key}w\nWHERE {' AND '.join(conditions)}" if conditions else ""
     return f"{body}{kept}\nWITH {key}w"
+
+
+@functools.cache
+def first_page_ids(dialect: Dialect, first: int, anchoring: Anchoring = Anchoring.ONE) -> ReadQuery:
+    """The ids of a researcher's first ``first`` + 1 works in FIRST_PAGE_ORDER, unfiltered:
+    the page researcher_works_page and Neo4j's page query give. LadybugDB's anchored on
+    ``$id`` (a row per work, in page order); with Anchoring.EACH every work of each of
+    ``$ids`` (``rid`` beside each, in page order within it) for the reader to cut; Neo4j's
+    over ``$ids`` (a row per researcher, its list ``page``)."""
+    unfiltered = WorkFilter()
+    if dialect is Dialect.LADYBUG and anchoring is Anchoring.EACH:
+        return ReadQuery(
+            _works_of(NodeLabel.RESEARCHER, dialect, anchoring),
+            (
+                Column("rid", "rid"),
+                Column("w.id", "id"),
+                Column(_RANKS[FIRST_PAGE_ORDER], "rank"),
+                Column(SORT_TITLE, "title"),
+            ),
+            tail=f"ORDER BY rid, {page_order('title', 'id')}",
+        )
+    if dialect is Dialect.LADYBUG:
+        body = _ranked_works(
+            "MATCH (r:Researcher {id: $id})", FIRST_PAGE_ORDER, unfiltered, False, first
+        )
+        return ReadQuery(
+            body,
+            columns(("w.id", "id"), "rank", "title"),
+            tail=f"ORDER BY {page_order('title', 'id')}",
+        )
+    ranked = _ranked_works("MATCH (r)", FIRST_PAGE_ORDER, unfiltered, False, first)
+    return ReadQuery(
+        f"{SUMMARY_HEAD}\nCALL (r) {{\n{ranked}\nRETURN collect(w.id) AS page\n}}",
+        columns("rid", "page"),
+    )
 
 
 class WorkSetPart(Enum):

@@ -376,9 +376,17 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         return [found.get(i, [])[:top] for i in ids]
 
     async def _live_first_pages(self, ids: Sequence[str]) -> list[list[str]]:
-        query = first_page_ids(self.dialect, figures.STORED_PAGE_SIZE)
-        results = await self._read_all([_Read(query, ({"id": i},)) for i in ids])
-        return [[row["id"] for row in rows] for rows in results]
+        """Each researcher's first page, in one trip to a worker thread: anchored on each
+        researcher, or over the whole list when it is long (Anchoring), cut here."""
+        size = figures.STORED_PAGE_SIZE
+        if len(ids) < EACH_FROM:
+            query = first_page_ids(self.dialect, size)
+            results = await self._read_all([_Read(query, ({"id": i},)) for i in ids])
+            return [[row["id"] for row in rows] for rows in results]
+        each = first_page_ids(self.dialect, size, Anchoring.EACH)
+        (rows,) = await self._read_all([_Read(each, ({"ids": list(ids)},))])
+        found = _by_rid(rows)
+        return [[row["id"] for row in found.get(i, [])[: size + 1]] for i in ids]
 
     async def _stored_summaries(
         self, ids: Sequence[str], options: SummaryOptions
@@ -396,8 +404,8 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
     async def _pages_from(
         self, requests: Sequence[WorkPageRequest], results: Sequence[list[Row]]
     ) -> list[WorkPage]:
-        """The pages from the rows of each request's _page_reads; a stored first page that
-        was never written (no rows, works counted) is read from the walk, in a second trip."""
+        """The pages from the rows of each request's _page_reads; a stored first page never
+        written or stale (no rows, works counted) is read from the walk, in a second trip."""
         unwritten = [
             at
             for at, request in enumerate(requests)

@@ -374,8 +374,9 @@ def years_from_row(row: Row) -> list[YearCounts] | None:
 
 
 def answers_page(request: WorkPageRequest) -> bool:
-    """Whether a researcher's stored first page (when written) answers ``request``: the
-    first page of the default order, unfiltered, at most STORED_PAGE_SIZE long."""
+    """Whether a researcher's stored first page (when written and not stale) answers
+    ``request``: the first page of the default order, unfiltered, at most STORED_PAGE_SIZE
+    long."""
     return (
         request.order is FIRST_PAGE_ORDER
         and request.filter == WorkFilter()
@@ -384,13 +385,14 @@ def answers_page(request: WorkPageRequest) -> bool:
     )
 
 
-# The stored page's ids, on the researcher ``r``.
-STORED_PAGE = "r.figPageIds"
+# The stored page's ids, on the researcher ``r``; null while its figures are stale (a write
+# changed them, stale_statement), when the page may be too: reads then walk.
+STORED_PAGE = "CASE WHEN r.figWorks IS NULL THEN NULL ELSE r.figPageIds END"
 
 
 @functools.cache
 def stored_page_query(first: int) -> ReadQuery:
     """LadybugDB: the stored first page of ``$researcher``'s works, its first ``first`` + 1,
     with their authors, in the rows of compiler.researcher_works_page; no rows when it was
-    never written (or the researcher has no works)."""
+    never written or is stale (or the researcher has no works)."""
     return listed_works_page(STORED_PAGE, first)
