@@ -21,7 +21,9 @@ figures were never written.
 
 The first page of the researcher's works in the default order (compiler.first_page_ids:
 the newest, unfiltered, STORED_PAGE_SIZE + 1 of them) is stored as their ids, so that page
-reads those works by key rather than sorting all of a hub's works (``answers_page``).
+reads those works by key rather than sorting all of a hub's works (``answers_page``). It
+is read only while the figures are written (STORED_PAGE): a write that marks them stale
+sends the page to the walk too, until the refresh.
 
 Names, ORCIDs and the like of the listed nodes, and the page's works and authors, are read
 when the profile is, so they are never stale; the figures and which works are on the first
