@@ -32,10 +32,8 @@ from ladybug_floor import (
     PAGE,
     PROFILE_COLLABORATORS,
     PROFILE_TOPICS,
-    PROFILE_WORKS_PAGE,
     RESEARCHER_NAMES,
     LadybugFloor,
-    trust,
 )
 
 from graphstore.engines.embedded_store import EmbeddedStore
@@ -121,29 +119,22 @@ class StoredFiguresFloor(LadybugFloor):
             "citations": citations,
             "hIndex": h_index,
         }
-        claim = claim_status or "UNCLAIMED"
-        return {
-            "id": researcher_id,
-            "name": name or researcher_id,
-            "openToCollaborate": True if open_flag is None else bool(open_flag),
-            "claimStatus": claim,
-            "affiliations": affiliations,
-            "stats": stats,
-            "trust": trust(claim, orcid, bool(verified), bio, stats, bool(affiliations)),
-            "topics": [
+        return self.answer(
+            researcher_id,
+            (name, orcid, bio, open_flag, claim_status, verified),
+            stats,
+            affiliations=affiliations,
+            topics=[
                 {"id": t, "name": topic_names.get(t) or t, "works": n}
                 for t, n in zip(topic_ids, topic_works, strict=True)
             ],
-            "collaborators": [
+            collaborators=[
                 {"id": c, "name": names.get(c) or c, "sharedWorks": n, "strength": s}
                 for c, n, s in listed
             ],
-            "works": {
-                "totalCount": total,
-                "hasNextPage": len(page) > PROFILE_WORKS_PAGE,
-                "nodes": [self._page_work(row) for row in page[:PROFILE_WORKS_PAGE]],
-            },
-        }
+            total=total,
+            page=page,
+        )
 
 
 def _picks() -> dict[str, Any]:

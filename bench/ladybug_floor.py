@@ -31,6 +31,7 @@ parameter types and reuses it after.
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 from collections.abc import Sequence
@@ -38,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import ladybug
+import orjson
 from subgraph import (
     Neighbourhood,
     assemble,
@@ -204,7 +206,36 @@ class LadybugFloor:
             "citations": sum(citations),
             "hIndex": h_index,
         }
+        record = (name, orcid, bio, open_to_collaborate, claim_status, orcid_verified)
+        return self.answer(
+            researcher_id,
+            record,
+            stats,
+            affiliations=affiliations,
+            topics=topics[:PROFILE_TOPICS],
+            collaborators=collaborators,
+            total=len(works),
+            page=page,
+        )
+
+    def answer(
+        self,
+        researcher_id: str,
+        record: Sequence[Any],
+        stats: dict[str, int],
+        *,
+        affiliations: list[dict[str, Any]],
+        topics: list[dict[str, Any]],
+        collaborators: list[dict[str, Any]],
+        total: int,
+        page: Sequence[Sequence[Any]],
+    ) -> dict[str, Any]:
+        """The ProfilePage answer from what a floor read: the researcher's columns (RESEARCHER's),
+        its figures and lists, its works count and the rows of its newest works (PAGE's, one
+        more than the page to tell whether more follow), whose authors are read here."""
+        name, orcid, bio, open_to_collaborate, claim_status, orcid_verified = record
         claim = claim_status or "UNCLAIMED"
+        shown = page[:PROFILE_WORKS_PAGE]
         return {
             "id": researcher_id,
             "name": name or researcher_id,
@@ -213,12 +244,13 @@ class LadybugFloor:
             "affiliations": affiliations,
             "stats": stats,
             "trust": trust(claim, orcid, bool(orcid_verified), bio, stats, bool(affiliations)),
-            "topics": topics[:PROFILE_TOPICS],
+            "topics": topics,
             "collaborators": collaborators,
             "works": {
-                "totalCount": len(works),
+                "totalCount": total,
                 "hasNextPage": len(page) > PROFILE_WORKS_PAGE,
-                "nodes": [self._page_work(row) for row in page[:PROFILE_WORKS_PAGE]],
+                "endCursor": newest_cursor(shown[-1]) if shown else None,
+                "nodes": [self._page_work(row) for row in shown],
             },
         }
 
@@ -416,21 +448,39 @@ def trust(
     stats: dict[str, int],
     affiliation_known: bool,
 ) -> dict[str, Any]:
-    """Score, band and verification level, from the record's flags and the figures."""
+    """Score, band, label, verification level and the signals the score is made of, from
+    the record's flags and the figures."""
     level = ("L3" if orcid_verified and orcid else "L2") if claim == "CLAIMED" else "L1"
-    score = (
-        VERIFICATION_POINTS[level]
-        + (5 if claim == "CLAIMED" else 0)
-        + min(15, round(2 * math.log2(1 + stats["works"])))
-        + min(15, round(1.5 * math.log2(1 + stats["citations"])))
-        + min(15, stats["hIndex"])
-        + min(10, round(1.25 * stats["closeCollaborators"]))
-        + (5 if orcid else 0)
-        + (5 if affiliation_known else 0)
-        + (5 if bio else 0)
-    )
+    works, citations = stats["works"], stats["citations"]
+    close = stats["closeCollaborators"]
+    signals = [
+        ("verification", level, VERIFICATION_POINTS[level]),
+        ("claim", claim, 5 if claim == "CLAIMED" else 0),
+        ("works", str(works), min(15, round(2 * math.log2(1 + works)))),
+        ("citations", str(citations), min(15, round(1.5 * math.log2(1 + citations)))),
+        ("hIndex", str(stats["hIndex"]), min(15, stats["hIndex"])),
+        ("closeCollaborators", str(close), min(10, round(1.25 * close))),
+        ("orcid", "present" if orcid else "absent", 5 if orcid else 0),
+        ("affiliation", "known" if affiliation_known else "unknown", 5 if affiliation_known else 0),
+        ("profile", "bio" if bio else "no bio", 5 if bio else 0),
+    ]
+    score = sum(points for _, _, points in signals)
     band = next(band for floor, band in BANDS if score >= floor)
-    return {"score": score, "band": band, "verification": level}
+    return {
+        "score": score,
+        "band": band,
+        "label": f"Trust {score} - {band.capitalize()}",
+        "verification": level,
+        "signals": [{"name": n, "value": v, "points": p} for n, v, p in signals],
+    }
+
+
+def newest_cursor(row: Sequence[Any]) -> str:
+    """The API's opaque cursor after a PAGE row in the newest-first order (the order, the
+    year, the title or else the id, and the id, as resolvers/cursors.py encodes them)."""
+    work_id, title, _, year = row[:4]
+    payload = orjson.dumps(["NEWEST", year or 0, title or work_id, work_id])
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -506,7 +556,7 @@ def server_profile_view(body: dict[str, Any]) -> dict[str, Any]:
             for a in r["affiliations"]
         ],
         "stats": tuple(sorted(r["stats"].items())),
-        "trust": (r["trust"]["score"], r["trust"]["band"], r["trust"]["verification"]),
+        "trust": _trust_view(r["trust"]),
         "topics": [(t["topic"]["id"], t["topic"]["name"], t["works"]) for t in r["topics"]],
         "collaborators": [
             (
@@ -517,7 +567,11 @@ def server_profile_view(body: dict[str, Any]) -> dict[str, Any]:
             )
             for c in r["collaborators"]
         ],
-        "works": (works["totalCount"], works["pageInfo"]["hasNextPage"]),
+        "works": (
+            works["totalCount"],
+            works["pageInfo"]["hasNextPage"],
+            works["pageInfo"]["endCursor"],
+        ),
         "page": [
             (
                 w["id"],
@@ -548,13 +602,13 @@ def profile_view(found: dict[str, Any]) -> dict[str, Any]:
         ),
         "affiliations": [(a["id"], a["name"], tuple(a["years"])) for a in found["affiliations"]],
         "stats": tuple(sorted(found["stats"].items())),
-        "trust": (found["trust"]["score"], found["trust"]["band"], found["trust"]["verification"]),
+        "trust": _trust_view(found["trust"]),
         "topics": [(t["id"], t["name"], t["works"]) for t in found["topics"]],
         "collaborators": [
             (c["id"], c["name"], c["sharedWorks"], round(c["strength"], 6))
             for c in found["collaborators"]
         ],
-        "works": (works["totalCount"], works["hasNextPage"]),
+        "works": (works["totalCount"], works["hasNextPage"], works["endCursor"]),
         "page": [
             (
                 w["id"],
@@ -568,6 +622,11 @@ def profile_view(found: dict[str, Any]) -> dict[str, Any]:
             for w in works["nodes"]
         ],
     }
+
+
+def _trust_view(found: dict[str, Any]) -> tuple[Any, ...]:
+    signals = tuple((s["name"], s["value"], s["points"]) for s in found["signals"])
+    return (found["score"], found["band"], found["label"], found["verification"], signals)
 
 
 def profile_differences(ours: dict[str, Any], floor: dict[str, Any]) -> dict[str, Any]:

@@ -322,17 +322,14 @@ def _after_parameters(title: str) -> str:
 _PAGE_WORK_COLUMNS = (*WORK_COLUMNS, *columns("rank", ("title", "sortTitle")))
 
 
-@functools.cache
-def researcher_works_page(
-    order: WorkOrder, given: WorkFilter, after: bool, first: int
-) -> ReadQuery:
-    """LadybugDB: a page of the works of ``$researcher`` (``first`` + 1, to tell whether more
-    follow), after the cursor ``$afterRank``, ``$afterTitle``, ``$afterId`` when ``after``,
-    each with its authors: one row per authorship, the work's columns and the AUTHORS_OF_WORK
-    hop's. Anchored on the researcher, the order and the limit printed (a parameter would
-    have LadybugDB plan it again each time). Neo4j's page query (neo4j_store) is built from
-    the same orders, filter and cursor."""
-    body = "MATCH (r:Researcher {id: $researcher})-[:AUTHORED]->(w:Work)"
+def _ranked_works(
+    researcher: str, order: WorkOrder, given: WorkFilter, after: bool, first: int
+) -> str:
+    """Clauses from the researcher matched by ``researcher`` to its first ``first`` + 1 works
+    ``w`` in ``order`` passing the filter, after the cursor ``$afterRank``, ``$afterTitle``,
+    ``$afterId`` when ``after``, with their ``rank`` and ``title``: the order and the limit
+    printed (a parameter would have LadybugDB plan it again each time)."""
+    body = f"{researcher}-[:AUTHORED]->(w:Work)"
     passes = work_filter(lambda name: f"${name}", given)
     if passes:
         body += f"\nWHERE {passes}"
@@ -340,22 +337,64 @@ def researcher_works_page(
     if after:
         cursor = _after_parameters("title")
         body += f"\nWHERE {cursor}"
-    body += f"\nWITH w, rank, title ORDER BY {page_order('title', 'w.id')} LIMIT {first + 1}"
-    spec = Hop.AUTHORS_OF_WORK.spec
+    return body + f"\nWITH w, rank, title ORDER BY {page_order('title', 'w.id')} LIMIT {first + 1}"
+
+
+# A page's works with their authors (the AUTHORS_OF_WORK hop): one row per authorship.
+_AUTHORSHIP_COLUMNS = (
+    Column("w.id", "source"),
+    Column("t.id", "target"),
+    _name(Hop.AUTHORS_OF_WORK.spec.target),
+    *_TARGET_COLUMNS[Hop.AUTHORS_OF_WORK.spec.target],
+    *_edge_columns(Hop.AUTHORS_OF_WORK.spec, "w"),
+)
+_PAGE_TAIL = f"ORDER BY {page_order('sortTitle', 'id')}, position"
+
+
+@functools.cache
+def researcher_works_page(
+    order: WorkOrder, given: WorkFilter, after: bool, first: int
+) -> ReadQuery:
+    """LadybugDB: a page of the works of ``$researcher`` (``first`` + 1, to tell whether more
+    follow; _ranked_works), each with its authors: one row per authorship, the work's columns
+    and the AUTHORS_OF_WORK hop's. Anchored on the researcher. Neo4j's page query
+    (neo4j_store) is built from the same orders, filter and cursor."""
+    body = _ranked_works("MATCH (r:Researcher {id: $researcher})", order, given, after, first)
     # Not OPTIONAL: every work on the page has the researcher among its authors.
-    body += f"\nMATCH (w){_path(spec, 'w').pattern}"
-    authors = (
-        Column("w.id", "source"),
-        Column("t.id", "target"),
-        _name(spec.target),
-        *_TARGET_COLUMNS[spec.target],
-        *_edge_columns(spec, "w"),
+    body += f"\nMATCH (w){_path(Hop.AUTHORS_OF_WORK.spec, 'w').pattern}"
+    return ReadQuery(body, _PAGE_WORK_COLUMNS + _AUTHORSHIP_COLUMNS, tail=_PAGE_TAIL)
+
+
+# The first page in the default order, which a researcher's figures store
+# (graphstore.engines.figures): the newest works, unfiltered.
+FIRST_PAGE_ORDER = WorkOrder.NEWEST
+
+
+@functools.cache
+def listed_works_page(listed: str, first: int) -> ReadQuery:
+    """LadybugDB: the works of the stored list ``listed`` (an expression over
+    ``$researcher``'s node ``r``, ids in page order), its first ``first`` + 1, with their
+    authors: the rows researcher_works_page gives for the page the list holds (and each
+    work's place in the list, ``at``). Each work is looked up by its key, its authors by an
+    OPTIONAL MATCH from it, which LadybugDB plans from the looked-up works (a plain MATCH
+    there scans the authorships). The rank and title are returned as expressions: LadybugDB
+    fails on an OPTIONAL MATCH after a WITH computing them."""
+    body = (
+        "MATCH (r:Researcher {id: $researcher})\n"
+        f"WITH coalesce({listed}, []) AS keys\n"
+        f"UNWIND {list_index('keys', Dialect.LADYBUG)} AS i\n"
+        f"WITH i, keys[i] AS key WHERE i <= {int(first) + 1}\n"
+        "MATCH (w:Work {id: key})\n"
+        f"OPTIONAL MATCH (w){_path(Hop.AUTHORS_OF_WORK.spec, 'w').pattern}"
     )
-    return ReadQuery(
-        body,
-        _PAGE_WORK_COLUMNS + authors,
-        tail=f"ORDER BY {page_order('sortTitle', 'id')}, position",
+    ranked = (
+        *WORK_COLUMNS,
+        Column(_RANKS[FIRST_PAGE_ORDER], "rank"),
+        Column(SORT_TITLE, "sortTitle"),
+        Column("i", "at"),
     )
+    # In the list's order, which is the page's: cheaper than sorting by rank and title again.
+    return ReadQuery(body, ranked + _AUTHORSHIP_COLUMNS, tail="ORDER BY at, position")
 
 
 @functools.cache
@@ -836,6 +875,41 @@ def _works_of(label: NodeLabel, dialect: Dialect, anchoring: Anchoring) -> str:
     key = _key(anchoring)
     kept = f"\nWITH {key}w\nWHERE {' AND '.join(conditions)}" if conditions else ""
     return f"{body}{kept}\nWITH {key}w"
+
+
+@functools.cache
+def first_page_ids(dialect: Dialect, first: int, anchoring: Anchoring = Anchoring.ONE) -> ReadQuery:
+    """The ids of a researcher's first ``first`` + 1 works in FIRST_PAGE_ORDER, unfiltered:
+    the page researcher_works_page and Neo4j's page query give. LadybugDB's anchored on
+    ``$id`` (a row per work, in page order); with Anchoring.EACH every work of each of
+    ``$ids`` (``rid`` beside each, in page order within it) for the reader to cut; Neo4j's
+    over ``$ids`` (a row per researcher, its list ``page``)."""
+    unfiltered = WorkFilter()
+    if dialect is Dialect.LADYBUG and anchoring is Anchoring.EACH:
+        return ReadQuery(
+            _works_of(NodeLabel.RESEARCHER, dialect, anchoring),
+            (
+                Column("rid", "rid"),
+                Column("w.id", "id"),
+                Column(_RANKS[FIRST_PAGE_ORDER], "rank"),
+                Column(SORT_TITLE, "title"),
+            ),
+            tail=f"ORDER BY rid, {page_order('title', 'id')}",
+        )
+    if dialect is Dialect.LADYBUG:
+        body = _ranked_works(
+            "MATCH (r:Researcher {id: $id})", FIRST_PAGE_ORDER, unfiltered, False, first
+        )
+        return ReadQuery(
+            body,
+            columns(("w.id", "id"), "rank", "title"),
+            tail=f"ORDER BY {page_order('title', 'id')}",
+        )
+    ranked = _ranked_works("MATCH (r)", FIRST_PAGE_ORDER, unfiltered, False, first)
+    return ReadQuery(
+        f"{SUMMARY_HEAD}\nCALL (r) {{\n{ranked}\nRETURN collect(w.id) AS page\n}}",
+        columns("rid", "page"),
+    )
 
 
 class WorkSetPart(Enum):

@@ -181,6 +181,11 @@ class CypherStore(ABC):
         as the summary lists them."""
 
     @abstractmethod
+    async def _live_first_pages(self, ids: Sequence[str]) -> list[list[str]]:
+        """The ids of each researcher's first page of works in the default order
+        (compiler.first_page_ids, figures.STORED_PAGE_SIZE), as the figures store it."""
+
+    @abstractmethod
     async def _stored_summaries(
         self, ids: Sequence[str], options: SummaryOptions
     ) -> list[Row | None]:
@@ -236,7 +241,8 @@ class CypherStore(ABC):
                 )
                 close = dict(zip(crowded, found, strict=True))
             years = await self._live_counts_by_year(chunk, NodeLabel.RESEARCHER)
-            rows = figures.figure_rows(chunk, summaries, close, years)
+            pages = await self._live_first_pages(chunk)
+            rows = figures.figure_rows(chunk, summaries, close, years, pages)
             await self._write(
                 [
                     (figures.write_figures(self.dialect), {"rows": rows}),

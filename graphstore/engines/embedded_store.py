@@ -29,6 +29,7 @@ from graphstore.engines.compiler import (
     WorkSetPart,
     anchors_on_center,
     collaborators_query,
+    first_page_ids,
     hop_query,
     hop_reads,
     researcher_works_count,
@@ -387,6 +388,19 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
             [_Read(query, ({"id": i, "minShared": params["minShared"]},)) for i in ids]
         )
 
+    async def _live_first_pages(self, ids: Sequence[str]) -> list[list[str]]:
+        """Each researcher's first page, in one trip to a worker thread: anchored on each
+        researcher, or over the whole list when it is long (Anchoring), cut here."""
+        size = figures.STORED_PAGE_SIZE
+        if len(ids) < EACH_FROM:
+            query = first_page_ids(self.dialect, size)
+            results = await self._read_all([_Read(query, ({"id": i},)) for i in ids])
+            return [[row["id"] for row in rows] for rows in results]
+        each = first_page_ids(self.dialect, size, Anchoring.EACH)
+        (rows,) = await self._read_all([_Read(each, ({"ids": list(ids)},))])
+        found = _by_rid(rows)
+        return [[row["id"] for row in found.get(i, [])[: size + 1]] for i in ids]
+
     async def _stored_summaries(
         self, ids: Sequence[str], options: SummaryOptions
     ) -> list[Row | None]:
@@ -396,9 +410,31 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
 
     async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
         """Each page with its works' authors, and its filtered total: two queries anchored
-        on the researcher (compiler.researcher_works_page), in one trip to a worker thread."""
+        on the researcher (_page_reads), in one trip to a worker thread."""
         results = await self._read_all([read for r in requests for read in _page_reads(r)])
-        return _pages(requests, results)
+        return await self._pages_from(requests, results)
+
+    async def _pages_from(
+        self, requests: Sequence[WorkPageRequest], results: Sequence[list[Row]]
+    ) -> list[WorkPage]:
+        """The pages from the rows of each request's _page_reads; a stored first page never
+        written or stale (no rows, works counted) is read from the walk, in a second trip."""
+        unwritten = [
+            at
+            for at, request in enumerate(requests)
+            if figures.answers_page(request)
+            and not results[2 * at]
+            and int(results[2 * at + 1][0]["total"]) > 0
+        ]
+        if not unwritten:
+            return _pages(requests, results)
+        walked = await self._read_all(
+            [read for at in unwritten for read in _page_reads(requests[at], stored=False)]
+        )
+        found = list(results)
+        for n, at in enumerate(unwritten):
+            found[2 * at : 2 * at + 2] = walked[2 * n : 2 * n + 2]
+        return _pages(requests, found)
 
     async def profile_read(self, read: ProfileRead) -> ProfileReadResult:
         """The researchers, their summaries and their pages of works, in one trip to a
@@ -416,7 +452,7 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         if read.summary is not None:
             stored = _stored(ids, read.summary, results[1 : 1 + len(summary_reads)])
             summaries = await self._summaries_from(ids, read.summary, stored)
-        pages = _pages(read.pages, results[1 + len(summary_reads) :])
+        pages = await self._pages_from(read.pages, results[1 + len(summary_reads) :])
         return ProfileReadResult(researchers=researchers, summaries=summaries, pages=pages)
 
     async def _write_indexed(
@@ -872,17 +908,20 @@ def _parts(top: int, anchoring: Anchoring = Anchoring.ONE) -> list[SummaryPart]:
     ]
 
 
-def _page_reads(request: WorkPageRequest) -> list[_Read]:
-    """A page of works (with their authors) and the filtered total, as _pages reads them."""
+def _page_reads(request: WorkPageRequest, *, stored: bool = True) -> list[_Read]:
+    """A page of works (with their authors) and the filtered total, as _pages reads them;
+    the page from the stored first page when that answers it (figures.answers_page) and
+    ``stored``, else from the walk."""
     given = request.filter
     bounds = {"researcher": request.researcher_id, **filter_parameters(given)}
+    count = _Read(researcher_works_count(given), (bounds,))
+    if stored and figures.answers_page(request):
+        page = figures.stored_page_query(request.first)
+        return [_Read(page, ({"researcher": request.researcher_id},)), count]
     after = request.after
     cursor = cursor_parameters(request.order, after)
     page = researcher_works_page(request.order, given, after is not None, request.first)
-    return [
-        _Read(page, ({**bounds, **cursor},)),
-        _Read(researcher_works_count(given), (bounds,)),
-    ]
+    return [_Read(page, ({**bounds, **cursor},)), count]
 
 
 def _pages(requests: Sequence[WorkPageRequest], results: Sequence[list[Row]]) -> list[WorkPage]:

@@ -19,8 +19,15 @@ filters the stored one; when that leaves fewer than asked and the stored list wa
 store answers from the walk instead (``answers``), as it does for a researcher whose
 figures were never written.
 
-Names, ORCIDs and the like of the listed nodes are read when the profile is, so they are
-never stale; the figures are as fresh as the last refresh (docs/scaling.md).
+The first page of the researcher's works in the default order (compiler.first_page_ids:
+the newest, unfiltered, STORED_PAGE_SIZE + 1 of them) is stored as their ids, so that page
+reads those works by key rather than sorting all of a hub's works (``answers_page``). It
+is read only while the figures are written (STORED_PAGE): a write that marks them stale
+sends the page to the walk too, until the refresh.
+
+Names, ORCIDs and the like of the listed nodes, and the page's works and authors, are read
+when the profile is, so they are never stale; the figures and which works are on the first
+page are as fresh as the last refresh (docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -31,9 +38,11 @@ from typing import Any
 
 from graphstore.engines.compiler import (
     EACH_FROM,
+    FIRST_PAGE_ORDER,
     SUMMARY_HEAD,
     followers_count,
     list_index,
+    listed_works_page,
     target_columns,
     target_item,
 )
@@ -44,6 +53,8 @@ from graphstore.ids import NodeLabel
 from graphstore.records import (
     ProfileSummary,
     SummaryOptions,
+    WorkFilter,
+    WorkPageRequest,
     WorkRow,
     YearCounts,
 )
@@ -51,6 +62,9 @@ from graphstore.records import (
 # How long the stored lists are: the longest list a profile may ask for
 # (resolvers.loaders.PROFILE_LIST_LIMIT).
 STORED_LIST_SIZE = 100
+# How many works the stored first page holds: the largest first page it answers, and one
+# more, to tell whether more follow.
+STORED_PAGE_SIZE = 20
 
 # The node's properties (and LadybugDB's column types), one per stored value.
 PROPERTIES: dict[str, str] = {
@@ -78,6 +92,8 @@ PROPERTIES: dict[str, str] = {
     "figYears": "INT64[]",
     "figWorksByYear": "INT64[]",
     "figCitationsByYear": "INT64[]",
+    # The ids of the first page of works (compiler.first_page_ids), in page order.
+    "figPageIds": "STRING[]",
 }
 
 LADYBUG_SCHEMA = tuple(
@@ -155,12 +171,14 @@ def figure_rows(
     summaries: Sequence[ProfileSummary],
     close: Mapping[str, Sequence[Row]],
     years: Sequence[Sequence[YearCounts]],
+    pages: Sequence[Sequence[str]],
 ) -> list[Row]:
     """The properties write_figures sets on each researcher, from its summary (lists
     STORED_LIST_SIZE long, any shared works), the summary of its close collaborators when
-    its list was cut (``close``: compiler.collaborators_query's rows), and its counts by year."""
+    its list was cut (``close``: compiler.collaborators_query's rows), its counts by year
+    and the ids of its first page of works (compiler.first_page_ids, STORED_PAGE_SIZE)."""
     rows = []
-    for researcher, summary, by_year in zip(ids, summaries, years, strict=True):
+    for researcher, summary, by_year, page in zip(ids, summaries, years, pages, strict=True):
         closest = close.get(researcher, ())
         rows.append(
             {
@@ -186,6 +204,7 @@ def figure_rows(
                 "figYears": [y.year for y in by_year],
                 "figWorksByYear": [y.works for y in by_year],
                 "figCitationsByYear": [y.citations for y in by_year],
+                "figPageIds": list(page),
             }
         )
     return rows
@@ -354,3 +373,28 @@ def years_from_row(row: Row) -> list[YearCounts] | None:
         YearCounts(year=int(y), works=int(w), citations=int(c))
         for y, w, c in zip(row["years"], row["worksByYear"], row["citationsByYear"], strict=True)
     ]
+
+
+def answers_page(request: WorkPageRequest) -> bool:
+    """Whether a researcher's stored first page (when written and not stale) answers
+    ``request``: the first page of the default order, unfiltered, at most STORED_PAGE_SIZE
+    long."""
+    return (
+        request.order is FIRST_PAGE_ORDER
+        and request.filter == WorkFilter()
+        and request.after is None
+        and request.first <= STORED_PAGE_SIZE
+    )
+
+
+# The stored page's ids, on the researcher ``r``; null while its figures are stale (a write
+# changed them, stale_statement), when the page may be too: reads then walk.
+STORED_PAGE = "CASE WHEN r.figWorks IS NULL THEN NULL ELSE r.figPageIds END"
+
+
+@functools.cache
+def stored_page_query(first: int) -> ReadQuery:
+    """LadybugDB: the stored first page of ``$researcher``'s works, its first ``first`` + 1,
+    with their authors, in the rows of compiler.researcher_works_page; no rows when it was
+    never written or is stale (or the researcher has no works)."""
+    return listed_works_page(STORED_PAGE, first)

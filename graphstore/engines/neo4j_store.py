@@ -26,17 +26,20 @@ from neo4j.exceptions import ClientError as Neo4jClientError
 from graphstore.engines import cypher
 from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.engines.compiler import (
+    FIRST_PAGE_ORDER,
     SORT_TITLE,
     SUMMARY_HEAD,
     after_cursor,
     coauthor_weight,
     collaborators_query,
     descending_value,
+    first_page_ids,
     page_order,
     profile_summary_query,
     summary_parameters,
     summary_parts,
     work_filter,
+    work_rank,
     work_rank_of,
 )
 from graphstore.engines.cypher_store import (
@@ -48,7 +51,12 @@ from graphstore.engines.cypher_store import (
     work_from_row,
     work_position,
 )
-from graphstore.engines.figures import stored_summaries_query
+from graphstore.engines.figures import (
+    STORED_PAGE,
+    STORED_PAGE_SIZE,
+    answers_page,
+    stored_summaries_query,
+)
 from graphstore.engines.query import ReadQuery, columns
 from graphstore.engines.recovery import Read, Recovery
 from graphstore.engines.text_search import (
@@ -193,7 +201,9 @@ SET n += d.properties
 # just the top $limit (the largest page + 1, for hasNextPage) of it. Titles, the tie-break,
 # are read only for works whose rank can reach the page (at least the $limit-th largest
 # rank): reading every work's title to sort was a sixth of the page's Neo4j CPU for the hub
-# (bench/README.md). Only the page's works are read whole.
+# (bench/README.md). Only the page's works are read whole. A request the stored first page
+# answers (figures.answers_page) reads the works that page lists by key instead, and walks
+# only when it was never written.
 # A page's authors come as lists of these values, not maps: a hub's first page has 68 of
 # them, and the keys of a map cost Neo4j writing and the driver decoding them every time.
 # The work's id and author count, the same for all its authors, come once with the work.
@@ -214,15 +224,16 @@ def _work_pages_query(author_values: str) -> ReadQuery:
         f"""
 UNWIND $requests AS req
 OPTIONAL MATCH (r:Researcher {{id: req.researcher}}) USING INDEX r:Researcher(id)
+WITH req, r, CASE WHEN req.stored THEN {STORED_PAGE} END AS stored
 CALL (r, req) {{
   RETURN CASE WHEN req.yearFrom IS NULL AND req.yearTo IS NULL AND req.types IS NULL
     THEN COUNT {{ (r)-[:AUTHORED]->() }}
     ELSE COUNT {{ (r)-[:AUTHORED]->(w:Work) WHERE {_WORK_FILTER} }}
   END AS total
 }}
-CALL (r, req) {{
+CALL (r, req, stored) {{
   MATCH (r)-[:AUTHORED]->(w:Work)
-  WHERE {_WORK_FILTER}
+  WHERE stored IS NULL AND {_WORK_FILTER}
   WITH w, {work_rank_of("req.order")} AS rank
   WHERE req.after IS NULL OR {_AFTER_CURSOR}
   WITH w, rank ORDER BY rank DESC
@@ -235,6 +246,13 @@ CALL (r, req) {{
   LIMIT $limit
   RETURN collect({{w: w, rank: rank, title: title}}) AS ranked
 }}
+CALL (req, stored) {{
+  UNWIND range(0, size(coalesce(stored, [])[..req.first + 1]) - 1) AS index
+  MATCH (w:Work {{id: stored[index]}})
+  WITH index, w ORDER BY index
+  RETURN collect({{w: w, rank: {work_rank(FIRST_PAGE_ORDER)}, title: {SORT_TITLE}}}) AS listed
+}}
+WITH req, total, CASE WHEN stored IS NULL THEN ranked ELSE listed END AS ranked
 CALL (req, ranked) {{
   UNWIND range(0, size(ranked[..req.first + 1]) - 1) AS index
   WITH index, ranked[index] AS c
@@ -390,6 +408,11 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
         params = {"ids": list(ids), **summary_parameters(min_shared, top)}
         rows = await self._read(collaborators_query(self.dialect, top), params)
         found = {row["rid"]: row["collaborators"] for row in rows}
+        return [found[i] for i in ids]
+
+    async def _live_first_pages(self, ids: Sequence[str]) -> list[list[str]]:
+        rows = await self._read(first_page_ids(self.dialect, STORED_PAGE_SIZE), {"ids": list(ids)})
+        found = {row["rid"]: row["page"] for row in rows}
         return [found[i] for i in ids]
 
     async def _stored_summaries(
@@ -586,6 +609,7 @@ def _page_parameters(key: int, request: WorkPageRequest) -> dict[str, Any]:
     return {
         "key": key,
         "researcher": request.researcher_id,
+        "stored": answers_page(request),
         "order": request.order.value,
         "yearFrom": request.filter.year_from,
         "yearTo": request.filter.year_to,

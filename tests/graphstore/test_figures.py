@@ -13,12 +13,20 @@ from graphstore.account_records import NewUser
 from graphstore.engines import figures
 from graphstore.engines.compiler import EACH_FROM
 from graphstore.engines.cypher_store import CypherStore
+from graphstore.engines.query import ReadQuery, columns
 from graphstore.explore import explore
 from graphstore.ids import NodeLabel
-from graphstore.protocol import GraphStore
-from graphstore.records import AuthorshipRow, SummaryOptions, WorkRow
+from graphstore.protocol import GraphStore, ProfileRead, WorkPage
+from graphstore.records import (
+    AuthorshipRow,
+    SummaryOptions,
+    WorkFilter,
+    WorkOrder,
+    WorkPageRequest,
+    WorkRow,
+)
 from graphstore.walk import VIEW_HOPS, View, Walk
-from tests.graphstore.test_profile_reads import graph
+from tests.graphstore.test_profile_reads import expected_pages, graph
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 HUB = "H"
@@ -143,6 +151,101 @@ async def test_a_long_list_is_summarised_over_each_as_one_by_one(store: GraphSto
     assert close == [(await live._live_collaborators([i], min_shared=2, top=100))[0] for i in ids]
     assert any(close)
     assert any(summary.topics for summary in each)
+
+
+def _first_page(researcher: str, first: int) -> WorkPageRequest:
+    return WorkPageRequest(researcher, WorkOrder.NEWEST, WorkFilter(), None, first)
+
+
+async def _walked_page(store: GraphStore, researcher: str, first: int) -> WorkPage:
+    """The first page read from the walk: the same request with a filter every work of
+    these graphs passes, which the stored page does not answer."""
+    every = WorkFilter(year_from=0)
+    request = WorkPageRequest(researcher, WorkOrder.NEWEST, every, None, first)
+    assert not figures.answers_page(request)
+    [page] = await store.work_pages([request])
+    return page
+
+
+async def _stored_page(store: GraphStore, researcher: str) -> list[str] | None:
+    """The ids a researcher's stored first page holds (None: never written, or stale)."""
+    query = ReadQuery("MATCH (r:Researcher {id: $id})", columns((figures.STORED_PAGE, "page")))
+    (row,) = await _store(store)._read(query, {"id": researcher})
+    page: list[str] | None = row["page"]
+    return page
+
+
+async def test_the_stored_first_page_answers_as_the_walk(store: GraphStore) -> None:
+    rows = hub_graph(seed=5)
+    # Ties in year broken by title, a missing title sorting as the id.
+    rows += [_work("HX1", [HUB, "C1"], year=2022), _work("HX0", [HUB], year=2022)]
+    rows[-1] = msgspec.structs.replace(rows[-1], title="")
+    await store.upsert_works(rows)
+    newest = expected_pages(rows, HUB, WorkOrder.NEWEST, WorkFilter())
+    for refreshed in (False, True):
+        if refreshed:
+            assert await store.refresh_stale_figures() > 0
+        stored = await _stored_page(store, HUB)
+        assert stored == (newest[: figures.STORED_PAGE_SIZE + 1] if refreshed else None)
+        for researcher in (HUB, "C1", "C404"):
+            expected = expected_pages(rows, researcher, WorkOrder.NEWEST, WorkFilter())
+            for first in (1, 10, figures.STORED_PAGE_SIZE):
+                request = _first_page(researcher, first)
+                assert figures.answers_page(request)
+                [page] = await store.work_pages([request])
+                assert [w.id for _, w in page.works] == expected[:first]
+                assert page == await _walked_page(store, researcher, first)
+                read = await store.profile_read(ProfileRead((researcher,), None, (request,)))
+                # The profile reads no works of a researcher that is not there.
+                assert read.pages == ([page] if expected else [])
+    assert not figures.answers_page(_first_page(HUB, figures.STORED_PAGE_SIZE + 1))
+
+
+async def test_the_stored_first_page_follows_the_writes(store: GraphStore) -> None:
+    await store.upsert_works([*hub_graph(seed=5), _work("HNEW", [HUB, "C1"], year=2024)])
+    await store.refresh_stale_figures()
+    [page] = await store.work_pages([_first_page(HUB, 3)])
+    assert page.works[0][1].id == "HNEW"
+    assert (await _stored_page(store, "C1") or [])[0] == "HNEW"
+    # A newer record of it, older and without C1: off C1's first page, down the hub's; the
+    # stored pages are stale until the refresh, and the pages walk meanwhile.
+    older = msgspec.structs.replace(_work("HNEW", [HUB], year=2000), updated_date="2025-01-01")
+    await store.upsert_works([older])
+    for refreshed in (False, True):
+        assert (await _stored_page(store, "C1") is None) is not refreshed
+        [hub, c1] = await store.work_pages([_first_page(HUB, 3), _first_page("C1", 3)])
+        assert "HNEW" not in {w.id for _, w in hub.works + c1.works}
+        assert hub == await _walked_page(store, HUB, 3)
+        assert c1 == await _walked_page(store, "C1", 3)
+        if not refreshed:
+            await store.refresh_stale_figures()
+    assert "HNEW" not in (await _stored_page(store, "C1") or [])
+
+
+async def test_a_first_page_never_stored_is_walked(store: GraphStore) -> None:
+    await store.upsert_works(hub_graph(seed=5))
+    await store.refresh_stale_figures()
+    stored = await store.work_pages([_first_page(HUB, 10)])
+    # As a graph written before the page was among the figures.
+    await _store(store)._write(
+        [("MATCH (r:Researcher {id: $id}) SET r.figPageIds = null", {"id": HUB})]
+    )
+    assert await _stored_page(store, HUB) is None
+    assert await store.work_pages([_first_page(HUB, 10)]) == stored
+    result = await store.profile_read(ProfileRead((HUB,), None, (_first_page(HUB, 10),)))
+    assert result.pages == stored
+
+
+async def test_first_pages_over_each_as_one_by_one(store: GraphStore) -> None:
+    """A refresh of many researchers reads their first pages over the whole list
+    (LadybugDB's Anchoring.EACH): the same pages as one researcher at a time."""
+    await store.upsert_works(graph(seed=9) + hub_graph(seed=4))
+    ids = [HUB, *(f"C{c}" for c in range(260)), *(f"A{i}" for i in range(12)), "A404"]
+    assert len(ids) >= EACH_FROM
+    live = _store(store)
+    each = await live._live_first_pages(ids)
+    assert each == [(await live._live_first_pages([i]))[0] for i in ids]
+    assert len(each[0]) == figures.STORED_PAGE_SIZE + 1
 
 
 async def test_a_hyper_authored_work_imports_whole_and_counts_little(store: GraphStore) -> None:
