@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -46,7 +46,6 @@ __all__ = [
     "NEO4J_FULLTEXT_INDEX",
     "NEO4J_FULLTEXT_INDEXES",
     "SEARCH_KINDS",
-    "TITLE_MATCH_SCORE",
     "QueryTerms",
     "SearchCandidate",
     "SearchDocument",
@@ -246,10 +245,6 @@ class _Level(IntEnum):
     EXACT = 5
 
 
-TITLE_MATCH_SCORE: Final = _LEVEL_SCORE * _Level.TITLE_ALL
-"""Hits scoring at least this hold every word in their title or name."""
-
-
 @dataclass(frozen=True, slots=True)
 class SearchPlan:
     """The candidate stages of one search and the ranking of what they find."""
@@ -299,7 +294,7 @@ class SearchPlan:
             return any_word_complete
         return not (stage.cut_in_title_order and any_word_complete)
 
-    def rank(self, found: dict[Stage, Sequence[SearchCandidate]]) -> list[SearchHit]:
+    def rank(self, found: Mapping[Stage, Sequence[SearchCandidate]]) -> list[SearchHit]:
         """The candidates of every stage, de-duplicated and ordered: the ranking rule.
 
         RELEVANCE orders by match level (the exact title or name; the title starts with the
@@ -448,6 +443,15 @@ JOIN search_text AS f ON f.rowid = m.doc_key
         (False, f"LIMIT {CANDIDATES + 1}"),
     )
 }
+# The any-word stage's first CANDIDATES + 1, each marked when it holds every word (the first
+# parameter, the all-words query): when they are all, this is the whole search.
+_ANY_WORD_SQL = f"""
+SELECT d.id, d.kind, f.title, d.year, d.popularity,
+    m.doc_key IN (SELECT rowid FROM search_text WHERE search_text MATCH ?) AS every_word
+FROM (SELECT d.doc_key AS doc_key {_FILTERED_MATCH} LIMIT {CANDIDATES + 1}) AS m
+JOIN search_node AS d ON d.doc_key = m.doc_key
+JOIN search_text AS f ON f.rowid = m.doc_key
+"""  # noqa: S608
 # No order asked, so FTS5 stops at the bound instead of ranking every match.
 _COUNT_SQL = f"SELECT count(*) FROM (SELECT 1 {_FILTERED_MATCH} LIMIT {COUNT_BOUND})"  # noqa: S608
 
@@ -643,19 +647,29 @@ class SqliteTextIndex:
             return [], 0
         kinds = (*plan.kinds, *([None] * (len(SEARCH_KINDS) - len(plan.kinds))))
         years = (plan.year_from, plan.year_from, plan.year_to, plan.year_to)
-        found: dict[Stage, Sequence[SearchCandidate]] = {}
+        filters = (*kinds, *years)
+        any_word = fts5_query(plan, Stage.ANY_WORD)
+        found: dict[Stage, list[SearchCandidate]] = {Stage.ALL_WORDS: [], Stage.ANY_WORD: []}
         with self._lock:
-            total: int = self._conn.execute(
-                _COUNT_SQL, (fts5_query(plan, Stage.ANY_WORD), *kinds, *years)
-            ).fetchone()[0]
+            # Most searches match few documents: one statement finds all of them.
+            rows = self._conn.execute(
+                _ANY_WORD_SQL, (fts5_query(plan, Stage.ALL_WORDS), any_word, *filters)
+            ).fetchall()
+            total = len(rows)
+            if total > CANDIDATES:
+                total = self._conn.execute(_COUNT_SQL, (any_word, *filters)).fetchone()[0]
             if total == 0 or request.first == 0:
                 return [], total
-            for stage in plan.stages:
-                if not plan.counts(stage, total):
-                    continue
-                sql = _CANDIDATES_SQL[stage.cut_in_title_order]
-                rows = self._conn.execute(sql, (fts5_query(plan, stage), *kinds, *years)).fetchall()
-                found[stage] = [SearchCandidate(*row) for row in rows]
+            if plan.counts(Stage.ANY_WORD, total):
+                for *candidate, every_word in rows:
+                    stage = Stage.ALL_WORDS if every_word else Stage.ANY_WORD
+                    found[stage].append(SearchCandidate(*candidate))
+            else:
+                for stage in plan.stages:
+                    if plan.counts(stage, total):
+                        sql = _CANDIDATES_SQL[stage.cut_in_title_order]
+                        stage_rows = self._conn.execute(sql, (fts5_query(plan, stage), *filters))
+                        found[stage] = [SearchCandidate(*row) for row in stage_rows]
         ranked = plan.rank(found)
         return ranked[request.offset : request.offset + request.first], total
 
