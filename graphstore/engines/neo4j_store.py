@@ -119,8 +119,8 @@ _KIND_LABELS = {
     "institution": "Institution",
 }
 # One stage's candidates (text_search.Stage): the title stages' first CANDIDATES in the order
-# SqliteTextIndex keeps them (Stage.cut_in_title_order); the all-words stage's first
-# CANDIDATES + 1 in the index's order, as only a complete one counts (Stage.complete_only);
+# SqliteTextIndex keeps them (Stage.cut_in_title_order); the all-words stage's matches when
+# they are at most CANDIDATES, as only a complete one counts (Stage.complete_only);
 # the any-word stage's with the bounded count (_ANY_WORD_AND_COUNT). Only the kept ones read
 # their title and popularity.
 _POPULARITY = (
@@ -146,9 +146,12 @@ ORDER BY node.searchLength, popularity DESC, node.id LIMIT {CANDIDATES}
     )
     if stage.cut_in_title_order
     else ReadQuery(
+        # A cut stage would be left out by rank: its nodes are not read at all.
         f"""
 CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $stage{stage.value},
     {{limit: {CANDIDATES + 1}}}) YIELD node
+WITH collect(node) AS found
+UNWIND CASE WHEN size(found) <= {CANDIDATES} THEN found ELSE [] END AS node
 """,
         _CANDIDATE_COLUMNS,
     )

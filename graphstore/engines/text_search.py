@@ -311,11 +311,10 @@ class SearchPlan:
                 continue
             for candidate in found[stage]:
                 first_found.setdefault(candidate.id, (stage, candidate))
+        query = _TitleMatcher.of(self.terms)
         keyed = []
         for stage, candidate in first_found.values():
-            title_words = candidate.title.split()
-            level = self._level(stage, title_words)
-            relevance = self._title_relevance(title_words)
+            level, relevance = query.level_and_relevance(stage, candidate.title.split())
             prior = _POPULARITY_WEIGHT * math.log1p(max(candidate.popularity, 0))
             score = round(_LEVEL_SCORE * level + relevance + prior, 9)
             relevant = (-score, candidate.id)
@@ -329,49 +328,57 @@ class SearchPlan:
         keyed.sort(key=lambda pair: pair[0])
         return [hit for _, hit in keyed]
 
-    def _matches(self, word: str, term: str, last: bool) -> bool:
-        return word == term or (last and self.terms.prefix_last and word.startswith(term))
 
-    def _held(self, title_words: list[str]) -> list[bool]:
-        """For each of the query's words, whether the title holds it."""
-        words = self.terms.terms
-        return [
-            any(self._matches(w, term, at == len(words) - 1) for w in title_words)
-            for at, term in enumerate(words)
-        ]
+@dataclass(frozen=True, slots=True)
+class _TitleMatcher:
+    """How a title meets the query's words, with what every title of one search needs
+    computed once: a word matches a term when equal, and the last term as a prefix when it
+    is still being typed."""
 
-    def _title_relevance(self, title_words: list[str]) -> float:
-        """The share of the query's words in the title plus the share of the title's words
-        that are query words, each in [0, 1]."""
-        words = self.terms.terms
+    terms: tuple[str, ...]
+    term_set: frozenset[str]
+    prefix: str | None  # the last term, when it matches as a prefix
+    phrase: list[str]
+
+    @classmethod
+    def of(cls, terms: QueryTerms) -> _TitleMatcher:
+        prefix = terms.terms[-1] if terms.prefix_last else None
+        return cls(terms.terms, frozenset(terms.terms), prefix, list(terms.phrase))
+
+    def level_and_relevance(self, stage: Stage, title_words: list[str]) -> tuple[_Level, float]:
+        """The title's level, from the title itself whichever stage found it (a complete
+        any-word stage holds the title matches too, and the level must not depend on which
+        stages ran), and its relevance: the share of the query's words in the title plus
+        the share of the title's words that are query words, each in [0, 1]."""
         if not title_words:
-            return 0.0
-        held = self._held(title_words)
+            return (_Level.ALL_WORDS if stage <= Stage.ALL_WORDS else _Level.ANY_WORD), 0.0
+        in_title = set(title_words)
+        held = sum(term in in_title for term in self.terms)
+        prefix = self.prefix
+        if prefix is not None and prefix not in in_title:
+            held += any(word.startswith(prefix) for word in title_words)
         covered = sum(
-            any(self._matches(w, term, at == len(words) - 1) for at, term in enumerate(words))
-            for w in title_words
+            word in self.term_set or (prefix is not None and word.startswith(prefix))
+            for word in title_words
         )
-        return sum(held) / len(words) + covered / len(title_words)
-
-    def _level(self, stage: Stage, title_words: list[str]) -> _Level:
-        # From the title itself, whichever stage found it: a complete any-word stage holds
-        # the title matches too, and the level must not depend on which stages ran.
-        if title_words == list(self.terms.phrase):
-            return _Level.EXACT
-        if not all(self._held(title_words)):
-            return _Level.ALL_WORDS if stage <= Stage.ALL_WORDS else _Level.ANY_WORD
+        relevance = held / len(self.terms) + covered / len(title_words)
+        if title_words == self.phrase:
+            return _Level.EXACT, relevance
+        if held < len(self.terms):
+            return (_Level.ALL_WORDS if stage <= Stage.ALL_WORDS else _Level.ANY_WORD), relevance
         if self._phrase_at(title_words, 0):
-            return _Level.TITLE_STARTS
+            return _Level.TITLE_STARTS, relevance
         if any(self._phrase_at(title_words, at) for at in range(1, len(title_words))):
-            return _Level.TITLE_PHRASE
-        return _Level.TITLE_ALL
+            return _Level.TITLE_PHRASE, relevance
+        return _Level.TITLE_ALL, relevance
 
     def _phrase_at(self, title_words: list[str], at: int) -> bool:
-        words = self.terms.phrase
+        words = self.phrase
         window = title_words[at : at + len(words)]
-        if len(window) < len(words) or window[:-1] != list(words[:-1]):
+        if len(window) < len(words) or window[:-1] != words[:-1]:
             return False
-        return self._matches(window[-1], words[-1], last=True)
+        last = window[-1]
+        return last == words[-1] or (self.prefix is not None and last.startswith(words[-1]))
 
 
 # --- SQLite FTS5 (embedded engine) ---------------------------------------------------------
