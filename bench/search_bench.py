@@ -15,7 +15,8 @@ Latency: each query on each engine, our ``store.search`` against the engine's ba
 query for the same words (the any-word query of the same folded words, first 10 by the
 engine's relevance: FTS5 ``MATCH ... ORDER BY rank LIMIT 10`` on the index file; Neo4j
 ``db.index.fulltext.queryNodes(..., {limit: 10})``), alternated, ``--repeat`` times, in the
-same run; medians per query, then the median and p90 over queries.
+same run; medians per query, then the median and p90 over queries, and each query's own
+ratio (issue 25: every query within 3x): the worst few, and how many exceed 3x.
 
 The stores are imported here (conference-graph from ``inputs.conference_graph``); ``--keep
 DIR`` keeps them there and reuses them on the next run. ``--write`` merges the figures (by
