@@ -69,10 +69,11 @@ class Query:
         "searched for. The last word also matches as a prefix while it is being typed (no "
         "space after it). RELEVANCE ranks, in this order: the exact title or name; titles or "
         "names that start with the words; that hold them as a phrase; that hold every word; "
-        "title and abstract together holding every word; any word. Within each, the index's "
-        "relevance (BM25, titles weighing five times an abstract) plus a small popularity "
+        "title and abstract together holding every word; any word. Within each, the share of "
+        "the words the title or name holds and of it they cover, plus a small popularity "
         "prior (citations of a work, works count of a researcher) that breaks near-ties. "
-        "Results are the best of at most 100 candidates of each of those match stages."
+        "Title and name matches: the 100 shortest (then most popular) of each of those "
+        "stages; matches in abstracts (every word, any word) only when at most 100 match."
     )
     async def search(
         self,

@@ -126,9 +126,11 @@ _KIND_LABELS = {
     "topic": "Topic",
     "institution": "Institution",
 }
-# One stage's candidates (text_search.Stage), at most CANDIDATES: the title stages cut in the
-# order SqliteTextIndex cuts them (Stage.cut_in_title_order), every word by the index itself,
-# by relevance (any word: _ANY_WORD_AND_COUNT). Only the kept ones read their title.
+# One stage's candidates (text_search.Stage): the title stages' first CANDIDATES in the order
+# SqliteTextIndex keeps them (Stage.cut_in_title_order); the all-words stage's matches when
+# they are at most CANDIDATES, as only a complete one counts (Stage.complete_only);
+# the any-word stage's with the bounded count (_ANY_WORD_AND_COUNT). Only the kept ones read
+# their title and popularity.
 _POPULARITY = (
     "CASE node.searchKind WHEN 'work' THEN coalesce(node.citedByCount, 0) "
     "WHEN 'researcher' THEN COUNT { MATCH (node)-[:AUTHORED]->(w) RETURN DISTINCT w } "
@@ -139,44 +141,41 @@ _CANDIDATE_COLUMNS = columns(
     ("node.searchKind", "kind"),
     ("node.searchTitle", "title"),
     ("node.year", "year"),
-    "popularity",
-    "score",
+    (_POPULARITY, "popularity"),
 )
 _STAGE_CANDIDATES = {
     stage: ReadQuery(
         f"""
-CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $stage{stage.value})
-    YIELD node, score
-WITH node, score, {_POPULARITY} AS popularity
+CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $stage{stage.value}) YIELD node
+WITH node, {_POPULARITY} AS popularity
 ORDER BY node.searchLength, popularity DESC, node.id LIMIT {CANDIDATES}
 """,
-        _CANDIDATE_COLUMNS,
-        tail="ORDER BY score DESC, id",
+        columns(*_CANDIDATE_COLUMNS[:-1], "popularity"),
     )
     if stage.cut_in_title_order
     else ReadQuery(
+        # A cut stage would be left out by rank: its nodes are not read at all.
         f"""
 CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $stage{stage.value},
-    {{limit: {CANDIDATES}}}) YIELD node, score
-WITH node, score, {_POPULARITY} AS popularity
+    {{limit: {CANDIDATES + 1}}}) YIELD node
+WITH collect(node) AS found
+UNWIND CASE WHEN size(found) <= {CANDIDATES} THEN found ELSE [] END AS node
 """,
         _CANDIDATE_COLUMNS,
-        tail="ORDER BY score DESC, id",
     )
     for stage in Stage
     if stage != Stage.ANY_WORD
 }
-# The any-word matches, counted up to COUNT_BOUND, and the best CANDIDATES of them: one
-# Lucene query for both (it is the costliest of a search's).
+# The any-word matches, counted up to COUNT_BOUND, and all of them when they are at most
+# CANDIDATES (SearchPlan.counts): one Lucene query for both (it is the costliest of a
+# search's).
 _ANY_WORD_AND_COUNT = ReadQuery(
     f"""
 CALL db.index.fulltext.queryNodes('{NEO4J_FULLTEXT_INDEX}', $stage{Stage.ANY_WORD.value},
-    {{limit: {COUNT_BOUND}}}) YIELD node, score
-WITH collect({{node: node, score: score}}) AS found
+    {{limit: {COUNT_BOUND}}}) YIELD node
+WITH collect(node) AS found
 CALL (found) {{
-    UNWIND found[0..{CANDIDATES}] AS hit
-    WITH hit.node AS node, hit.score AS score
-    WITH node, score, {_POPULARITY} AS popularity
+    UNWIND CASE WHEN size(found) <= {CANDIDATES} THEN found ELSE [] END AS node
     RETURN collect({{{", ".join(f"{c.name}: {c.expression}" for c in _CANDIDATE_COLUMNS)}}})
         AS candidates
 }}
@@ -387,9 +386,11 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
         if total == 0 or request.first == 0:
             return [], total
         found: dict[Stage, Sequence[SearchCandidate]] = {
-            stage: _candidates(row[f"stage{stage.value}"]) for stage in first
+            stage: _candidates(row[f"stage{stage.value}"])
+            for stage in first
+            if plan.counts(stage, total)
         }
-        if plan.needs_any_word(len(found[Stage.ALL_WORDS])):
+        if plan.counts(Stage.ANY_WORD, total):
             found[Stage.ANY_WORD] = _candidates(any_word["candidates"])
         ranked = plan.rank(found)
         return ranked[request.offset : request.offset + request.first], total
@@ -676,7 +677,6 @@ def _candidates(rows: Sequence[Row]) -> list[SearchCandidate]:
             title=r["title"],
             year=r["year"],
             popularity=int(r["popularity"]),
-            score=float(r["score"]),
         )
         for r in rows
     ]

@@ -8,11 +8,15 @@ one set of candidate queries and one ranking for both engines.
   words.
 - ``SearchPlan`` turns user text into the same candidate stages for both engines (the title
   holds the phrase; the title holds every word; any field holds every word; any word), each
-  fetched by the engine's own full-text index with its own relevance, at most
-  ``CANDIDATES`` a stage. ``SqliteTextIndex`` runs them on FTS5 for the embedded engine;
-  ``lucene_query`` writes them for Neo4j's Lucene index (``NEO4J_FULLTEXT_INDEX``).
+  matched by the engine's own full-text index. No stage's candidates depend on an engine's
+  relevance: the title stages keep ``CANDIDATES`` in an order both engines compute alike
+  (``Stage.cut_in_title_order``), the others count only when they are complete (at most
+  ``CANDIDATES`` matches, ``Stage.complete_only``). ``SqliteTextIndex`` runs them on FTS5
+  for the embedded engine; ``lucene_query`` writes them for Neo4j's Lucene index
+  (``NEO4J_FULLTEXT_INDEX``).
 - ``SearchPlan.rank`` orders the candidates: the one ranking rule, in Python, over the plain
-  ``SearchCandidate`` records both engines return (schema/README.md states it).
+  ``SearchCandidate`` records both engines return (schema/README.md states it), so both
+  engines give the same answers.
 
 User text is never handed to either query language as is: it is cut into folded words that
 hold only letters, digits and marks, and queries are rebuilt from fixed syntax around them,
@@ -24,7 +28,7 @@ from __future__ import annotations
 import math
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -42,7 +46,6 @@ __all__ = [
     "NEO4J_FULLTEXT_INDEX",
     "NEO4J_FULLTEXT_INDEXES",
     "SEARCH_KINDS",
-    "TITLE_MATCH_SCORE",
     "QueryTerms",
     "SearchCandidate",
     "SearchDocument",
@@ -65,7 +68,9 @@ IN_MEMORY: Final = ":memory:"
 
 CANDIDATES: Final = 100
 """At most this many candidates a stage: a search's results are the best of at most four
-times this many matches, and pages reach no further than them."""
+times this many matches, and pages reach no further than them. A stage that holds every
+word across title and abstract, or any word, brings its matches only when there are at most
+this many (all of them: engines fetch one more to tell)."""
 
 COUNT_BOUND: Final = 1000
 """Matches are counted up to this many: a total of COUNT_BOUND means at least that many."""
@@ -181,7 +186,7 @@ def documents_for_works(rows: Sequence[WorkRow]) -> list[SearchDocument]:
 
 
 class Stage(IntEnum):
-    """The candidate queries, strictest first; each engine runs each with its own relevance."""
+    """The candidate queries, strictest first; each engine runs each on its own index."""
 
     TITLE_PHRASE = 0  # the title (or name) holds the words as a phrase
     TITLE_ALL = 1  # the title holds every word
@@ -190,10 +195,18 @@ class Stage(IntEnum):
 
     @property
     def cut_in_title_order(self) -> bool:
-        """Whether the engines keep this stage's candidates by title length (fewest words),
-        popularity (most) and id, rather than by their own relevance: the title stages, so
-        that both engines keep the same ones."""
+        """Whether the engines keep this stage's first CANDIDATES by title length (fewest
+        words), popularity (most) and id: the title stages, so that both engines keep the
+        same ones."""
         return self <= Stage.TITLE_ALL
+
+    @property
+    def complete_only(self) -> bool:
+        """Whether this stage's matches count only when all of them are fetched (at most
+        CANDIDATES): the stages that match in abstracts. Which of more matches are best
+        would be each engine's own relevance (Lucene's BM25 and FTS5's differ), and
+        choosing by anything else reads every match, which Neo4j's index cannot do cheaply."""
+        return not self.cut_in_title_order
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,8 +214,7 @@ class SearchCandidate:
     """What an engine returns for one match of one stage: plain values, no engine types.
 
     ``title`` is the indexed (normalised) title or name; ``popularity`` the citations of a
-    work, the works count of a researcher, 0 otherwise; ``score`` the engine's relevance
-    (higher is better; it compares only within one stage of one search).
+    work, the works count of a researcher, 0 otherwise.
     """
 
     id: str
@@ -210,15 +222,13 @@ class SearchCandidate:
     title: str
     year: int | None
     popularity: int
-    score: float
 
 
-# Within a title level: the share of the query's words the title holds plus the share of the
-# title they cover (a short title that is mostly the query beats a long one that mentions it:
-# BM25's length normalisation, on the title); within the others the engine's relevance over
-# the stage's best. Plus this much per natural log of popularity: a hundredfold popularity is
-# worth about a tenth, enough to break near-ties (a title one word longer), never enough to
-# cross a level.
+# Within a level: the share of the query's words the title holds plus the share of the title
+# they cover (a short title that is mostly the query beats a long one that mentions it:
+# BM25's length normalisation, on the title). Plus this much per natural log of popularity: a
+# hundredfold popularity is worth about a tenth, enough to break near-ties (a title one word
+# longer), never enough to cross a level.
 _POPULARITY_WEIGHT = 0.02
 
 
@@ -233,11 +243,6 @@ class _Level(IntEnum):
     TITLE_PHRASE = 3
     TITLE_STARTS = 4
     EXACT = 5
-
-
-TITLE_MATCH_SCORE: Final = _LEVEL_SCORE * _Level.TITLE_ALL
-"""Hits scoring at least this hold every word in their title or name: both engines find and
-order those alike (the candidates of the title stages are cut alike)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,39 +283,38 @@ class SearchPlan:
             return (Stage.TITLE_ALL, Stage.ALL_WORDS, Stage.ANY_WORD)
         return tuple(Stage)
 
-    def needs_any_word(self, all_words: int) -> bool:
-        """Whether the any-word stage can reach the results: only when fewer than
-        CANDIDATES matches hold every word (any-word matches rank after all of them)."""
-        return all_words < CANDIDATES
+    @staticmethod
+    def counts(stage: Stage, total: int) -> bool:
+        """Whether a stage's candidates can change the ranking, given ``total`` any-word
+        matches: the any-word stage only when complete; the title stages only when it is
+        not (a complete any-word stage holds every match, and rank finds each one's level
+        from its title)."""
+        any_word_complete = total <= CANDIDATES
+        if stage == Stage.ANY_WORD:
+            return any_word_complete
+        return not (stage.cut_in_title_order and any_word_complete)
 
-    def rank(self, found: dict[Stage, Sequence[SearchCandidate]]) -> list[SearchHit]:
+    def rank(self, found: Mapping[Stage, Sequence[SearchCandidate]]) -> list[SearchHit]:
         """The candidates of every stage, de-duplicated and ordered: the ranking rule.
 
         RELEVANCE orders by match level (the exact title or name; the title starts with the
         words; holds them as a phrase; holds every word; title and abstract hold every word;
-        any word), then by relevance with the popularity prior, then by id. In the title
-        levels relevance is computed here from the title (so both engines, which keep the
-        same title candidates, order them alike); in the others it is the engine's own (BM25
-        over title and abstract, over the stage's best). A hit's score is ten times its level
-        plus that relevance. MOST_CITED and NEWEST order by popularity or year first, then
-        as RELEVANCE.
+        any word), then by relevance with the popularity prior, then by id. Relevance is
+        computed here from the title, the same on both engines (the engines' own BM25 is
+        not used). A stage that matches in abstracts and found more than CANDIDATES (it was
+        cut) is left out. A hit's score is ten times its level plus that relevance.
+        MOST_CITED and NEWEST order by popularity or year first, then as RELEVANCE.
         """
-        first_found: dict[str, tuple[Stage, SearchCandidate, float]] = {}
+        first_found: dict[str, tuple[Stage, SearchCandidate]] = {}
         for stage in sorted(found):
-            top = max((c.score for c in found[stage]), default=0.0)
+            if stage.complete_only and len(found[stage]) > CANDIDATES:
+                continue
             for candidate in found[stage]:
-                if candidate.id not in first_found:
-                    engine_relevance = candidate.score / top if top > 0 else 0.0
-                    first_found[candidate.id] = (stage, candidate, engine_relevance)
+                first_found.setdefault(candidate.id, (stage, candidate))
+        query = _TitleMatcher.of(self.terms)
         keyed = []
-        for stage, candidate, engine_relevance in first_found.values():
-            title_words = candidate.title.split()
-            level = self._level(stage, title_words)
-            relevance = (
-                self._title_relevance(title_words)
-                if level >= _Level.TITLE_ALL
-                else engine_relevance
-            )
+        for stage, candidate in first_found.values():
+            level, relevance = query.level_and_relevance(stage, candidate.title.split())
             prior = _POPULARITY_WEIGHT * math.log1p(max(candidate.popularity, 0))
             score = round(_LEVEL_SCORE * level + relevance + prior, 9)
             relevant = (-score, candidate.id)
@@ -324,54 +328,66 @@ class SearchPlan:
         keyed.sort(key=lambda pair: pair[0])
         return [hit for _, hit in keyed]
 
-    def _matches(self, word: str, term: str, last: bool) -> bool:
-        return word == term or (last and self.terms.prefix_last and word.startswith(term))
 
-    def _title_relevance(self, title_words: list[str]) -> float:
-        """The share of the query's words in the title plus the share of the title's words
-        that are query words, each in [0, 1]."""
-        words = self.terms.terms
+@dataclass(frozen=True, slots=True)
+class _TitleMatcher:
+    """How a title meets the query's words, with what every title of one search needs
+    computed once: a word matches a term when equal, and the last term as a prefix when it
+    is still being typed."""
+
+    terms: tuple[str, ...]
+    term_set: frozenset[str]
+    prefix: str | None  # the last term, when it matches as a prefix
+    phrase: list[str]
+
+    @classmethod
+    def of(cls, terms: QueryTerms) -> _TitleMatcher:
+        prefix = terms.terms[-1] if terms.prefix_last else None
+        return cls(terms.terms, frozenset(terms.terms), prefix, list(terms.phrase))
+
+    def level_and_relevance(self, stage: Stage, title_words: list[str]) -> tuple[_Level, float]:
+        """The title's level, from the title itself whichever stage found it (a complete
+        any-word stage holds the title matches too, and the level must not depend on which
+        stages ran), and its relevance: the share of the query's words in the title plus
+        the share of the title's words that are query words, each in [0, 1]."""
         if not title_words:
-            return 0.0
-        held = [
-            any(self._matches(w, term, at == len(words) - 1) for w in title_words)
-            for at, term in enumerate(words)
-        ]
+            return (_Level.ALL_WORDS if stage <= Stage.ALL_WORDS else _Level.ANY_WORD), 0.0
+        in_title = set(title_words)
+        held = sum(term in in_title for term in self.terms)
+        prefix = self.prefix
+        if prefix is not None and prefix not in in_title:
+            held += any(word.startswith(prefix) for word in title_words)
         covered = sum(
-            any(self._matches(w, term, at == len(words) - 1) for at, term in enumerate(words))
-            for w in title_words
+            word in self.term_set or (prefix is not None and word.startswith(prefix))
+            for word in title_words
         )
-        return sum(held) / len(words) + covered / len(title_words)
-
-    def _level(self, stage: Stage, title_words: list[str]) -> _Level:
-        if title_words == list(self.terms.phrase):
-            return _Level.EXACT
-        if stage > Stage.TITLE_ALL:
-            return _Level.ALL_WORDS if stage == Stage.ALL_WORDS else _Level.ANY_WORD
+        relevance = held / len(self.terms) + covered / len(title_words)
+        if title_words == self.phrase:
+            return _Level.EXACT, relevance
+        if held < len(self.terms):
+            return (_Level.ALL_WORDS if stage <= Stage.ALL_WORDS else _Level.ANY_WORD), relevance
         if self._phrase_at(title_words, 0):
-            return _Level.TITLE_STARTS
+            return _Level.TITLE_STARTS, relevance
         if any(self._phrase_at(title_words, at) for at in range(1, len(title_words))):
-            return _Level.TITLE_PHRASE
-        return _Level.TITLE_ALL
+            return _Level.TITLE_PHRASE, relevance
+        return _Level.TITLE_ALL, relevance
 
     def _phrase_at(self, title_words: list[str], at: int) -> bool:
-        words = self.terms.phrase
+        words = self.phrase
         window = title_words[at : at + len(words)]
-        if len(window) < len(words) or window[:-1] != list(words[:-1]):
+        if len(window) < len(words) or window[:-1] != words[:-1]:
             return False
-        return self._matches(window[-1], words[-1], last=True)
+        last = window[-1]
+        return last == words[-1] or (self.prefix is not None and last.startswith(words[-1]))
 
 
 # --- SQLite FTS5 (embedded engine) ---------------------------------------------------------
 
-# bm25 column weights, in the order of the search_text columns: a hit in a title (or a name)
-# says more about a document than the same hit somewhere in a long abstract.
-_TITLE_WEIGHT = 5.0
-_BODY_WEIGHT = 1.0
-
 # search_node maps the stable string id to the FTS5 rowid, so replacing or deleting one
 # document is an index lookup rather than a scan; it holds what the ranking and filters read.
-# search_author lists each work's authors: a researcher's works count is its rows.
+# search_author lists each work's authors: a researcher's works count is its rows, kept in
+# search_node.popularity (_SET_POPULARITY) whenever they change, so a search reads one value
+# a match.
 # The text is stored normalised, so the ascii tokenizer only splits it at its spaces (it
 # takes every non-ASCII character as part of a word). The tables of the index before this
 # one (search_doc, search_fts) are dropped: they held unnormalised text.
@@ -384,7 +400,8 @@ CREATE TABLE IF NOT EXISTS search_node (
     kind TEXT NOT NULL,
     year INTEGER,
     citations INTEGER NOT NULL,
-    title_words INTEGER NOT NULL
+    title_words INTEGER NOT NULL,
+    popularity INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS search_author (
     work_key INTEGER NOT NULL,
@@ -408,31 +425,40 @@ FROM search_text JOIN search_node AS d ON d.doc_key = search_text.rowid
 WHERE search_text MATCH ? AND d.kind IN ({_KIND_SLOTS})
   AND (? IS NULL OR d.year >= ?) AND (? IS NULL OR d.year <= ?)
 """
-# A stage's best CANDIDATES, then only those few read their title. The title stages are cut
-# in an order both engines can compute alike (fewest title words, most popular, id), so both
-# keep the same candidates; the others by bm25 (lower is better; ties by id).
-_POPULARITY = """CASE d.kind WHEN 'work' THEN d.citations
+# The popularity of the documents named in the temporary table `affected`: a work's
+# citations, a researcher's works in the index, 0 otherwise.
+_SET_POPULARITY = """
+UPDATE search_node SET popularity = CASE kind WHEN 'work' THEN citations
     WHEN 'researcher' THEN
-        (SELECT count(*) FROM search_author AS a WHERE a.researcher_id = d.id)
-    ELSE 0 END"""
+        (SELECT count(*) FROM search_author AS a WHERE a.researcher_id = search_node.id)
+    ELSE 0 END
+WHERE id IN (SELECT id FROM affected)
+"""
+# A stage's candidates, then only those few read their title: the title stages' first
+# CANDIDATES in an order both engines compute alike (fewest title words, most popular, id);
+# the others' first CANDIDATES + 1 in any order, as only a complete stage counts
+# (Stage.complete_only).
 _CANDIDATES_SQL = {
     in_title_order: f"""
-SELECT d.id, d.kind, f.title, d.year, m.popularity, m.rank
-FROM (
-    SELECT d.doc_key AS doc_key, {_POPULARITY} AS popularity,
-        bm25(search_text, {_TITLE_WEIGHT}, {_BODY_WEIGHT}) AS rank
-    {_FILTERED_MATCH}
-    ORDER BY {order} LIMIT {CANDIDATES}
-) AS m
+SELECT d.id, d.kind, f.title, d.year, d.popularity
+FROM (SELECT d.doc_key AS doc_key {_FILTERED_MATCH} {cut}) AS m
 JOIN search_node AS d ON d.doc_key = m.doc_key
 JOIN search_text AS f ON f.rowid = m.doc_key
-ORDER BY m.rank, d.id
 """  # noqa: S608
-    for in_title_order, order in (
-        (True, "d.title_words, popularity DESC, d.id"),
-        (False, "rank, d.id"),
+    for in_title_order, cut in (
+        (True, f"ORDER BY d.title_words, d.popularity DESC, d.id LIMIT {CANDIDATES}"),
+        (False, f"LIMIT {CANDIDATES + 1}"),
     )
 }
+# The any-word stage's first CANDIDATES + 1, each marked when it holds every word (the first
+# parameter, the all-words query): when they are all, this is the whole search.
+_ANY_WORD_SQL = f"""
+SELECT d.id, d.kind, f.title, d.year, d.popularity,
+    m.doc_key IN (SELECT rowid FROM search_text WHERE search_text MATCH ?) AS every_word
+FROM (SELECT d.doc_key AS doc_key {_FILTERED_MATCH} LIMIT {CANDIDATES + 1}) AS m
+JOIN search_node AS d ON d.doc_key = m.doc_key
+JOIN search_text AS f ON f.rowid = m.doc_key
+"""  # noqa: S608
 # No order asked, so FTS5 stops at the bound instead of ranking every match.
 _COUNT_SQL = f"SELECT count(*) FROM (SELECT 1 {_FILTERED_MATCH} LIMIT {COUNT_BOUND})"  # noqa: S608
 
@@ -479,6 +505,20 @@ class SqliteTextIndex:
                     f"SQLite {sqlite3.sqlite_version} has no FTS5 full-text search: {error}"
                 ) from error
             raise
+        self._add_popularity()
+
+    def _add_popularity(self) -> None:
+        """Give an index written before search_node.popularity existed its column, filled."""
+        names = {row[1] for row in self._conn.execute("PRAGMA table_info(search_node)")}
+        if "popularity" in names:
+            return
+        with self._conn:
+            self._conn.execute(
+                "ALTER TABLE search_node ADD COLUMN popularity INTEGER NOT NULL DEFAULT 0"
+            )
+            self._conn.execute("CREATE TEMP TABLE affected AS SELECT id FROM search_node")
+            self._conn.execute(_SET_POPULARITY)
+            self._conn.execute("DROP TABLE affected")
 
     def __enter__(self) -> SqliteTextIndex:
         return self
@@ -521,8 +561,10 @@ class SqliteTextIndex:
             self._conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS batch_author (id TEXT, researcher_id TEXT)"
             )
+            self._conn.execute("CREATE TEMP TABLE IF NOT EXISTS affected (id TEXT PRIMARY KEY)")
             self._conn.execute("DELETE FROM batch")
             self._conn.execute("DELETE FROM batch_author")
+            self._conn.execute("DELETE FROM affected")
             self._conn.executemany("INSERT INTO batch VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             self._conn.executemany("INSERT INTO batch_author VALUES (?, ?)", authors)
             # A document indexed already with the same values is left alone: an import names
@@ -539,6 +581,14 @@ class SqliteTextIndex:
             self._conn.execute(
                 "DELETE FROM search_text WHERE rowid IN "
                 "(SELECT d.doc_key FROM search_node AS d JOIN batch AS b ON b.id = d.id)"
+            )
+            # The documents whose popularity may change: the batch's, the authors its works
+            # name now and the ones they named before.
+            self._conn.execute(
+                "INSERT OR IGNORE INTO affected SELECT id FROM batch "
+                "UNION SELECT researcher_id FROM batch_author "
+                "UNION SELECT a.researcher_id FROM search_author AS a "
+                "JOIN search_node AS d ON d.doc_key = a.work_key JOIN batch AS b ON b.id = d.id"
             )
             self._conn.execute(
                 "DELETE FROM search_author WHERE work_key IN "
@@ -562,8 +612,10 @@ class SqliteTextIndex:
                 "SELECT d.doc_key, a.researcher_id FROM batch_author AS a "
                 "JOIN batch AS b ON b.id = a.id JOIN search_node AS d ON d.id = a.id"
             )
+            self._conn.execute(_SET_POPULARITY)
             self._conn.execute("DELETE FROM batch")
             self._conn.execute("DELETE FROM batch_author")
+            self._conn.execute("DELETE FROM affected")
 
     def clear(self) -> None:
         """Remove every document."""
@@ -575,14 +627,24 @@ class SqliteTextIndex:
     def delete(self, ids: Sequence[str]) -> None:
         """Remove the documents with these ids; unknown ids are ignored. One transaction."""
         with self._lock, self._conn:
+            self._conn.execute("CREATE TEMP TABLE IF NOT EXISTS affected (id TEXT PRIMARY KEY)")
+            self._conn.execute("DELETE FROM affected")
             for doc_id in ids:
                 row = self._conn.execute(
                     "SELECT doc_key FROM search_node WHERE id = ?", (doc_id,)
                 ).fetchone()
                 if row is not None:
+                    # A deleted work's authors have one work fewer.
+                    self._conn.execute(
+                        "INSERT OR IGNORE INTO affected "
+                        "SELECT researcher_id FROM search_author WHERE work_key = ?",
+                        (row[0],),
+                    )
                     self._conn.execute("DELETE FROM search_text WHERE rowid = ?", (row[0],))
                     self._conn.execute("DELETE FROM search_author WHERE work_key = ?", (row[0],))
                     self._conn.execute("DELETE FROM search_node WHERE doc_key = ?", (row[0],))
+            self._conn.execute(_SET_POPULARITY)
+            self._conn.execute("DELETE FROM affected")
 
     def search(self, request: SearchRequest) -> tuple[list[SearchHit], int]:
         """One page of the documents matching the request, ranked by ``SearchPlan.rank``,
@@ -592,23 +654,29 @@ class SqliteTextIndex:
             return [], 0
         kinds = (*plan.kinds, *([None] * (len(SEARCH_KINDS) - len(plan.kinds))))
         years = (plan.year_from, plan.year_from, plan.year_to, plan.year_to)
-        found: dict[Stage, Sequence[SearchCandidate]] = {}
+        filters = (*kinds, *years)
+        any_word = fts5_query(plan, Stage.ANY_WORD)
+        found: dict[Stage, list[SearchCandidate]] = {Stage.ALL_WORDS: [], Stage.ANY_WORD: []}
         with self._lock:
-            total: int = self._conn.execute(
-                _COUNT_SQL, (fts5_query(plan, Stage.ANY_WORD), *kinds, *years)
-            ).fetchone()[0]
+            # Most searches match few documents: one statement finds all of them.
+            rows = self._conn.execute(
+                _ANY_WORD_SQL, (fts5_query(plan, Stage.ALL_WORDS), any_word, *filters)
+            ).fetchall()
+            total = len(rows)
+            if total > CANDIDATES:
+                total = self._conn.execute(_COUNT_SQL, (any_word, *filters)).fetchone()[0]
             if total == 0 or request.first == 0:
                 return [], total
-            for stage in plan.stages:
-                if stage == Stage.ANY_WORD and not plan.needs_any_word(len(found[Stage.ALL_WORDS])):
-                    continue
-                sql = _CANDIDATES_SQL[stage.cut_in_title_order]
-                rows = self._conn.execute(sql, (fts5_query(plan, stage), *kinds, *years)).fetchall()
-                # bm25 is negative, lower is better; candidates carry "higher is better".
-                found[stage] = [
-                    SearchCandidate(doc_id, kind, title, year, popularity, -rank)
-                    for doc_id, kind, title, year, popularity, rank in rows
-                ]
+            if plan.counts(Stage.ANY_WORD, total):
+                for *candidate, every_word in rows:
+                    stage = Stage.ALL_WORDS if every_word else Stage.ANY_WORD
+                    found[stage].append(SearchCandidate(*candidate))
+            else:
+                for stage in plan.stages:
+                    if plan.counts(stage, total):
+                        sql = _CANDIDATES_SQL[stage.cut_in_title_order]
+                        stage_rows = self._conn.execute(sql, (fts5_query(plan, stage), *filters))
+                        found[stage] = [SearchCandidate(*row) for row in stage_rows]
         ranked = plan.rank(found)
         return ranked[request.offset : request.offset + request.first], total
 
@@ -663,22 +731,21 @@ def lucene_query(plan: SearchPlan, stage: Stage) -> str:
 
     The words hold only letters, digits and marks, lowercase, so none is Lucene syntax and
     nothing needs escaping. For words ``a b c`` where ``c`` is still being typed, the all-words
-    stage is ``+(searchTitle:a^5 searchBody:a) +(...) +(searchTitle:(c c*)^5 ...)``; filters
-    are required clauses boosted by 0, so they choose but do not score.
+    stage is ``+(searchTitle:a searchBody:a) +(...) +(searchTitle:c* searchBody:c*)``; filters
+    are required clauses boosted by 0, so they choose but do not score (no stage's
+    candidates depend on the score; see Stage).
     """
     words = list(plan.terms.terms)
     matches = list(words)
     if plan.terms.prefix_last:
-        # The term itself scores like any term; the prefix query (constant score) adds the
-        # longer words it may become.
-        matches[-1] = f"({words[-1]} {words[-1]}*)"
-    weight = f"^{_TITLE_WEIGHT:g}"
+        # The term being typed matches itself or any longer word, as in FTS5's query.
+        matches[-1] = f"{words[-1]}*"
     if stage == Stage.TITLE_PHRASE:
         query = f'+searchTitle:"{" ".join(plan.terms.phrase)}"'
     elif stage == Stage.TITLE_ALL:
         query = " ".join(f"+searchTitle:{m}" for m in matches)
     else:
-        each = [f"(searchTitle:{m}{weight} searchBody:{m})" for m in matches]
+        each = [f"(searchTitle:{m} searchBody:{m})" for m in matches]
         query = (
             " ".join(f"+{clause}" for clause in each)
             if stage == Stage.ALL_WORDS

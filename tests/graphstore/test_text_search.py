@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import threading
 import unicodedata
 from collections.abc import Iterator
@@ -363,6 +364,41 @@ def test_popularity_breaks_near_ties_but_never_beats_the_exact_title() -> None:
         assert ids(find(index, "learning with autoaugment", None, 3, 0)[0]) == ["W4", "W3", "W5"]
 
 
+def most_cited(index: SqliteTextIndex, text: str) -> list[str]:
+    return ids(index.search(SearchRequest(text, ["researcher"], order=SearchOrder.MOST_CITED))[0])
+
+
+def test_a_researchers_popularity_follows_the_works_naming_them() -> None:
+    ann, bea = (SearchDocument(rid, "researcher", "Ann Lee") for rid in ("A1", "A2"))
+    with SqliteTextIndex(IN_MEMORY) as index:
+        index.upsert([ann, bea])
+        assert most_cited(index, "ann lee") == ["A1", "A2"]  # equal: by id
+        index.upsert([SearchDocument("W1", "work", "One", authors=("A2",)), bea])
+        index.upsert([SearchDocument("W2", "work", "Two", authors=("A2",)), ann])
+        assert most_cited(index, "ann lee") == ["A2", "A1"]
+        index.upsert([SearchDocument("W1", "work", "One", authors=("A1",))])  # re-authored
+        assert most_cited(index, "ann lee") == ["A1", "A2"]
+        index.delete(["W1", "W2"])
+        index.upsert([SearchDocument("W3", "work", "Three", authors=("A2",))])
+        assert most_cited(index, "ann lee") == ["A2", "A1"]
+
+
+def test_an_index_without_stored_popularity_gets_it_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "search.sqlite"
+    with SqliteTextIndex(path) as index:
+        index.upsert(
+            [
+                SearchDocument("A1", "researcher", "Ann Lee"),
+                SearchDocument("A2", "researcher", "Ann Lee"),
+                SearchDocument("W1", "work", "One", authors=("A2",)),
+            ]
+        )
+    with sqlite3.connect(path) as written_before:
+        written_before.execute("ALTER TABLE search_node DROP COLUMN popularity")
+    with SqliteTextIndex(path) as reopened:
+        assert most_cited(reopened, "ann lee") == ["A2", "A1"]
+
+
 def test_orders_and_years() -> None:
     docs = [
         SearchDocument("W1", "work", "graph learning", year=2019, citations=5),
@@ -399,13 +435,13 @@ def test_lucene_query_shapes() -> None:
     assert SearchPlan.of(SearchRequest("robust", kinds=[])) is None
     typed = plan("Deep lea")
     assert lucene_query(typed, Stage.TITLE_PHRASE) == '+searchTitle:"deep lea"'
-    assert lucene_query(typed, Stage.TITLE_ALL) == "+searchTitle:deep +searchTitle:(lea lea*)"
+    assert lucene_query(typed, Stage.TITLE_ALL) == "+searchTitle:deep +searchTitle:lea*"
     assert lucene_query(typed, Stage.ALL_WORDS) == (
-        "+(searchTitle:deep^5 searchBody:deep) +(searchTitle:(lea lea*)^5 searchBody:(lea lea*))"
+        "+(searchTitle:deep searchBody:deep) +(searchTitle:lea* searchBody:lea*)"
     )
     assert lucene_query(plan("cats AND dogs "), Stage.ANY_WORD) == (
-        "+((searchTitle:cats^5 searchBody:cats) (searchTitle:and^5 searchBody:and) "
-        "(searchTitle:dogs^5 searchBody:dogs))"
+        "+((searchTitle:cats searchBody:cats) (searchTitle:and searchBody:and) "
+        "(searchTitle:dogs searchBody:dogs))"
     )
     filtered = plan("graph ", kinds=["work", "topic"], year_from=2019)
     assert lucene_query(filtered, Stage.TITLE_ALL) == (
