@@ -54,7 +54,7 @@ import peer_queries as q
 import pyprofile
 import report
 import subgraph
-from extremes import phase_extremes
+from extremes import StoredFiguresFloor, phase_extremes
 from harness import ROOT, Run
 from http_load import LoadClient
 from inputs import conference_graph
@@ -704,7 +704,9 @@ async def ladybug_comparison(settings: Settings, work: Path) -> dict[str, Any]:
     floor_dir = work / "floor"
     floor_dir.mkdir(exist_ok=True)
     shutil.copy(work / "graph.lbdb", floor_dir / "graph.lbdb")
-    floor = LadybugFloor(floor_dir / "graph.lbdb")
+    # The profile's floor reads the stored figures the server reads (issue 26), the
+    # explorer's walks as LadybugFloor does.
+    floor = StoredFiguresFloor(floor_dir / "graph.lbdb")
     result: dict[str, Any] = {
         "profiles": LADYBUG_PROFILES,
         "explore": LADYBUG_EXPLORE,
