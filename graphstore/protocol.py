@@ -299,11 +299,8 @@ class GraphStore(AccountStore, Protocol):
         changed and stored on the researcher (graphstore/engines/figures.py), so a bounded
         read whatever the researcher's size."""
 
-    async def refresh_researcher_figures(
-        self, ids: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> int:
-        """Compute and store the figures of these researchers, calling ``progress`` with the
-        number done so far; returns how many."""
+    async def refresh_researcher_figures(self, ids: Sequence[str]) -> int:
+        """Compute and store the figures of these researchers; returns how many."""
 
     async def refresh_stale_figures(
         self, progress: Callable[[int, int], None] | None = None

@@ -219,12 +219,9 @@ class CypherStore(ABC):
             for i, row in zip(ids, stored, strict=True)
         ]
 
-    async def refresh_researcher_figures(
-        self, ids: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> int:
+    async def refresh_researcher_figures(self, ids: Sequence[str]) -> int:
         """Compute the researchers' figures from their walks and store them
-        (graphstore.engines.figures), a chunk at a time, calling ``progress`` with the number
-        done after each; returns how many were written."""
+        (graphstore.engines.figures), a chunk at a time; returns how many were written."""
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), self.figures_chunk):
             chunk = unique[start : start + self.figures_chunk]
@@ -249,8 +246,6 @@ class CypherStore(ABC):
                     *figures.follower_statements(self.dialect, rows),
                 ]
             )
-            if progress is not None:
-                progress(start + len(chunk))
         return len(unique)
 
     async def refresh_stale_figures(
