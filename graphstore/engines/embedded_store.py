@@ -334,12 +334,16 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         )
         # A researcher a part has no paths for gets the part's answer over no paths: the
         # same for every researcher, read once, anchored on the first of them.
-        empty: dict[SummaryPart, Row] = {}
-        for part, one in zip(parts, anchored, strict=True):
-            absent = next((i for i in ids if i not in found[part]), None) if part in found else None
-            if absent is not None:
-                (rows,) = await self._read_all([_Read(one.query, ({"id": absent} | params(one),))])
-                empty[part] = rows[0]
+        anchored_of = dict(zip(parts, anchored, strict=True))
+        absent = [(part, next((i for i in ids if i not in found[part]), None)) for part in counts]
+        missing = [(part, i) for part, i in absent if i is not None]
+        read = await self._read_all(
+            [
+                _Read(anchored_of[part].query, ({"id": i} | params(anchored_of[part]),))
+                for part, i in missing
+            ]
+        )
+        empty = {part: rows[0] for (part, _), rows in zip(missing, read, strict=True)}
         summary: dict[str, dict[str, Any]] = {i: {} for i in ids}
         for part in counts:
             for i in ids:
@@ -347,7 +351,7 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
                 summary[i] |= own[0] if own else empty[part]
         # A list over each researcher whose items are few; anchored, cut by the query, on
         # the others.
-        for part, one in zip(parts, anchored, strict=True):
+        for part, one in anchored_of.items():
             if not part.listing or part.counted is None:
                 continue
             few = [i for i in ids if summary[i][part.counted] <= top]
