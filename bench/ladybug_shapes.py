@@ -8,7 +8,9 @@ frontier joined to a pattern against the frontier looked up first and against a 
 centre; a short frontier's list form against one query anchored on each id; a LIMIT given as
 a parameter against a printed one; a connection's threads and query timeout; a join order
 hint over an empty relationship table; a refresh's summary of many researchers, one query per
-part over the list (Anchoring.EACH) against the parts anchored on each researcher. The
+part over the list (Anchoring.EACH) against the parts anchored on each researcher; a stored
+list's nodes looked up by keys read from the node's property against keys given as a
+parameter after reading the node (figures.STORED_ROWS, LISTED_BY_ID, LISTED_WORKS). The
 queries are the compiler's own where it has them, so a row measures what the server runs.
 """
 
@@ -32,6 +34,7 @@ from inputs import conference_graph  # noqa: E402
 
 from graphstore.engines.compiler import (  # noqa: E402
     EACH_FROM,
+    LISTED_WORKS,
     Anchoring,
     hop_query,
     hop_reads,
@@ -39,7 +42,9 @@ from graphstore.engines.compiler import (  # noqa: E402
     summary_parameters,
     summary_parts,
 )
+from graphstore.engines.figures import LISTED_BY_ID, STORED_ROWS  # noqa: E402
 from graphstore.engines.writes import Dialect  # noqa: E402
+from graphstore.ids import NodeLabel  # noqa: E402
 from graphstore.records import WorkFilter, WorkOrder  # noqa: E402
 from graphstore.traversal import Hop  # noqa: E402
 
@@ -210,7 +215,62 @@ def rows(db: Any) -> list[tuple[str, float]]:
             median_ms(query(one, unhinted, {"id": SMALL})),
         ),
     ]
+    found += _stored_lists(one)
     found += _summaries_of_many(one)
+    return found
+
+
+def _stored_lists(connection: Any) -> list[tuple[str, float]]:
+    """A profile's stored lists for the small researcher and the hub: the nodes looked up
+    by keys read from the list property in the same query (a join to LadybugDB's planner)
+    against the node's row read first and its keys given as a parameter."""
+    from_property = {
+        "collaborators": (
+            "MATCH (r:Researcher {id: $id})\n"
+            "WITH coalesce(r.figCollaboratorIds, []) AS keys, r.figCollaboratorShared AS shared\n"
+            "UNWIND range(1, size(keys)) AS i\n"
+            "WITH i AS at, keys[i] AS key, shared[i] AS shared WHERE shared >= 1\n"
+            "MATCH (t:Researcher {id: key}) RETURN t.id, t.name, at, shared ORDER BY at LIMIT 10"
+        ),
+        "first page": (
+            "MATCH (r:Researcher {id: $id})\n"
+            "WITH coalesce(r.figPageIds, []) AS keys\n"
+            "UNWIND range(1, size(keys)) AS i\n"
+            "WITH i, keys[i] AS key MATCH (w:Work {id: key})\n"
+            "OPTIONAL MATCH (w)<-[e:AUTHORED]-(t:Researcher)\n"
+            "RETURN w.id, w.title, t.id, t.name, e.position ORDER BY i, e.position"
+        ),
+    }
+    by_parameter = {
+        "collaborators": LISTED_BY_ID[NodeLabel.RESEARCHER].each.text(),
+        "first page": LISTED_WORKS.text(),
+    }
+    row = STORED_ROWS.one.text()
+    found = []
+    for researcher, label in ((SMALL, "small researcher"), (HUB, "hub")):
+        (stored,) = connection.execute(row, {"id": researcher, "minShared": 1}).get_all()
+        names = STORED_ROWS.one.names
+        keys = {
+            "collaborators": stored[names.index("collaboratorsKeys")][:10],
+            "first page": stored[names.index("pageIds")],
+        }
+        found.append(
+            (
+                f"{label}'s stored figures' row",
+                median_ms(query(connection, row, {"id": researcher, "minShared": 1})),
+            )
+        )
+        for name, text in from_property.items():
+            found += [
+                (
+                    f"{label}'s stored {name}: keys read from the property",
+                    median_ms(query(connection, text, {"id": researcher})),
+                ),
+                (
+                    f"{label}'s stored {name}: keys given as a parameter",
+                    median_ms(query(connection, by_parameter[name], {"ids": keys[name]})),
+                ),
+            ]
     return found
 
 

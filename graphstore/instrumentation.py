@@ -59,18 +59,27 @@ def tally_queries() -> Iterator[QueryTally]:
         _current.reset(token)
 
 
+@dataclass
+class RoundTrip:
+    """One database round trip being timed: ``queries`` may grow while it runs (a read
+    whose later queries depend on its first ones)."""
+
+    queries: int
+
+
 @contextmanager
-def timed_query(engine: str, queries: int = 1) -> Iterator[None]:
+def timed_query(engine: str, queries: int = 1) -> Iterator[RoundTrip]:
     """Wrap one database round trip (of ``queries`` queries) so the current tally and the
     observers count it."""
+    trip = RoundTrip(queries)
     started = time.perf_counter()
     try:
-        yield
+        yield trip
     finally:
         seconds = time.perf_counter() - started
         tally = _current.get()
         if tally is not None:
-            tally.queries += queries
+            tally.queries += trip.queries
             tally.millis += seconds * 1000.0
         for observer in _observers:
             observer(engine, seconds)

@@ -370,31 +370,21 @@ def researcher_works_page(
 FIRST_PAGE_ORDER = WorkOrder.NEWEST
 
 
-@functools.cache
-def listed_works_page(listed: str, first: int) -> ReadQuery:
-    """LadybugDB: the works of the stored list ``listed`` (an expression over
-    ``$researcher``'s node ``r``, ids in page order), its first ``first`` + 1, with their
-    authors: the rows researcher_works_page gives for the page the list holds (and each
-    work's place in the list, ``at``). Each work is looked up by its key, its authors by an
-    OPTIONAL MATCH from it, which LadybugDB plans from the looked-up works (a plain MATCH
-    there scans the authorships). The rank and title are returned as expressions: LadybugDB
-    fails on an OPTIONAL MATCH after a WITH computing them."""
-    body = (
-        "MATCH (r:Researcher {id: $researcher})\n"
-        f"WITH coalesce({listed}, []) AS keys\n"
-        f"UNWIND {list_index('keys', Dialect.LADYBUG)} AS i\n"
-        f"WITH i, keys[i] AS key WHERE i <= {int(first) + 1}\n"
-        "MATCH (w:Work {id: key})\n"
-        f"OPTIONAL MATCH (w){_path(Hop.AUTHORS_OF_WORK.spec, 'w').pattern}"
-    )
-    ranked = (
+# LadybugDB: the works ``$ids`` with their authors, in the rows researcher_works_page gives
+# for a page, in no order (the caller's list gives it). Each work is looked up by its key,
+# its authors by an OPTIONAL MATCH from it, which LadybugDB plans from the looked-up works (a
+# plain MATCH there scans the authorships). The rank and title are returned as expressions:
+# LadybugDB fails on an OPTIONAL MATCH after a WITH computing them.
+LISTED_WORKS = ReadQuery(
+    "UNWIND $ids AS key\nMATCH (w:Work {id: key})\n"
+    f"OPTIONAL MATCH (w){_path(Hop.AUTHORS_OF_WORK.spec, 'w').pattern}",
+    (
         *WORK_COLUMNS,
         Column(_RANKS[FIRST_PAGE_ORDER], "rank"),
         Column(SORT_TITLE, "sortTitle"),
-        Column("i", "at"),
-    )
-    # In the list's order, which is the page's: cheaper than sorting by rank and title again.
-    return ReadQuery(body, ranked + _AUTHORSHIP_COLUMNS, tail="ORDER BY at, position")
+        *_AUTHORSHIP_COLUMNS,
+    ),
+)
 
 
 @functools.cache

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import ladybug
 
@@ -24,6 +24,7 @@ from graphstore.engines import cypher, figures, writes
 from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.engines.compiler import (
     EACH_FROM,
+    LISTED_WORKS,
     Anchoring,
     SummaryPart,
     WorkSetPart,
@@ -69,6 +70,7 @@ from graphstore.protocol import (
     WorkPage,
 )
 from graphstore.records import (
+    CLOSE_COLLABORATION_WORKS,
     ProfileSummary,
     SummaryOptions,
     WorkPageRequest,
@@ -78,6 +80,8 @@ from graphstore.records import (
 )
 from graphstore.traversal import Hop, Neighbour
 from graphstore.walk import WalkStep
+
+_Found = TypeVar("_Found")
 
 SCHEMA = (
     "CREATE NODE TABLE IF NOT EXISTS Researcher(id STRING PRIMARY KEY, name STRING, "
@@ -408,56 +412,54 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
     async def _stored_summaries(
         self, ids: Sequence[str], options: SummaryOptions
     ) -> list[Row | None]:
-        """The stored figures' parts, each anchored on the researcher, in one trip to a
-        worker thread."""
-        return _stored(ids, options, await self._read_all(_stored_reads(ids, options)))
+        """The stored figures with the nodes their lists name, in one trip to a worker
+        thread (_read_stored)."""
+        _, stored = await self._read_stored(ids, options, ())
+        return stored.summaries
 
     async def work_pages(self, requests: Sequence[WorkPageRequest]) -> list[WorkPage]:
-        """Each page with its works' authors, and its filtered total: two queries anchored
-        on the researcher (_page_reads), in one trip to a worker thread."""
-        results = await self._read_all([read for r in requests for read in _page_reads(r)])
-        return await self._pages_from(requests, results)
-
-    async def _pages_from(
-        self, requests: Sequence[WorkPageRequest], results: Sequence[list[Row]]
-    ) -> list[WorkPage]:
-        """The pages from the rows of each request's _page_reads; a stored first page never
-        written or stale (no rows, works counted) is read from the walk, in a second trip."""
-        unwritten = [
-            at
-            for at, request in enumerate(requests)
-            if figures.answers_page(request)
-            and not results[2 * at]
-            and int(results[2 * at + 1][0]["total"]) > 0
-        ]
-        if not unwritten:
-            return _pages(requests, results)
-        walked = await self._read_all(
-            [read for at in unwritten for read in _page_reads(requests[at], stored=False)]
-        )
-        found = list(results)
-        for n, at in enumerate(unwritten):
-            found[2 * at : 2 * at + 2] = walked[2 * n : 2 * n + 2]
-        return _pages(requests, found)
+        """Each page with its works' authors, and its filtered total, in one trip to a
+        worker thread: from the stored first page's ids when it answers the request, else
+        two queries anchored on the researcher (_page_reads)."""
+        stored_for = [r.researcher_id for r in requests if figures.answers_page(r)]
+        _, stored = await self._read_stored(list(dict.fromkeys(stored_for)), None, requests)
+        return stored.pages
 
     async def profile_read(self, read: ProfileRead) -> ProfileReadResult:
         """The researchers, their summaries and their pages of works, in one trip to a
         worker thread. When no researcher is found, there are neither figures nor works."""
         ids = list(read.researcher_ids)
-        summary_reads = _stored_reads(ids, read.summary) if read.summary is not None else []
-        page_reads = [page_read for r in read.pages for page_read in _page_reads(r)]
-        results = await self._read_all(
-            [_from_ids(cypher.RESEARCHERS_BY_ID, ids), *summary_reads, *page_reads]
-        )
-        researchers = by_id(ids, results[0], researcher_from_row)
+        rows, stored = await self._read_stored(ids, read.summary, read.pages)
+        researchers = by_id(ids, rows, researcher_from_row)
         if not any(researchers):
             return ProfileReadResult(researchers=researchers, summaries=None, pages=[])
         summaries = None
         if read.summary is not None:
-            stored = _stored(ids, read.summary, results[1 : 1 + len(summary_reads)])
-            summaries = await self._summaries_from(ids, read.summary, stored)
-        pages = await self._pages_from(read.pages, results[1 + len(summary_reads) :])
-        return ProfileReadResult(researchers=researchers, summaries=summaries, pages=pages)
+            summaries = await self._summaries_from(ids, read.summary, stored.summaries)
+        return ProfileReadResult(researchers=researchers, summaries=summaries, pages=stored.pages)
+
+    async def _read_stored(
+        self,
+        ids: Sequence[str],
+        summary: SummaryOptions | None,
+        pages: Sequence[WorkPageRequest],
+    ) -> tuple[list[Row], _StoredRead]:
+        """The researchers ``ids`` with their stored figures (figures.STORED_ROWS), then, on
+        the same connection in the same trip to a worker thread, the nodes their lists
+        name and the ``pages`` (_StoredRead)."""
+        min_shared = summary.min_shared if summary is not None else CLOSE_COLLABORATION_WORKS
+        first = _from_ids(figures.STORED_ROWS, ids, {"minShared": min_shared})
+
+        def read(connection: Any) -> tuple[list[Row], _StoredRead, int]:
+            (rows,) = _run_all(connection, [first])
+            stored = _StoredRead(ids, summary, pages, rows)
+            stored.answer(_run_all(connection, stored.reads))
+            return rows, stored, sum(len(r.runs) for r in stored.reads)
+
+        with timed_query(self.engine, queries=len(first.runs)) as trip:
+            rows, stored, more = await self._on_reader(read)
+            trip.queries += more
+        return rows, stored
 
     async def _write_indexed(
         self, statements: Sequence[Statement], documents: Callable[[], Sequence[SearchDocument]]
@@ -506,11 +508,16 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         """Reads one after the other on one pooled connection, in one trip to a worker
         thread: through AsyncConnection each pays a cost of its own, more than most anchored
         queries take (bench/README.md)."""
+        with timed_query(self.engine, queries=sum(len(read.runs) for read in reads)):
+            return await self._on_reader(functools.partial(_run_all, reads=reads))
+
+    async def _on_reader(self, work: Callable[[Any], _Found]) -> _Found:
+        """``work`` run with a pooled connection on a worker thread."""
         if self._closed:
             raise StoreUnavailableError("the embedded database is closed")
         connection = self._readers.acquire_connection()
         try:
-            running = self._batches.submit(_run_all, connection, reads)
+            running = self._batches.submit(work, connection)
         except BaseException:
             self._readers.release_connection(connection)
             raise
@@ -518,8 +525,7 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         # cancelled request stops waiting; a cancelled request interrupts the running query.
         running.add_done_callback(lambda _: self._readers.release_connection(connection))
         try:
-            with timed_query(self.engine, queries=sum(len(read.runs) for read in reads)):
-                return await asyncio.wrap_future(running)
+            return await asyncio.wrap_future(running)
         except asyncio.CancelledError:
             connection.interrupt()
             raise
@@ -877,62 +883,87 @@ def _summaries(
     return summaries
 
 
-def _stored_reads(ids: Sequence[str], options: SummaryOptions) -> list[_Read]:
-    """Every part of each researcher's stored summary (figures.stored_parts), researcher
-    by researcher."""
-    values = {"minShared": options.min_shared}
-    return [
-        _Read(query, ({"id": i} | {name: values[name] for name in params},))
-        for i in ids
-        for _, query, params in figures.stored_parts(options.top)
-    ]
-
-
-def _stored(
-    ids: Sequence[str], options: SummaryOptions, results: Sequence[list[Row]]
-) -> list[Row | None]:
-    """The stored summaries from the rows of _stored_reads (None for a researcher absent)."""
-    parts = figures.stored_parts(options.top)
-    found: list[Row | None] = []
-    for start in range(0, len(ids) * len(parts), len(parts)):
-        rows = results[start : start + len(parts)]
-        if not rows[0]:
-            found.append(None)
-            continue
-        found.append(
-            rows[0][0]
-            | {str(name): listed for (name, _, _), listed in zip(parts[1:], rows[1:], strict=True)}
-        )
-    return found
-
-
 def _parts(top: int, anchoring: Anchoring = Anchoring.ONE) -> list[SummaryPart]:
     return [
         part for group in summary_parts(Dialect.LADYBUG, top, anchoring).values() for part in group
     ]
 
 
-def _page_reads(request: WorkPageRequest, *, stored: bool = True) -> list[_Read]:
-    """A page of works (with their authors) and the filtered total, as _pages reads them;
-    the page from the stored first page when that answers it (figures.answers_page) and
-    ``stored``, else from the walk."""
+def _page_reads(request: WorkPageRequest) -> list[_Read]:
+    """A page of works (with their authors) from the walk, and the filtered total: two
+    queries anchored on the researcher."""
     given = request.filter
     bounds = {"researcher": request.researcher_id, **filter_parameters(given)}
     count = _Read(researcher_works_count(given), (bounds,))
-    if stored and figures.answers_page(request):
-        page = figures.stored_page_query(request.first)
-        return [_Read(page, ({"researcher": request.researcher_id},)), count]
     after = request.after
     cursor = cursor_parameters(request.order, after)
     page = researcher_works_page(request.order, given, after is not None, request.first)
     return [_Read(page, ({**bounds, **cursor},)), count]
 
 
-def _pages(requests: Sequence[WorkPageRequest], results: Sequence[list[Row]]) -> list[WorkPage]:
-    """The pages from the rows of each request's _page_reads, in order."""
-    return [
-        _page(request, results[2 * at], results[2 * at + 1]) for at, request in enumerate(requests)
-    ]
+class _StoredRead:
+    """What is read after the researchers' rows with their stored figures
+    (figures.STORED_ROWS), on the same connection: the nodes each stored list names
+    (figures.stored_lookups), looked up by key, and each page of works, by the ids of the
+    stored first page when that answers it (figures.stored_page_ids; its total is the
+    stored count of works), else from the walk (_page_reads)."""
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        summary: SummaryOptions | None,
+        pages: Sequence[WorkPageRequest],
+        rows: Sequence[Row],
+    ) -> None:
+        found = {row["id"]: row for row in rows}
+        self._rows = [found.get(i) for i in ids]
+        self._summary, self._pages = summary, pages
+        self._lookups = [
+            figures.stored_lookups(row, summary) if row is not None and summary else []
+            for row in self._rows
+        ]
+        self._page_ids = [figures.stored_page_ids(found.get(r.researcher_id), r) for r in pages]
+        self._page_totals = [
+            found[r.researcher_id]["works"] if page_ids is not None else None
+            for r, page_ids in zip(pages, self._page_ids, strict=True)
+        ]
+        # Look-ups by key alone cost LadybugDB no more as a list than anchored on one id; an
+        # empty list is read too, so a profile's queries do not depend on its data.
+        self.reads = [
+            _Read(figures.LISTED_BY_ID[label].each, ({"ids": keys},))
+            for lookups in self._lookups
+            for label, keys in lookups
+        ]
+        for request, page_ids in zip(pages, self._page_ids, strict=True):
+            if page_ids is None:
+                self.reads += _page_reads(request)
+            else:
+                self.reads.append(_Read(LISTED_WORKS, ({"ids": page_ids},)))
+        self.summaries: list[Row | None] = []
+        self.pages: list[WorkPage] = []
+
+    def answer(self, results: Sequence[list[Row]]) -> None:
+        """Build ``summaries`` (for the ids, None for one absent) and ``pages`` from the
+        rows of ``reads``."""
+        at = 0
+        for row, lookups in zip(self._rows, self._lookups, strict=True):
+            found = results[at : at + len(lookups)]
+            at += len(lookups)
+            if row is None or self._summary is None or not lookups:
+                self.summaries.append(row)
+            else:
+                self.summaries.append(figures.stored_summary(row, self._summary, found))
+        for request, page_ids, total in zip(
+            self._pages, self._page_ids, self._page_totals, strict=True
+        ):
+            if page_ids is None:
+                self.pages.append(_page(request, results[at], results[at + 1]))
+                at += 2
+                continue
+            place = {work: n for n, work in enumerate(page_ids)}
+            rows = sorted(results[at], key=lambda row: place[row["id"]])
+            self.pages.append(_page(request, rows, [{"total": total}]))
+            at += 1
 
 
 def _page(request: WorkPageRequest, rows: Sequence[Row], total: Sequence[Row]) -> WorkPage:

@@ -42,11 +42,11 @@ from graphstore.engines.compiler import (
     SUMMARY_HEAD,
     followers_count,
     list_index,
-    listed_works_page,
+    summary_parameters,
     target_columns,
     target_item,
 )
-from graphstore.engines.cypher import look_up
+from graphstore.engines.cypher import RESEARCHER_COLUMNS, look_up
 from graphstore.engines.query import Column, ReadQuery, columns
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.ids import NodeLabel
@@ -247,7 +247,8 @@ def _chosen(overall: str, close: str) -> str:
 
 class _StoredList:
     """A stored list of ids with values alongside, read in stored order with each id's
-    node looked up by its key."""
+    node looked up by its key; ``keep`` names a value kept only when at least the request's
+    parameter of the same pair, (value, parameter)."""
 
     def __init__(
         self,
@@ -256,12 +257,11 @@ class _StoredList:
         keys: str,
         values: dict[str, str],
         *,
-        keep: str = "",
+        keep: tuple[str, str] | None = None,
         limited: bool = True,
     ) -> None:
         self.name, self.label, self.keys, self.values = name, label, keys, values
         self.keep, self.limited = keep, limited
-        self.params = ("minShared",) if "$minShared" in keys + keep else ()
 
     def walk(self, dialect: Dialect) -> str:
         """From ``r`` to each listed node ``t``, its place ``at`` and its values."""
@@ -273,11 +273,31 @@ class _StoredList:
             f"WITH i AS at, keys[i] AS key{', ' + picked if picked else ''}\n"
         )
         if self.keep:
-            text += f"WHERE {self.keep}\n"
+            value, parameter = self.keep
+            text += f"WHERE {value} >= ${parameter}\n"
         return text + f"MATCH (t:{self.label.value} {{id: key}})"
 
-    def returns(self) -> tuple[Column, ...]:
-        return (*target_columns(self.label), *columns("at", *self.values))
+    def list_columns(self) -> tuple[Column, ...]:
+        """The list's keys and values as columns of the researcher ``r``'s row (read_list
+        reads them)."""
+        return (
+            Column(f"coalesce({self.keys}, [])", f"{self.name}Keys"),
+            *(
+                Column(expression, f"{self.name}_{name}")
+                for name, expression in self.values.items()
+            ),
+        )
+
+    def read_list(self, row: Row, params: Mapping[str, Any]) -> list[tuple[str, Row]]:
+        """The list in ``row`` (list_columns), in stored order: each id with its place
+        ``at`` and its values, those ``keep`` drops left out."""
+        listed = []
+        for at, key in enumerate(row[f"{self.name}Keys"], start=1):
+            values = {name: row[f"{self.name}_{name}"][at - 1] for name in self.values}
+            if self.keep and values[self.keep[0]] < params[self.keep[1]]:
+                continue
+            listed.append((key, {"at": at, **values}))
+        return listed
 
 
 _LISTS = (
@@ -290,30 +310,58 @@ _LISTS = (
             "shared": _chosen("figCollaboratorShared", "figCloseShared"),
             "strength": _chosen("figCollaboratorStrength", "figCloseStrength"),
         },
-        keep="shared >= $minShared",
+        keep=("shared", "minShared"),
     ),
     _StoredList("institutions", NodeLabel.INSTITUTION, "r.figAffiliationIds", {}, limited=False),
 )
 
 
-@functools.cache
-def stored_parts(top: int) -> list[tuple[str | None, ReadQuery, tuple[str, ...]]]:
-    """LadybugDB's reads of a researcher's stored summary, each anchored on ``$id``: the
-    figures' row, then each list (its name, its query, the parameters it takes besides)."""
-    anchor = "MATCH (r:Researcher {id: $id})"
-    parts: list[tuple[str | None, ReadQuery, tuple[str, ...]]] = [
-        (None, ReadQuery(anchor, _FIGURE_COLUMNS), ())
-    ]
-    for stored in _LISTS:
-        # The limit printed, as the live summary's (compiler._ranked_parts).
-        limit = f" LIMIT {int(top)}" if stored.limited else ""
-        query = ReadQuery(
-            f"{anchor}\n{stored.walk(Dialect.LADYBUG)}",
-            stored.returns(),
-            tail=f"ORDER BY at{limit}",
-        )
-        parts.append((stored.name, query, stored.params))
-    return parts
+# The stored page's ids, on the researcher ``r``; null while its figures are stale (a write
+# changed them, stale_statement), when the page may be too: reads then walk.
+STORED_PAGE = "CASE WHEN r.figWorks IS NULL THEN NULL ELSE r.figPageIds END"
+
+# LadybugDB: the researchers by id with their stored figures, each list's ids and values
+# (chosen for ``$minShared``) and the stored first page's ids. LadybugDB plans a look-up by
+# a key read from a list property as a join, which costs more than reading the list and
+# looking its ids up by a parameter (stored_lookups; bench/ladybug_shapes.py).
+STORED_ROWS = look_up(
+    NodeLabel.RESEARCHER,
+    "r",
+    (
+        *RESEARCHER_COLUMNS,
+        *_FIGURE_COLUMNS,
+        *(column for stored in _LISTS for column in stored.list_columns()),
+        Column(STORED_PAGE, "pageIds"),
+    ),
+)
+# The nodes a stored list names, by label, as the live summary's lists return them.
+LISTED_BY_ID = {
+    stored.label: look_up(stored.label, "t", target_columns(stored.label)) for stored in _LISTS
+}
+
+
+def stored_lookups(row: Row, options: SummaryOptions) -> list[tuple[NodeLabel, list[str]]]:
+    """The ids each stored list of ``row`` (STORED_ROWS) names for ``options``, with their
+    label, list by list; nothing when the figures are unwritten or stale."""
+    if row["works"] is None:
+        return []
+    params = summary_parameters(options.min_shared, options.top)
+    return [(stored.label, [key for key, _ in stored.read_list(row, params)]) for stored in _LISTS]
+
+
+def stored_summary(row: Row, options: SummaryOptions, found: Sequence[Sequence[Row]]) -> Row:
+    """The stored summary of ``row`` (STORED_ROWS) from the nodes found for its
+    stored_lookups, list by list: the figures' row with each list's nodes in stored order,
+    those no longer in the graph left out, cut at ``options.top`` as the live lists are."""
+    params = summary_parameters(options.min_shared, options.top)
+    summary = dict(row)
+    for stored, nodes in zip(_LISTS, found, strict=True):
+        by_id = {node["id"]: node for node in nodes}
+        listed = [
+            by_id[key] | values for key, values in stored.read_list(row, params) if key in by_id
+        ]
+        summary[stored.name] = listed[: options.top] if stored.limited else listed
+    return summary
 
 
 @functools.cache
@@ -387,14 +435,10 @@ def answers_page(request: WorkPageRequest) -> bool:
     )
 
 
-# The stored page's ids, on the researcher ``r``; null while its figures are stale (a write
-# changed them, stale_statement), when the page may be too: reads then walk.
-STORED_PAGE = "CASE WHEN r.figWorks IS NULL THEN NULL ELSE r.figPageIds END"
-
-
-@functools.cache
-def stored_page_query(first: int) -> ReadQuery:
-    """LadybugDB: the stored first page of ``$researcher``'s works, its first ``first`` + 1,
-    with their authors, in the rows of compiler.researcher_works_page; no rows when it was
-    never written or is stale (or the researcher has no works)."""
-    return listed_works_page(STORED_PAGE, first)
+def stored_page_ids(row: Row | None, request: WorkPageRequest) -> list[str] | None:
+    """The ids of the works of ``request``'s page from its researcher's ``row``
+    (STORED_ROWS), its first ``first`` + 1, when the stored first page answers it
+    (answers_page) and is written; else None, and the page is walked."""
+    if row is None or row["pageIds"] is None or not answers_page(request):
+        return None
+    return list(row["pageIds"][: request.first + 1])
