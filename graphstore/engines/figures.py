@@ -346,13 +346,23 @@ def stored_lookups(row: Row, options: SummaryOptions) -> list[tuple[NodeLabel, l
     if row["works"] is None:
         return []
     params = summary_parameters(options.min_shared, options.top)
-    return [(stored.label, [key for key, _ in stored.read_list(row, params)]) for stored in _LISTS]
+    # A limited list's first ``top`` ids are enough: researchers, topics and institutions
+    # are never deleted one by one (clear removes the researcher with them), so each is found.
+    return [
+        (
+            stored.label,
+            [key for key, _ in stored.read_list(row, params)][
+                : options.top if stored.limited else None
+            ],
+        )
+        for stored in _LISTS
+    ]
 
 
 def stored_summary(row: Row, options: SummaryOptions, found: Sequence[Sequence[Row]]) -> Row:
     """The stored summary of ``row`` (STORED_ROWS) from the nodes found for its
     stored_lookups, list by list: the figures' row with each list's nodes in stored order,
-    those no longer in the graph left out, cut at ``options.top`` as the live lists are."""
+    cut at ``options.top`` as the live lists are."""
     params = summary_parameters(options.min_shared, options.top)
     summary = dict(row)
     for stored, nodes in zip(_LISTS, found, strict=True):
