@@ -247,8 +247,8 @@ def _chosen(overall: str, close: str) -> str:
 
 class _StoredList:
     """A stored list of ids with values alongside, read in stored order with each id's
-    node looked up by its key; ``keep`` names a value kept only when at least the request's
-    parameter of the same pair, (value, parameter)."""
+    node looked up by its key. ``keep`` is a (value, parameter) pair: an item stays only
+    when that value is at least the request's parameter."""
 
     def __init__(
         self,
