@@ -915,24 +915,22 @@ class _StoredRead:
         pages: Sequence[WorkPageRequest],
         rows: Sequence[Row],
     ) -> None:
-        found = {row["id"]: row for row in rows}
-        self._rows = [found.get(i) for i in ids]
-        self._summary, self._pages = summary, pages
+        self._found = {row["id"]: row for row in rows}
+        self._rows = [self._found.get(i) for i in ids]
+        self._pages = pages
         self._lookups = [
             figures.stored_lookups(row, summary) if row is not None and summary else []
             for row in self._rows
         ]
-        self._page_ids = [figures.stored_page_ids(found.get(r.researcher_id), r) for r in pages]
-        self._page_totals = [
-            found[r.researcher_id]["works"] if page_ids is not None else None
-            for r, page_ids in zip(pages, self._page_ids, strict=True)
+        self._page_ids = [
+            figures.stored_page_ids(self._found.get(r.researcher_id), r) for r in pages
         ]
         # Look-ups by key alone cost LadybugDB no more as a list than anchored on one id; an
         # empty list is read too, so a profile's queries do not depend on its data.
         self.reads = [
-            _Read(figures.LISTED_BY_ID[label].each, ({"ids": keys},))
+            _Read(figures.LISTED_BY_ID[label].each, ({"ids": [key for key, _ in listed]},))
             for lookups in self._lookups
-            for label, keys in lookups
+            for label, listed in lookups
         ]
         for request, page_ids in zip(pages, self._page_ids, strict=True):
             if page_ids is None:
@@ -949,19 +947,18 @@ class _StoredRead:
         for row, lookups in zip(self._rows, self._lookups, strict=True):
             found = results[at : at + len(lookups)]
             at += len(lookups)
-            if row is None or self._summary is None or not lookups:
+            if row is None or not lookups:
                 self.summaries.append(row)
             else:
-                self.summaries.append(figures.stored_summary(row, self._summary, found))
-        for request, page_ids, total in zip(
-            self._pages, self._page_ids, self._page_totals, strict=True
-        ):
+                self.summaries.append(figures.stored_summary(row, lookups, found))
+        for request, page_ids in zip(self._pages, self._page_ids, strict=True):
             if page_ids is None:
                 self.pages.append(_page(request, results[at], results[at + 1]))
                 at += 2
                 continue
             place = {work: n for n, work in enumerate(page_ids)}
             rows = sorted(results[at], key=lambda row: place[row["id"]])
+            total = self._found[request.researcher_id]["works"]
             self.pages.append(_page(request, rows, [{"total": total}]))
             at += 1
 

@@ -340,37 +340,34 @@ LISTED_BY_ID = {
 }
 
 
-def stored_lookups(row: Row, options: SummaryOptions) -> list[tuple[NodeLabel, list[str]]]:
-    """The ids each stored list of ``row`` (STORED_ROWS) names for ``options``, with their
-    label, list by list; nothing when the figures are unwritten or stale."""
+def stored_lookups(
+    row: Row, options: SummaryOptions
+) -> list[tuple[NodeLabel, list[tuple[str, Row]]]]:
+    """What each stored list of ``row`` (STORED_ROWS) holds for ``options``, list by list:
+    the label of its nodes, and each id with its place and values, a limited list cut at
+    ``options.top``; nothing when the figures are unwritten or stale."""
     if row["works"] is None:
         return []
     params = summary_parameters(options.min_shared, options.top)
     # A limited list's first ``top`` ids are enough: researchers, topics and institutions
     # are never deleted one by one (clear removes the researcher with them), so each is found.
     return [
-        (
-            stored.label,
-            [key for key, _ in stored.read_list(row, params)][
-                : options.top if stored.limited else None
-            ],
-        )
+        (stored.label, stored.read_list(row, params)[: options.top if stored.limited else None])
         for stored in _LISTS
     ]
 
 
-def stored_summary(row: Row, options: SummaryOptions, found: Sequence[Sequence[Row]]) -> Row:
-    """The stored summary of ``row`` (STORED_ROWS) from the nodes found for its
-    stored_lookups, list by list: the figures' row with each list's nodes in stored order,
-    cut at ``options.top`` as the live lists are."""
-    params = summary_parameters(options.min_shared, options.top)
+def stored_summary(
+    row: Row,
+    lookups: Sequence[tuple[NodeLabel, Sequence[tuple[str, Row]]]],
+    found: Sequence[Sequence[Row]],
+) -> Row:
+    """The stored summary of ``row`` (STORED_ROWS) from its stored_lookups and the nodes
+    found for them, list by list: the figures' row with each list's nodes in stored order."""
     summary = dict(row)
-    for stored, nodes in zip(_LISTS, found, strict=True):
+    for stored, (_, listed), nodes in zip(_LISTS, lookups, found, strict=True):
         by_id = {node["id"]: node for node in nodes}
-        listed = [
-            by_id[key] | values for key, values in stored.read_list(row, params) if key in by_id
-        ]
-        summary[stored.name] = listed[: options.top] if stored.limited else listed
+        summary[stored.name] = [by_id[key] | values for key, values in listed if key in by_id]
     return summary
 
 
