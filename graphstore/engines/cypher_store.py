@@ -604,7 +604,8 @@ def neighbour_from_row(row: Row, spec: HopSpec, *, brief: bool = False) -> Neigh
             node_weight=float(row.get("citations") or 0),
             paths=int(paths) if paths is not None else 1,
         )
-    year = row.get("year")
+    # A work's year (the row of a page's authorship holds its work's too).
+    year = row.get("year") if spec.target is NodeLabel.WORK else None
     position = row.get("position")
     target_row = {**row, "id": row["target"]}
     record: ResearcherRecord | TopicRecord | InstitutionRecord | None = None

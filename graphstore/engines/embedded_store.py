@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import ladybug
+import msgspec
 
 from graphstore.engines import cypher, figures, writes
 from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
@@ -137,6 +138,17 @@ SCHEMA = (
 COPY_MIN_WORKS = 100
 # Up to this many ids, a read from each id runs anchored on each (_from_ids).
 ANCHORED_IDS_AT_MOST = 6
+# The authors of a work on a page read from its stored ids, anchored on the work; only their
+# ids, names and positions when the page's reader asks no more (author_names_only).
+_PAGE_AUTHORS = hop_query(Hop.AUTHORS_OF_WORK, Dialect.LADYBUG, single=True)
+_PAGE_AUTHOR_NAMES = msgspec.structs.replace(
+    _PAGE_AUTHORS,
+    returns=tuple(
+        column
+        for column in _PAGE_AUTHORS.returns
+        if column.name in ("source", "target", "name", "weight", "position")
+    ),
+)
 # COPY options: no header and no dialect sniffing (it guesses wrong on names with commas).
 # Node files hold free text, whose quoted newlines the parallel CSV reader refuses.
 _COPY_NODES = "(header=false, auto_detect=false, parallel=false)"
@@ -832,6 +844,12 @@ def _from_ids(query: FromIds, ids: Sequence[str], params: dict[str, Any] | None 
     return _Read(query.each, ({**given, "ids": list(ids)},))
 
 
+def _by_keys(query: ReadQuery, keys: list[str]) -> _Read:
+    """A look-up of the nodes ``keys`` (``$ids``), not run when there are none: LadybugDB
+    takes longer over an empty list than over a short one (bench/ladybug_shapes.py)."""
+    return _Read(query, ({"ids": keys},) if keys else ())
+
+
 def _run_all(connection: Any, reads: Sequence[_Read]) -> list[list[Row]]:
     results = []
     for read in reads:
@@ -925,10 +943,9 @@ class _StoredRead:
         self._page_ids = [
             figures.stored_page_ids(self._found.get(r.researcher_id), r) for r in pages
         ]
-        # Look-ups by key alone cost LadybugDB no more as a list than anchored on one id; an
-        # empty list is read too, so a profile's queries do not depend on its data.
+        # A list's look-up by key costs LadybugDB no more than one anchored on one id.
         self.reads = [
-            _Read(figures.LISTED_BY_ID[label].each, ({"ids": [key for key, _ in listed]},))
+            _by_keys(figures.LISTED_BY_ID[label].each, [key for key, _ in listed])
             for lookups in self._lookups
             for label, listed in lookups
         ]
@@ -936,7 +953,12 @@ class _StoredRead:
             if page_ids is None:
                 self.reads += _page_reads(request)
             else:
-                self.reads.append(_Read(LISTED_WORKS, ({"ids": page_ids},)))
+                authors = _PAGE_AUTHOR_NAMES if request.author_names_only else _PAGE_AUTHORS
+                on_page = page_ids[: request.first]
+                self.reads += [
+                    _by_keys(LISTED_WORKS, page_ids[: request.first + 1]),
+                    _Read(authors, tuple({"id": work} for work in on_page)),
+                ]
         self.summaries: list[Row | None] = []
         self.pages: list[WorkPage] = []
 
@@ -953,32 +975,40 @@ class _StoredRead:
                 self.summaries.append(figures.stored_summary(row, lookups, found))
         for request, page_ids in zip(self._pages, self._page_ids, strict=True):
             if page_ids is None:
-                self.pages.append(_page(request, results[at], results[at + 1]))
-                at += 2
-                continue
-            place = {work: n for n, work in enumerate(page_ids)}
-            rows = sorted(results[at], key=lambda row: place[row["id"]])
-            total = self._found[request.researcher_id]["works"]
-            self.pages.append(_page(request, rows, [{"total": total}]))
-            at += 1
+                walked, total = results[at], results[at + 1]
+                works = list({row["id"]: row for row in walked}.values())
+                self.pages.append(_page(request, works, walked, int(total[0]["total"])))
+            else:
+                place = {work: n for n, work in enumerate(page_ids)}
+                works = sorted(results[at], key=lambda row: place[row["id"]])
+                total = self._found[request.researcher_id]["works"]
+                in_full = not request.author_names_only
+                self.pages.append(_page(request, works, results[at + 1], int(total), in_full))
+            at += 2
 
 
-def _page(request: WorkPageRequest, rows: Sequence[Row], total: Sequence[Row]) -> WorkPage:
-    """A page from its rows (one per authorship, in page order) and its count's row."""
-    first_rows: dict[str, Row] = {}
-    for row in rows:
-        first_rows.setdefault(row["id"], row)
-    on_page = list(first_rows.values())[: request.first]
+def _page(
+    request: WorkPageRequest,
+    works: Sequence[Row],
+    authorships: Sequence[Row],
+    total: int,
+    authors_in_full: bool = True,
+) -> WorkPage:
+    """A page from its works' rows (one per work, in page order), the rows of their
+    authorships (the AUTHORS_OF_WORK hop's columns, or ``authors_in_full`` False their ids,
+    names and positions only; any work's) and the filtered total."""
+    on_page = works[: request.first]
     ids = [row["id"] for row in on_page]
     kept = set(ids)
     authors = neighbours_from_rows(
-        Hop.AUTHORS_OF_WORK, ids, [row for row in rows if row["id"] in kept]
+        Hop.AUTHORS_OF_WORK, ids, [row for row in authorships if row["source"] in kept]
     )
     return WorkPage(
         works=tuple((work_position(request.order, row), work_from_row(row)) for row in on_page),
-        has_next_page=len(first_rows) > request.first,
-        total=int(total[0]["total"]),
+        has_next_page=len(works) > request.first,
+        total=total,
         authors=tuple(tuple(sorted(found, key=_author_order)) for found in authors),
+        authors_in_full=authors_in_full,
     )
 
 

@@ -159,8 +159,14 @@ async def test_profile_store_queries_do_not_grow_with_the_researcher(
     hub = await client(PROFILE, id=HUB)
     assert "errors" not in hub
     assert hub["data"]["researcher"]["stats"]["works"] == 356
-    assert len(hub["data"]["researcher"]["works"]["nodes"]) == 10
-    assert seed["extensions"]["dbQueries"] == hub["extensions"]["dbQueries"]
+    hub_page = hub["data"]["researcher"]["works"]["nodes"]
+    assert len(hub_page) == 10
+    # Whatever the researcher's size, at most (LadybugDB) its row with the stored figures, a
+    # look-up per stored list (collaborators, topics, institutions), the page's works and
+    # each one's authors.
+    at_most = 1 + 3 + 1 + len(hub_page)
+    assert seed["extensions"]["dbQueries"] <= at_most
+    assert hub["extensions"]["dbQueries"] <= at_most
 
 
 PAGE = """

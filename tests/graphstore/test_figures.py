@@ -195,10 +195,19 @@ async def test_the_stored_first_page_answers_as_the_walk(store: GraphStore) -> N
                 [page] = await store.work_pages([request])
                 assert [w.id for _, w in page.works] == expected[:first]
                 assert page == await _walked_page(store, researcher, first)
+                names_only = msgspec.structs.replace(request, author_names_only=True)
+                [named] = await store.work_pages([names_only])
+                assert named.works == page.works
+                assert _author_names(named) == _author_names(page)
+                assert named.authors_in_full is False or named.authors == page.authors
                 read = await store.profile_read(ProfileRead((researcher,), None, (request,)))
                 # The profile reads no works of a researcher that is not there.
                 assert read.pages == ([page] if expected else [])
     assert not figures.answers_page(_first_page(HUB, figures.STORED_PAGE_SIZE + 1))
+
+
+def _author_names(page: WorkPage) -> list[list[tuple[str, str, int | None]]]:
+    return [[(a.target, a.name, a.position) for a in authors] for authors in page.authors]
 
 
 async def test_the_stored_first_page_follows_the_writes(store: GraphStore) -> None:
