@@ -10,7 +10,9 @@ a parameter against a printed one; a connection's threads and query timeout; a j
 hint over an empty relationship table; a refresh's summary of many researchers, one query per
 part over the list (Anchoring.EACH) against the parts anchored on each researcher; a stored
 list's nodes looked up by keys read from the node's property against keys given as a
-parameter after reading the node (figures.STORED_ROWS, LISTED_BY_ID, LISTED_WORKS). The
+parameter after reading the node (figures.STORED_ROWS, LISTED_BY_ID, LISTED_WORKS_AUTHOR_NAMES),
+with the authors in full (LISTED_WORKS) and against the authors read anchored on each work;
+a look-up by an empty list against a short one. The
 queries are the compiler's own where it has them, so a row measures what the server runs.
 """
 
@@ -35,6 +37,7 @@ from inputs import conference_graph  # noqa: E402
 from graphstore.engines.compiler import (  # noqa: E402
     EACH_FROM,
     LISTED_WORKS,
+    LISTED_WORKS_AUTHOR_NAMES,
     Anchoring,
     hop_query,
     hop_reads,
@@ -42,7 +45,9 @@ from graphstore.engines.compiler import (  # noqa: E402
     summary_parameters,
     summary_parts,
 )
+from graphstore.engines.cypher import WORK_COLUMNS  # noqa: E402
 from graphstore.engines.figures import LISTED_BY_ID, STORED_ROWS  # noqa: E402
+from graphstore.engines.query import ReadQuery  # noqa: E402
 from graphstore.engines.writes import Dialect  # noqa: E402
 from graphstore.ids import NodeLabel  # noqa: E402
 from graphstore.records import WorkFilter, WorkOrder  # noqa: E402
@@ -221,9 +226,11 @@ def rows(db: Any) -> list[tuple[str, float]]:
 
 
 def _stored_lists(connection: Any) -> list[tuple[str, float]]:
-    """A profile's stored lists for the small researcher and the hub: the nodes looked up
-    by keys read from the list property in the same query (a join to LadybugDB's planner)
-    against the node's row read first and its keys given as a parameter."""
+    """A profile's stored lists and first page for the small researcher and the hub: the
+    nodes looked up by keys read from the list property in the same query (a join to
+    LadybugDB's planner) against the node's row read first and its keys given as a
+    parameter; the page's authors joined to its works against read anchored on each work;
+    a look-up by an empty list against one by a short list."""
     from_property = {
         "collaborators": (
             "MATCH (r:Researcher {id: $id})\n"
@@ -243,17 +250,23 @@ def _stored_lists(connection: Any) -> list[tuple[str, float]]:
     }
     by_parameter = {
         "collaborators": LISTED_BY_ID[NodeLabel.RESEARCHER].each.text(),
-        "first page": LISTED_WORKS.text(),
+        "first page": LISTED_WORKS_AUTHOR_NAMES.text(),
     }
     row = STORED_ROWS.one.text()
+    topics = LISTED_BY_ID[NodeLabel.TOPIC].each.text()
+    # The same columns as LISTED_WORKS_AUTHOR_NAMES, from two queries.
+    works_by_key = ReadQuery("UNWIND $ids AS key\nMATCH (w:Work {id: key})", WORK_COLUMNS).text()
+    authors = hop_query(Hop.AUTHORS_OF_WORK, LADYBUG, single=True)
+    names = ("source", "target", "name", "weight", "position")
+    authors_of_one = ReadQuery(
+        authors.body, tuple(c for c in authors.returns if c.name in names)
+    ).text()
     found = []
     for researcher, label in ((SMALL, "small researcher"), (HUB, "hub")):
         (stored,) = connection.execute(row, {"id": researcher, "minShared": 1}).get_all()
         names = STORED_ROWS.one.names
-        keys = {
-            "collaborators": stored[names.index("collaboratorsKeys")][:10],
-            "first page": stored[names.index("pageIds")],
-        }
+        page = stored[names.index("pageIds")][:11]
+        keys = {"collaborators": stored[names.index("collaboratorsKeys")][:10], "first page": page}
         found.append(
             (
                 f"{label}'s stored figures' row",
@@ -271,6 +284,35 @@ def _stored_lists(connection: Any) -> list[tuple[str, float]]:
                     median_ms(query(connection, by_parameter[name], {"ids": keys[name]})),
                 ),
             ]
+
+        found.append(
+            (
+                f"{label}'s stored first page: keys given as a parameter, authors in full",
+                median_ms(query(connection, LISTED_WORKS.text(), {"ids": page})),
+            )
+        )
+
+        def anchored_authors(page: list[str] = page) -> None:
+            connection.execute(works_by_key, {"ids": page}).get_all()
+            for work in page[:10]:
+                connection.execute(authors_of_one, {"id": work}).get_all()
+
+        found.append(
+            (
+                f"{label}'s stored first page: works by key, then authors anchored on each",
+                median_ms(anchored_authors),
+            )
+        )
+    hub_topics = connection.execute(row, {"id": HUB, "minShared": 1}).get_all()[0]
+    found += [
+        ("topics looked up by an empty list", median_ms(query(connection, topics, {"ids": []}))),
+        (
+            "topics looked up by a list of 2",
+            median_ms(
+                query(connection, topics, {"ids": hub_topics[names.index("topicsKeys")][:2]})
+            ),
+        ),
+    ]
     return found
 
 

@@ -370,13 +370,34 @@ def researcher_works_page(
 FIRST_PAGE_ORDER = WorkOrder.NEWEST
 
 
-# LadybugDB: the works ``$ids`` with the columns researcher_works_page gives a page's works,
-# in no order (the caller's list gives it), each looked up by its key. Their authors are read
-# anchored on each work (hop_query, single): joined to the looked-up works in the same query,
-# LadybugDB takes two to three times as long (bench/ladybug_shapes.py).
-LISTED_WORKS = ReadQuery(
-    "UNWIND $ids AS key\nMATCH (w:Work {id: key})",
-    (*WORK_COLUMNS, Column(_RANKS[FIRST_PAGE_ORDER], "rank"), Column(SORT_TITLE, "sortTitle")),
+# LadybugDB: the works ``$ids`` with their authors, in the rows researcher_works_page gives
+# for a page, in no order (the caller's list gives it). Each work is looked up by its key,
+# its authors by an OPTIONAL MATCH from it, which LadybugDB plans from the looked-up works (a
+# plain MATCH there scans the authorships; one query anchored on each work is no faster,
+# bench/ladybug_shapes.py). The rank and title are returned as expressions: LadybugDB fails
+# on an OPTIONAL MATCH after a WITH computing them. LISTED_WORKS_AUTHOR_NAMES returns only the
+# authors' ids, names and positions (WorkPageRequest.author_names_only): LadybugDB's time
+# grows with the values it returns.
+def _listed_works(authors: tuple[Column, ...]) -> ReadQuery:
+    return ReadQuery(
+        "UNWIND $ids AS key\nMATCH (w:Work {id: key})\n"
+        f"OPTIONAL MATCH (w){_path(Hop.AUTHORS_OF_WORK.spec, 'w').pattern}",
+        (
+            *WORK_COLUMNS,
+            Column(_RANKS[FIRST_PAGE_ORDER], "rank"),
+            Column(SORT_TITLE, "sortTitle"),
+            *authors,
+        ),
+    )
+
+
+LISTED_WORKS = _listed_works(_AUTHORSHIP_COLUMNS)
+LISTED_WORKS_AUTHOR_NAMES = _listed_works(
+    tuple(
+        column
+        for column in _AUTHORSHIP_COLUMNS
+        if column.name in ("source", "target", "name", "weight", "position")
+    )
 )
 
 

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import ladybug
-import msgspec
 
 from graphstore.engines import cypher, figures, writes
 from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.engines.compiler import (
     EACH_FROM,
     LISTED_WORKS,
+    LISTED_WORKS_AUTHOR_NAMES,
     Anchoring,
     SummaryPart,
     WorkSetPart,
@@ -138,17 +138,6 @@ SCHEMA = (
 COPY_MIN_WORKS = 100
 # Up to this many ids, a read from each id runs anchored on each (_from_ids).
 ANCHORED_IDS_AT_MOST = 6
-# The authors of a work on a page read from its stored ids, anchored on the work; only their
-# ids, names and positions when the page's reader asks no more (author_names_only).
-_PAGE_AUTHORS = hop_query(Hop.AUTHORS_OF_WORK, Dialect.LADYBUG, single=True)
-_PAGE_AUTHOR_NAMES = msgspec.structs.replace(
-    _PAGE_AUTHORS,
-    returns=tuple(
-        column
-        for column in _PAGE_AUTHORS.returns
-        if column.name in ("source", "target", "name", "weight", "position")
-    ),
-)
 # COPY options: no header and no dialect sniffing (it guesses wrong on names with commas).
 # Node files hold free text, whose quoted newlines the parallel CSV reader refuses.
 _COPY_NODES = "(header=false, auto_detect=false, parallel=false)"
@@ -953,12 +942,8 @@ class _StoredRead:
             if page_ids is None:
                 self.reads += _page_reads(request)
             else:
-                authors = _PAGE_AUTHOR_NAMES if request.author_names_only else _PAGE_AUTHORS
-                on_page = page_ids[: request.first]
-                self.reads += [
-                    _by_keys(LISTED_WORKS, page_ids[: request.first + 1]),
-                    _Read(authors, tuple({"id": work} for work in on_page)),
-                ]
+                listed = LISTED_WORKS_AUTHOR_NAMES if request.author_names_only else LISTED_WORKS
+                self.reads.append(_by_keys(listed, page_ids[: request.first + 1]))
         self.summaries: list[Row | None] = []
         self.pages: list[WorkPage] = []
 
@@ -978,13 +963,15 @@ class _StoredRead:
                 walked, total = results[at], results[at + 1]
                 works = list({row["id"]: row for row in walked}.values())
                 self.pages.append(_page(request, works, walked, int(total[0]["total"])))
-            else:
-                place = {work: n for n, work in enumerate(page_ids)}
-                works = sorted(results[at], key=lambda row: place[row["id"]])
-                total = self._found[request.researcher_id]["works"]
-                in_full = not request.author_names_only
-                self.pages.append(_page(request, works, results[at + 1], int(total), in_full))
-            at += 2
+                at += 2
+                continue
+            place = {work: n for n, work in enumerate(page_ids)}
+            listed = sorted(results[at], key=lambda row: place[row["id"]])
+            works = list({row["id"]: row for row in listed}.values())
+            total = self._found[request.researcher_id]["works"]
+            in_full = not request.author_names_only
+            self.pages.append(_page(request, works, listed, int(total), in_full))
+            at += 1
 
 
 def _page(
