@@ -20,6 +20,8 @@ import time
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 
+import msgspec
+
 from graphstore.ids import NodeLabel, label_of
 from graphstore.traversal import EdgeKind, Hop, Neighbour
 from graphstore.walk import VIEW_HOPS, View, Walk, WalkStep, fair_shares
@@ -39,8 +41,7 @@ MAX_PATH_DEPTH = 6
 PATH_FRONTIER_CAP = 20_000
 
 
-@dataclass(frozen=True, slots=True)
-class GraphNodeRecord:
+class GraphNodeRecord(msgspec.Struct, frozen=True):
     id: str
     label: NodeLabel
     name: str
@@ -48,8 +49,7 @@ class GraphNodeRecord:
     weight: float
 
 
-@dataclass(frozen=True, slots=True)
-class GraphEdgeRecord:
+class GraphEdgeRecord(msgspec.Struct, frozen=True):
     source: str
     target: str
     kind: EdgeKind
@@ -57,8 +57,7 @@ class GraphEdgeRecord:
     count: int = 1
 
 
-@dataclass(frozen=True, slots=True)
-class SubgraphRecord:
+class SubgraphRecord(msgspec.Struct, frozen=True):
     center: str
     depth: int
     nodes: tuple[GraphNodeRecord, ...]
@@ -67,8 +66,7 @@ class SubgraphRecord:
     omitted: tuple[OmittedRecord, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class OmittedRecord:
+class OmittedRecord(msgspec.Struct, frozen=True):
     """How many nodes of a kind a level reached but left out for the budget."""
 
     hop: int
@@ -83,7 +81,7 @@ _SYMMETRIC = frozenset({EdgeKind.COAUTHOR, EdgeKind.CO_OCCURS})
 def _node_weight(label: NodeLabel, reaching: Sequence[Neighbour]) -> float:
     if label is NodeLabel.WORK:
         return reaching[0].node_weight
-    return round(sum(n.edge_weight for n in reaching), 9)
+    return round(sum([n.edge_weight for n in reaching]), 9)
 
 
 async def explore(expand: ExpandFn, walk: Walk, center_name: str) -> SubgraphRecord:
@@ -132,7 +130,8 @@ async def explore(expand: ExpandFn, walk: Walk, center_name: str) -> SubgraphRec
         center=center,
         depth=walk.depth,
         nodes=tuple(sorted(nodes.values(), key=lambda n: (n.hop, -n.weight, n.id))),
-        edges=tuple(sorted(edges.values(), key=lambda e: (e.source, e.target, e.kind.value))),
+        # EdgeKind is a str: it sorts as its value.
+        edges=tuple(sorted(edges.values(), key=lambda e: (e.source, e.target, e.kind))),
         truncated=bool(omitted),
         omitted=tuple(omitted),
     )
@@ -280,8 +279,9 @@ async def _expand(
     results = await expand(center, steps)
     reached: list[_Reached] = []
     for step, found_lists in zip(steps, results, strict=True):
+        hop = step.hop
         for found in found_lists:
-            reached.extend((n, step.hop) for n in found)
+            reached += [(n, hop) for n in found]
     return reached
 
 
