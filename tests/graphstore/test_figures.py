@@ -207,6 +207,7 @@ async def test_the_stored_first_page_answers_as_the_walk(store: GraphStore) -> N
 
 
 def _author_names(page: WorkPage) -> list[list[tuple[str, str, int | None]]]:
+    assert page.authors is not None
     return [[(a.target, a.name, a.position) for a in authors] for authors in page.authors]
 
 
