@@ -943,7 +943,7 @@ class _StoredRead:
                 self.reads += _page_reads(request)
             else:
                 listed = LISTED_WORKS_AUTHOR_NAMES if request.author_names_only else LISTED_WORKS
-                self.reads.append(_by_keys(listed, page_ids[: request.first + 1]))
+                self.reads.append(_by_keys(listed, page_ids))
         self.summaries: list[Row | None] = []
         self.pages: list[WorkPage] = []
 
@@ -960,39 +960,36 @@ class _StoredRead:
                 self.summaries.append(figures.stored_summary(row, lookups, found))
         for request, page_ids in zip(self._pages, self._page_ids, strict=True):
             if page_ids is None:
-                walked, total = results[at], results[at + 1]
-                works = list({row["id"]: row for row in walked}.values())
-                self.pages.append(_page(request, works, walked, int(total[0]["total"])))
+                total = int(results[at + 1][0]["total"])
+                self.pages.append(_page(request, results[at], total))
                 at += 2
                 continue
             place = {work: n for n, work in enumerate(page_ids)}
             listed = sorted(results[at], key=lambda row: place[row["id"]])
-            works = list({row["id"]: row for row in listed}.values())
-            total = self._found[request.researcher_id]["works"]
+            total = int(self._found[request.researcher_id]["works"])
             in_full = not request.author_names_only
-            self.pages.append(_page(request, works, listed, int(total), in_full))
+            self.pages.append(_page(request, listed, total, in_full))
             at += 1
 
 
 def _page(
-    request: WorkPageRequest,
-    works: Sequence[Row],
-    authorships: Sequence[Row],
-    total: int,
-    authors_in_full: bool = True,
+    request: WorkPageRequest, rows: Sequence[Row], total: int, authors_in_full: bool = True
 ) -> WorkPage:
-    """A page from its works' rows (one per work, in page order), the rows of their
-    authorships (the AUTHORS_OF_WORK hop's columns, or ``authors_in_full`` False their ids,
-    names and positions only; any work's) and the filtered total."""
-    on_page = works[: request.first]
+    """A page from its rows (one per authorship, in page order: the work's columns and the
+    AUTHORS_OF_WORK hop's, or only the authors' ids, names and positions when not
+    ``authors_in_full``) and its filtered total."""
+    first_rows: dict[str, Row] = {}
+    for row in rows:
+        first_rows.setdefault(row["id"], row)
+    on_page = list(first_rows.values())[: request.first]
     ids = [row["id"] for row in on_page]
     kept = set(ids)
     authors = neighbours_from_rows(
-        Hop.AUTHORS_OF_WORK, ids, [row for row in authorships if row["source"] in kept]
+        Hop.AUTHORS_OF_WORK, ids, [row for row in rows if row["id"] in kept]
     )
     return WorkPage(
         works=tuple((work_position(request.order, row), work_from_row(row)) for row in on_page),
-        has_next_page=len(works) > request.first,
+        has_next_page=len(first_rows) > request.first,
         total=total,
         authors=tuple(tuple(sorted(found, key=_author_order)) for found in authors),
         authors_in_full=authors_in_full,
