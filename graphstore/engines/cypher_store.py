@@ -239,14 +239,18 @@ class CypherStore(ABC):
                 close = dict(zip(crowded, found, strict=True))
             years = await self._live_counts_by_year(chunk, NodeLabel.RESEARCHER)
             pages = await self._live_first_pages(chunk)
-            rows = figures.figure_rows(chunk, summaries, close, years, pages)
-            await self._write(
-                [
-                    (figures.write_figures(self.dialect), {"rows": rows}),
-                    *figures.follower_statements(self.dialect, rows),
-                ]
-            )
+            await self._write_figures(figures.figure_rows(chunk, summaries, close, years, pages))
         return len(unique)
+
+    async def _write_figures(self, rows: Sequence[Row]) -> None:
+        """Set the researchers' figures (figures.figure_rows) and count their followers, in
+        one transaction."""
+        await self._write(
+            [
+                (figures.write_figures(self.dialect), {"rows": rows}),
+                *figures.follower_statements(self.dialect, rows),
+            ]
+        )
 
     async def refresh_stale_figures(
         self, progress: Callable[[int, int], None] | None = None

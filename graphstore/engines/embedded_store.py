@@ -136,6 +136,8 @@ SCHEMA = (
 # Below this many works a batch goes through the statement plan: writing files and running
 # a dozen COPY statements costs more than it saves on a few rows.
 COPY_MIN_WORKS = 100
+# From this many researchers, a refresh sets their figures from a file (figures.load_figures).
+LOADED_FIGURES_FROM = 100
 # Up to this many ids, a read from each id runs anchored on each (_from_ids).
 ANCHORED_IDS_AT_MOST = 6
 # COPY options: no header and no dialect sniffing (it guesses wrong on names with commas).
@@ -144,7 +146,6 @@ _COPY_NODES = "(header=false, auto_detect=false, parallel=false)"
 _COPY_EDGES = "(header=false, auto_detect=false)"
 
 PING = ReadQuery("", columns(("1", "ok")))
-
 KNOWN_RESEARCHERS = ReadQuery(
     """
 UNWIND $ids AS rid
@@ -537,6 +538,29 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         """The lists' reads in one trip to a worker thread (_read_all)."""
         return await self._read_all([_Read(query, (params,)) for query, params in reads])
 
+    async def _write_figures(self, rows: Sequence[Row]) -> None:
+        """Many researchers' figures are set from a CSV file (figures.load_figures), in the
+        transaction that counts their followers."""
+        if len(rows) < LOADED_FIGURES_FROM:
+            await super()._write_figures(rows)
+            return
+        with tempfile.TemporaryDirectory(prefix="researchgraph-") as folder:
+            path = Path(folder) / "figures.csv"
+
+            def write_file() -> list[Row]:
+                records, left = figures.csv_records(rows)
+                _write_csv(path, records)
+                return left
+
+            left = await asyncio.to_thread(write_file)
+            await self._write(
+                [
+                    (figures.load_figures(str(path)), {}),
+                    *([(figures.write_figures(self.dialect), {"rows": left})] if left else []),
+                    *figures.follower_statements(self.dialect, rows),
+                ]
+            )
+
     async def _write(self, statements: Sequence[Statement]) -> None:
         if self._closed:
             raise StoreUnavailableError("the embedded database is closed")
@@ -801,12 +825,17 @@ class _BulkWorks:
         options = _COPY_EDGES.replace(")", f", from='Identifier', to='{identified}')")
         return f"COPY {table} FROM '{self._csv(f'{table}-{identified}', rows)}' {options}"
 
-    def _csv(self, table: str, rows: Iterable[tuple[Any, ...]]) -> Path:
-        # LadybugDB reads '\n' line ends and an empty field as null; csv quotes the rest.
+    def _csv(self, table: str, rows: Iterable[Sequence[Any]]) -> Path:
         path = self._folder / f"{table}.csv"
-        with path.open("w", encoding="utf-8", newline="") as stream:
-            csv.writer(stream, lineterminator="\n").writerows(rows)
+        _write_csv(path, rows)
         return path
+
+
+def _write_csv(path: Path, rows: Iterable[Sequence[Any]]) -> None:
+    """A file COPY reads: LadybugDB reads '\\n' line ends and an empty field as null; csv
+    quotes the rest."""
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream, lineterminator="\n").writerows(rows)
 
 
 def _work_id(row: WorkRow) -> str:

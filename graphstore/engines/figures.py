@@ -33,6 +33,7 @@ page are as fresh as the last refresh (docs/scaling.md).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -122,6 +123,44 @@ def write_figures(dialect: Dialect) -> str:
         "UNWIND $rows AS row\nMATCH (r:Researcher {id: row.id})\n"
         f"SET {', '.join(f'r.{name} = {value(name)}' for name in _WRITTEN)}"
     )
+
+
+# LadybugDB: a refresh of many researchers writes their rows to a CSV file and sets them
+# from it (load_figures): passed as a parameter, the rows are converted value by value,
+# dozens a researcher, which costs more than the write (docs/scaling.md).
+# A CSV list cell is its items between brackets, split at commas, unquoted: a string item
+# with a separator, a quote or surrounding space would not read back as written.
+_PLAIN_ITEM = re.compile(r"[^\s,\[\]{}'\"\\]+")
+
+
+def load_figures(path: str) -> str:
+    """The statement setting the figures of the researchers in the CSV file ``path``
+    (csv_records, no header), as write_figures does from ``$rows``."""
+    heads = ", ".join(f"{name} {PROPERTIES[name]}" for name in _WRITTEN)
+    return (
+        f"LOAD WITH HEADERS (id STRING, {heads}) FROM '{path}' (header=false, auto_detect=false)"
+        f"\nMATCH (r:Researcher {{id: id}})\n"
+        f"SET {', '.join(f'r.{name} = {name}' for name in _WRITTEN)}"
+    )
+
+
+def csv_records(rows: Sequence[Row]) -> tuple[list[list[Any]], list[Row]]:
+    """``rows`` (figure_rows) as load_figures's CSV records, and those a CSV list cell
+    cannot hold (a string item that is not plain), left to write_figures."""
+    records, left = [], []
+    for row in rows:
+        record: list[Any] = [row["id"]]
+        for name in _WRITTEN:
+            value = row[name]
+            if isinstance(value, list):
+                if any(isinstance(v, str) and not _PLAIN_ITEM.fullmatch(v) for v in value):
+                    left.append(row)
+                    break
+                value = f"[{','.join(repr(v) if isinstance(v, float) else str(v) for v in value)}]"
+            record.append(value)
+        else:
+            records.append(record)
+    return records, left
 
 
 WRITE_FOLLOWERS = f"MATCH (r:Researcher {{id: $rid}})\n{followers_count('r.figFollowers')}"

@@ -13,6 +13,7 @@ from graphstore.account_records import NewUser
 from graphstore.engines import figures
 from graphstore.engines.compiler import EACH_FROM
 from graphstore.engines.cypher_store import CypherStore
+from graphstore.engines.embedded_store import LOADED_FIGURES_FROM
 from graphstore.engines.query import ReadQuery, columns
 from graphstore.explore import explore
 from graphstore.ids import NodeLabel
@@ -88,6 +89,37 @@ async def test_stored_figures_answer_as_the_walk(store: GraphStore) -> None:
         assert found == walked
     (hub,) = await store.profile_summaries([HUB], min_shared=1, top=100)
     assert hub.collaborator_count > figures.STORED_LIST_SIZE
+
+
+async def test_figures_of_ids_a_csv_list_cannot_hold_are_written_too(store: GraphStore) -> None:
+    """A refresh of many researchers (LadybugDB sets their figures from a CSV file) with
+    co-authors whose ids a CSV list cell would split or unquote: every figure as walked."""
+    odd = ["C,1", "C]2", "C 3", "C'4", 'C"5']
+    works = [
+        *hub_graph(seed=6),
+        _work("HX1", [HUB, *odd[:2]]),
+        _work("HX2", [odd[2], HUB, odd[3]]),
+        _work("HX3", [odd[4], HUB]),
+    ]
+    await store.upsert_works(works)
+    ids = list(dict.fromkeys(a.researcher_id for w in works for a in w.authorships))
+    assert len(ids) >= LOADED_FIGURES_FROM
+    assert await store.refresh_stale_figures() == len(ids)
+    options = SummaryOptions(min_shared=1, top=100)
+    stored = await _stored(store, ids, options)
+    assert all(figures.answers(row, options) for row in stored)  # type: ignore[arg-type]
+    walked = await _store(store)._live_summaries(ids, min_shared=1, top=100)
+    assert await store.profile_summaries(ids, min_shared=1, top=100) == walked
+    found = await store.profile_summaries(odd, min_shared=1, top=100)
+    assert [sorted(c.researcher.id for c in s.collaborators) for s in found] == [
+        [odd[1], HUB],
+        [odd[0], HUB],
+        [odd[3], HUB],
+        [odd[2], HUB],
+        [HUB],
+    ]
+    years = await _store(store)._live_counts_by_year(ids, NodeLabel.RESEARCHER)
+    assert await store.counts_by_year(ids, NodeLabel.RESEARCHER) == years
 
 
 async def test_counts_by_year_are_stored(store: GraphStore) -> None:
