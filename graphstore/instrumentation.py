@@ -1,14 +1,15 @@
 """What a store needs to know about the request it serves, and tells about its queries.
 
 Per request (ContextVars, so concurrent requests never mix): a tally of queries for the
-debug extension and tests, and the deadline each query's timeout is cut from. Process-wide:
+debug extension and tests, the deadline each query's timeout is cut from, and the causal
+chain that makes reads after a write see it on any server of a cluster. Process-wide:
 observers that see every query's duration (the metrics).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -24,7 +25,34 @@ class QueryTally:
 
 _current: ContextVar[QueryTally | None] = ContextVar("graphstore_query_tally", default=None)
 _deadline: ContextVar[float | None] = ContextVar("graphstore_deadline", default=None)
+_chain: ContextVar[CausalChain | None] = ContextVar("graphstore_causal_chain", default=None)
 _observers: list[Callable[[str, float], None]] = []
+
+
+@dataclass(slots=True)
+class CausalChain:
+    """The bookmarks a request's reads wait for: those its client sent, then those of its
+    last write. Opaque strings from the database (Neo4j's); a store without replicas, where
+    every read sees every committed write, neither reads nor sets them."""
+
+    bookmarks: frozenset[str] = frozenset()
+
+
+@contextmanager
+def causal_chain(bookmarks: Iterable[str] = ()) -> Iterator[CausalChain]:
+    """Chain the queries sent inside this block: each read waits for the bookmarks, each
+    write replaces them with its own."""
+    chain = CausalChain(frozenset(bookmarks))
+    token = _chain.set(chain)
+    try:
+        yield chain
+    finally:
+        _chain.reset(token)
+
+
+def current_chain() -> CausalChain | None:
+    """The current request's causal chain; None outside one."""
+    return _chain.get()
 
 
 def observe_queries(observer: Callable[[str, float], None]) -> None:

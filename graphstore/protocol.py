@@ -67,6 +67,11 @@ class StoreTimeoutError(StoreError):
     """A query ran past the request's deadline and was cancelled."""
 
 
+class InvalidBookmarkError(StoreError):
+    """Bookmarks a client sent back that the database does not know (graphstore.
+    instrumentation.causal_chain): not a response's, or another database's."""
+
+
 class StoreLockedError(StoreUnavailableError):
     """The embedded database file is held by another process."""
 

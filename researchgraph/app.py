@@ -24,6 +24,7 @@ from strawberry.extensions import (
 from graphstore.ingest.importer import import_openalex
 from graphstore.instrumentation import deadline, observe_queries
 from graphstore.protocol import GraphStore, StoreError
+from researchgraph.consistency import CausalConsistency
 from researchgraph.debug import QueryCountExtension
 from researchgraph.document_cache import validation_cache_by_text
 from researchgraph.error_handling import error_codes_extension
@@ -87,6 +88,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> Starlette
         # across requests: ParserCache's at module level, the validation cache in this app.
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         validation_cache_by_text(DOCUMENT_CACHE_SIZE),
+        CausalConsistency,
     ]
     if settings.debug:
         extensions.append(QueryCountExtension)

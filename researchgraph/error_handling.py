@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from graphstore.protocol import StoreTimeoutError, StoreUnavailableError
-from resolvers.errors import DATABASE_UNAVAILABLE
+from graphstore.protocol import InvalidBookmarkError, StoreTimeoutError, StoreUnavailableError
+from resolvers.errors import BAD_USER_INPUT, DATABASE_UNAVAILABLE
 
 log = logging.getLogger("researchgraph.errors")
 
@@ -61,6 +61,13 @@ def classify(error: GraphQLError) -> GraphQLError:
         return coded(error, _VALIDATION_ABORTED.get(error.message, error.message), code)
     if isinstance(original, StoreTimeoutError | TimeoutError):
         return coded(error, "the request took longer than its deadline", TIMEOUT)
+    if isinstance(original, InvalidBookmarkError):
+        return coded(
+            error,
+            "the bookmarks sent are not this database's: send back only the bookmarks a "
+            "response's extensions gave",
+            BAD_USER_INPUT,
+        )
     if isinstance(original, StoreUnavailableError):
         log.warning("database unavailable: %s", original)
         return coded(error, "the database is unavailable; try again shortly", DATABASE_UNAVAILABLE)

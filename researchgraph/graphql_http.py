@@ -39,6 +39,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from graphstore.instrumentation import deadline
+from researchgraph.consistency import BookmarksError, sent_bookmarks
 from researchgraph.error_handling import GRAPHQL_PARSE_FAILED, TIMEOUT
 from researchgraph.limits import LimitExceededError, PassedDocuments, QueryLimits, check_tokens
 from researchgraph.observability import Metrics
@@ -170,6 +171,10 @@ class GraphQLEndpoint:
             raise _Refused(400, "operationName must be a string", BAD_REQUEST)
         if extensions is not None and not isinstance(extensions, dict):
             raise _Refused(400, "extensions must be a JSON object", BAD_REQUEST)
+        try:
+            sent_bookmarks(extensions)
+        except BookmarksError as error:
+            raise _Refused(400, str(error), BAD_REQUEST) from error
         return _Params(query, variables, operation_name, extensions)
 
     async def _body(self, request: Request) -> bytes:

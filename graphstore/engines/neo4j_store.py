@@ -1,7 +1,9 @@
 """The production engine: Neo4j through the official async driver.
 
 Reads go through ``execute_query(routing_=READ)`` so a cluster spreads them over its readers;
-each upsert batch is one write transaction.
+each upsert batch is one write transaction. Inside a request's causal chain
+(graphstore.instrumentation), reads wait for its bookmarks and each write hands on its own, so
+a read after a write sees it whichever server answers.
 """
 
 from __future__ import annotations
@@ -74,8 +76,14 @@ from graphstore.engines.text_search import (
 from graphstore.engines.work_lists import ListCypher
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.ids import NodeLabel
-from graphstore.instrumentation import remaining_seconds, timed_query
+from graphstore.instrumentation import (
+    CausalChain,
+    current_chain,
+    remaining_seconds,
+    timed_query,
+)
 from graphstore.protocol import (
+    InvalidBookmarkError,
     ProfileRead,
     ProfileReadResult,
     SearchHit,
@@ -486,13 +494,16 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
                 await result.consume()
 
         await self._recovery.ready()
+        chain = current_chain()
         try:
             with timed_query(self.engine):
-                async with self._driver.session(database=self._database) as session:
+                async with self._session(chain) as session:
                     await session.execute_write(work)
+                    await _hand_on(chain, session)
         except _UNAVAILABLE as error:
             raise self._unavailable(error) from error
         except Neo4jError as error:
+            _check_bookmarks(error)
             # Refused by the database (a constraint, a type): the importer retries the
             # batch's records one by one and reports those refused again.
             raise StoreError(f"Neo4j refused the write: {error.message or error}") from error
@@ -509,15 +520,19 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
             return results
 
         await self._recovery.ready()
+        chain = current_chain()
         try:
             with timed_query(self.engine):
-                async with self._driver.session(database=self._database) as session:
-                    return await session.execute_write(work)
+                async with self._session(chain) as session:
+                    results = await session.execute_write(work)
+                    await _hand_on(chain, session)
+                    return results
         except ConstraintError as error:
             raise ConflictingWriteError(error.message or str(error)) from error
         except _UNAVAILABLE as error:
             raise self._unavailable(error) from error
         except Neo4jError as error:
+            _check_bookmarks(error)
             raise StoreError(f"Neo4j refused the write: {error.message or error}") from error
 
     async def _run(
@@ -564,10 +579,11 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
         # The request's deadline becomes the transaction timeout: past it Neo4j itself stops
         # the work, even if the client has gone.
         statement = neo4j.Query(query, timeout=left) if left is not None else query
+        chain = current_chain()
         try:
             with timed_query(self.engine):
                 if implicit:
-                    async with self._driver.session(database=self._database) as session:
+                    async with self._session(chain) as session:
                         result = await session.run(statement, params)
                         return [record.data() async for record in result]
                 records, _, _ = await self._driver.execute_query(
@@ -575,6 +591,7 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
                     params,
                     routing_=routing,
                     database_=self._database,
+                    bookmark_manager_=self._bookmark_manager(chain),
                 )
                 # Not Record.data(): it walks every nested value to convert graph types, which
                 # our reads never return (they return properties): a profile's worth of
@@ -585,7 +602,33 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
         except Neo4jClientError as error:
             if error.code and "TransactionTimedOut" in error.code:
                 raise StoreTimeoutError("the query ran past the request's deadline") from error
+            _check_bookmarks(error)
             raise
+
+    def _session(self, chain: CausalChain | None) -> neo4j.AsyncSession:
+        """A session on the store's database that waits for the chain's bookmarks."""
+        bookmarks = None if chain is None else neo4j.Bookmarks.from_raw_values(chain.bookmarks)
+        return self._driver.session(database=self._database, bookmarks=bookmarks)
+
+    def _bookmark_manager(self, chain: CausalChain | None) -> neo4j.AsyncBookmarkManager:
+        """What a read of ``execute_query`` waits for: the chain's bookmarks in a request
+        that has some, else the driver's shared manager (execute_query's default)."""
+        if chain is None or not chain.bookmarks:
+            return self._driver.execute_query_bookmark_manager
+        bookmarks = neo4j.Bookmarks.from_raw_values(chain.bookmarks)
+        return AsyncGraphDatabase.bookmark_manager(initial_bookmarks=bookmarks)
+
+
+async def _hand_on(chain: CausalChain | None, session: neo4j.AsyncSession) -> None:
+    """Give the chain's later reads the bookmarks of the write the session made."""
+    if chain is not None:
+        chain.bookmarks = (await session.last_bookmarks()).raw_values
+
+
+def _check_bookmarks(error: Neo4jError) -> None:
+    """Raise InvalidBookmarkError when Neo4j refused the bookmarks a client sent."""
+    if error.code and "InvalidBookmark" in error.code:
+        raise InvalidBookmarkError(error.message or error.code) from error
 
 
 def _stored_parameters(ids: Sequence[str], options: SummaryOptions) -> dict[str, Any]:
