@@ -849,13 +849,13 @@ def node_works(
     The node is looked up by id (Neo4j: an index seek). LadybugDB walks as OPTIONAL MATCHes
     from it, a topic's topics before their works (so each step looks its ends up: a plain
     MATCH, or one pattern over both steps, was planned as a scan of every work, topic or
-    HAS_TOPIC edge), then keeps the works found; Neo4j matches the path. LadybugDB's
-    Anchoring.EACH reads the works of each node of ``$ids``, ``rid`` beside each."""
+    HAS_TOPIC edge), then keeps the works found; Neo4j matches the path. Anchoring.EACH
+    reads the works of each node of ``$ids``, ``rid`` beside each."""
     node = node_by_id("s", label, parameter, dialect)
     if anchoring is Anchoring.EACH:
-        if dialect is not Dialect.LADYBUG:
-            raise ValueError("only LadybugDB's reads anchor on each id of a list")
         node = _lookup("s", label, anchoring)
+        if dialect is Dialect.NEO4J:
+            node += f" USING INDEX SEEK s:{label.value}(id)"
     key = _key(anchoring)
     walk = {
         NodeLabel.RESEARCHER: ["(s)-[:AUTHORED]->(w:Work)"],
@@ -869,7 +869,7 @@ def node_works(
         steps = f"\nWITH DISTINCT {key}st\n".join(f"OPTIONAL MATCH {step}" for step in walk)
         return f"{node}\n{steps}\nWITH DISTINCT {key}w", ["w IS NOT NULL"]
     steps = "\n".join(f"MATCH {step}" for step in walk)
-    return f"{node}\n{steps}" + ("\nWITH DISTINCT w" if len(walk) > 1 else ""), []
+    return f"{node}\n{steps}" + (f"\nWITH DISTINCT {key}w" if len(walk) > 1 else ""), []
 
 
 def _works_of(label: NodeLabel, dialect: Dialect, anchoring: Anchoring) -> str:

@@ -14,8 +14,10 @@ from typing import Any, TypeVar
 
 from graphstore.engines import cypher, figures, writes
 from graphstore.engines.compiler import (
+    EACH_FROM,
     MISSING_REFERENCES_COUNT,
     NOT_IN_GRAPH_RANK,
+    Anchoring,
     WorkSetPart,
     descending_value,
     hop_reads,
@@ -389,8 +391,21 @@ class CypherStore(ABC):
     async def _live_counts_by_year(
         self, ids: Sequence[str], label: NodeLabel
     ) -> list[list[YearCounts]]:
-        """Each node's counts from its walk: a few nodes side by side at a time (a refresh
-        asks for hundreds, more than a driver's pool of connections)."""
+        """Each node's counts from its walk: a few nodes side by side at a time, or for a
+        long list (a refresh's) each part once over the whole list (Anchoring.EACH), where a
+        query a node costs a round trip each."""
+        if len(ids) >= EACH_FROM:
+            works, citations = await asyncio.gather(
+                *(
+                    self._read(
+                        work_set_query(label, part, self.dialect, Anchoring.EACH),
+                        {"ids": list(ids)},
+                    )
+                    for part in (WorkSetPart.WORKS_BY_YEAR, WorkSetPart.CITATIONS_BY_YEAR)
+                )
+            )
+            published, cited = rows_by_node(works), rows_by_node(citations)
+            return [year_counts(published.get(i, []), cited.get(i, [])) for i in ids]
         found: list[list[YearCounts]] = []
         for start in range(0, len(ids), _SIDE_BY_SIDE):
             group = ids[start : start + _SIDE_BY_SIDE]
@@ -506,6 +521,16 @@ def topic_documents(topics: Sequence[TopicRow]) -> list[SearchDocument]:
     """The searchable documents Topic records bring: each level they name."""
     levels = {level.id: level for t in topics for level in (t.topic, *t.ancestors)}
     return [SearchDocument(level.id, "topic", level.name) for level in levels.values()]
+
+
+def rows_by_node(rows: Sequence[Row]) -> dict[str, list[Row]]:
+    """The rows of a query over each of a list of nodes (Anchoring.EACH), by node, each
+    without its ``rid``, in the order read."""
+    found: dict[str, list[Row]] = {}
+    for row in rows:
+        own = dict(row)
+        found.setdefault(own.pop("rid"), []).append(own)
+    return found
 
 
 def year_counts(published: Sequence[Row], cited: Sequence[Row]) -> list[YearCounts]:

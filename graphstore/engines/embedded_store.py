@@ -47,6 +47,7 @@ from graphstore.engines.cypher_store import (
     filter_parameters,
     neighbours_from_rows,
     researcher_from_row,
+    rows_by_node,
     summary_from_row,
     work_from_row,
     work_position,
@@ -330,7 +331,7 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
             zip(
                 counts,
                 [
-                    _by_rid(rows)
+                    rows_by_node(rows)
                     for rows in await self._read_all(
                         [_Read(p.query, ({"ids": list(ids)} | params(p),)) for p in counts]
                     )
@@ -365,7 +366,7 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
             reads = [_Read(part.query, ({"ids": few} | params(part),))] if few else []
             reads += [_Read(one.query, ({"id": i} | params(one),)) for i in many]
             results = await self._read_all(reads)
-            listed = _by_rid(results[0]) if few else {}
+            listed = rows_by_node(results[0]) if few else {}
             listed |= dict(zip(many, results[1 if few else 0 :], strict=True))
             for i in ids:
                 summary[i][part.listing] = listed.get(i, [])
@@ -385,7 +386,7 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
             _Read(work_set_query(label, part, self.dialect, Anchoring.EACH), ({"ids": list(ids)},))
             for part in (published, cited)
         ]
-        works, citations = [_by_rid(rows) for rows in await self._read_all(each)]
+        works, citations = [rows_by_node(rows) for rows in await self._read_all(each)]
         return [year_counts(works.get(i, []), citations.get(i, [])) for i in ids]
 
     async def _live_collaborators(
@@ -408,7 +409,7 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
             return [[row["id"] for row in rows] for rows in results]
         each = first_page_ids(self.dialect, size, Anchoring.EACH)
         (rows,) = await self._read_all([_Read(each, ({"ids": list(ids)},))])
-        found = _by_rid(rows)
+        found = rows_by_node(rows)
         return [[row["id"] for row in found.get(i, [])[: size + 1]] for i in ids]
 
     async def _stored_summaries(
@@ -883,16 +884,6 @@ def _read_error(error: RuntimeError) -> StoreError:
     if "interrupted" in str(error).lower():
         return StoreTimeoutError("the query ran past its timeout")
     return StoreError(f"embedded query failed: {error}")
-
-
-def _by_rid(rows: Sequence[Row]) -> dict[str, list[Row]]:
-    """The rows of a query over each of a list of nodes (Anchoring.EACH), by node, each
-    without its ``rid``, in the order read."""
-    found: dict[str, list[Row]] = {}
-    for row in rows:
-        own = dict(row)
-        found.setdefault(own.pop("rid"), []).append(own)
-    return found
 
 
 def _summary_reads(ids: Sequence[str], options: SummaryOptions) -> list[_Read]:
