@@ -42,9 +42,10 @@ from graphstore.ingest.openalex import (
 from graphstore.protocol import GraphCounts, GraphStore, StoreError, StoreUnavailableError
 from graphstore.records import AuthorRow, InstitutionRow, TopicRow, WorkRow, WriteSummary
 
-# Records per transaction. A LadybugDB commit checkpoints (about 2 s at 100k works, more as
-# the database grows), so its batches are big; Neo4j keeps a transaction's state in its heap.
-DEFAULT_BATCH_SIZES = {"embedded": 20_000, "neo4j": 5_000}
+# Records per transaction. A LadybugDB commit of a COPY checkpoints (seconds each, more as the
+# database grows), so its batches are big (docs/scaling.md); Neo4j keeps a transaction's state
+# in its heap.
+DEFAULT_BATCH_SIZES = {"embedded": 50_000, "neo4j": 5_000}
 DEFAULT_MAX_ERRORS = 1000
 
 BinaryStream = gzip.GzipFile | io.BufferedReader
