@@ -147,6 +147,7 @@ _COPY_NODES = "(header=false, auto_detect=false, parallel=false)"
 _COPY_EDGES = "(header=false, auto_detect=false)"
 
 PING = ReadQuery("", columns(("1", "ok")))
+
 KNOWN_RESEARCHERS = ReadQuery(
     """
 UNWIND $ids AS rid
