@@ -400,6 +400,11 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
         }
         if plan.counts(Stage.ANY_WORD, total):
             found[Stage.ANY_WORD] = _candidates(any_word["candidates"])
+        if plan.near_miss(found, total):
+            near = Stage.TITLE_ALL_BUT_ONE
+            params = {f"stage{near.value}": lucene_query(plan, near)}
+            rows = await self._read(_STAGE_CANDIDATES[Stage.TITLE_ALL_BUT_ONE], params)
+            found[near] = _candidates(rows)
         ranked = plan.rank(found)
         return ranked[request.offset : request.offset + request.first], total
 

@@ -191,7 +191,8 @@ class Stage(IntEnum):
     TITLE_PHRASE = 0  # the title (or name) holds the words as a phrase
     TITLE_ALL = 1  # the title holds every word
     ALL_WORDS = 2  # title and abstract together hold every word
-    ANY_WORD = 3  # any word anywhere
+    TITLE_ALL_BUT_ONE = 3  # the title holds every word but one (SearchPlan.near_miss)
+    ANY_WORD = 4  # any word anywhere
 
     @property
     def cut_in_title_order(self) -> bool:
@@ -234,6 +235,11 @@ _POPULARITY_WEIGHT = 0.02
 
 # A hit's score is this times its level plus its relevance and prior (together below it).
 _LEVEL_SCORE = 10
+# The near-miss stage (SearchPlan.near_miss) runs for queries of 3 to 8 words (its query
+# names every word but one, once for each word left out), when the other stages found fewer
+# hits than NEAR_MISS_BELOW.
+NEAR_MISS_WORDS = range(3, 9)
+NEAR_MISS_BELOW = 10
 
 
 class _Level(IntEnum):
@@ -278,10 +284,27 @@ class SearchPlan:
 
     @property
     def stages(self) -> tuple[Stage, ...]:
-        """The stages worth running: one word needs no phrase of its own."""
+        """The stages every search runs: one word needs no phrase of its own. The near miss
+        runs after them, when they found too little (near_miss)."""
         if len(self.terms.phrase) == 1:
             return (Stage.TITLE_ALL, Stage.ALL_WORDS, Stage.ANY_WORD)
-        return tuple(Stage)
+        return tuple(stage for stage in Stage if stage != Stage.TITLE_ALL_BUT_ONE)
+
+    def near_miss(self, found: Mapping[Stage, Sequence[SearchCandidate]], total: int) -> bool:
+        """Whether to look for titles holding every word but one: a query of three to eight
+        words (with two, that is any word) whose any-word matches are too many to rank (a
+        complete any-word stage holds the near misses already) and whose other stages found
+        fewer than NEAR_MISS_BELOW hits, as when a name is typed with a middle initial the
+        record lacks. Decided from the candidates, which both engines find alike."""
+        if len(self.terms.terms) not in NEAR_MISS_WORDS or total <= CANDIDATES:
+            return False
+        hits = {
+            candidate.id
+            for stage, candidates in found.items()
+            if not (stage.complete_only and len(candidates) > CANDIDATES)
+            for candidate in candidates
+        }
+        return len(hits) < NEAR_MISS_BELOW
 
     @staticmethod
     def counts(stage: Stage, total: int) -> bool:
@@ -480,7 +503,15 @@ def fts5_query(plan: SearchPlan, stage: Stage) -> str:
         return "{title} : " + _fts5_string(" ".join(plan.terms.phrase))
     if stage == Stage.TITLE_ALL:
         return "{title} : (" + " AND ".join(parts) + ")"
+    if stage == Stage.TITLE_ALL_BUT_ONE:
+        kept = [f"({' AND '.join(each)})" for each in _but_one(parts)]
+        return "{title} : (" + " OR ".join(kept) + ")"
     return (" AND " if stage == Stage.ALL_WORDS else " OR ").join(parts)
+
+
+def _but_one(parts: Sequence[str]) -> list[list[str]]:
+    """Every way of leaving one of ``parts`` out, in order."""
+    return [[*parts[:left_out], *parts[left_out + 1 :]] for left_out in range(len(parts))]
 
 
 class SqliteTextIndex:
@@ -674,11 +705,20 @@ class SqliteTextIndex:
             else:
                 for stage in plan.stages:
                     if plan.counts(stage, total):
-                        sql = _CANDIDATES_SQL[stage.cut_in_title_order]
-                        stage_rows = self._conn.execute(sql, (fts5_query(plan, stage), *filters))
-                        found[stage] = [SearchCandidate(*row) for row in stage_rows]
+                        found[stage] = self._candidates(plan, stage, filters)
+                if plan.near_miss(found, total):
+                    near = Stage.TITLE_ALL_BUT_ONE
+                    found[near] = self._candidates(plan, near, filters)
         ranked = plan.rank(found)
         return ranked[request.offset : request.offset + request.first], total
+
+    def _candidates(
+        self, plan: SearchPlan, stage: Stage, filters: tuple[object, ...]
+    ) -> list[SearchCandidate]:
+        """One stage's candidates (_CANDIDATES_SQL); the caller holds the lock."""
+        sql = _CANDIDATES_SQL[stage.cut_in_title_order]
+        rows = self._conn.execute(sql, (fts5_query(plan, stage), *filters))
+        return [SearchCandidate(*row) for row in rows]
 
     def close(self) -> None:
         """Close the index; closing twice is harmless."""
@@ -744,6 +784,9 @@ def lucene_query(plan: SearchPlan, stage: Stage) -> str:
         query = f'+searchTitle:"{" ".join(plan.terms.phrase)}"'
     elif stage == Stage.TITLE_ALL:
         query = " ".join(f"+searchTitle:{m}" for m in matches)
+    elif stage == Stage.TITLE_ALL_BUT_ONE:
+        each = [" ".join(f"+searchTitle:{m}" for m in kept) for kept in _but_one(matches)]
+        query = f"+({' '.join(f'({clause})' for clause in each)})"
     else:
         each = [f"(searchTitle:{m} searchBody:{m})" for m in matches]
         query = (

@@ -10,7 +10,7 @@ import pytest
 
 from graphstore.engines.embedded_store import IN_MEMORY, EmbeddedStore
 from graphstore.engines.neo4j_store import Neo4jStore
-from graphstore.engines.text_search import COUNT_BOUND
+from graphstore.engines.text_search import CANDIDATES, COUNT_BOUND, SearchPlan
 from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore, SearchHit, SearchOrder, SearchRequest
 from tests.conftest import SEED_WORKS
@@ -102,6 +102,20 @@ async def test_the_hard_cases_rank_first(engines: dict[str, GraphStore]) -> None
     assert total > 1  # "Liu Yang" and others follow
     hits, _ = await both(engines, SearchRequest("autoaugment", first=5))
     assert hits, "the slice holds works about AutoAugment"
+
+
+async def test_a_name_with_a_word_too_many_finds_the_name(engines: dict[str, GraphStore]) -> None:
+    """A name typed with a middle initial its record lacks: no title holds every word, and
+    too many nodes hold any of them to rank them all; the near-miss stage (every word but
+    one in the title) finds the name."""
+    for text in ("Yang X Liu", "yang x liu"):
+        hits, total = await both(engines, SearchRequest(text, kinds=["researcher"], first=5))
+        assert total > CANDIDATES
+        assert hits[0].id == HUB
+    # Found enough by the other stages, a search does not look for near misses.
+    plan = SearchPlan.of(SearchRequest("Yang Liu X", kinds=["researcher"]))
+    assert plan is not None
+    assert not plan.near_miss({}, CANDIDATES)
 
 
 async def test_exact_title_first_whatever_the_case_and_punctuation(

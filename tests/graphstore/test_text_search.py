@@ -25,6 +25,7 @@ from graphstore.engines.text_search import (
     SearchPlan,
     SqliteTextIndex,
     Stage,
+    fts5_query,
     lucene_query,
     query_terms,
     search_year,
@@ -442,6 +443,14 @@ def test_lucene_query_shapes() -> None:
     assert lucene_query(plan("cats AND dogs "), Stage.ANY_WORD) == (
         "+((searchTitle:cats searchBody:cats) (searchTitle:and searchBody:and) "
         "(searchTitle:dogs searchBody:dogs))"
+    )
+    near = plan("khoa d doa")
+    assert lucene_query(near, Stage.TITLE_ALL_BUT_ONE) == (
+        "+((+searchTitle:d +searchTitle:doa*) (+searchTitle:khoa +searchTitle:doa*) "
+        "(+searchTitle:khoa +searchTitle:d))"
+    )
+    assert fts5_query(near, Stage.TITLE_ALL_BUT_ONE) == (
+        '{title} : (("d" AND "doa"*) OR ("khoa" AND "doa"*) OR ("khoa" AND "d"))'
     )
     filtered = plan("graph ", kinds=["work", "topic"], year_from=2019)
     assert lucene_query(filtered, Stage.TITLE_ALL) == (
