@@ -235,11 +235,9 @@ _POPULARITY_WEIGHT = 0.02
 
 # A hit's score is this times its level plus its relevance and prior (together below it).
 _LEVEL_SCORE = 10
-# The near-miss stage (SearchPlan.near_miss) runs for queries of 3 to 8 words (its query
-# names every word but one, once for each word left out), when the other stages found fewer
-# hits than NEAR_MISS_BELOW.
+# The near-miss stage (SearchPlan.near_miss) runs for queries of 3 to 8 words: its query
+# names every word but one, once for each word left out.
 NEAR_MISS_WORDS = range(3, 9)
-NEAR_MISS_BELOW = 10
 
 
 class _Level(IntEnum):
@@ -294,17 +292,15 @@ class SearchPlan:
         """Whether to look for titles holding every word but one: a query of three to eight
         words (with two, that is any word) whose any-word matches are too many to rank (a
         complete any-word stage holds the near misses already) and whose other stages found
-        fewer than NEAR_MISS_BELOW hits, as when a name is typed with a middle initial the
-        record lacks. Decided from the candidates, which both engines find alike."""
+        nothing, as when a name is typed with a middle initial the record lacks. Only then:
+        on Neo4j it is a second round trip. Decided from the candidates, which both engines
+        find alike."""
         if len(self.terms.terms) not in NEAR_MISS_WORDS or total <= CANDIDATES:
             return False
-        hits = {
-            candidate.id
+        return not any(
+            candidates and not (stage.complete_only and len(candidates) > CANDIDATES)
             for stage, candidates in found.items()
-            if not (stage.complete_only and len(candidates) > CANDIDATES)
-            for candidate in candidates
-        }
-        return len(hits) < NEAR_MISS_BELOW
+        )
 
     @staticmethod
     def counts(stage: Stage, total: int) -> bool:

@@ -10,7 +10,13 @@ import pytest
 
 from graphstore.engines.embedded_store import IN_MEMORY, EmbeddedStore
 from graphstore.engines.neo4j_store import Neo4jStore
-from graphstore.engines.text_search import CANDIDATES, COUNT_BOUND, SearchPlan
+from graphstore.engines.text_search import (
+    CANDIDATES,
+    COUNT_BOUND,
+    SearchCandidate,
+    SearchPlan,
+    Stage,
+)
 from graphstore.ingest.importer import import_openalex
 from graphstore.protocol import GraphStore, SearchHit, SearchOrder, SearchRequest
 from tests.conftest import SEED_WORKS
@@ -112,10 +118,14 @@ async def test_a_name_with_a_word_too_many_finds_the_name(engines: dict[str, Gra
         hits, total = await both(engines, SearchRequest(text, kinds=["researcher"], first=5))
         assert total > CANDIDATES
         assert hits[0].id == HUB
-    # Found enough by the other stages, a search does not look for near misses.
+    # Complete any-word matches hold the near misses: no stage of its own then.
     plan = SearchPlan.of(SearchRequest("Yang Liu X", kinds=["researcher"]))
     assert plan is not None
     assert not plan.near_miss({}, CANDIDATES)
+    assert plan.near_miss({}, CANDIDATES + 1)
+    # A search that found anything otherwise does not look for near misses.
+    named = SearchCandidate(HUB, "researcher", "yang liu x", None, 1)
+    assert not plan.near_miss({Stage.TITLE_ALL: [named]}, CANDIDATES + 1)
 
 
 async def test_exact_title_first_whatever_the_case_and_punctuation(
