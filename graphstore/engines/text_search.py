@@ -292,7 +292,7 @@ class SearchPlan:
         """Whether to look for titles holding every word but one: a query of three to eight
         words (with two, that is any word) whose any-word matches are too many to rank (a
         complete any-word stage holds the near misses already) and whose other stages found
-        nothing, as when a name is typed with a middle initial the record lacks. Only then:
+        nothing, as when a name is typed with a middle initial the indexed name lacks. Only then:
         on Neo4j it is a second round trip. Decided from the candidates, which both engines
         find alike."""
         if len(self.terms.terms) not in NEAR_MISS_WORDS or total <= CANDIDATES:

@@ -111,7 +111,7 @@ async def test_the_hard_cases_rank_first(engines: dict[str, GraphStore]) -> None
 
 
 async def test_a_name_with_a_word_too_many_finds_the_name(engines: dict[str, GraphStore]) -> None:
-    """A name typed with a middle initial its record lacks: no title holds every word, and
+    """A name typed with a middle initial the indexed name lacks: no title holds every word, and
     too many nodes hold any of them to rank them all; the near-miss stage (every word but
     one in the title) finds the name."""
     for text in ("Yang X Liu", "yang x liu"):
