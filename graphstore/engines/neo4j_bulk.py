@@ -161,7 +161,11 @@ def _add_works(graph: BulkGraph, works: Sequence[WorkRow]) -> None:
     )
     _identify(graph, NodeLabel.RESEARCHER, tables.researchers, "orcid", writes.RESEARCHER_COLUMNS)
     _identify(graph, NodeLabel.INSTITUTION, tables.institutions, "ror", writes.INSTITUTION_COLUMNS)
-    graph.documents.update((d.id, d) for d in documents_for_works(works))
+    graph.documents.update(
+        (d.id, d)
+        for d in documents_for_works(works)
+        if not (d.fills_in and d.id in graph.documents)
+    )
     graph.summary += writes.works_summary(tables, citations)
 
 

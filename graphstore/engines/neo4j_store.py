@@ -192,13 +192,15 @@ CALL (found) {{
 )
 # The search properties each kind's nodes carry for the full-text index
 # (text_search.neo4j_search_properties).
+# By kind and SearchDocument.fills_in: a node a work names keeps the properties it has.
 _SEARCH_PROPERTIES = {
-    kind: f"""
+    (kind, fills_in): f"""
 UNWIND $docs AS d
-MATCH (n:{label} {{id: d.id}})
+MATCH (n:{label} {{id: d.id}}){" WHERE n.searchTitle IS NULL" if fills_in else ""}
 SET n += d.properties
 """
     for kind, label in _KIND_LABELS.items()
+    for fills_in in (False, True)
 }
 
 
@@ -477,9 +479,9 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
 
     def _search_statements(self, documents: Sequence[SearchDocument]) -> list[Statement]:
         """The statements that set the documents' nodes' search properties."""
-        by_kind: dict[str, list[dict[str, Any]]] = {}
+        by_kind: dict[tuple[str, bool], list[dict[str, Any]]] = {}
         for doc in documents:
-            by_kind.setdefault(doc.kind, []).append(
+            by_kind.setdefault((doc.kind, doc.fills_in), []).append(
                 {"id": doc.id, "properties": neo4j_search_properties(doc)}
             )
         return [(_SEARCH_PROPERTIES[kind], {"docs": docs}) for kind, docs in by_kind.items()]

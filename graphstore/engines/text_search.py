@@ -138,7 +138,10 @@ def query_terms(text: str) -> QueryTerms:
 @dataclass(frozen=True, slots=True)
 class SearchDocument:
     """One searchable node: its id, kind, the text it is found by, and what a work brings
-    beside it (abstract, year, citations and its authors, whose works count ranks them)."""
+    beside it (abstract, year, citations and its authors, whose works count ranks them).
+    ``fills_in``: a document a work brings for a node it names (an author, an institution, a
+    topic), indexed only when the node has none yet, as the node's own name is only filled in
+    (writes.FILL_IN_RESEARCHER): a later work naming it another way changes neither."""
 
     id: str
     kind: str  # one of SEARCH_KINDS: "researcher" | "work" | "topic" | "institution"
@@ -147,6 +150,7 @@ class SearchDocument:
     year: int | None = None
     citations: int = 0
     authors: tuple[str, ...] = ()
+    fills_in: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in SEARCH_KINDS:
@@ -170,15 +174,20 @@ def documents_for_works(rows: Sequence[WorkRow]) -> list[SearchDocument]:
         for authorship in row.authorships:
             docs.setdefault(
                 authorship.researcher_id,
-                SearchDocument(authorship.researcher_id, "researcher", authorship.name),
+                SearchDocument(
+                    authorship.researcher_id, "researcher", authorship.name, fills_in=True
+                ),
             )
             for institution in authorship.institutions:
                 docs.setdefault(
-                    institution.id, SearchDocument(institution.id, "institution", institution.name)
+                    institution.id,
+                    SearchDocument(institution.id, "institution", institution.name, fills_in=True),
                 )
         for work_topic in row.topics:
             for level in (work_topic.topic, *work_topic.ancestors):
-                docs.setdefault(level.id, SearchDocument(level.id, "topic", level.name))
+                docs.setdefault(
+                    level.id, SearchDocument(level.id, "topic", level.name, fills_in=True)
+                )
     return list(docs.values())
 
 
@@ -575,6 +584,7 @@ class SqliteTextIndex:
                 doc.year,
                 doc.citations,
                 len(title.split()),
+                doc.fills_in,
             )
             for doc in latest.values()
             for title in [normalise(doc.title)]
@@ -583,7 +593,8 @@ class SqliteTextIndex:
         with self._lock, self._conn:
             self._conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS batch (id TEXT PRIMARY KEY, kind TEXT, "
-                "title TEXT, body TEXT, year INTEGER, citations INTEGER, title_words INTEGER)"
+                "title TEXT, body TEXT, year INTEGER, citations INTEGER, title_words INTEGER, "
+                "fills_in INTEGER)"
             )
             self._conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS batch_author (id TEXT, researcher_id TEXT)"
@@ -592,7 +603,11 @@ class SqliteTextIndex:
             self._conn.execute("DELETE FROM batch")
             self._conn.execute("DELETE FROM batch_author")
             self._conn.execute("DELETE FROM affected")
-            self._conn.executemany("INSERT INTO batch VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self._conn.executemany("INSERT INTO batch VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            # A node a work names keeps the document it has (SearchDocument.fills_in).
+            self._conn.execute(
+                "DELETE FROM batch WHERE fills_in AND id IN (SELECT id FROM search_node)"
+            )
             self._conn.executemany("INSERT INTO batch_author VALUES (?, ?)", authors)
             # A document indexed already with the same values is left alone: an import names
             # a prolific author in batch after batch, and rewriting FTS5 rows is its cost.

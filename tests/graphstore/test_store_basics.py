@@ -5,7 +5,7 @@ from __future__ import annotations
 from msgspec.structs import replace
 
 from graphstore.ids import NodeLabel
-from graphstore.protocol import GraphStore
+from graphstore.protocol import GraphStore, SearchRequest
 from graphstore.records import (
     AuthorshipRow,
     InstitutionRow,
@@ -119,3 +119,26 @@ async def test_affiliations_come_from_authorships_with_years(store: GraphStore) 
         ("I1", "Uni", (2020, 2022))
     ]
     assert [a.years for a in a2] == [(2021,)]
+
+
+async def test_a_researcher_is_searched_by_the_name_it_keeps(store: GraphStore) -> None:
+    """A later work naming a researcher another way changes neither its name nor the name
+    search finds it by (SearchDocument.fills_in), in a batch of its own or in bulk."""
+    for batch in (
+        [_named("W1", "A1", "Khoa D Doan"), _named("W3", "A2", "Khoa D Doan Nguyen")],
+        [_named("W2", "A1", "Khoa Doan")],
+        [_named(f"W{n}", "A1", "K Doan") for n in range(10, 10 + 120)],
+    ):
+        await store.upsert_works(batch)
+    (kept,) = await store.researchers(["A1"])
+    assert kept is not None
+    assert kept.name == "Khoa D Doan"
+    hits, _ = await store.search(SearchRequest("Khoa D Doan", kinds=["researcher"], first=5))
+    assert [hit.id for hit in hits] == ["A1", "A2"]
+
+
+def _named(work_id: str, researcher: str, name: str) -> WorkRow:
+    return replace(
+        work(work_id, 2020),
+        authorships=(AuthorshipRow(researcher_id=researcher, name=name, position=0),),
+    )
