@@ -292,7 +292,7 @@ class SearchPlan:
     @property
     def stages(self) -> tuple[Stage, ...]:
         """The stages every search runs: one word needs no phrase of its own. The near miss
-        runs after them, when they found too little (near_miss)."""
+        runs after them, when they found nothing (near_miss)."""
         if len(self.terms.phrase) == 1:
             return (Stage.TITLE_ALL, Stage.ALL_WORDS, Stage.ANY_WORD)
         return tuple(stage for stage in Stage if stage != Stage.TITLE_ALL_BUT_ONE)
