@@ -509,18 +509,26 @@ class CypherStore(ABC):
 
 
 def _author_documents(authors: Sequence[AuthorRow]) -> list[SearchDocument]:
+    """The records' researchers, and the institutions they name (whose nodes are only filled
+    in: SearchDocument.fills_in)."""
     docs = [SearchDocument(a.id, "researcher", a.name) for a in authors]
     for author in authors:
         docs.extend(
-            SearchDocument(i.id, "institution", i.name) for i in _author_institutions(author)
+            SearchDocument(i.id, "institution", i.name, fills_in=True)
+            for i in _author_institutions(author)
         )
     return list({d.id: d for d in docs}.values())
 
 
 def topic_documents(topics: Sequence[TopicRow]) -> list[SearchDocument]:
-    """The searchable documents Topic records bring: each level they name."""
-    levels = {level.id: level for t in topics for level in (t.topic, *t.ancestors)}
-    return [SearchDocument(level.id, "topic", level.name) for level in levels.values()]
+    """The searchable documents Topic records bring: each record's topic, and the levels
+    above it (whose nodes are only filled in, SearchDocument.fills_in) that no record of
+    the batch is."""
+    docs = {t.topic.id: SearchDocument(t.topic.id, "topic", t.topic.name) for t in topics}
+    for topic in topics:
+        for level in topic.ancestors:
+            docs.setdefault(level.id, SearchDocument(level.id, "topic", level.name, fills_in=True))
+    return list(docs.values())
 
 
 def rows_by_node(rows: Sequence[Row]) -> dict[str, list[Row]]:

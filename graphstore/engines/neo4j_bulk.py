@@ -98,6 +98,13 @@ class BulkGraph:
     documents: dict[str, SearchDocument] = field(default_factory=dict)
     summary: WriteSummary = field(default_factory=WriteSummary)
 
+    def add_documents(self, docs: Iterable[SearchDocument]) -> None:
+        """Keep ``docs``, each replacing the node's document unless it only fills in one
+        the node has (SearchDocument.fills_in), as the transactional writes do."""
+        for doc in docs:
+            if not (doc.fills_in and doc.id in self.documents):
+                self.documents[doc.id] = doc
+
 
 def bulk_graph(
     institutions: Sequence[InstitutionRow],
@@ -124,7 +131,7 @@ def _add_institution_records(graph: BulkGraph, records: Sequence[InstitutionRow]
         graph.institutions[record.id] = writes.institution_tuple(record)
         graph.institution_dates[record.id] = record.updated_date
     _identify(graph, NodeLabel.INSTITUTION, graph.institutions, "ror", writes.INSTITUTION_COLUMNS)
-    graph.documents.update((i.id, SearchDocument(i.id, "institution", i.name)) for i in records)
+    graph.add_documents(SearchDocument(i.id, "institution", i.name) for i in records)
     graph.summary += WriteSummary(institutions=len(records))
 
 
@@ -138,7 +145,7 @@ def _add_topic_records(graph: BulkGraph, records: Sequence[TopicRow]) -> None:
             graph.topics.setdefault(level.id, (level.id, level.name, level.level))
         for child, parent in itertools.pairwise((record.topic, *record.ancestors)):
             graph.topic_parents[(child.id, parent.id)] = None
-    graph.documents.update((d.id, d) for d in topic_documents(records))
+    graph.add_documents(topic_documents(records))
     graph.summary += WriteSummary(topic_records=len(records))
 
 
@@ -161,11 +168,7 @@ def _add_works(graph: BulkGraph, works: Sequence[WorkRow]) -> None:
     )
     _identify(graph, NodeLabel.RESEARCHER, tables.researchers, "orcid", writes.RESEARCHER_COLUMNS)
     _identify(graph, NodeLabel.INSTITUTION, tables.institutions, "ror", writes.INSTITUTION_COLUMNS)
-    graph.documents.update(
-        (d.id, d)
-        for d in documents_for_works(works)
-        if not (d.fills_in and d.id in graph.documents)
-    )
+    graph.add_documents(documents_for_works(works))
     graph.summary += writes.works_summary(tables, citations)
 
 

@@ -137,8 +137,19 @@ async def test_a_researcher_is_searched_by_the_name_it_keeps(store: GraphStore) 
     assert [hit.id for hit in hits] == ["A1", "A2"]
 
 
-def _named(work_id: str, researcher: str, name: str) -> WorkRow:
-    return replace(
-        work(work_id, 2020),
-        authorships=(AuthorshipRow(researcher_id=researcher, name=name, position=0),),
+async def test_an_institution_is_searched_by_the_name_it_keeps(store: GraphStore) -> None:
+    for work_id, name in (("W1", "Uni One"), ("W2", "University One")):
+        await store.upsert_works([_named(work_id, "A1", "A", (InstitutionRow("I9", name),))])
+    hits, _ = await store.search(SearchRequest("Uni One", kinds=["institution"], first=5))
+    assert [hit.id for hit in hits] == ["I9"]
+    hits, _ = await store.search(SearchRequest("University", kinds=["institution"], first=5))
+    assert hits == []
+
+
+def _named(
+    work_id: str, researcher: str, name: str, institutions: tuple[InstitutionRow, ...] = ()
+) -> WorkRow:
+    authorship = AuthorshipRow(
+        researcher_id=researcher, name=name, position=0, institutions=institutions
     )
+    return replace(work(work_id, 2020), authorships=(authorship,))
