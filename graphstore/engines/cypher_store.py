@@ -26,7 +26,7 @@ from graphstore.engines.compiler import (
     missing_references_page,
     work_set_query,
 )
-from graphstore.engines.query import FromIds, ReadQuery, columns
+from graphstore.engines.query import FromIds, Read, ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, documents_for_works
 from graphstore.engines.writes import Row, Statement
 from graphstore.identifiers import SCHEME_LABELS, scheme_of
@@ -113,6 +113,11 @@ class CypherStore(ABC):
     ) -> list[Row]:
         """Rows of a read from each of ``ids``: by default the list form, one query."""
         return await self._read(query.each, {**(params or {}), "ids": list(ids)})
+
+    @abstractmethod
+    async def _read_many(self, reads: Sequence[Read]) -> list[list[Row]]:
+        """Several reads, side by side; an engine may run them its own way
+        (work_lists.ListCypher's)."""
 
     @abstractmethod
     async def _write(self, statements: Sequence[Statement]) -> None:
@@ -395,14 +400,11 @@ class CypherStore(ABC):
         long list (a refresh's) each part once over the whole list (Anchoring.EACH), where a
         query a node costs a round trip each."""
         if len(ids) >= EACH_FROM:
-            works, citations = await asyncio.gather(
-                *(
-                    self._read(
-                        work_set_query(label, part, self.dialect, Anchoring.EACH),
-                        {"ids": list(ids)},
-                    )
+            works, citations = await self._read_many(
+                [
+                    (work_set_query(label, part, self.dialect, Anchoring.EACH), {"ids": list(ids)})
                     for part in (WorkSetPart.WORKS_BY_YEAR, WorkSetPart.CITATIONS_BY_YEAR)
-                )
+                ]
             )
             published, cited = rows_by_node(works), rows_by_node(citations)
             return [year_counts(published.get(i, []), cited.get(i, [])) for i in ids]

@@ -53,9 +53,9 @@ from graphstore.engines.cypher_store import (
     work_position,
     year_counts,
 )
-from graphstore.engines.query import FromIds, ReadQuery, columns
+from graphstore.engines.query import FromIds, Read, ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, SqliteTextIndex, documents_for_works
-from graphstore.engines.work_lists import ListCypher, Read
+from graphstore.engines.work_lists import ListCypher
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.ids import NodeLabel
 from graphstore.instrumentation import timed_query
@@ -377,18 +377,15 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
         self, ids: Sequence[str], label: NodeLabel
     ) -> list[list[YearCounts]]:
         """Both parts of each node's counts, in one trip to a worker thread: anchored on each
-        node, or over the whole list when it is long (Anchoring)."""
-        published, cited = WorkSetPart.WORKS_BY_YEAR, WorkSetPart.CITATIONS_BY_YEAR
-        if len(ids) < EACH_FROM:
-            parts = [work_set_query(label, part, self.dialect) for part in (published, cited)]
-            results = await self._read_all([_Read(q, ({"id": i},)) for i in ids for q in parts])
-            return [year_counts(results[2 * n], results[2 * n + 1]) for n in range(len(ids))]
-        each = [
-            _Read(work_set_query(label, part, self.dialect, Anchoring.EACH), ({"ids": list(ids)},))
-            for part in (published, cited)
+        node, or over the whole list when it is long (CypherStore's, through _read_many)."""
+        if len(ids) >= EACH_FROM:
+            return await super()._live_counts_by_year(ids, label)
+        parts = [
+            work_set_query(label, part, self.dialect)
+            for part in (WorkSetPart.WORKS_BY_YEAR, WorkSetPart.CITATIONS_BY_YEAR)
         ]
-        works, citations = [rows_by_node(rows) for rows in await self._read_all(each)]
-        return [year_counts(works.get(i, []), citations.get(i, [])) for i in ids]
+        results = await self._read_all([_Read(q, ({"id": i},)) for i in ids for q in parts])
+        return [year_counts(results[2 * n], results[2 * n + 1]) for n in range(len(ids))]
 
     async def _live_collaborators(
         self, ids: Sequence[str], *, min_shared: int, top: int

@@ -479,12 +479,12 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
 
     def _search_statements(self, documents: Sequence[SearchDocument]) -> list[Statement]:
         """The statements that set the documents' nodes' search properties."""
-        by_kind: dict[tuple[str, bool], list[dict[str, Any]]] = {}
+        grouped: dict[tuple[str, bool], list[dict[str, Any]]] = {}
         for doc in documents:
-            by_kind.setdefault((doc.kind, doc.fills_in), []).append(
+            grouped.setdefault((doc.kind, doc.fills_in), []).append(
                 {"id": doc.id, "properties": neo4j_search_properties(doc)}
             )
-        return [(_SEARCH_PROPERTIES[kind], {"docs": docs}) for kind, docs in by_kind.items()]
+        return [(_SEARCH_PROPERTIES[key], {"docs": docs}) for key, docs in grouped.items()]
 
     async def _read(self, query: ReadQuery, params: dict[str, Any]) -> list[Row]:
         # One row holding every row as a map: the async driver pays a task and a socket wait

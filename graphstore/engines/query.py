@@ -7,7 +7,7 @@ differently, because the columns are known without reading the text.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -78,3 +78,7 @@ class FromIds(msgspec.Struct, frozen=True):
 
     each: ReadQuery
     one: ReadQuery
+
+
+# A query and its parameters.
+Read = tuple[ReadQuery, dict[str, Any]]

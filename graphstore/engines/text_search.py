@@ -307,8 +307,7 @@ class SearchPlan:
         if len(self.terms.terms) not in NEAR_MISS_WORDS or total <= CANDIDATES:
             return False
         return not any(
-            candidates and not (stage.complete_only and len(candidates) > CANDIDATES)
-            for stage, candidates in found.items()
+            candidates and _counted(stage, candidates) for stage, candidates in found.items()
         )
 
     @staticmethod
@@ -335,7 +334,7 @@ class SearchPlan:
         """
         first_found: dict[str, tuple[Stage, SearchCandidate]] = {}
         for stage in sorted(found):
-            if stage.complete_only and len(found[stage]) > CANDIDATES:
+            if not _counted(stage, found[stage]):
                 continue
             for candidate in found[stage]:
                 first_found.setdefault(candidate.id, (stage, candidate))
@@ -355,6 +354,12 @@ class SearchPlan:
             keyed.append((key, SearchHit(candidate.id, candidate.kind, score)))
         keyed.sort(key=lambda pair: pair[0])
         return [hit for _, hit in keyed]
+
+
+def _counted(stage: Stage, candidates: Sequence[SearchCandidate]) -> bool:
+    """Whether a stage's candidates count: all of a stage cut in title order; those of a
+    stage that matches in abstracts only when complete (Stage.complete_only)."""
+    return not (stage.complete_only and len(candidates) > CANDIDATES)
 
 
 @dataclass(frozen=True, slots=True)

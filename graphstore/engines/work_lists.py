@@ -35,7 +35,7 @@ from graphstore.engines.compiler import (
 )
 from graphstore.engines.cypher import RESEARCHER_COLUMNS, WORK_COLUMNS
 from graphstore.engines.cypher_store import researcher_from_row, work_page_of
-from graphstore.engines.query import ReadQuery, columns
+from graphstore.engines.query import Read, ReadQuery, columns
 from graphstore.engines.writes import Dialect, Row
 from graphstore.ids import NodeLabel
 from graphstore.lists import (
@@ -322,10 +322,6 @@ def _listed_researcher(row: Row, rank: str) -> ListedResearcher:
         citations=int(row["citations"]),
         years=tuple(sorted({int(year) for year in row["years"] or () if year is not None})),
     )
-
-
-# A query and its parameters.
-Read = tuple[ReadQuery, dict[str, Any]]
 
 
 class ListCypher(ABC):
