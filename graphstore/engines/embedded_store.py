@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
 import functools
 import tempfile
 import threading
@@ -53,6 +52,7 @@ from graphstore.engines.cypher_store import (
     work_position,
     year_counts,
 )
+from graphstore.engines.ladybug_csv import list_cell, write_csv
 from graphstore.engines.query import FromIds, Read, ReadQuery, columns
 from graphstore.engines.text_search import SearchDocument, SqliteTextIndex, documents_for_works
 from graphstore.engines.work_lists import ListCypher
@@ -548,7 +548,7 @@ class EmbeddedStore(AccountCypher, ListCypher, CypherStore):
 
             def write_file() -> list[Row]:
                 records, left = figures.csv_records(rows)
-                _write_csv(path, records)
+                write_csv(path, records)
                 return left
 
             left = await asyncio.to_thread(write_file)
@@ -726,6 +726,22 @@ class _BulkWorks:
             (r["child"], r["parent"]) for r in self._query(KNOWN_TOPIC_PARENTS, children)
         }
 
+        # An authorship's institutions are one CSV list cell; ids that a cell cannot hold
+        # (never OpenAlex's) are written from a parameter after the COPYs.
+        copied_authorships, written_authorships = [], []
+        for researcher, work, position, institutions in tables.authorships:
+            cell = list_cell(institutions)
+            if cell is None:
+                written_authorships.append(
+                    {
+                        "researcherId": researcher,
+                        "workId": work,
+                        "position": position,
+                        "institutions": list(institutions),
+                    }
+                )
+            else:
+                copied_authorships.append((researcher, work, position, cell))
         # A re-issued work is deleted with all its edges and copied anew: DETACH DELETE is
         # 5x faster here than deleting its edges, and COPY far faster than MERGE ... SET.
         # Every file is written before the first COPY: text a file cannot hold (a lone
@@ -739,10 +755,7 @@ class _BulkWorks:
             self._edges(
                 "PART_OF", [link for link in tables.topic_parents if link not in known_links]
             ),
-            self._edges(
-                "AUTHORED",
-                [(r, w, p, f"[{','.join(i)}]") for r, w, p, i in tables.authorships],
-            ),
+            self._edges("AUTHORED", copied_authorships),
             self._edges("HAS_TOPIC", tables.work_topics),
             self._edges(
                 "FROM_INSTITUTION", [(w, i, n) for (w, i), n in tables.work_institutions.items()]
@@ -767,6 +780,10 @@ class _BulkWorks:
         for copy in copies:
             if copy is not None:
                 self._execute(copy, {})
+        if written_authorships:
+            self._execute(
+                writes.create_authorships_statement(Dialect.LADYBUG), {"rows": written_authorships}
+            )
         for statement, rows in known_keys_of:
             if rows:
                 self._execute(statement, {"rows": rows})
@@ -826,15 +843,8 @@ class _BulkWorks:
 
     def _csv(self, table: str, rows: Iterable[Sequence[Any]]) -> Path:
         path = self._folder / f"{table}.csv"
-        _write_csv(path, rows)
+        write_csv(path, rows)
         return path
-
-
-def _write_csv(path: Path, rows: Iterable[Sequence[Any]]) -> None:
-    """A file COPY reads: LadybugDB reads '\\n' line ends and an empty field as null; csv
-    quotes the rest."""
-    with path.open("w", encoding="utf-8", newline="") as stream:
-        csv.writer(stream, lineterminator="\n").writerows(rows)
 
 
 def _work_id(row: WorkRow) -> str:

@@ -33,7 +33,6 @@ page are as fresh as the last refresh (docs/scaling.md).
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -48,6 +47,7 @@ from graphstore.engines.compiler import (
     target_item,
 )
 from graphstore.engines.cypher import RESEARCHER_COLUMNS, look_up
+from graphstore.engines.ladybug_csv import list_cell
 from graphstore.engines.query import Column, ReadQuery, columns
 from graphstore.engines.writes import Dialect, Row, Statement
 from graphstore.ids import NodeLabel
@@ -128,9 +128,6 @@ def write_figures(dialect: Dialect) -> str:
 # LadybugDB: a refresh of many researchers writes their rows to a CSV file and sets them
 # from it (load_figures): passed as a parameter, the rows are converted value by value,
 # dozens a researcher, which costs more than the write (docs/scaling.md).
-# A CSV list cell is its items between brackets, split at commas, unquoted: a string item
-# with a separator, a quote or surrounding space would not read back as written.
-_PLAIN_ITEM = re.compile(r"[^\s,\[\]{}'\"\\]+")
 
 
 def load_figures(path: str) -> str:
@@ -153,10 +150,10 @@ def csv_records(rows: Sequence[Row]) -> tuple[list[list[Any]], list[Row]]:
         for name in _WRITTEN:
             value = row[name]
             if isinstance(value, list):
-                if any(isinstance(v, str) and not _PLAIN_ITEM.fullmatch(v) for v in value):
+                value = list_cell(value)
+                if value is None:
                     left.append(row)
                     break
-                value = f"[{','.join(repr(v) if isinstance(v, float) else str(v) for v in value)}]"
             record.append(value)
         else:
             records.append(record)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from msgspec.structs import replace
 
+from graphstore.engines.embedded_store import COPY_MIN_WORKS
 from graphstore.ids import NodeLabel
 from graphstore.protocol import GraphStore, SearchRequest
 from graphstore.records import (
@@ -108,6 +109,35 @@ async def test_neighbours_walk_each_hop_from_a_frontier(store: GraphStore) -> No
     assert [p.target for p in parents] == ["subfields/1707"]
     (citers,) = await store.neighbours(["W1"], Hop.CITERS_OF_WORK)
     assert [c.target for c in citers] == ["W2"]
+
+
+async def test_authorship_institutions_are_kept_whatever_their_ids(store: GraphStore) -> None:
+    """Institution ids with a comma, bracket, quote or space read back as written, in a
+    batch of their own or in bulk (LadybugDB copies a big batch's authorships, each one's
+    institutions as a CSV list cell)."""
+    odd = ("I,1", "I]2", "I 3", "I'4", 'I"5')
+    institutions = tuple(InstitutionRow(i, f"Uni {i}") for i in odd)
+
+    def odd_work(work_id: str) -> WorkRow:
+        row = work(work_id, 2020, "A1", "A2")
+        first, second = row.authorships
+        return replace(
+            row,
+            authorships=(
+                replace(first, institutions=institutions[:3]),
+                replace(second, institutions=institutions[3:]),
+            ),
+        )
+
+    await store.upsert_works([odd_work("W1")])
+    fillers = [work(f"W{n}", 2021, "A3") for n in range(10, 10 + COPY_MIN_WORKS)]
+    await store.upsert_works([odd_work("W2"), *fillers])
+    for work_id in ("W1", "W2"):
+        (authors,) = await store.neighbours([work_id], Hop.AUTHORS_OF_WORK)
+        by_position = sorted(authors, key=lambda n: n.position or 0)
+        assert [a.institutions for a in by_position] == [odd[:3], odd[3:]]
+        (listed,) = await store.neighbours([work_id], Hop.INSTITUTIONS_OF_WORK)
+        assert sorted(i.target for i in listed) == sorted(odd)
 
 
 async def test_affiliations_come_from_authorships_with_years(store: GraphStore) -> None:
