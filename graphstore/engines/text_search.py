@@ -386,14 +386,20 @@ class _TitleMatcher:
         if not title_words:
             return (_Level.ALL_WORDS if stage <= Stage.ALL_WORDS else _Level.ANY_WORD), 0.0
         in_title = set(title_words)
-        held = sum(term in in_title for term in self.terms)
+        # The terms are distinct: those the title holds are the common ones.
+        held = len(self.term_set & in_title)
         prefix = self.prefix
-        if prefix is not None and prefix not in in_title:
-            held += any(word.startswith(prefix) for word in title_words)
-        covered = sum(
-            word in self.term_set or (prefix is not None and word.startswith(prefix))
-            for word in title_words
-        )
+        if prefix is None:
+            covered = sum(map(self.term_set.__contains__, title_words))
+        else:
+            covered, extended = 0, False
+            for word in title_words:
+                if word.startswith(prefix):
+                    covered, extended = covered + 1, True
+                elif word in self.term_set:
+                    covered += 1
+            # A longer word holds the term being typed when the title lacks the term itself.
+            held += extended and prefix not in in_title
         relevance = held / len(self.terms) + covered / len(title_words)
         if title_words == self.phrase:
             return _Level.EXACT, relevance
@@ -486,11 +492,9 @@ JOIN search_text AS f ON f.rowid = m.doc_key
 # The any-word stage's first CANDIDATES + 1, each marked when it holds every word (the first
 # parameter, the all-words query): when they are all, this is the whole search.
 _ANY_WORD_SQL = f"""
-SELECT d.id, d.kind, f.title, d.year, d.popularity,
-    m.doc_key IN (SELECT rowid FROM search_text WHERE search_text MATCH ?) AS every_word
-FROM (SELECT d.doc_key AS doc_key {_FILTERED_MATCH} LIMIT {CANDIDATES + 1}) AS m
-JOIN search_node AS d ON d.doc_key = m.doc_key
-JOIN search_text AS f ON f.rowid = m.doc_key
+SELECT d.id, d.kind, search_text.title, d.year, d.popularity,
+    search_text.rowid IN (SELECT rowid FROM search_text WHERE search_text MATCH ?) AS every_word
+{_FILTERED_MATCH} LIMIT {CANDIDATES + 1}
 """  # noqa: S608
 # No order asked, so FTS5 stops at the bound instead of ranking every match.
 _COUNT_SQL = f"SELECT count(*) FROM (SELECT 1 {_FILTERED_MATCH} LIMIT {COUNT_BOUND})"  # noqa: S608
