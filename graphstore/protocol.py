@@ -119,7 +119,8 @@ class WorkPage(msgspec.Struct, frozen=True):
     """A page of works with their positions, whether more follow, and the filtered total.
 
     ``authors``, where the engine fetched them with the page, are each work's AUTHORS_OF_WORK
-    neighbours (aligned with ``works``), so the page's author lists need no further query.
+    neighbours (aligned with ``works``), so the page's author lists need no further query:
+    those at the first ``author_limit`` positions when the request sets one.
     They are whole unless ``authors_in_full`` is False: then, as the request allowed
     (``author_names_only``), only their ids, names and positions are the stored ones.
     """

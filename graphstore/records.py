@@ -42,6 +42,8 @@ class WorkPageRequest(msgspec.Struct, frozen=True):
 
     ``author_names_only``: the caller reads no more of the page's authors than their ids,
     names and positions, so the store may leave the rest out (WorkPage.authors_in_full).
+    ``author_limit``: the caller reads no more than each work's first that many authors, so
+    the store reads only those (a work of 5,000 authors brings 10 to a profile page).
     """
 
     researcher_id: str
@@ -50,6 +52,7 @@ class WorkPageRequest(msgspec.Struct, frozen=True):
     after: WorkPosition | None
     first: int
     author_names_only: bool = False
+    author_limit: int | None = None
 
 
 class ClaimState(StrEnum):
@@ -79,6 +82,8 @@ class WorkRecord(msgspec.Struct, frozen=True):
     doi: str | None
     abstract: str | None
     citations: int
+    # The authorships its record lists (authors lists them).
+    author_count: int
 
 
 class TopicRecord(msgspec.Struct, frozen=True):

@@ -64,7 +64,12 @@ def profile_plan(info: Info[Any, Any], researcher_id: str) -> ProfilePlan:
     for merged in works.values():
         try:
             arguments = _arguments(info, merged[0])
-            page = _works_page(researcher_id, arguments, page_author_names_only(merged))
+            page = _works_page(
+                researcher_id,
+                arguments,
+                page_author_names_only(merged),
+                page_author_limit(merged),
+            )
         except (GraphQLError, ValueError, TypeError, KeyError):
             continue
         if page is not None:
@@ -87,12 +92,7 @@ def page_author_names_only(works_fields: Sequence[Selection]) -> bool:
     Every selection counts, fragments whatever their type condition and fields whatever their
     @skip or @include: the answer may only err towards reading the authors in full.
     """
-    connection = list(_subfields(works_fields))
-    works = [field for field in connection if field.name == "nodes"]
-    edges = [field for field in connection if field.name == "edges"]
-    works += [field for field in _subfields(edges) if field.name == "node"]
-    authors = [field for field in _subfields(works) if field.name == "authors"]
-    for field in _subfields(authors):
+    for field in _subfields(_authors_fields(works_fields)):
         if field.name not in _NAMES_ONLY_AUTHORSHIP:
             return False
         if field.name == "researcher" and any(
@@ -100,6 +100,33 @@ def page_author_names_only(works_fields: Sequence[Selection]) -> bool:
         ):
             return False
     return True
+
+
+def page_author_limit(works_fields: Sequence[Selection]) -> int | None:
+    """How many of each work's first authors the selections of a works field read
+    (WorkPageRequest.author_limit): the largest ``authors(first:)``, 0 when no selection
+    asks for authors, None (all) when one asks without ``first`` or with a value the field
+    will refuse. Every selection counts, as in page_author_names_only."""
+    limit = 0
+    for field in _authors_fields(works_fields):
+        first = field.arguments.get("first")
+        try:
+            given = None if first is None else _int(first)
+        except (TypeError, ValueError):
+            return None
+        if given is None or given < 0:
+            return None
+        limit = max(limit, given)
+    return limit
+
+
+def _authors_fields(works_fields: Sequence[Selection]) -> list[SelectedField]:
+    """The ``authors`` fields under a works connection's nodes and edges' nodes."""
+    connection = list(_subfields(works_fields))
+    works = [field for field in connection if field.name == "nodes"]
+    edges = [field for field in connection if field.name == "edges"]
+    works += [field for field in _subfields(edges) if field.name == "node"]
+    return [field for field in _subfields(works) if field.name == "authors"]
 
 
 def _subfields(fields: Iterable[Selection]) -> Iterator[SelectedField]:
@@ -183,7 +210,10 @@ _LIST_FILTERS = ("topic", "institution", "researcher", "venue")
 
 
 def _works_page(
-    researcher_id: str, arguments: Mapping[str, Any], author_names_only: bool
+    researcher_id: str,
+    arguments: Mapping[str, Any],
+    author_names_only: bool,
+    author_limit: int | None,
 ) -> WorkPageRequest | None:
     given = arguments["filter"] or {}
     if any(given.get(name) is not None for name in _LIST_FILTERS):
@@ -203,4 +233,5 @@ def _works_page(
             None if types is None else [str(t) for t in types],
         ),
         author_names_only=author_names_only,
+        author_limit=author_limit,
     )

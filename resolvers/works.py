@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from graphstore.protocol import HopPageRequest, WorkPage
 from graphstore.records import (
@@ -34,8 +35,10 @@ class WorkListPage:
     cursors: tuple[str, ...]
     has_next_page: bool
     total: int
-    # Each work's authorships, where the store brought them with the page.
+    # Each work's authorships, where the store brought them with the page: only those at
+    # positions below authors_limit when that is set (WorkPageRequest.author_limit).
     authorships: tuple[tuple[AuthorshipRecord, ...], ...] | None = None
+    authors_limit: int | None = None
     # Each entry's other versions, where the list groups them.
     versions: tuple[tuple[WorkRecord, ...], ...] | None = None
 
@@ -58,6 +61,27 @@ def page_size(first: int) -> int:
     return first
 
 
+def author_limit(first: int | None) -> int | None:
+    """A work's ``authors(first:)`` checked: the authors at positions below it."""
+    if first is not None and first < 0:
+        raise bad_input(f"first: must not be negative, got {first}")
+    return first
+
+
+class _Positioned(Protocol):
+    @property
+    def position(self) -> int: ...
+
+
+_Authorship = TypeVar("_Authorship", bound=_Positioned)
+
+
+def first_authors(authorships: Sequence[_Authorship], limit: int | None) -> list[_Authorship]:
+    """The authorships at positions below ``limit`` (all when None), as a store cuts a
+    page's (WorkPageRequest.author_limit)."""
+    return [a for a in authorships if limit is None or a.position < limit]
+
+
 def work_filter(year_from: int | None, year_to: int | None, types: list[str] | None) -> WorkFilter:
     """A filter from client arguments, refusing empty ranges."""
     if year_from is not None and year_to is not None and year_from > year_to:
@@ -77,10 +101,12 @@ def page_request(
     filter_spec: WorkFilter,
     *,
     author_names_only: bool,
+    author_limit: int | None = None,
 ) -> WorkPageRequest:
-    """The store's request for a page, from checked client arguments and whether the
+    """The store's request for a page, from checked client arguments, whether the
     selection reads no more of its authors than ids, names and positions
-    (resolvers.lookahead.page_author_names_only)."""
+    (resolvers.lookahead.page_author_names_only) and how many of each work's authors it
+    reads (page_author_limit there)."""
     return WorkPageRequest(
         researcher_id=researcher_id,
         order=order,
@@ -88,6 +114,7 @@ def page_request(
         after=decode_work_cursor(after, order) if after else None,
         first=page_size(first),
         author_names_only=author_names_only,
+        author_limit=author_limit,
     )
 
 
@@ -97,19 +124,20 @@ async def researcher_works(context: RequestContext, request: WorkPageRequest) ->
     found_authorships = None
     if page.authors is not None:
         # Authors read in full serve any other field asking for the same works' authors;
-        # names only serve this page's selection alone.
-        if page.authors_in_full:
+        # names only, or the first few, serve this page's selection alone.
+        if page.authors_in_full and request.author_limit is None:
             authors = context.loaders.neighbours(Hop.AUTHORS_OF_WORK)
             for (_, work), found in zip(page.works, page.authors, strict=True):
                 authors.prime(work.id, list(found))
         found_authorships = tuple(tuple(authorship_records(found)) for found in page.authors)
-    return listed_works(request.order, page, found_authorships)
+    return listed_works(request.order, page, found_authorships, request.author_limit)
 
 
 def listed_works(
     order: WorkOrder,
     page: WorkPage,
     authorships: tuple[tuple[AuthorshipRecord, ...], ...] | None = None,
+    authors_limit: int | None = None,
 ) -> WorkListPage:
     """A store's page of works in ``order``, with each work's cursor."""
     return WorkListPage(
@@ -118,6 +146,7 @@ def listed_works(
         has_next_page=page.has_next_page,
         total=page.total,
         authorships=authorships,
+        authors_limit=authors_limit,
     )
 
 

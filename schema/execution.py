@@ -90,18 +90,20 @@ def plain_attribute(field: GraphQLField) -> str | None:
     return None if field.args else definition.python_name
 
 
-# Field metadata naming the attribute where the parent may already hold the field's value (a
-# work of a researcher's page holds its authors). When it does, the field completes as a plain
-# one from that attribute; when the attribute is None, the field's resolver runs.
+# Field metadata naming the attribute where the parent may already hold the field's value for
+# its arguments' defaults (a work of a researcher's page holds all its authors). When it does,
+# a selection giving no arguments completes the field as a plain one from that attribute; when
+# the attribute is None, the field's resolver runs.
 PREFETCHED = "researchgraph.prefetched"
 
 
-def prefetched_attribute(field: GraphQLField) -> str | None:
-    """The attribute holding a non-null, argument-free field's value when prefetched."""
+def prefetched_attribute(field: GraphQLField, details: FieldDetailsList) -> str | None:
+    """The attribute holding a non-null field's value when prefetched, for a selection
+    (``details``) that gives none of its arguments."""
     definition = (field.extensions or {}).get(STRAWBERRY_DEFINITION)
     if not isinstance(definition, StrawberryField) or definition.extensions:
         return None
-    if field.args or not isinstance(field.type, GraphQLNonNull):
+    if any(d.node.arguments for d in details) or not isinstance(field.type, GraphQLNonNull):
         return None
     attribute = definition.metadata.get(PREFETCHED)
     return attribute if isinstance(attribute, str) else None
@@ -375,7 +377,7 @@ class PlainFieldExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _nested(self, field: GraphQLField, details: FieldDetailsList) -> NestedField | None:
         # A prefetched field is non-null: its attribute's None means "not fetched", which
         # raises NotPlain, and the general path runs the resolver.
-        attribute = plain_attribute(field) or prefetched_attribute(field)
+        attribute = plain_attribute(field) or prefetched_attribute(field, details)
         if attribute is None:
             return None
         non_null, of_type = _unwrap_non_null(field.type)

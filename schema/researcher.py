@@ -10,7 +10,7 @@ from graphstore.traversal import Hop
 from resolvers import accounts, figures, profile
 from resolvers import works as work_resolvers
 from resolvers.context import RequestContext
-from resolvers.lookahead import page_author_names_only
+from resolvers.lookahead import page_author_limit, page_author_names_only
 from resolvers.trust import Trust
 from schema.enums import ClaimStatus, TrustBand, VerificationLevel, WorkOrder
 from schema.figures import COUNTS_BY_YEAR, WORKS_COUNTED, OpenAlexFigures, YearCount
@@ -206,6 +206,7 @@ class Researcher(Node):
             order_by.to_value(),
             filter_spec,
             author_names_only=page_author_names_only(info.selected_fields),
+            author_limit=page_author_limit(info.selected_fields),
         )
         page = await work_resolvers.researcher_works(info.context, request)
         return WorkConnection.from_page(page)

@@ -64,19 +64,33 @@ class Work(Node):
     doi: str | None
     abstract: str | None
     citations: int
-    # The authors, when the work came with them (a page of a researcher's works).
+    author_count: int = strawberry.field(
+        description="How many authors it has: its record's authorships, which authors lists."
+    )
+    # The authors, when the work came with them (a page of a researcher's works): all of
+    # them, or only those at positions below first_authors_limit.
     known_authors: strawberry.Private[list[Authorship] | None] = None
+    known_first_authors: strawberry.Private[list[Authorship] | None] = None
+    first_authors_limit: strawberry.Private[int] = 0
     # The other versions, when the work stands for its paper in a list grouping versions.
     known_versions: strawberry.Private[list[Work] | None] = None
 
     @strawberry.field(
-        description="Authors in author order.", metadata={PREFETCHED: "known_authors"}
+        description="Authors in author order; with first, those at the first that many "
+        "positions (a work may have thousands: authorCount says how many).",
+        metadata={PREFETCHED: "known_authors"},
     )
-    async def authors(self, info: strawberry.Info[RequestContext, None]) -> list[Authorship]:
-        if self.known_authors is not None:
-            return self.known_authors
+    async def authors(
+        self, info: strawberry.Info[RequestContext, None], first: int | None = None
+    ) -> list[Authorship]:
+        limit = work_resolvers.author_limit(first)
+        known = self.known_authors
+        if known is None and limit is not None and limit <= self.first_authors_limit:
+            known = self.known_first_authors
+        if known is not None:
+            return work_resolvers.first_authors(known, limit)
         records = await work_resolvers.authorships(info.context, str(self.id))
-        return [Authorship.from_record(r) for r in records]
+        return [Authorship.from_record(r) for r in work_resolvers.first_authors(records, limit)]
 
     @strawberry.field(description="Topics with OpenAlex's scores, highest first.")
     async def topics(self, info: strawberry.Info[RequestContext, None]) -> list[TopicScore]:
@@ -129,11 +143,16 @@ class Work(Node):
         record: WorkRecord,
         authors: Sequence[AuthorshipRecord] | None = None,
         versions: Sequence[WorkRecord] | None = None,
+        authors_limit: int | None = None,
     ) -> Work:
-        """The GraphQL view of a stored work (with its authorships and its other versions,
-        when known)."""
+        """The GraphQL view of a stored work (with its authorships, all of them or those at
+        positions below ``authors_limit``, and its other versions, when known)."""
+        known = None if authors is None else [Authorship.from_record(a) for a in authors]
+        cut = authors_limit is not None
         return cls(
-            known_authors=None if authors is None else [Authorship.from_record(a) for a in authors],
+            known_authors=None if cut else known,
+            known_first_authors=known if cut else None,
+            first_authors_limit=authors_limit or 0,
             known_versions=None if versions is None else [Work.from_record(v) for v in versions],
             id=strawberry.ID(record.id),
             title=record.title,
@@ -143,6 +162,7 @@ class Work(Node):
             doi=record.doi,
             abstract=record.abstract,
             citations=record.citations,
+            author_count=record.author_count,
         )
 
 
@@ -191,7 +211,7 @@ class WorkConnection:
         authorships = page.authorships or (None,) * len(page.works)
         versions = page.versions or (None,) * len(page.works)
         nodes = [
-            Work.from_record(w, authors, others)
+            Work.from_record(w, authors, others, page.authors_limit)
             for w, authors, others in zip(page.works, authorships, versions, strict=True)
         ]
         return cls(

@@ -351,17 +351,29 @@ _AUTHORSHIP_COLUMNS = (
 _PAGE_TAIL = f"ORDER BY {page_order('sortTitle', 'id')}, position"
 
 
+# A page's authors when the request reads only each work's first ones
+# (WorkPageRequest.author_limit): those at positions below $authorLimit.
+_FIRST_AUTHORS = "e.position < $authorLimit"
+
+
 @functools.cache
 def researcher_works_page(
-    order: WorkOrder, given: WorkFilter, after: bool, first: int
+    order: WorkOrder, given: WorkFilter, after: bool, first: int, first_authors: bool = False
 ) -> ReadQuery:
     """LadybugDB: a page of the works of ``$researcher`` (``first`` + 1, to tell whether more
     follow; _ranked_works), each with its authors: one row per authorship, the work's columns
     and the AUTHORS_OF_WORK hop's. Anchored on the researcher. Neo4j's page query
-    (neo4j_store) is built from the same orders, filter and cursor."""
+    (neo4j_store) is built from the same orders, filter and cursor. With ``first_authors``,
+    only the authors below ``$authorLimit``."""
     body = _ranked_works("MATCH (r:Researcher {id: $researcher})", order, given, after, first)
-    # Not OPTIONAL: every work on the page has the researcher among its authors.
-    body += f"\nMATCH (w){_path(Hop.AUTHORS_OF_WORK.spec, 'w').pattern}"
+    authors = _path(Hop.AUTHORS_OF_WORK.spec, "w").pattern
+    if first_authors:
+        # OPTIONAL keeps a work none of whose authors is below the limit; a MATCH with this
+        # WHERE was planned as a scan of every authorship (checked with EXPLAIN).
+        body += f"\nOPTIONAL MATCH (w){authors}\nWHERE {_FIRST_AUTHORS}"
+    else:
+        # Not OPTIONAL: every work on the page has the researcher among its authors.
+        body += f"\nMATCH (w){authors}"
     return ReadQuery(body, _PAGE_WORK_COLUMNS + _AUTHORSHIP_COLUMNS, tail=_PAGE_TAIL)
 
 
@@ -377,11 +389,24 @@ FIRST_PAGE_ORDER = WorkOrder.NEWEST
 # bench/ladybug_shapes.py). The rank and title are returned as expressions: LadybugDB fails
 # on an OPTIONAL MATCH after a WITH computing them. LISTED_WORKS_AUTHOR_NAMES returns only the
 # authors' ids, names and positions (WorkPageRequest.author_names_only): LadybugDB's time
-# grows with the values it returns.
-def _listed_works(authors: tuple[Column, ...]) -> ReadQuery:
+# grows with the values it returns. With ``first_authors``, only the authors below
+# ``$authorLimit`` (WorkPageRequest.author_limit).
+@functools.cache
+def listed_works(names_only: bool, first_authors: bool) -> ReadQuery:
+    """LadybugDB: the works ``$ids`` with their authors (above)."""
+    authors = (
+        tuple(
+            column
+            for column in _AUTHORSHIP_COLUMNS
+            if column.name in ("source", "target", "name", "weight", "position")
+        )
+        if names_only
+        else _AUTHORSHIP_COLUMNS
+    )
     return ReadQuery(
         "UNWIND $ids AS key\nMATCH (w:Work {id: key})\n"
-        f"OPTIONAL MATCH (w){_path(Hop.AUTHORS_OF_WORK.spec, 'w').pattern}",
+        f"OPTIONAL MATCH (w){_path(Hop.AUTHORS_OF_WORK.spec, 'w').pattern}"
+        + (f"\nWHERE {_FIRST_AUTHORS}" if first_authors else ""),
         (
             *WORK_COLUMNS,
             Column(_RANKS[FIRST_PAGE_ORDER], "rank"),
@@ -391,14 +416,8 @@ def _listed_works(authors: tuple[Column, ...]) -> ReadQuery:
     )
 
 
-LISTED_WORKS = _listed_works(_AUTHORSHIP_COLUMNS)
-LISTED_WORKS_AUTHOR_NAMES = _listed_works(
-    tuple(
-        column
-        for column in _AUTHORSHIP_COLUMNS
-        if column.name in ("source", "target", "name", "weight", "position")
-    )
-)
+LISTED_WORKS = listed_works(names_only=False, first_authors=False)
+LISTED_WORKS_AUTHOR_NAMES = listed_works(names_only=True, first_authors=False)
 
 
 @functools.cache

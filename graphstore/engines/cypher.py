@@ -44,6 +44,7 @@ WORK_COLUMNS = columns(
     ("w.doi", "doi"),
     ("w.abstract", "abstract"),
     ("w.citedByCount", "citedByCount"),
+    ("w.authorCount", "authorCount"),
 )
 """A work ``w`` as a record is built from it (cypher_store.work_from_row)."""
 WORKS_BY_ID = look_up(NodeLabel.WORK, "w", WORK_COLUMNS)

@@ -797,6 +797,7 @@ def work_from_row(row: Row) -> WorkRecord:
         doi=row["doi"],
         abstract=row["abstract"],
         citations=int(row["citedByCount"] or 0),
+        author_count=int(row["authorCount"] or 0),
     )
 
 

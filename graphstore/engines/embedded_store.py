@@ -23,8 +23,6 @@ from graphstore.engines import cypher, figures, writes
 from graphstore.engines.accounts import AccountCypher, ConflictingWriteError, Step
 from graphstore.engines.compiler import (
     EACH_FROM,
-    LISTED_WORKS,
-    LISTED_WORKS_AUTHOR_NAMES,
     Anchoring,
     SummaryPart,
     WorkSetPart,
@@ -33,6 +31,7 @@ from graphstore.engines.compiler import (
     first_page_ids,
     hop_query,
     hop_reads,
+    listed_works,
     researcher_works_count,
     researcher_works_page,
     summary_parameters,
@@ -871,10 +870,11 @@ def _from_ids(query: FromIds, ids: Sequence[str], params: dict[str, Any] | None 
     return _Read(query.each, ({**given, "ids": list(ids)},))
 
 
-def _by_keys(query: ReadQuery, keys: list[str]) -> _Read:
-    """A look-up of the nodes ``keys`` (``$ids``), not run when there are none: LadybugDB
-    takes longer over an empty list than over a short one (bench/ladybug_shapes.py)."""
-    return _Read(query, ({"ids": keys},) if keys else ())
+def _by_keys(query: ReadQuery, keys: list[str], params: Mapping[str, Any] | None = None) -> _Read:
+    """A look-up of the nodes ``keys`` (``$ids``, with ``params``), not run when there are
+    none: LadybugDB takes longer over an empty list than over a short one
+    (bench/ladybug_shapes.py)."""
+    return _Read(query, ({"ids": keys, **(params or {})},) if keys else ())
 
 
 def _run_all(connection: Any, reads: Sequence[_Read]) -> list[list[Row]]:
@@ -932,8 +932,12 @@ def _page_reads(request: WorkPageRequest) -> list[_Read]:
     count = _Read(researcher_works_count(given), (bounds,))
     after = request.after
     cursor = cursor_parameters(request.order, after)
-    page = researcher_works_page(request.order, given, after is not None, request.first)
-    return [_Read(page, ({**bounds, **cursor},)), count]
+    limit = request.author_limit
+    page = researcher_works_page(
+        request.order, given, after is not None, request.first, limit is not None
+    )
+    authors = {} if limit is None else {"authorLimit": limit}
+    return [_Read(page, ({**bounds, **cursor, **authors},)), count]
 
 
 class _StoredRead:
@@ -970,8 +974,10 @@ class _StoredRead:
             if page_ids is None:
                 self.reads += _page_reads(request)
             else:
-                listed = LISTED_WORKS_AUTHOR_NAMES if request.author_names_only else LISTED_WORKS
-                self.reads.append(_by_keys(listed, page_ids))
+                limit = request.author_limit
+                listed = listed_works(request.author_names_only, limit is not None)
+                authors = {} if limit is None else {"authorLimit": limit}
+                self.reads.append(_by_keys(listed, page_ids, authors))
         self.summaries: list[Row | None] = []
         self.pages: list[WorkPage] = []
 

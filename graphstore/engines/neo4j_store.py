@@ -268,9 +268,10 @@ CALL (req, ranked) {{
   WITH index, c, c.w AS w
   RETURN collect({{
     index: index, id: w.id, title: w.title, type: w.type, year: w.year, venue: w.venue,
-    doi: w.doi, abstract: w.abstract, citedByCount: w.citedByCount,
+    doi: w.doi, abstract: w.abstract, citedByCount: w.citedByCount, authorCount: w.authorCount,
     authorWeight: {coauthor_weight("w")}, rank: c.rank, sortTitle: c.title,
-    authors: [(w)<-[e:AUTHORED]-(a:Researcher) | [{author_values}]]
+    authors: [(w)<-[e:AUTHORED]-(a:Researcher)
+        WHERE req.authorLimit IS NULL OR e.position < req.authorLimit | [{author_values}]]
   }}) AS page
 }}
 """,
@@ -673,6 +674,7 @@ def _page_parameters(key: int, request: WorkPageRequest) -> dict[str, Any]:
             "id": after.id,
         },
         "first": request.first,
+        "authorLimit": request.author_limit,
     }
 
 

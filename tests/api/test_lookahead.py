@@ -13,7 +13,7 @@ from strawberry.types.nodes import convert_selections
 
 from graphstore.protocol import GraphStore
 from graphstore.records import AuthorRow
-from resolvers.lookahead import page_author_names_only
+from resolvers.lookahead import page_author_limit, page_author_names_only
 from tests.api.conftest import GraphQLClient
 from tests.conftest import (
     SEED_CO_AUTHOR,
@@ -103,6 +103,25 @@ CASES: dict[str, tuple[str, str, str, dict[str, Any]]] = {
         """names: works(first: 3) { edges { node { authors { researcher { id name } } } } }
            full: works(first: 3) { nodes { ...Authors } }""",
         "fragment Authors on Work { authors { researcher { ... on Researcher { orcid } } } }",
+        {},
+    ),
+    # A page's first authors: only those are read, for the largest first asked.
+    "page first authors": (
+        "$n: Int!",
+        """works(first: 3) { nodes { id authorCount
+             one: authors(first: 1) { position researcher { id name } }
+             some: authors(first: $n) { position institutions { id } }
+           } }""",
+        "",
+        {"n": 2},
+    ),
+    "page first authors and all": (
+        "",
+        """works(first: 3) { nodes { id
+             authors(first: 1) { position }
+             all: authors { position researcher { id } }
+           } }""",
+        "",
         {},
     ),
     "refused: cursor": ("", 'stats { works } works(after: "not-a-cursor") { totalCount }', "", {}),
@@ -199,6 +218,32 @@ CO_AUTHOR_ORCID = "0000-0002-1825-0097"
 def test_page_authors_are_read_by_name_only_when_nothing_else_is_asked(
     selection: str, names_only: bool
 ) -> None:
+    assert page_author_names_only(_selected(selection)) is names_only
+
+
+@pytest.mark.parametrize(
+    ("selection", "limit"),
+    [
+        ("nodes { id title }", 0),
+        ("nodes { authors(first: 3) { position } }", 3),
+        ("nodes { a: authors(first: 3) { position } b: authors(first: 5) { position } }", 5),
+        ("edges { node { authors(first: 2) { position } } } nodes { id }", 2),
+        ("nodes { authors(first: 3) { position } all: authors { position } }", None),
+        ("nodes { authors(first: -1) { position } }", None),
+        ("edges { node { ...A } }", None),
+        # Skipped or not, a field counts, as for names only.
+        ("nodes { authors(first: 9) @skip(if: true) { position } }", 9),
+    ],
+)
+def test_page_authors_are_read_up_to_the_largest_first_asked(
+    selection: str, limit: int | None
+) -> None:
+    assert page_author_limit(_selected(selection)) == limit
+
+
+def _selected(selection: str) -> list[Any]:
+    """Strawberry's selections of the works field under ``researcher`` in a document
+    selecting ``selection`` on it, as Info.selected_fields gives them."""
     document = parse(
         f"{{ researcher(id: 1) {{ works {{ {selection} }} }} }} "
         "fragment A on Work { authors { institutions { name } } }"
@@ -214,8 +259,7 @@ def test_page_authors_are_read_by_name_only_when_nothing_else_is_asked(
     # Strawberry's selections of the works field, as Info.selected_fields gives them: they
     # read only the document's fragments and the variables from graphql-core's info.
     document_info = SimpleNamespace(fragments={"A": fragment}, variable_values={})
-    selected = convert_selections(document_info, [works])  # type: ignore[arg-type]
-    assert page_author_names_only(selected) is names_only
+    return convert_selections(document_info, [works])  # type: ignore[arg-type]
 
 
 async def test_a_page_by_name_and_whole_authors_answer_in_one_request(
@@ -246,3 +290,32 @@ async def test_a_page_by_name_and_whole_authors_answer_in_one_request(
     page = await client.data(full, id=SEED_RESEARCHER)
     [newest] = [w for w in page["researcher"]["works"]["nodes"] if w["id"] == SEED_NEWEST_WORK]
     assert newest["authors"] == expected["work"]["authors"]
+
+
+async def test_first_authors_are_those_a_work_lists_first(client: GraphQLClient) -> None:
+    """authors(first:) gives the authors at the first positions and authorCount how many
+    there are, on a profile's page (read ahead, cut by the store) as on a work alone."""
+    page = await client.data(
+        """query ($id: ID!) { researcher(id: $id) { works(first: 5) { nodes {
+             id authorCount authors(first: 2) { position researcher { id } } } } } }""",
+        id=SEED_RESEARCHER,
+    )
+    nodes = page["researcher"]["works"]["nodes"]
+    assert any(node["authorCount"] > 2 for node in nodes)
+    alone = """query ($work: ID!) { work(id: $work) { authorCount
+      authors { position researcher { id } }
+      first: authors(first: 2) { position researcher { id } } } }"""
+    for node in nodes:
+        work = (await client.data(alone, work=node["id"]))["work"]
+        assert node["authorCount"] == work["authorCount"] == len(work["authors"])
+        assert node["authors"] == work["first"] == work["authors"][:2]
+
+
+async def test_a_negative_first_author_count_is_refused(client: GraphQLClient) -> None:
+    body = await client(
+        "query ($work: ID!) { work(id: $work) { authors(first: -1) { position } } }",
+        work=SEED_NEWEST_WORK,
+    )
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "first" in error["message"]

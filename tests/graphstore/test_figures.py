@@ -189,11 +189,15 @@ def _first_page(researcher: str, first: int) -> WorkPageRequest:
     return WorkPageRequest(researcher, WorkOrder.NEWEST, WorkFilter(), None, first)
 
 
-async def _walked_page(store: GraphStore, researcher: str, first: int) -> WorkPage:
+async def _walked_page(
+    store: GraphStore, researcher: str, first: int, author_limit: int | None = None
+) -> WorkPage:
     """The first page read from the walk: the same request with a filter every work of
     these graphs passes, which the stored page does not answer."""
     every = WorkFilter(year_from=0)
-    request = WorkPageRequest(researcher, WorkOrder.NEWEST, every, None, first)
+    request = WorkPageRequest(
+        researcher, WorkOrder.NEWEST, every, None, first, author_limit=author_limit
+    )
     assert not figures.answers_page(request)
     [page] = await store.work_pages([request])
     return page
@@ -232,6 +236,17 @@ async def test_the_stored_first_page_answers_as_the_walk(store: GraphStore) -> N
                 assert named.works == page.works
                 assert _author_names(named) == _author_names(page)
                 assert named.authors_in_full is False or named.authors == page.authors
+                for limit in (0, 1, 2):
+                    assert page.authors is not None
+                    first_authors = tuple(
+                        tuple(a for a in authors if a.position is not None and a.position < limit)
+                        for authors in page.authors
+                    )
+                    limited = msgspec.structs.replace(request, author_limit=limit)
+                    [cut] = await store.work_pages([limited])
+                    assert (cut.works, cut.authors) == (page.works, first_authors)
+                    walked = await _walked_page(store, researcher, first, limit)
+                    assert (walked.works, walked.authors) == (page.works, first_authors)
                 read = await store.profile_read(ProfileRead((researcher,), None, (request,)))
                 # The profile reads no works of a researcher that is not there.
                 assert read.pages == ([page] if expected else [])
