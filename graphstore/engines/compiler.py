@@ -351,26 +351,27 @@ _AUTHORSHIP_COLUMNS = (
 _PAGE_TAIL = f"ORDER BY {page_order('sortTitle', 'id')}, position"
 
 
-# A page's authors when the request reads only each work's first ones
-# (WorkPageRequest.author_limit): those at positions below $authorLimit.
-_FIRST_AUTHORS = "e.position < $authorLimit"
+def first_authors(limit: str) -> str:
+    """The condition on a page's authorship ``e`` when the request reads only each work's
+    first authors (WorkPageRequest.author_limit): its position is below ``limit``."""
+    return f"e.position < {limit}"
 
 
 @functools.cache
 def researcher_works_page(
-    order: WorkOrder, given: WorkFilter, after: bool, first: int, first_authors: bool = False
+    order: WorkOrder, given: WorkFilter, after: bool, first: int, authors_cut: bool = False
 ) -> ReadQuery:
     """LadybugDB: a page of the works of ``$researcher`` (``first`` + 1, to tell whether more
     follow; _ranked_works), each with its authors: one row per authorship, the work's columns
     and the AUTHORS_OF_WORK hop's. Anchored on the researcher. Neo4j's page query
-    (neo4j_store) is built from the same orders, filter and cursor. With ``first_authors``,
-    only the authors below ``$authorLimit``."""
+    (neo4j_store) is built from the same orders, filter and cursor. With ``authors_cut``,
+    only the authors below ``$authorLimit`` (first_authors)."""
     body = _ranked_works("MATCH (r:Researcher {id: $researcher})", order, given, after, first)
     authors = _path(Hop.AUTHORS_OF_WORK.spec, "w").pattern
-    if first_authors:
+    if authors_cut:
         # OPTIONAL keeps a work none of whose authors is below the limit; a MATCH with this
         # WHERE was planned as a scan of every authorship (checked with EXPLAIN).
-        body += f"\nOPTIONAL MATCH (w){authors}\nWHERE {_FIRST_AUTHORS}"
+        body += f"\nOPTIONAL MATCH (w){authors}\nWHERE {first_authors('$authorLimit')}"
     else:
         # Not OPTIONAL: every work on the page has the researcher among its authors.
         body += f"\nMATCH (w){authors}"
@@ -389,10 +390,10 @@ FIRST_PAGE_ORDER = WorkOrder.NEWEST
 # bench/ladybug_shapes.py). The rank and title are returned as expressions: LadybugDB fails
 # on an OPTIONAL MATCH after a WITH computing them. LISTED_WORKS_AUTHOR_NAMES returns only the
 # authors' ids, names and positions (WorkPageRequest.author_names_only): LadybugDB's time
-# grows with the values it returns. With ``first_authors``, only the authors below
-# ``$authorLimit`` (WorkPageRequest.author_limit).
+# grows with the values it returns. With ``authors_cut``, only the authors below
+# ``$authorLimit`` (first_authors).
 @functools.cache
-def listed_works(names_only: bool, first_authors: bool) -> ReadQuery:
+def listed_works(names_only: bool, authors_cut: bool) -> ReadQuery:
     """LadybugDB: the works ``$ids`` with their authors (above)."""
     authors = (
         tuple(
@@ -406,7 +407,7 @@ def listed_works(names_only: bool, first_authors: bool) -> ReadQuery:
     return ReadQuery(
         "UNWIND $ids AS key\nMATCH (w:Work {id: key})\n"
         f"OPTIONAL MATCH (w){_path(Hop.AUTHORS_OF_WORK.spec, 'w').pattern}"
-        + (f"\nWHERE {_FIRST_AUTHORS}" if first_authors else ""),
+        + (f"\nWHERE {first_authors('$authorLimit')}" if authors_cut else ""),
         (
             *WORK_COLUMNS,
             Column(_RANKS[FIRST_PAGE_ORDER], "rank"),
@@ -416,8 +417,8 @@ def listed_works(names_only: bool, first_authors: bool) -> ReadQuery:
     )
 
 
-LISTED_WORKS = listed_works(names_only=False, first_authors=False)
-LISTED_WORKS_AUTHOR_NAMES = listed_works(names_only=True, first_authors=False)
+LISTED_WORKS = listed_works(names_only=False, authors_cut=False)
+LISTED_WORKS_AUTHOR_NAMES = listed_works(names_only=True, authors_cut=False)
 
 
 @functools.cache

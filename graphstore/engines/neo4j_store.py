@@ -35,6 +35,7 @@ from graphstore.engines.compiler import (
     coauthor_weight,
     collaborators_query,
     descending_value,
+    first_authors,
     first_page_ids,
     page_order,
     profile_summary_query,
@@ -271,7 +272,7 @@ CALL (req, ranked) {{
     doi: w.doi, abstract: w.abstract, citedByCount: w.citedByCount, authorCount: w.authorCount,
     authorWeight: {coauthor_weight("w")}, rank: c.rank, sortTitle: c.title,
     authors: [(w)<-[e:AUTHORED]-(a:Researcher)
-        WHERE req.authorLimit IS NULL OR e.position < req.authorLimit | [{author_values}]]
+        WHERE req.authorLimit IS NULL OR {first_authors("req.authorLimit")} | [{author_values}]]
   }}) AS page
 }}
 """,
