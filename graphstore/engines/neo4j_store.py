@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j import AsyncGraphDatabase, RoutingControl
@@ -128,6 +128,9 @@ SCHEMA = (
     "CREATE CONSTRAINT identifier_id IF NOT EXISTS FOR (n:Identifier) REQUIRE n.id IS UNIQUE",
     *NEO4J_FULLTEXT_INDEXES,
 )
+
+# What a write transaction's work returns (Neo4jStore._chained_write).
+_Result = TypeVar("_Result")
 
 _KIND_LABELS = {
     "researcher": "Researcher",
@@ -502,13 +505,8 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
                 result = await tx.run(query, params)
                 await result.consume()
 
-        await self._recovery.ready()
-        chain = current_chain()
         try:
-            with timed_query(self.engine):
-                async with self._session(chain) as session:
-                    await session.execute_write(work)
-                    await _hand_on(chain, session)
+            await self._chained_write(work)
         except _UNAVAILABLE as error:
             raise self._unavailable(error) from error
         except Neo4jError as error:
@@ -528,14 +526,8 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
                 results.append(rows)
             return results
 
-        await self._recovery.ready()
-        chain = current_chain()
         try:
-            with timed_query(self.engine):
-                async with self._session(chain) as session:
-                    results = await session.execute_write(work)
-                    await _hand_on(chain, session)
-                    return results
+            return await self._chained_write(work)
         except ConstraintError as error:
             raise ConflictingWriteError(error.message or str(error)) from error
         except _UNAVAILABLE as error:
@@ -614,6 +606,20 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
             _check_bookmarks(error)
             raise
 
+    async def _chained_write(
+        self, work: Callable[[neo4j.AsyncManagedTransaction], Awaitable[_Result]]
+    ) -> _Result:
+        """Run ``work`` as one write transaction, after the request's causal chain, and hand
+        the chain the write's bookmarks; the callers map the errors."""
+        await self._recovery.ready()
+        chain = current_chain()
+        with timed_query(self.engine):
+            async with self._session(chain) as session:
+                result = await session.execute_write(work)
+                if chain is not None:
+                    chain.bookmarks = (await session.last_bookmarks()).raw_values
+                return result
+
     def _session(self, chain: CausalChain | None) -> neo4j.AsyncSession:
         """A session on the store's database that waits for the chain's bookmarks."""
         bookmarks = None if chain is None else neo4j.Bookmarks.from_raw_values(chain.bookmarks)
@@ -626,12 +632,6 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
             return self._driver.execute_query_bookmark_manager
         bookmarks = neo4j.Bookmarks.from_raw_values(chain.bookmarks)
         return AsyncGraphDatabase.bookmark_manager(initial_bookmarks=bookmarks)
-
-
-async def _hand_on(chain: CausalChain | None, session: neo4j.AsyncSession) -> None:
-    """Give the chain's later reads the bookmarks of the write the session made."""
-    if chain is not None:
-        chain.bookmarks = (await session.last_bookmarks()).raw_values
 
 
 def _check_bookmarks(error: Neo4jError) -> None:
