@@ -932,12 +932,15 @@ def _page_reads(request: WorkPageRequest) -> list[_Read]:
     count = _Read(researcher_works_count(given), (bounds,))
     after = request.after
     cursor = cursor_parameters(request.order, after)
-    limit = request.author_limit
-    page = researcher_works_page(
-        request.order, given, after is not None, request.first, limit is not None
-    )
-    authors = {} if limit is None else {"authorLimit": limit}
-    return [_Read(page, ({**bounds, **cursor, **authors},)), count]
+    cut = request.author_limit is not None
+    page = researcher_works_page(request.order, given, after is not None, request.first, cut)
+    return [_Read(page, ({**bounds, **cursor, **_author_limit(request)},)), count]
+
+
+def _author_limit(request: WorkPageRequest) -> dict[str, int]:
+    """A page query's ``$authorLimit`` (compiler.first_authors), none when it reads every
+    author."""
+    return {} if request.author_limit is None else {"authorLimit": request.author_limit}
 
 
 class _StoredRead:
@@ -974,10 +977,9 @@ class _StoredRead:
             if page_ids is None:
                 self.reads += _page_reads(request)
             else:
-                limit = request.author_limit
-                listed = listed_works(request.author_names_only, limit is not None)
-                authors = {} if limit is None else {"authorLimit": limit}
-                self.reads.append(_by_keys(listed, page_ids, authors))
+                cut = request.author_limit is not None
+                listed = listed_works(request.author_names_only, cut)
+                self.reads.append(_by_keys(listed, page_ids, _author_limit(request)))
         self.summaries: list[Row | None] = []
         self.pages: list[WorkPage] = []
 

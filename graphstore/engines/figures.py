@@ -128,8 +128,6 @@ def write_figures(dialect: Dialect) -> str:
 # LadybugDB: a refresh of many researchers writes their rows to a CSV file and sets them
 # from it (load_figures): passed as a parameter, the rows are converted value by value,
 # dozens a researcher, which costs more than the write (docs/scaling.md).
-
-
 def load_figures(path: str) -> str:
     """The statement setting the figures of the researchers in the CSV file ``path``
     (csv_records, no header), as write_figures does from ``$rows``."""
