@@ -583,8 +583,10 @@ def researcher_from_row(row: Row) -> ResearcherRecord:
     )
 
 
-# By value: calling the enum is a micro-second per record, and a hub's profile builds hundreds.
+# By value: calling the enum is a micro-second per record, and a hub's profile builds hundreds
+# (a refresh of every researcher's figures, millions); so is reading a member off the class.
 _CLAIM_STATES = {state.value: state for state in ClaimState}
+_UNCLAIMED = ClaimState.UNCLAIMED
 
 
 def researcher_record(
@@ -603,7 +605,7 @@ def researcher_record(
         orcid=orcid,
         bio=bio,
         open_to_collaborate=True if open_to_collaborate is None else bool(open_to_collaborate),
-        claim_status=_CLAIM_STATES[claim_status or ClaimState.UNCLAIMED.value],
+        claim_status=_CLAIM_STATES[claim_status] if claim_status else _UNCLAIMED,
         orcid_verified=bool(orcid_verified),
     )
 
