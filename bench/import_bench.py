@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/import_bench.py [--engines embedded,neo4j] [--data FILE]
         [--sample 1000] [--batch-size N] [--no-search-index] [--reimport] [--neo4j-heap 4g]
+    .venv/bin/python bench/run.py --only import     (both engines, into BENCHMARKS.md)
 
 Each engine's import runs in a child process of its own, so its peak RSS is its own: the
 batched import of the whole file into an empty store (on disk for LadybugDB; Neo4j from
@@ -13,7 +14,8 @@ The naive baseline is the first ``--sample`` records, one record per transaction
 size 1), into an empty store.
 ``--reimport`` times a second import of the file and checks that it changes nothing.
 ``--write`` merges the figures into bench/results/results.json and re-renders BENCHMARKS.md
-(section 8).
+(section 9). *of which figures s* is the refresh of the researchers' stored figures that ends
+the import (ImportReport.figures_seconds).
 ``--no-search-index`` leaves the search index out (LadybugDB: its SQLite index is not written;
 Neo4j: the full-text index is dropped), to see what the graph write alone costs.
 
@@ -98,6 +100,9 @@ async def _timed_import(store: GraphStore, args: argparse.Namespace) -> dict[str
         "importer_cpu_seconds": time.process_time() - own_cpu,
         "works": report.written.works,
         "authorships": report.written.authorships,
+        # Of the seconds, the refresh of the researchers' stored figures that ends the import.
+        "figures_seconds": report.figures_seconds,
+        "figures": report.figures,
     }
     if neo4j_cpu is not None:
         timed["neo4j_cpu_seconds"] = cpu_seconds(args.neo4j_pid) - neo4j_cpu
@@ -220,9 +225,18 @@ def _print(results: list[dict[str, Any]], full: bool) -> None:
         print(line)
 
 
+def merged(
+    stored: dict[str, Any], results: list[dict[str, Any]], run: dict[str, Any]
+) -> dict[str, Any]:
+    """results.json's "import" with this run's figures, by engine (each with ``run``: its
+    command, time, code and load), a run of one engine keeping the other's."""
+    engines = {r["engine"]: r for r in stored.get("import", {}).get("engines", [])}
+    engines |= {r["engine"]: r | run for r in results}
+    return {"engines": [engines[e] for e in ("embedded", "neo4j") if e in engines]}
+
+
 def _write(results: list[dict[str, Any]], when: str, loadavg: list[float]) -> None:
-    """Merge the run's figures, by engine, into results.json ("import") and re-render
-    BENCHMARKS.md."""
+    """Merge the run's figures into results.json and re-render BENCHMARKS.md."""
     code = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
@@ -234,43 +248,20 @@ def _write(results: list[dict[str, Any]], when: str, loadavg: list[float]) -> No
         "code": code,
         "loadavg": loadavg,
     }
-    # By engine: a run of one engine keeps the other's figures.
-    engines = {r["engine"]: r for r in stored.get("import", {}).get("engines", [])}
-    engines |= {r["engine"]: r | run for r in results}
-    stored["import"] = {"engines": [engines[e] for e in ("embedded", "neo4j") if e in engines]}
+    stored["import"] = merged(stored, results, run)
     path.write_text(json.dumps(stored, indent=1))
     (ROOT / "BENCHMARKS.md").write_text(report.render(stored))
 
 
-def main() -> None:
-    """Run the benchmark for each engine and print the table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engines", default="embedded,neo4j")
-    parser.add_argument("--data", type=Path, help="works file (default: bench/datasets.py)")
-    parser.add_argument("--sample", type=int, default=1000, help="records in the naive run")
-    parser.add_argument("--batch-size", type=int, help="default: the importer's per engine")
-    parser.add_argument("--no-search-index", action="store_true")
-    parser.add_argument("--reimport", action="store_true")
-    parser.add_argument(
-        "--neo4j-heap", default="4g", help="JVM heap of the Neo4j server this script starts"
-    )
-    parser.add_argument("--write", action="store_true", help="merge into results.json, render")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--neo4j-pid", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    args.data = conference_graph(args.data)
-    if args.child:
-        print(json.dumps(asyncio.run(_measure(args))))
-        return
-    load_before = os.getloadavg()[0]
-    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+def run_engines(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Each engine's figures (``args.engines``, comma-separated), each in a child process;
+    Neo4j on NEO4J_URI, or on a local server started here and stopped after."""
     results = []
-    engines = [e for e in args.engines.split(",") if e]
     server_dir: Path | None = None
     neo4j_pid: int | None = None
     env = dict(os.environ)
     try:
-        for engine in engines:
+        for engine in [e for e in args.engines.split(",") if e]:
             if engine == "neo4j" and "NEO4J_URI" not in env:
                 server_dir = Path(tempfile.mkdtemp(prefix="import-bench-neo4j-"))
                 env["NEO4J_URI"] = neo4j_server.start(server_dir, free_port(), heap=args.neo4j_heap)
@@ -279,6 +270,37 @@ def main() -> None:
     finally:
         if server_dir is not None:
             neo4j_server.stop(server_dir)
+    return results
+
+
+def parser() -> argparse.ArgumentParser:
+    """The benchmark's options (bench/run.py's import phase takes their defaults)."""
+    found = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    found.add_argument("--engines", default="embedded,neo4j")
+    found.add_argument("--data", type=Path, help="works file (default: bench/datasets.py)")
+    found.add_argument("--sample", type=int, default=1000, help="records in the naive run")
+    found.add_argument("--batch-size", type=int, help="default: the importer's per engine")
+    found.add_argument("--no-search-index", action="store_true")
+    found.add_argument("--reimport", action="store_true")
+    found.add_argument(
+        "--neo4j-heap", default="4g", help="JVM heap of the Neo4j server this script starts"
+    )
+    found.add_argument("--write", action="store_true", help="merge into results.json, render")
+    found.add_argument("--child", help=argparse.SUPPRESS)
+    found.add_argument("--neo4j-pid", type=int, help=argparse.SUPPRESS)
+    return found
+
+
+def main() -> None:
+    """Run the benchmark for each engine and print the table."""
+    args = parser().parse_args()
+    args.data = conference_graph(args.data)
+    if args.child:
+        print(json.dumps(asyncio.run(_measure(args))))
+        return
+    load_before = os.getloadavg()[0]
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    results = run_engines(args)
     print(f"$ {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(
         f"load average (1 min) at the start {load_before:.2f}, at the end {os.getloadavg()[0]:.2f}"

@@ -1268,7 +1268,7 @@ def _worst_ratio(latency: dict[str, Any]) -> list[str]:
 
 
 def _import_section(imported: dict[str, Any]) -> list[str]:
-    """Section 8: the importer on each engine against decoding the file (bench/import_bench.py)."""
+    """The importer on each engine against decoding the file (bench/import_bench.py)."""
     out = [
         "## 9. Import: conference-graph into each engine, against decoding the file",
         "",
@@ -1285,9 +1285,9 @@ def _import_section(imported: dict[str, Any]) -> list[str]:
         "decode column, the same work in every run, shows how busy the shared machine was "
         "during each.",
         "",
-        "| engine | works | seconds | works/s | decode alone s | import / decode | peak RSS "
-        "| importer CPU s | Neo4j CPU s | re-import |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| engine | works | seconds | of which figures s | works/s | decode alone s "
+        "| import / decode | peak RSS | importer CPU s | Neo4j CPU s | re-import |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in imported["engines"]:
         neo4j_cpu = r.get("neo4j_cpu_seconds")
@@ -1295,8 +1295,11 @@ def _import_section(imported: dict[str, Any]) -> list[str]:
         if "reimport_seconds" in r:
             unchanged = "graph unchanged" if r["reimport_unchanged"] else "**graph changed**"
             reimport = f"{r['reimport_seconds']:.1f} s, {unchanged}"
+        figures = "-"
+        if "figures_seconds" in r:
+            figures = f"{r['figures_seconds']:.1f} ({r['figures']:,} researchers)"
         out.append(
-            f"| {r['engine']} | {r['works']:,} | {r['seconds']:.1f} | "
+            f"| {r['engine']} | {r['works']:,} | {r['seconds']:.1f} | {figures} | "
             f"{r['works'] / r['seconds']:,.0f} | {r['decode_seconds']:.1f} | "
             f"{r['seconds'] / r['decode_seconds']:.1f}x | {r['rss_mb']:,.0f} MB | "
             f"{r['importer_cpu_seconds']:.1f} | "

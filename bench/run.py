@@ -18,6 +18,9 @@ Phases (each starts and stops its own processes, all on 127.0.0.1):
   store queries per request, measured on the sizes in turn, and explorer depth 2.
 - bulk: conference-graph bulk-loaded into an empty Neo4j (bench/bulk_bench.py): each phase's
   wall and CPU seconds, works/s end to end.
+- import: conference-graph imported by our importer into each engine, each in a process of
+  its own, against decoding the file in the same process (bench/import_bench.py): works/s,
+  the figures refresh's share, peak RSS, CPU on each side.
 
 Results go to bench/results/results.json (merged by phase, so one phase can be rerun alone)
 and BENCHMARKS.md is rendered from it; every figure comes from a run of this script. Commit
@@ -49,6 +52,7 @@ from typing import Any
 import bulk_bench
 import floor
 import harness
+import import_bench
 import ladybug_floor
 import peer_queries as q
 import pyprofile
@@ -1085,12 +1089,29 @@ async def phase_bulk(settings: Settings, args: argparse.Namespace) -> dict[str, 
     return await bulk_bench.measure(args.conference)
 
 
+async def phase_import(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
+    """conference-graph imported into each engine against decoding it (bench/import_bench.py
+    with its defaults, the naive baseline on 300 records)."""
+    options = import_bench.parser().parse_args(["--data", str(args.conference), "--sample", "300"])
+    load_before = os.getloadavg()[0]
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    results = await asyncio.to_thread(import_bench.run_engines, options)
+    run = {
+        "command": " ".join([".venv/bin/python", "bench/run.py", *sys.argv[1:]]),
+        "when": when,
+        "code": code_revision(),
+        "loadavg": [load_before, os.getloadavg()[0]],
+    }
+    return import_bench.merged({}, results, run)
+
+
 PHASES = {
     "conference": phase_conference,
     "ladybug": phase_ladybug,
     "scale": phase_scale,
     "extremes": phase_extremes,
     "bulk": phase_bulk,
+    "import": phase_import,
 }
 
 
