@@ -103,7 +103,7 @@ async def measure(data: Path, workers: int | None = None) -> dict[str, Any]:
 def section(bulk: dict[str, Any]) -> list[str]:
     """BENCHMARKS.md's section of a bulk-load run."""
     lines = [
-        "## Bulk first load into Neo4j",
+        "## 10. Bulk first load into Neo4j",
         "",
         f"`{bulk.get('command', 'bench/bulk_bench.py')}` ({bulk.get('when', 'now')}; load average "
         f"{bulk['loadavg'][0]:.1f} before, {bulk['loadavg'][1]:.1f} after): "
