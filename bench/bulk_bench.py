@@ -35,6 +35,8 @@ from researchgraph import neo4j_server  # noqa: E402
 from researchgraph.bulk_load import bulk_load  # noqa: E402
 
 EXPECTED = {"Work": 104_368, "Researcher": 114_155, "AUTHORED": 477_787}
+# The load's last phase (neo4j_bulk.after_bulk_load).
+FIGURES_PHASE = "researchers' figures"
 
 
 def _cpu(data_dir: Path) -> float:
@@ -87,6 +89,8 @@ async def measure(data: Path, workers: int | None = None) -> dict[str, Any]:
     return {
         "data": str(data),
         "works": works,
+        "researchers": counts.nodes.get("Researcher", 0),
+        "edges": sum(counts.edges.values()),
         "seconds": wall,
         "works_per_second": works / wall,
         "phases": phases,
@@ -118,7 +122,32 @@ def section(bulk: dict[str, Any]) -> list[str]:
         seconds = figures["seconds"]
         rate = f"{bulk['works'] / seconds:,.0f}" if seconds >= 0.1 else "-"
         lines.append(f"| {name} | {seconds:.1f} | {figures['cpu_seconds']:.1f} | {rate} |")
-    return [*lines, "", f"Peak RSS of the loading process: {bulk['peak_rss_mb']:,.0f} MB.", ""]
+    lines += ["", f"Peak RSS of the loading process: {bulk['peak_rss_mb']:,.0f} MB.", ""]
+    if bulk.get("sizes"):
+        lines += [
+            "Generated graphs (`researchgraph generate --works N --seed 1`, as the scale "
+            "phase's), each bulk-loaded alike into a new Neo4j, after conference-graph and "
+            "in order of size (the peak RSS is the process's so far: a size's own where it "
+            "grew):",
+            "",
+            "| works | researchers | edges | seconds | works/s | of which figures s "
+            "| CPU s a work (figures apart) | CPU s a researcher (figures) "
+            "| peak RSS so far |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for run in bulk["sizes"]:
+            figures = run["phases"][FIGURES_PHASE]
+            graph_cpu = sum(p["cpu_seconds"] for p in run["phases"].values())
+            graph_cpu -= figures["cpu_seconds"]
+            lines.append(
+                f"| {run['works']:,} | {run['researchers']:,} | {run['edges']:,} | "
+                f"{run['seconds']:.1f} | {run['works_per_second']:,.0f} | "
+                f"{figures['seconds']:.1f} | {graph_cpu / run['works'] * 1000:.2f} ms | "
+                f"{figures['cpu_seconds'] / run['researchers'] * 1000:.2f} ms | "
+                f"{run['peak_rss_mb']:,.0f} MB |"
+            )
+        lines.append("")
+    return lines
 
 
 def main() -> None:

@@ -17,7 +17,8 @@ Phases (each starts and stops its own processes, all on 127.0.0.1):
   throughput and store file sizes; then the sizes' servers side by side: profile p50, CPU and
   store queries per request, measured on the sizes in turn, and explorer depth 2.
 - bulk: conference-graph bulk-loaded into an empty Neo4j (bench/bulk_bench.py): each phase's
-  wall and CPU seconds, works/s end to end.
+  wall and CPU seconds, works/s end to end; then the scale phase's generated sizes, each
+  bulk-loaded alike (the rate as the graph grows).
 - import: conference-graph imported by our importer into each engine, each in a process of
   its own, against decoding the file in the same process (bench/import_bench.py): works/s,
   the figures refresh's share, peak RSS, CPU on each side.
@@ -1086,7 +1087,15 @@ def _load_results() -> dict[str, Any]:
 
 
 async def phase_bulk(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
-    return await bulk_bench.measure(args.conference)
+    """conference-graph bulk-loaded (bench/bulk_bench.py), then each generated graph of the
+    scale phase's sizes (``--sizes``): the bulk loader's rate as the graph grows."""
+    found = await bulk_bench.measure(args.conference)
+    found["sizes"] = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        path, _ = _generated(size, args.seed)
+        log.info("bulk %d", size)
+        found["sizes"].append({"size": size, **await bulk_bench.measure(path)})
+    return found
 
 
 async def phase_import(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
