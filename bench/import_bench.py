@@ -227,18 +227,9 @@ def _print(results: list[dict[str, Any]], full: bool) -> None:
         print(line)
 
 
-def merged(
-    stored: dict[str, Any], results: list[dict[str, Any]], run: dict[str, Any]
-) -> dict[str, Any]:
-    """results.json's "import" with this run's figures, by engine (each with ``run``: its
-    command, time, code and load), a run of one engine keeping the other's."""
-    engines = {r["engine"]: r for r in stored.get("import", {}).get("engines", [])}
-    engines |= {r["engine"]: r | run for r in results}
-    return {"engines": [engines[e] for e in ("embedded", "neo4j") if e in engines]}
-
-
 def _write(results: list[dict[str, Any]], when: str, loadavg: list[float]) -> None:
-    """Merge the run's figures into results.json and re-render BENCHMARKS.md."""
+    """Merge the run's figures, by engine, into results.json ("import") and re-render
+    BENCHMARKS.md."""
     code = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
     ).stdout.strip()
@@ -250,7 +241,10 @@ def _write(results: list[dict[str, Any]], when: str, loadavg: list[float]) -> No
         "code": code,
         "loadavg": loadavg,
     }
-    stored["import"] = merged(stored, results, run)
+    # By engine: a run of one engine keeps the other's figures.
+    engines = {r["engine"]: r for r in stored.get("import", {}).get("engines", [])}
+    engines |= {r["engine"]: r | run for r in results}
+    stored["import"] = {"engines": [engines[e] for e in ("embedded", "neo4j") if e in engines]}
     path.write_text(json.dumps(stored, indent=1))
     (ROOT / "BENCHMARKS.md").write_text(report.render(stored))
 

@@ -1267,14 +1267,23 @@ def _worst_ratio(latency: dict[str, Any]) -> list[str]:
     return [f"{worst[0]['ratio']:.2f}x", str(latency["over_goal"])]
 
 
+def _import_run_line(engine: str, run: dict[str, Any]) -> str:
+    """The run an engine's import figures come from: its own (bench/import_bench.py --write)
+    or the phase's (bench/run.py --only import, whose code is where it started and ended)."""
+    code = run["code"][0] if isinstance(run["code"], list) else run["code"]
+    return (
+        f"Run of {engine}: `{run['command']}` at {run['when']} (code at {code}; 1-min "
+        f"load average {run['loadavg'][0]:.1f} at start, {run['loadavg'][1]:.1f} at end)."
+    )
+
+
 def _import_section(imported: dict[str, Any]) -> list[str]:
     """The importer on each engine against decoding the file (bench/import_bench.py)."""
     out = [
         "## 9. Import: conference-graph into each engine, against decoding the file",
         "",
         *[
-            f"Run of {r['engine']}: `{r['command']}` at {r['when']} (code at {r['code']}; 1-min "
-            f"load average {r['loadavg'][0]:.1f} at start, {r['loadavg'][1]:.1f} at end)."
+            _import_run_line(r["engine"], r if "command" in r else imported)
             for r in imported["engines"]
         ],
         "",

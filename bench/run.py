@@ -1102,16 +1102,7 @@ async def phase_import(settings: Settings, args: argparse.Namespace) -> dict[str
     """conference-graph imported into each engine against decoding it (bench/import_bench.py
     with its defaults, the naive baseline on 300 records)."""
     options = import_bench.parser().parse_args(["--data", str(args.conference), "--sample", "300"])
-    load_before = os.getloadavg()[0]
-    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    results = await asyncio.to_thread(import_bench.run_engines, options)
-    run = {
-        "command": " ".join([".venv/bin/python", "bench/run.py", *sys.argv[1:]]),
-        "when": when,
-        "code": code_revision(),
-        "loadavg": [load_before, os.getloadavg()[0]],
-    }
-    return import_bench.merged({}, results, run)
+    return {"engines": await asyncio.to_thread(import_bench.run_engines, options)}
 
 
 PHASES = {
