@@ -67,6 +67,12 @@ class StoreTimeoutError(StoreError):
     """A query ran past the request's deadline and was cancelled."""
 
 
+class StoreMemoryError(StoreError):
+    """A query needed more memory than the database gives one transaction (Neo4j's
+    transaction memory limits, LadybugDB's buffer pool): the same work in smaller parts may
+    fit."""
+
+
 class InvalidBookmarkError(StoreError):
     """Bookmarks a client sent back that the database does not know (graphstore.
     instrumentation.causal_chain): not a response's, or another database's."""

@@ -39,6 +39,7 @@ from graphstore.protocol import (
     ReferencePage,
     SearchHit,
     SearchRequest,
+    StoreMemoryError,
     WorkPage,
 )
 from graphstore.records import (
@@ -231,23 +232,37 @@ class CypherStore(ABC):
         (graphstore.engines.figures), a chunk at a time; returns how many were written."""
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), self.figures_chunk):
-            chunk = unique[start : start + self.figures_chunk]
-            summaries = await self._live_summaries(
-                chunk, min_shared=1, top=figures.STORED_LIST_SIZE
-            )
-            crowded = [
-                i for i, s in zip(chunk, summaries, strict=True) if figures.needs_close_list(s)
-            ]
-            close = {}
-            if crowded:
-                found = await self._live_collaborators(
-                    crowded, min_shared=CLOSE_COLLABORATION_WORKS, top=figures.STORED_LIST_SIZE
-                )
-                close = dict(zip(crowded, found, strict=True))
-            years = await self._live_counts_by_year(chunk, NodeLabel.RESEARCHER)
-            pages = await self._live_first_pages(chunk)
-            await self._write_figures(figures.figure_rows(chunk, summaries, close, years, pages))
+            await self._refresh_chunk(unique[start : start + self.figures_chunk])
         return len(unique)
+
+    async def _refresh_chunk(self, chunk: Sequence[str]) -> None:
+        """Write the figures of ``chunk``; a chunk whose reads need more memory than the
+        database gives a transaction (a hub's co-authorships beside others') in halves, down
+        to one researcher."""
+        try:
+            rows = await self._figure_rows(chunk)
+        except StoreMemoryError as error:
+            if len(chunk) == 1:
+                raise StoreMemoryError(f"the figures of researcher {chunk[0]}: {error}") from error
+            middle = len(chunk) // 2
+            await self._refresh_chunk(chunk[:middle])
+            await self._refresh_chunk(chunk[middle:])
+            return
+        await self._write_figures(rows)
+
+    async def _figure_rows(self, chunk: Sequence[str]) -> list[Row]:
+        """The figures write_figures sets on each researcher of ``chunk``, from its walks."""
+        summaries = await self._live_summaries(chunk, min_shared=1, top=figures.STORED_LIST_SIZE)
+        crowded = [i for i, s in zip(chunk, summaries, strict=True) if figures.needs_close_list(s)]
+        close = {}
+        if crowded:
+            found = await self._live_collaborators(
+                crowded, min_shared=CLOSE_COLLABORATION_WORKS, top=figures.STORED_LIST_SIZE
+            )
+            close = dict(zip(crowded, found, strict=True))
+        years = await self._live_counts_by_year(chunk, NodeLabel.RESEARCHER)
+        pages = await self._live_first_pages(chunk)
+        return figures.figure_rows(chunk, summaries, close, years, pages)
 
     async def _write_figures(self, rows: Sequence[Row]) -> None:
         """Set the researchers' figures (figures.figure_rows) and count their followers, in

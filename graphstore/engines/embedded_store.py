@@ -66,6 +66,7 @@ from graphstore.protocol import (
     SearchRequest,
     StoreError,
     StoreLockedError,
+    StoreMemoryError,
     StoreTimeoutError,
     StoreUnavailableError,
     WorkPage,
@@ -891,6 +892,10 @@ def _run_all(connection: Any, reads: Sequence[_Read]) -> list[list[Row]]:
 def _read_error(error: RuntimeError) -> StoreError:
     if "interrupted" in str(error).lower():
         return StoreTimeoutError("the query ran past its timeout")
+    if "buffer pool is full" in str(error):
+        return StoreMemoryError(
+            f"the query needs more memory than LadybugDB's buffer pool: {error}"
+        )
     return StoreError(f"embedded query failed: {error}")
 
 

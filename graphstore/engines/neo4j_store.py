@@ -22,6 +22,7 @@ from neo4j.exceptions import (
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 from neo4j.exceptions import ClientError as Neo4jClientError
 
@@ -90,6 +91,7 @@ from graphstore.protocol import (
     SearchHit,
     SearchRequest,
     StoreError,
+    StoreMemoryError,
     StoreTimeoutError,
     StoreUnavailableError,
     WorkPage,
@@ -600,6 +602,12 @@ class Neo4jStore(AccountCypher, ListCypher, CypherStore):
                 return [dict(zip(record.keys(), record, strict=True)) for record in records]
         except _UNAVAILABLE as error:
             raise self._unavailable(error) from error
+        except TransientError as error:
+            if error.code and "MemoryPoolOutOfMemoryError" in error.code:
+                raise StoreMemoryError(
+                    f"the query needs more memory than Neo4j gives a transaction: {error.message}"
+                ) from error
+            raise
         except Neo4jClientError as error:
             if error.code and "TransactionTimedOut" in error.code:
                 raise StoreTimeoutError("the query ran past the request's deadline") from error

@@ -5,9 +5,11 @@ refresh (reads walk meanwhile), and stay bounded around hubs and hyper-authored 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import msgspec
+import pytest
 
 from graphstore.account_records import NewUser
 from graphstore.engines import figures
@@ -17,9 +19,10 @@ from graphstore.engines.embedded_store import LOADED_FIGURES_FROM
 from graphstore.engines.query import ReadQuery, columns
 from graphstore.explore import explore
 from graphstore.ids import NodeLabel
-from graphstore.protocol import GraphStore, ProfileRead, WorkPage
+from graphstore.protocol import GraphStore, ProfileRead, StoreMemoryError, WorkPage
 from graphstore.records import (
     AuthorshipRow,
+    ProfileSummary,
     SummaryOptions,
     WorkFilter,
     WorkOrder,
@@ -120,6 +123,46 @@ async def test_figures_of_ids_a_csv_list_cannot_hold_are_written_too(store: Grap
     ]
     years = await _store(store)._live_counts_by_year(ids, NodeLabel.RESEARCHER)
     assert await store.counts_by_year(ids, NodeLabel.RESEARCHER) == years
+
+
+def _refuse_summaries_of_more_than(
+    store: CypherStore, most: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store's summary read refuses more than ``most`` researchers at once, as a
+    database refuses a read needing more memory than it gives a transaction (Neo4j's
+    transaction memory limit refused a chunk of a 1M-work graph's refresh)."""
+    summaries = store._live_summaries
+
+    async def refusing(ids: Sequence[str], *, min_shared: int, top: int) -> list[ProfileSummary]:
+        if len(ids) > most:
+            raise StoreMemoryError(f"{len(ids)} researchers at once")
+        return await summaries(ids, min_shared=min_shared, top=top)
+
+    monkeypatch.setattr(store, "_live_summaries", refusing)
+
+
+async def test_a_chunk_too_big_for_the_database_is_refreshed_in_halves(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    works = hub_graph(seed=8)
+    await store.upsert_works(works)
+    ids = list(dict.fromkeys(a.researcher_id for w in works for a in w.authorships))
+    _refuse_summaries_of_more_than(_store(store), 40, monkeypatch)
+    assert await store.refresh_stale_figures() == len(ids)
+    monkeypatch.undo()
+    options = SummaryOptions(min_shared=1, top=100)
+    assert all(figures.answers(row, options) for row in await _stored(store, ids, options))  # type: ignore[arg-type]
+    walked = await _store(store)._live_summaries(ids, min_shared=1, top=100)
+    assert await store.profile_summaries(ids, min_shared=1, top=100) == walked
+
+
+async def test_a_researcher_too_big_for_the_database_is_named(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.upsert_works(hub_graph(seed=8))
+    _refuse_summaries_of_more_than(_store(store), 0, monkeypatch)
+    with pytest.raises(StoreMemoryError, match=f"the figures of researcher {HUB}: 1 researchers"):
+        await store.refresh_researcher_figures([HUB, "C1"])
 
 
 async def test_counts_by_year_are_stored(store: GraphStore) -> None:
