@@ -8,6 +8,7 @@ graphstore.engines.compiler, look-ups from graphstore.engines.cypher.
 from __future__ import annotations
 
 import asyncio
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -72,6 +73,7 @@ from graphstore.versions import group_versions
 from graphstore.walk import WalkStep
 
 T = TypeVar("T")
+log = logging.getLogger("graphstore.figures")
 
 # Reads of one node each run side by side at most this many at a time.
 _SIDE_BY_SIDE = 8
@@ -231,24 +233,28 @@ class CypherStore(ABC):
         """Compute the researchers' figures from their walks and store them
         (graphstore.engines.figures), a chunk at a time; returns how many were written."""
         unique = list(dict.fromkeys(ids))
+        written = 0
         for start in range(0, len(unique), self.figures_chunk):
-            await self._refresh_chunk(unique[start : start + self.figures_chunk])
-        return len(unique)
+            written += await self._refresh_chunk(unique[start : start + self.figures_chunk])
+        return written
 
-    async def _refresh_chunk(self, chunk: Sequence[str]) -> None:
+    async def _refresh_chunk(self, chunk: Sequence[str]) -> int:
         """Write the figures of ``chunk``; a chunk whose reads need more memory than the
-        database gives a transaction (a hub's co-authorships beside others') in halves, down
-        to one researcher."""
+        database gives a transaction (a hub's co-authorships beside others') in halves. A
+        researcher whose walk alone needs more keeps no figures (reads walk, and meet the
+        same limit): logged, and left out of the count."""
         try:
             rows = await self._figure_rows(chunk)
         except StoreMemoryError as error:
             if len(chunk) == 1:
-                raise StoreMemoryError(f"the figures of researcher {chunk[0]}: {error}") from error
+                log.warning("the figures of researcher %s are not written: %s", chunk[0], error)
+                return 0
             middle = len(chunk) // 2
-            await self._refresh_chunk(chunk[:middle])
-            await self._refresh_chunk(chunk[middle:])
-            return
+            return await self._refresh_chunk(chunk[:middle]) + await self._refresh_chunk(
+                chunk[middle:]
+            )
         await self._write_figures(rows)
+        return len(rows)
 
     async def _figure_rows(self, chunk: Sequence[str]) -> list[Row]:
         """The figures write_figures sets on each researcher of ``chunk``, from its walks."""

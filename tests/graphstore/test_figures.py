@@ -156,13 +156,29 @@ async def test_a_chunk_too_big_for_the_database_is_refreshed_in_halves(
     assert await store.profile_summaries(ids, min_shared=1, top=100) == walked
 
 
-async def test_a_researcher_too_big_for_the_database_is_named(
-    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+async def test_a_researcher_too_big_for_the_database_keeps_no_figures_and_is_named(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    await store.upsert_works(hub_graph(seed=8))
-    _refuse_summaries_of_more_than(_store(store), 0, monkeypatch)
-    with pytest.raises(StoreMemoryError, match=f"the figures of researcher {HUB}: 1 researchers"):
-        await store.refresh_researcher_figures([HUB, "C1"])
+    works = hub_graph(seed=8)
+    await store.upsert_works(works)
+    ids = [HUB, works[0].authorships[1].researcher_id, works[1].authorships[1].researcher_id]
+    live = _store(store)
+    summaries = live._live_summaries
+
+    async def refusing_the_hub(
+        ids: Sequence[str], *, min_shared: int, top: int
+    ) -> list[ProfileSummary]:
+        if HUB in ids:
+            raise StoreMemoryError("the hub's co-authorships")
+        return await summaries(ids, min_shared=min_shared, top=top)
+
+    monkeypatch.setattr(live, "_live_summaries", refusing_the_hub)
+    assert await store.refresh_researcher_figures(ids) == 2
+    monkeypatch.undo()
+    options = SummaryOptions(min_shared=1, top=100)
+    stored = await _stored(store, ids, options)
+    assert [figures.answers(row, options) for row in stored] == [False, True, True]  # type: ignore[arg-type]
+    assert f"the figures of researcher {HUB} are not written: the hub's" in caplog.text
 
 
 async def test_counts_by_year_are_stored(store: GraphStore) -> None:
