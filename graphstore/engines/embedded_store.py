@@ -732,14 +732,7 @@ class _BulkWorks:
         for researcher, work, position, institutions in tables.authorships:
             cell = list_cell(institutions)
             if cell is None:
-                written_authorships.append(
-                    {
-                        "researcherId": researcher,
-                        "workId": work,
-                        "position": position,
-                        "institutions": list(institutions),
-                    }
-                )
+                written_authorships.append((researcher, work, position, institutions))
             else:
                 copied_authorships.append((researcher, work, position, cell))
         # A re-issued work is deleted with all its edges and copied anew: DETACH DELETE is
@@ -781,9 +774,7 @@ class _BulkWorks:
             if copy is not None:
                 self._execute(copy, {})
         if written_authorships:
-            self._execute(
-                writes.create_authorships_statement(Dialect.LADYBUG), {"rows": written_authorships}
-            )
+            self._execute(*writes.create_authorships(Dialect.LADYBUG, written_authorships))
         for statement, rows in known_keys_of:
             if rows:
                 self._execute(statement, {"rows": rows})

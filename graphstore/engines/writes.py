@@ -246,10 +246,12 @@ DELETE e
 """
 
 
-def create_authorships_statement(dialect: Dialect) -> str:
-    """Create AUTHORED edges from researcher and work ids."""
+def create_authorships(
+    dialect: Dialect, authorships: Iterable[tuple[str, str, int, list[str]]]
+) -> Statement:
+    """Create AUTHORED edges from (researcher id, work id, position, institution ids)."""
     t = dialect.typed
-    return f"""
+    query = f"""
 UNWIND $rows AS row
 MATCH (w:Work {{id: row.workId}})
 WITH w, row
@@ -257,6 +259,11 @@ MATCH (r:Researcher {{id: row.researcherId}})
 CREATE (r)-[:AUTHORED {{position: {t("row.position", "INT64")},
                         institutions: {t("row.institutions", "STRING[]")}}}]->(w)
 """
+    rows = [
+        {"researcherId": r, "workId": w, "position": p, "institutions": i}
+        for r, w, p, i in authorships
+    ]
+    return query, {"rows": rows}
 
 
 def create_work_topics_statement(dialect: Dialect) -> str:
@@ -583,11 +590,7 @@ def work_upsert_plan(
         statements.append((MERGE_INSTITUTIONS, {"rows": rows}))
     statements.extend(_topic_statements(tables.topics.values(), tables.topic_parents))
     if tables.authorships:
-        rows = [
-            {"researcherId": r, "workId": w, "position": p, "institutions": i}
-            for r, w, p, i in tables.authorships
-        ]
-        statements.append((create_authorships_statement(dialect), {"rows": rows}))
+        statements.append(create_authorships(dialect, tables.authorships))
     if tables.work_topics:
         rows = [{"workId": w, "topicId": t, "score": s} for w, t, s in tables.work_topics]
         statements.append((create_work_topics_statement(dialect), {"rows": rows}))
